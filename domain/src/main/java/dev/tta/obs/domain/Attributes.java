@@ -1,0 +1,156 @@
+package dev.tta.obs.domain;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** An immutable, insertion-ordered set of key/value attributes. */
+public final class Attributes {
+    private static final Attributes EMPTY = new Attributes(Map.of());
+
+    private final Map<String, AttributeValue> values;
+
+    private Attributes(Map<String, AttributeValue> values) {
+        this.values = values;
+    }
+
+    public static Attributes empty() {
+        return EMPTY;
+    }
+
+    public static Attributes of(Map<String, AttributeValue> values) {
+        if (values.isEmpty()) {
+            return EMPTY;
+        }
+        return new Attributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Map<String, AttributeValue> asMap() {
+        return values;
+    }
+
+    public int size() {
+        return values.size();
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    public Optional<AttributeValue> get(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    public Optional<String> getString(String key) {
+        AttributeValue v = values.get(key);
+        return v == null ? Optional.empty() : Optional.of(v.asText());
+    }
+
+    /** A long from a long, a double or a numeric string: exporters are not consistent about it. */
+    public Optional<Long> getLong(String key) {
+        AttributeValue v = values.get(key);
+        if (v instanceof AttributeValue.LongValue l) {
+            return Optional.of(l.value());
+        }
+        if (v instanceof AttributeValue.DoubleValue d && !Double.isNaN(d.value())) {
+            return Optional.of((long) d.value());
+        }
+        if (v instanceof AttributeValue.StringValue s) {
+            try {
+                return Optional.of(Long.parseLong(s.value().trim()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<Double> getDouble(String key) {
+        AttributeValue v = values.get(key);
+        if (v instanceof AttributeValue.DoubleValue d) {
+            return Optional.of(d.value());
+        }
+        if (v instanceof AttributeValue.LongValue l) {
+            return Optional.of((double) l.value());
+        }
+        if (v instanceof AttributeValue.StringValue s) {
+            try {
+                return Optional.of(Double.parseDouble(s.value().trim()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A boolean from a bool or the strings "true"/"false". */
+    public Optional<Boolean> getBoolean(String key) {
+        AttributeValue v = values.get(key);
+        if (v instanceof AttributeValue.BoolValue b) {
+            return Optional.of(b.value());
+        }
+        if (v instanceof AttributeValue.StringValue s) {
+            String t = s.value().trim();
+            if (t.equalsIgnoreCase("true")) {
+                return Optional.of(true);
+            }
+            if (t.equalsIgnoreCase("false")) {
+                return Optional.of(false);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Attributes other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+
+    public static final class Builder {
+        private final LinkedHashMap<String, AttributeValue> values = new LinkedHashMap<>();
+
+        public Builder put(String key, AttributeValue value) {
+            values.put(key, value);
+            return this;
+        }
+
+        public Builder put(String key, String value) {
+            return put(key, AttributeValue.of(value));
+        }
+
+        public Builder put(String key, long value) {
+            return put(key, AttributeValue.of(value));
+        }
+
+        public Builder put(String key, double value) {
+            return put(key, AttributeValue.of(value));
+        }
+
+        public Builder put(String key, boolean value) {
+            return put(key, AttributeValue.of(value));
+        }
+
+        public int size() {
+            return values.size();
+        }
+
+        public Attributes build() {
+            return Attributes.of(values);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.tta.obs.domain;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds traces from spans that arrive in any order, possibly more than once. Deterministic: the
+ * same set of spans gives the same summary and the same span order whatever the arrival order.
+ */
+public final class TraceAssembler {
+    private static final Comparator<Span> BY_START = Comparator
+            .comparingLong(Span::startTimeUnixNano)
+            .thenComparing(Span::spanId);
+
+    private final WorkflowRollupCalculator rollups;
+
+    public TraceAssembler(WorkflowRollupCalculator rollups) {
+        this.rollups = rollups;
+    }
+
+    /**
+     * Removes repeated span ids. A resent batch carries the same span again; the later copy wins
+     * only if it ended later (an SDK that re-exports an updated span), otherwise the first stays.
+     */
+    public static List<Span> distinct(Collection<Span> spans) {
+        Map<SpanId, Span> byId = new LinkedHashMap<>();
+        for (Span span : spans) {
+            byId.merge(span.spanId(), span, (a, b) -> b.endTimeUnixNano() > a.endTimeUnixNano() ? b : a);
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    public TraceSummary summarize(TraceId traceId, Collection<Span> allSpans) {
+        List<Span> spans = distinct(allSpans);
+        if (spans.isEmpty()) {
+            throw new IllegalArgumentException("a trace needs at least one span");
+        }
+        Set<SpanId> ids = new HashSet<>();
+        for (Span s : spans) {
+            ids.add(s.spanId());
+        }
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        int errors = 0;
+        Span root = null;
+        Span earliest = null;
+        Set<String> services = new TreeSet<>();
+        for (Span s : spans) {
+            start = Math.min(start, s.startTimeUnixNano());
+            end = Math.max(end, Math.max(s.endTimeUnixNano(), s.startTimeUnixNano()));
+            if (s.isError()) {
+                errors++;
+            }
+            services.add(s.serviceName());
+            boolean isRoot = s.parentSpanId().isEmpty();
+            if (isRoot && (root == null || BY_START.compare(s, root) < 0)) {
+                root = s;
+            }
+            if (earliest == null || BY_START.compare(s, earliest) < 0) {
+                earliest = s;
+            }
+        }
+        Span named = root != null ? root : earliest;
+        return new TraceSummary(traceId, named.name(), named.serviceName(), start, end, spans.size(), errors,
+                root != null, new ArrayList<>(services), rollups.rollup(spans));
+    }
+
+    /** The trace with spans in tree order: each parent before its children, siblings by start. */
+    public Trace assemble(TraceId traceId, Collection<Span> allSpans) {
+        List<Span> spans = distinct(allSpans);
+        TraceSummary summary = summarize(traceId, spans);
+        return new Trace(summary, treeOrder(spans));
+    }
+
+    static List<Span> treeOrder(List<Span> spans) {
+        Map<SpanId, Span> byId = new HashMap<>();
+        for (Span s : spans) {
+            byId.put(s.spanId(), s);
+        }
+        Map<SpanId, List<Span>> children = new HashMap<>();
+        List<Span> roots = new ArrayList<>();
+        for (Span s : spans) {
+            Optional<SpanId> parent = s.parentSpanId();
+            if (parent.isPresent() && byId.containsKey(parent.get()) && !parent.get().equals(s.spanId())) {
+                children.computeIfAbsent(parent.get(), k -> new ArrayList<>()).add(s);
+            } else {
+                // a missing parent makes the span a root of its own, so nothing is hidden
+                roots.add(s);
+            }
+        }
+        roots.sort(BY_START);
+        children.values().forEach(list -> list.sort(BY_START));
+        List<Span> ordered = new ArrayList<>(spans.size());
+        Set<SpanId> visited = new HashSet<>();
+        // explicit stack: a 10,000-deep chain must not overflow the thread stack
+        ArrayList<Span> stack = new ArrayList<>();
+        for (int r = roots.size() - 1; r >= 0; r--) {
+            stack.add(roots.get(r));
+        }
+        while (!stack.isEmpty()) {
+            Span s = stack.remove(stack.size() - 1);
+            if (!visited.add(s.spanId())) {
+                continue;
+            }
+            ordered.add(s);
+            List<Span> kids = children.getOrDefault(s.spanId(), List.of());
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.add(kids.get(i));
+            }
+        }
+        if (ordered.size() < spans.size()) {
+            // a parent cycle (a broken exporter) leaves spans unreachable from any root: keep them
+            List<Span> rest = new ArrayList<>();
+            for (Span s : spans) {
+                if (!visited.contains(s.spanId())) {
+                    rest.add(s);
+                }
+            }
+            rest.sort(BY_START);
+            ordered.addAll(rest);
+        }
+        return ordered;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.tta.obs.ports.out;
+
+/** A store is a sink and a reader over the same data; see each for its contract. */
+public interface TraceStore extends SpanSink, TraceReader, AutoCloseable {
+    /** A short description for the settings page and the start-up line, never a password. */
+    String describe();
+
+    @Override
+    void close();
+}
