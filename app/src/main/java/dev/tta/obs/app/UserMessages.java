@@ -1,0 +1,34 @@
+package dev.tta.obs.app;
+
+import dev.tta.obs.ports.out.StoreUnavailableException;
+
+import java.net.BindException;
+
+/** Turns a failure into the one sentence a user can act on. */
+final class UserMessages {
+    private UserMessages() {
+    }
+
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PortInUseException p) {
+                return p.getMessage();
+            }
+            if (t instanceof StoreUnavailableException s) {
+                return s.getMessage();
+            }
+            if (t instanceof BindException b) {
+                return "a port is already in use (" + b.getMessage() + "); choose another with --port";
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        return msg == null || msg.isBlank() ? root.getClass().getSimpleName() : msg;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tta.obs.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.ApplicationContext;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+/** A real tta-obs started the way `tta-obs start` starts it, on free ports and a temp data dir. */
+final class RunningService implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final int port;
+    final Path dataDir;
+    final String startupLine;
+    private final ApplicationContext context;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    RunningService(Path dataDir, String... extraArgs) {
+        this.port = freePort();
+        this.dataDir = dataDir;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        StartCommand start = new StartCommand(new PrintStream(captured, true));
+        String[] args = new String[4 + extraArgs.length];
+        args[0] = "--port=" + port;
+        args[1] = "--otlp-http-port=0";
+        args[2] = "--data-dir=" + dataDir;
+        args[3] = "--host=127.0.0.1";
+        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
+        new picocli.CommandLine(start).parseArgs(args);
+        this.context = start.start(dataDir);
+        this.startupLine = captured.toString();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(path);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
