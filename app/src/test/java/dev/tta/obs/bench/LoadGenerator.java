@@ -1,0 +1,290 @@
+package dev.tta.obs.bench;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ingest benchmark: starts the real tta-obs jar as a separate process on loopback, sends OTLP/HTTP
+ * protobuf exports from N concurrent clients, then reports throughput (acknowledged after commit),
+ * server CPU-seconds and RSS, export latency percentiles, acknowledged vs stored counts, and read
+ * latencies of trace-by-id and search on the data it wrote. Bounded: a fixed number of requests.
+ *
+ * <pre>bench/load.sh --requests 400 --spans-per-request 500 --spans-per-trace 10 --attributes 10 --clients 2</pre>
+ */
+public final class LoadGenerator {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        int requests = Integer.parseInt(opts.getOrDefault("requests", "400"));
+        int spansPerRequest = Integer.parseInt(opts.getOrDefault("spans-per-request", "500"));
+        int spansPerTrace = Integer.parseInt(opts.getOrDefault("spans-per-trace", "10"));
+        int attributes = Integer.parseInt(opts.getOrDefault("attributes", "10"));
+        int clients = Integer.parseInt(opts.getOrDefault("clients", "2"));
+        int readSamples = Integer.parseInt(opts.getOrDefault("read-samples", "500"));
+        String jar = opts.getOrDefault("jar", "app/target/tta-obs-all.jar");
+        int port = Integer.parseInt(opts.getOrDefault("port", "18799"));
+        String extra = opts.getOrDefault("server-args", "");
+
+        Path dataDir = Files.createTempDirectory("tta-obs-bench");
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        String jvmArgs = opts.getOrDefault("jvm-args", "");
+        if (!jvmArgs.isBlank()) {
+            cmd.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar, "start", "--port=" + port, "--otlp-http-port=0", "--data-dir=" + dataDir));
+        if (!extra.isBlank()) {
+            cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        Process server = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile()).start();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String base = "http://127.0.0.1:" + port;
+        try {
+            waitForHealth(http, base, server);
+            System.out.printf("server pid %d, data %s%n", server.pid(), dataDir);
+            System.out.printf("load: %d requests x %d spans (%d-span traces, %d attributes), %d clients, OTLP/HTTP protobuf%n",
+                    requests, spansPerRequest, spansPerTrace, attributes, clients);
+
+            // bodies are built before timing so the generator measures the server, not itself
+            List<byte[]> bodies = new ArrayList<>(requests);
+            List<String> someTraceIds = new ArrayList<>();
+            for (int r = 0; r < requests; r++) {
+                bodies.add(request(r, spansPerRequest, spansPerTrace, attributes, someTraceIds, readSamples));
+            }
+            long cpuBefore = cpuTicks(server.pid());
+            long[] latencies = new long[requests];
+            AtomicLong next = new AtomicLong();
+            AtomicLong acknowledgedSpans = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            long t0 = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(pool.submit(() -> {
+                    int i;
+                    while ((i = (int) next.getAndIncrement()) < requests) {
+                        long s = System.nanoTime();
+                        int status = post(http, base + "/v1/traces", bodies.get(i));
+                        while (status == 429 || status == 503) {
+                            refused.incrementAndGet();
+                            sleep(50);
+                            status = post(http, base + "/v1/traces", bodies.get(i));
+                        }
+                        latencies[i] = System.nanoTime() - s;
+                        if (status == 200) {
+                            acknowledgedSpans.addAndGet(spansPerRequest);
+                        } else {
+                            System.err.println("export answered " + status);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            pool.shutdown();
+            double cpuSeconds = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
+            Arrays.sort(latencies);
+            long acked = acknowledgedSpans.get();
+            System.out.printf("ingest: %.0f spans/s acknowledged after commit (%d spans in %.2f s), %d retries after 429/503%n",
+                    acked / seconds, acked, seconds, refused.get());
+            System.out.printf("server CPU: %.2f s (%.0f spans per CPU-second), RSS %d MB%n", cpuSeconds,
+                    acked / Math.max(cpuSeconds, 0.001), rssKb(server.pid()) / 1024);
+            System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
+
+            long stored = storedSpans(http, base, requests * spansPerRequest / spansPerTrace);
+            System.out.printf("stored: %d spans of %d acknowledged (%s)%n", stored, acked,
+                    stored == acked ? "none lost" : "MISMATCH");
+
+            long[] byId = new long[someTraceIds.size()];
+            for (int i = 0; i < byId.length; i++) {
+                long s = System.nanoTime();
+                get(http, base + "/api/traces/" + someTraceIds.get(i));
+                byId[i] = System.nanoTime() - s;
+            }
+            Arrays.sort(byId);
+            long[] search = new long[Math.min(200, readSamples)];
+            String[] queries = {"/api/traces?limit=50", "/api/traces?limit=50&errors=true",
+                    "/api/traces?limit=50&service=bench-svc-1", "/api/traces?limit=50&q=workflow-7"};
+            for (int i = 0; i < search.length; i++) {
+                long s = System.nanoTime();
+                get(http, base + queries[i % queries.length]);
+                search[i] = System.nanoTime() - s;
+            }
+            Arrays.sort(search);
+            System.out.printf("trace by id (%d samples): p50 %.2f ms, p99 %.2f ms%n", byId.length,
+                    pct(byId, 50) / 1e6, pct(byId, 99) / 1e6);
+            System.out.printf("search, 4 kinds (%d samples): p50 %.2f ms, p99 %.2f ms%n", search.length,
+                    pct(search, 50) / 1e6, pct(search, 99) / 1e6);
+            long dbBytes = Files.size(dataDir.resolve("tta-obs.sqlite"))
+                    + (Files.exists(dataDir.resolve("tta-obs.sqlite-wal")) ? Files.size(dataDir.resolve("tta-obs.sqlite-wal")) : 0);
+            System.out.printf("database: %d MB, %.0f bytes per stored span%n", dbBytes / (1024 * 1024),
+                    (double) dbBytes / Math.max(stored, 1));
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    private static byte[] request(int r, int spans, int perTrace, int attributes, List<String> sampleIds, int samples) {
+        ScopeSpans.Builder scope = ScopeSpans.newBuilder()
+                .setScope(InstrumentationScope.newBuilder().setName("tta.bench").setVersion("1.0"));
+        long now = System.currentTimeMillis() * 1_000_000L;
+        byte[] traceId = new byte[16];
+        byte[] parent = new byte[8];
+        for (int s = 0; s < spans; s++) {
+            int traceIndex = s / perTrace;
+            int inTrace = s % perTrace;
+            ByteBuffer.wrap(traceId).putLong(0x7a7a000000000000L | r).putLong(traceIndex + 1L);
+            byte[] spanId = ByteBuffer.allocate(8).putInt(r + 1).putInt(s + 1).array();
+            Span.Builder span = Span.newBuilder()
+                    .setTraceId(ByteString.copyFrom(traceId))
+                    .setSpanId(ByteString.copyFrom(spanId))
+                    .setName(inTrace == 0 ? "workflow-" + (traceIndex % 10) : "step-" + inTrace)
+                    .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
+                    .setStartTimeUnixNano(now + inTrace * 1_000_000L)
+                    .setEndTimeUnixNano(now + inTrace * 1_000_000L + 500_000L);
+            if (inTrace > 0) {
+                span.setParentSpanId(ByteString.copyFrom(parent));
+            } else {
+                parent = spanId;
+                if (sampleIds.size() < samples) {
+                    StringBuilder hex = new StringBuilder();
+                    for (byte b : traceId) {
+                        hex.append(String.format("%02x", b));
+                    }
+                    sampleIds.add(hex.toString());
+                }
+            }
+            for (int a = 0; a < attributes; a++) {
+                span.addAttributes(KeyValue.newBuilder().setKey("attr." + a)
+                        .setValue(a % 2 == 0 ? AnyValue.newBuilder().setStringValue("value-" + a + "-" + s)
+                                : AnyValue.newBuilder().setIntValue(s * 31L + a)));
+            }
+            if (s % 97 == 0) {
+                span.getStatusBuilder().setCode(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR)
+                        .setMessage("synthetic failure");
+            }
+            scope.addSpans(span);
+        }
+        Resource resource = Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
+                .setValue(AnyValue.newBuilder().setStringValue("bench-svc-" + (r % 4)))).build();
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
+                .build().toByteArray();
+    }
+
+    private static long storedSpans(HttpClient http, String base, int expectedTraces) throws Exception {
+        long spans = 0;
+        String cursor = null;
+        do {
+            String body = get(http, base + "/api/traces?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            for (var t : node.get("traces")) {
+                spans += t.get("spanCount").asLong();
+            }
+            cursor = node.get("nextCursor").isNull() ? null : node.get("nextCursor").asText();
+        } while (cursor != null);
+        return spans;
+    }
+
+    private static int post(HttpClient http, String url, byte[] body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private static String get(HttpClient http, String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private static void waitForHealth(HttpClient http, String base, Process server) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("server exited with " + server.exitValue());
+            }
+            try {
+                get(http, base + "/api/health");
+                return;
+            } catch (IOException | IllegalStateException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("server did not become healthy in 60 s");
+    }
+
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static long pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String a : args) {
+            if (!a.startsWith("--") || !a.contains("=")) {
+                throw new IllegalArgumentException("options look like --name=value, got '" + a + "'");
+            }
+            m.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        return m;
+    }
+}
