@@ -61,6 +61,10 @@ public final class SpanClassifier {
 
     static Optional<PrimitiveKind> kindOfPrimitiveClass(String className) {
         String c = className.toLowerCase(Locale.ROOT).replace("_", "");
+        if (ModelName.providerOfPrimitive(className).isPresent()) {
+            // before the keyword checks: OpenRouterPrimitive is an LLM call, not a router
+            return Optional.of(PrimitiveKind.LLM);
+        }
         if (c.contains("circuitbreaker")) {
             return Optional.of(PrimitiveKind.CIRCUIT_BREAKER);
         }
@@ -100,7 +104,7 @@ public final class SpanClassifier {
         if (c.contains("embedding")) {
             return Optional.of(PrimitiveKind.EMBEDDING);
         }
-        if (ModelName.providerOfPrimitive(className).isPresent() || c.contains("llm") || c.contains("chat")
+        if (c.contains("llm") || c.contains("chat")
                 || c.contains("model")) {
             return Optional.of(PrimitiveKind.LLM);
         }
