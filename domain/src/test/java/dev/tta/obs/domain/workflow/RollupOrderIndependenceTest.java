@@ -44,6 +44,20 @@ class RollupOrderIndependenceTest {
         }
     }
 
+    @Test
+    void reportedCostsSumToTheSameBitsWhateverTheOrder() {
+        Random random = new Random(7);
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            spans.add(span("chat").attr("gen_ai.request.model", "gpt-4o")
+                    .attr("gen_ai.usage.input_tokens", 10L).attr("gen_ai.usage.cost_usd", random.nextDouble() / 7).build());
+        }
+        TraceSummary expected = assembler.summarize(TestSpans.TRACE, spans);
+        for (int i = 0; i < 50; i++) {
+            assertThat(assembler.summarize(TestSpans.TRACE, shuffledWithResends(spans, random))).isEqualTo(expected);
+        }
+    }
+
     private static List<Span> shuffledWithResends(List<Span> spans, Random random) {
         List<Span> arrival = new ArrayList<>(spans);
         // an exporter retrying a batch sends some spans again
