@@ -45,7 +45,38 @@ public final class ChatMessages {
             messages.addAll(fromJsonValue(span.attributes().getString("langfuse.observation.input"), "user"));
             messages.addAll(fromJsonValue(span.attributes().getString("langfuse.observation.output"), "assistant"));
         }
+        if (messages.isEmpty()) {
+            // generic payloads (OpenInference input.value, OpenLLMetry entity input) are often not chat
+            // at all: only take them when they are recognisably a list of role-tagged messages
+            messages = new ArrayList<>();
+            messages.addAll(roleTagged(span.attributes().getString("input.value")
+                    .or(() -> span.attributes().getString("traceloop.entity.input")), "user"));
+            messages.addAll(roleTagged(span.attributes().getString("output.value")
+                    .or(() -> span.attributes().getString("traceloop.entity.output")), "assistant"));
+        }
         return List.copyOf(messages);
+    }
+
+    private static List<ChatMessage> roleTagged(Optional<String> text, String defaultRole) {
+        Optional<Object> parsed = text.flatMap(JsonReader::parse);
+        if (parsed.isEmpty()) {
+            return List.of();
+        }
+        Object value = parsed.get();
+        if (value instanceof Map<?, ?> map) {
+            value = map.get("messages");
+        }
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            return List.of();
+        }
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String)) {
+                return List.of();
+            }
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        list.forEach(item -> message(item, defaultRole).ifPresent(out::add));
+        return out;
     }
 
     private static List<ChatMessage> fromGenAiJson(Attributes a) {

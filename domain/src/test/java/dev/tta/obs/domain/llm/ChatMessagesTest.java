@@ -101,4 +101,14 @@ class ChatMessagesTest {
                 .build());
         assertThat(m).containsExactly(ChatMessage.text("user", "look\n[image_url]"));
     }
+
+    @Test
+    void genericInputValueIsUsedOnlyWhenItIsAListOfRoleTaggedMessages() {
+        List<ChatMessage> m = ChatMessages.from(span("ChatOpenAI")
+                .attr("input.value", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .attr("output.value", "{\"answer\":42}")
+                .build());
+        assertThat(m).containsExactly(ChatMessage.text("user", "hi"));
+        assertThat(ChatMessages.from(span("task").attr("traceloop.entity.input", "{\"args\":[1,2]}").build())).isEmpty();
+    }
 }
