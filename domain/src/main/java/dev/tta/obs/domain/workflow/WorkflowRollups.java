@@ -158,31 +158,44 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
                 containers.add(s);
             }
         }
-        Map<String, Integer> reattemptsUnderParent = new TreeMap<>();
-        for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
-            String parent = run.getKey().substring(0, run.getKey().indexOf('|'));
-            reattemptsUnderParent.merge(parent, reattempts(run.getValue(), insights), Integer::sum);
-        }
         int total = 0;
         Set<String> consumed = new HashSet<>();
         for (Span c : containers) {
             SpanInsight.RetryFacts r = insights.get(c.spanId()).retry().orElseThrow();
             int attempts = Math.max(r.finalAttempts().orElse(0), r.attempt().orElse(0));
             int own = Math.max(0, attempts - 1);
-            Integer children = reattemptsUnderParent.get(c.spanId().hex());
-            if (children != null) {
-                consumed.add(c.spanId().hex());
-                total += Math.max(own, children);
-            } else {
-                total += own;
+            String self = c.spanId().hex();
+            String parent = c.parentSpanId().filter(byId::containsKey).map(SpanId::hex).orElse("-");
+            int fromAttempts = 0;
+            boolean hasAttempts = false;
+            for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
+                String runParent = run.getKey().substring(0, run.getKey().indexOf('|'));
+                // attempts are the container's own when they are its children, or siblings that ran
+                // inside its time window (emitters that parent attempts to the workflow root)
+                boolean mine = runParent.equals(self)
+                        || (runParent.equals(parent) && within(run.getValue(), c));
+                if (mine && consumed.add(run.getKey())) {
+                    hasAttempts = true;
+                    fromAttempts += reattempts(run.getValue(), insights);
+                }
             }
+            total += hasAttempts ? Math.max(own, fromAttempts) : own;
         }
-        for (Map.Entry<String, Integer> e : reattemptsUnderParent.entrySet()) {
-            if (!consumed.contains(e.getKey())) {
-                total += e.getValue();
+        for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
+            if (!consumed.contains(run.getKey())) {
+                total += reattempts(run.getValue(), insights);
             }
         }
         return total;
+    }
+
+    private static boolean within(List<Span> spans, Span container) {
+        for (Span s : spans) {
+            if (s.startTimeUnixNano() < container.startTimeUnixNano() || s.endTimeUnixNano() > container.endTimeUnixNano()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int reattempts(List<Span> attempts, Map<SpanId, SpanInsight> insights) {

@@ -89,6 +89,26 @@ class WorkflowRollupsTest {
     }
 
     @Test
+    void siblingAttemptSpansInsideTheRetrySpansTimeAreThatRetrysAttempts() {
+        Span root = span("workflow").time(0, 100).build();
+        Span retry = span("RetryPrimitive.execute").parent(root).time(10, 50)
+                .attr("primitive.type", "RetryPrimitive").attr("retry.succeeded_on_attempt", 3L).build();
+        List<Span> spans = new ArrayList<>(List.of(root, retry));
+        for (long a = 1; a <= 3; a++) {
+            spans.add(span("retry.attempt_" + (a - 1)).parent(root).time(10 + a * 10, 15 + a * 10)
+                    .attr("retry.attempt", a).attr("retry.primitive_type", "LambdaPrimitive").build());
+        }
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(2);
+
+        // a later, separate retry under the same root is another retry
+        spans.add(span("retry.attempt_0").parent(root).time(60, 65).attr("retry.attempt", 1L)
+                .attr("retry.primitive_type", "ToolPrimitive").build());
+        spans.add(span("retry.attempt_1").parent(root).time(66, 70).attr("retry.attempt", 2L)
+                .attr("retry.primitive_type", "ToolPrimitive").build());
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(3);
+    }
+
+    @Test
     void zeroBasedAttemptNumbersAreRecognised() {
         Span retry = span("RetryPrimitive.execute").attr("primitive.type", "RetryPrimitive").build();
         List<Span> spans = List.of(retry,
