@@ -1,7 +1,9 @@
 package dev.tta.obs.domain.cost;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -17,12 +19,30 @@ public final class ModelName {
     private static final Pattern BEDROCK_PREFIX =
             Pattern.compile("^(?:(?:us|eu|apac|global)\\.)?(?:anthropic|meta|amazon|cohere|mistral|ai21|deepseek)\\.");
     private static final Pattern DATE_SUFFIX = Pattern.compile("-(?:\\d{4}-\\d{2}-\\d{2}|\\d{8}|\\d{4}|00\\d)$");
+    private static final Pattern OPENAI_O_SERIES = Pattern.compile("^o\\d(?:-.*)?$");
+    /** Traces repeat a handful of model names thousands of times; the regex work is done once per name. */
+    private static final Map<String, String> CANONICAL = new ConcurrentHashMap<>();
+    private static final int CANONICAL_CACHE_LIMIT = 4096;
     private static final Pattern VERSION_SUFFIX = Pattern.compile("(?:-v\\d+(?::\\d+)?|:\\d+|@\\d+|@latest|:latest|-latest)$");
 
     private ModelName() {
     }
 
     public static String canonical(String raw) {
+        String cached = CANONICAL.get(raw);
+        if (cached != null) {
+            return cached;
+        }
+        String result = computeCanonical(raw);
+        if (CANONICAL.size() >= CANONICAL_CACHE_LIMIT) {
+            // hostile or generated model names must not grow memory without bound
+            CANONICAL.clear();
+        }
+        CANONICAL.put(raw, result);
+        return result;
+    }
+
+    private static String computeCanonical(String raw) {
         String s = raw.trim().toLowerCase(Locale.ROOT);
         int slash = s.lastIndexOf('/');
         if (slash >= 0) {
@@ -64,7 +84,7 @@ public final class ModelName {
     /** The provider a model name implies, for spans that name a model but no provider. */
     public static Optional<String> inferProvider(String model) {
         String m = canonical(model);
-        if (m.startsWith("gpt-") || m.startsWith("chatgpt") || m.matches("^o\\d(?:-.*)?$")
+        if (m.startsWith("gpt-") || m.startsWith("chatgpt") || OPENAI_O_SERIES.matcher(m).matches()
                 || m.startsWith("text-embedding") || m.startsWith("davinci") || m.startsWith("babbage")) {
             return Optional.of("openai");
         }

@@ -160,12 +160,14 @@ public final class SpanClassifier {
     }
 
     static Optional<PrimitiveKind> kindOfSpanName(String name) {
-        Matcher primitive = PRIMITIVE_NAME.matcher(name);
-        if (primitive.matches()) {
-            return kindOfPrimitiveClass(primitive.group(1));
+        if (name.contains("Primitive")) {
+            Matcher primitive = PRIMITIVE_NAME.matcher(name);
+            if (primitive.matches()) {
+                return kindOfPrimitiveClass(primitive.group(1));
+            }
         }
         Matcher tta = TTA_SPAN_NAME.matcher(name.toLowerCase(Locale.ROOT));
-        if (tta.matches()) {
+        if (name.indexOf('.') > 0 && tta.matches()) {
             return Optional.of(switch (tta.group(1)) {
                 case "sequential" -> PrimitiveKind.SEQUENTIAL;
                 case "parallel" -> PrimitiveKind.PARALLEL;
@@ -201,17 +203,9 @@ public final class SpanClassifier {
         if (a.get("cache.hit").isPresent()) {
             return Optional.of(PrimitiveKind.CACHE);
         }
-        if (hasPrefix(a, "retry.")) {
-            return Optional.of(PrimitiveKind.RETRY);
-        }
-        if (hasPrefix(a, "fallback.")) {
-            return Optional.of(PrimitiveKind.FALLBACK);
-        }
-        if (hasPrefix(a, "saga.")) {
-            return Optional.of(PrimitiveKind.SAGA);
-        }
-        if (hasPrefix(a, "circuit_breaker.")) {
-            return Optional.of(PrimitiveKind.CIRCUIT_BREAKER);
+        Optional<PrimitiveKind> byNamespace = kindOfAttributeNamespace(a);
+        if (byNamespace.isPresent()) {
+            return byNamespace;
         }
         if (a.get("route.key").isPresent()) {
             return Optional.of(PrimitiveKind.ROUTER);
@@ -227,13 +221,21 @@ public final class SpanClassifier {
         return Optional.empty();
     }
 
-    private static boolean hasPrefix(Attributes a, String prefix) {
+    /** The primitive whose attribute namespace a span uses ({@code retry.*}, ...), in one pass over the keys. */
+    private static Optional<PrimitiveKind> kindOfAttributeNamespace(Attributes a) {
+        PrimitiveKind best = null;
         for (String key : a.asMap().keySet()) {
-            if (key.startsWith(prefix)) {
-                return true;
+            PrimitiveKind k = key.startsWith("retry.") ? PrimitiveKind.RETRY
+                    : key.startsWith("fallback.") ? PrimitiveKind.FALLBACK
+                    : key.startsWith("saga.") ? PrimitiveKind.SAGA
+                    : key.startsWith("circuit_breaker.") ? PrimitiveKind.CIRCUIT_BREAKER
+                    : null;
+            // the same precedence whatever the attribute order: retry before fallback before saga
+            if (k != null && (best == null || k.ordinal() < best.ordinal())) {
+                best = k;
             }
         }
-        return false;
+        return Optional.ofNullable(best);
     }
 
     private static Optional<Boolean> cacheHit(Attributes a) {

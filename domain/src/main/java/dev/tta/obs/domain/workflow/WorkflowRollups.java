@@ -274,7 +274,10 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
                 seen.add(member);
                 Optional<SpanId> p = parent(member);
                 while (p.isPresent() && seen.add(p.get())) {
-                    ancestors.add(p.get());
+                    if (!ancestors.add(p.get())) {
+                        // reached from another member before: everything above is already marked
+                        break;
+                    }
                     p = parent(p.get());
                 }
             }
