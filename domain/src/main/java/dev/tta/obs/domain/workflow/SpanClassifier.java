@@ -1,0 +1,359 @@
+package dev.tta.obs.domain.workflow;
+
+import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanEvent;
+import dev.tta.obs.domain.cost.ModelName;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Classifies a span by the primitive it records and reads the facts a user wants from it. Works
+ * from attributes first (TTA.dev, OpenInference, OpenLLMetry, GenAI, Langfuse) and from span names
+ * second ({@code RetryPrimitive.execute}, {@code retry.attempt_2}, {@code chat gpt-4o}).
+ */
+public final class SpanClassifier {
+    /** The attributes that name the primitive class, most specific first. */
+    static final String[] PRIMITIVE_TYPE_KEYS = {"primitive.type", "tta.primitive.type", "step.primitive_type",
+        "branch.primitive_type", "route.primitive_type", "case.primitive_type"};
+    private static final Pattern PRIMITIVE_NAME = Pattern.compile("^([A-Za-z0-9_]*Primitive)(?:[.:/ ].*)?$");
+    private static final Pattern TTA_SPAN_NAME = Pattern.compile(
+            "^(sequential|parallel|conditional|switch|router|route|retry|fallback|saga|cache|timeout|"
+                    + "circuit_breaker|circuitbreaker|workflow)\\.(.+)$");
+    private static final Pattern ATTEMPT_NAME = Pattern.compile("(?i).*attempt[_ .-]?(\\d+).*");
+
+    private SpanClassifier() {
+    }
+
+    public static SpanInsight classify(Span span) {
+        Attributes a = span.attributes();
+        Optional<String> type = primitiveType(a);
+        PrimitiveKind kind = kind(span, type);
+        return new SpanInsight(kind, type, string(a, "primitive.name").or(() -> string(a, "step.name")),
+                cacheHit(a), retry(span), fallback(a, span), timeout(span, kind), circuitState(a),
+                route(a, kind), compensated(span), failed(span));
+    }
+
+    static Optional<String> primitiveType(Attributes a) {
+        for (String key : PRIMITIVE_TYPE_KEYS) {
+            Optional<String> v = string(a, key);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static PrimitiveKind kind(Span span, Optional<String> type) {
+        Attributes a = span.attributes();
+        Optional<PrimitiveKind> k = type.flatMap(SpanClassifier::kindOfPrimitiveClass)
+                .or(() -> string(a, "openinference.span.kind").flatMap(SpanClassifier::kindOfOpenInference))
+                .or(() -> string(a, "traceloop.span.kind").flatMap(SpanClassifier::kindOfTraceloop))
+                .or(() -> string(a, "gen_ai.operation.name").flatMap(SpanClassifier::kindOfGenAiOperation))
+                .or(() -> string(a, "langfuse.observation.type").flatMap(SpanClassifier::kindOfLangfuse))
+                .or(() -> kindOfSpanName(span.name()))
+                .or(() -> kindOfFacts(span));
+        return k.orElse(PrimitiveKind.OTHER);
+    }
+
+    static Optional<PrimitiveKind> kindOfPrimitiveClass(String className) {
+        String c = className.toLowerCase(Locale.ROOT).replace("_", "");
+        if (ModelName.providerOfPrimitive(className).isPresent()) {
+            // before the keyword checks: OpenRouterPrimitive is an LLM call, not a router
+            return Optional.of(PrimitiveKind.LLM);
+        }
+        if (c.contains("circuitbreaker")) {
+            return Optional.of(PrimitiveKind.CIRCUIT_BREAKER);
+        }
+        if (c.contains("retry")) {
+            return Optional.of(PrimitiveKind.RETRY);
+        }
+        if (c.contains("fallback")) {
+            return Optional.of(PrimitiveKind.FALLBACK);
+        }
+        if (c.contains("timeout")) {
+            return Optional.of(PrimitiveKind.TIMEOUT);
+        }
+        if (c.contains("cache")) {
+            return Optional.of(PrimitiveKind.CACHE);
+        }
+        if (c.contains("saga") || c.contains("compensation")) {
+            return Optional.of(PrimitiveKind.SAGA);
+        }
+        if (c.contains("sequential")) {
+            return Optional.of(PrimitiveKind.SEQUENTIAL);
+        }
+        if (c.contains("parallel")) {
+            return Optional.of(PrimitiveKind.PARALLEL);
+        }
+        if (c.contains("conditional")) {
+            return Optional.of(PrimitiveKind.CONDITIONAL);
+        }
+        if (c.contains("router") || c.contains("switch")) {
+            return Optional.of(PrimitiveKind.ROUTER);
+        }
+        if (c.contains("agent") || c.contains("delegation")) {
+            return Optional.of(PrimitiveKind.AGENT);
+        }
+        if (c.contains("tool")) {
+            return Optional.of(PrimitiveKind.TOOL);
+        }
+        if (c.contains("embedding")) {
+            return Optional.of(PrimitiveKind.EMBEDDING);
+        }
+        if (c.contains("llm") || c.contains("chat")
+                || c.contains("model")) {
+            return Optional.of(PrimitiveKind.LLM);
+        }
+        if (c.contains("workflow")) {
+            return Optional.of(PrimitiveKind.WORKFLOW);
+        }
+        return c.endsWith("primitive") ? Optional.of(PrimitiveKind.OTHER) : Optional.empty();
+    }
+
+    private static Optional<PrimitiveKind> kindOfOpenInference(String kind) {
+        return switch (kind.trim().toUpperCase(Locale.ROOT)) {
+            case "LLM" -> Optional.of(PrimitiveKind.LLM);
+            case "EMBEDDING" -> Optional.of(PrimitiveKind.EMBEDDING);
+            case "RETRIEVER", "RERANKER" -> Optional.of(PrimitiveKind.RETRIEVER);
+            case "TOOL" -> Optional.of(PrimitiveKind.TOOL);
+            case "AGENT" -> Optional.of(PrimitiveKind.AGENT);
+            case "CHAIN" -> Optional.of(PrimitiveKind.WORKFLOW);
+            case "GUARDRAIL", "EVALUATOR", "PROMPT" -> Optional.of(PrimitiveKind.OTHER);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<PrimitiveKind> kindOfTraceloop(String kind) {
+        return switch (kind.trim().toLowerCase(Locale.ROOT)) {
+            case "workflow" -> Optional.of(PrimitiveKind.WORKFLOW);
+            case "agent" -> Optional.of(PrimitiveKind.AGENT);
+            case "tool" -> Optional.of(PrimitiveKind.TOOL);
+            case "task" -> Optional.of(PrimitiveKind.OTHER);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<PrimitiveKind> kindOfGenAiOperation(String op) {
+        return switch (op.trim().toLowerCase(Locale.ROOT)) {
+            case "chat", "text_completion", "generate_content", "completion" -> Optional.of(PrimitiveKind.LLM);
+            case "embeddings", "embedding" -> Optional.of(PrimitiveKind.EMBEDDING);
+            case "execute_tool" -> Optional.of(PrimitiveKind.TOOL);
+            case "invoke_agent", "create_agent" -> Optional.of(PrimitiveKind.AGENT);
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<PrimitiveKind> kindOfLangfuse(String type) {
+        return switch (type.trim().toLowerCase(Locale.ROOT)) {
+            case "generation" -> Optional.of(PrimitiveKind.LLM);
+            case "embedding" -> Optional.of(PrimitiveKind.EMBEDDING);
+            case "agent" -> Optional.of(PrimitiveKind.AGENT);
+            case "tool" -> Optional.of(PrimitiveKind.TOOL);
+            case "retriever" -> Optional.of(PrimitiveKind.RETRIEVER);
+            case "chain" -> Optional.of(PrimitiveKind.WORKFLOW);
+            default -> Optional.empty();
+        };
+    }
+
+    static Optional<PrimitiveKind> kindOfSpanName(String name) {
+        if (name.contains("Primitive")) {
+            Matcher primitive = PRIMITIVE_NAME.matcher(name);
+            if (primitive.matches()) {
+                return kindOfPrimitiveClass(primitive.group(1));
+            }
+        }
+        Matcher tta = TTA_SPAN_NAME.matcher(name.toLowerCase(Locale.ROOT));
+        if (name.indexOf('.') > 0 && tta.matches()) {
+            return Optional.of(switch (tta.group(1)) {
+                case "sequential" -> PrimitiveKind.SEQUENTIAL;
+                case "parallel" -> PrimitiveKind.PARALLEL;
+                case "conditional" -> PrimitiveKind.CONDITIONAL;
+                case "switch", "router", "route" -> PrimitiveKind.ROUTER;
+                case "retry" -> PrimitiveKind.RETRY;
+                case "fallback" -> PrimitiveKind.FALLBACK;
+                case "saga" -> PrimitiveKind.SAGA;
+                case "cache" -> PrimitiveKind.CACHE;
+                case "timeout" -> PrimitiveKind.TIMEOUT;
+                case "circuit_breaker", "circuitbreaker" -> PrimitiveKind.CIRCUIT_BREAKER;
+                default -> PrimitiveKind.WORKFLOW;
+            });
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("chat ") || lower.startsWith("text_completion ") || lower.startsWith("generate_content ")) {
+            return Optional.of(PrimitiveKind.LLM);
+        }
+        if (lower.startsWith("embeddings ")) {
+            return Optional.of(PrimitiveKind.EMBEDDING);
+        }
+        if (lower.startsWith("execute_tool ")) {
+            return Optional.of(PrimitiveKind.TOOL);
+        }
+        if (lower.startsWith("invoke_agent ") || lower.startsWith("create_agent ")) {
+            return Optional.of(PrimitiveKind.AGENT);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<PrimitiveKind> kindOfFacts(Span span) {
+        Attributes a = span.attributes();
+        if (a.get("cache.hit").isPresent()) {
+            return Optional.of(PrimitiveKind.CACHE);
+        }
+        Optional<PrimitiveKind> byNamespace = kindOfAttributeNamespace(a);
+        if (byNamespace.isPresent()) {
+            return byNamespace;
+        }
+        if (a.get("route.key").isPresent()) {
+            return Optional.of(PrimitiveKind.ROUTER);
+        }
+        if (a.get("gen_ai.request.model").isPresent() || a.get("llm.model_name").isPresent()
+                || a.get("gen_ai.usage.input_tokens").isPresent() || a.get("llm.token_count.prompt").isPresent()) {
+            return Optional.of(PrimitiveKind.LLM);
+        }
+        if (span.parentSpanId().isEmpty() && (a.get("workflow.name").isPresent()
+                || a.get("traceloop.workflow.name").isPresent() || a.get("workflow.id").isPresent())) {
+            return Optional.of(PrimitiveKind.WORKFLOW);
+        }
+        return Optional.empty();
+    }
+
+    /** The primitive whose attribute namespace a span uses ({@code retry.*}, ...), in one pass over the keys. */
+    private static Optional<PrimitiveKind> kindOfAttributeNamespace(Attributes a) {
+        PrimitiveKind best = null;
+        for (String key : a.asMap().keySet()) {
+            PrimitiveKind k = key.startsWith("retry.") ? PrimitiveKind.RETRY
+                    : key.startsWith("fallback.") ? PrimitiveKind.FALLBACK
+                    : key.startsWith("saga.") ? PrimitiveKind.SAGA
+                    : key.startsWith("circuit_breaker.") ? PrimitiveKind.CIRCUIT_BREAKER
+                    : null;
+            // the same precedence whatever the attribute order: retry before fallback before saga
+            if (k != null && (best == null || k.ordinal() < best.ordinal())) {
+                best = k;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static Optional<Boolean> cacheHit(Attributes a) {
+        return a.getBoolean("cache.hit").or(() -> a.getBoolean("tta.cache.hit")).or(() -> a.getBoolean("cache_hit"))
+                .or(() -> string(a, "cache.status").flatMap(s -> switch (s.toLowerCase(Locale.ROOT)) {
+                    case "hit" -> Optional.of(true);
+                    case "miss" -> Optional.of(false);
+                    default -> Optional.empty();
+                }));
+    }
+
+    private static Optional<SpanInsight.RetryFacts> retry(Span span) {
+        Attributes a = span.attributes();
+        Optional<Integer> attempt = integer(a, "retry.attempt").or(() -> integer(a, "retry.current_attempt"));
+        Optional<Integer> max = integer(a, "retry.max_attempts")
+                .or(() -> integer(a, "retry.max_retries").map(r -> r + 1));
+        Optional<Integer> succeededOn = integer(a, "retry.succeeded_on_attempt");
+        Optional<Integer> finalAttempts = integer(a, "retry.final_attempts").or(() -> succeededOn)
+                .or(() -> integer(a, "retry.total_attempts")).or(() -> integer(a, "retry.total_attempts_made"));
+        Optional<Boolean> succeeded = a.getBoolean("retry.success")
+                .or(() -> succeededOn.map(n -> true))
+                .or(() -> a.getBoolean("retry.exhausted").filter(Boolean::booleanValue).map(x -> false));
+        if (attempt.isEmpty() && max.isEmpty() && finalAttempts.isEmpty() && succeeded.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SpanInsight.RetryFacts(attempt, max, finalAttempts, succeeded));
+    }
+
+    /** Whether the span is one attempt of a retry, as opposed to the retry primitive itself. */
+    static boolean isAttemptSpan(Span span, SpanInsight insight) {
+        if (insight.retry().flatMap(SpanInsight.RetryFacts::attempt).isEmpty()) {
+            return false;
+        }
+        return ATTEMPT_NAME.matcher(span.name()).matches()
+                || span.attributes().get("retry.primitive_type").isPresent()
+                || (insight.kind() != PrimitiveKind.RETRY && insight.primitiveType().isPresent());
+    }
+
+    private static Optional<SpanInsight.FallbackFacts> fallback(Attributes a, Span span) {
+        Optional<Boolean> used = a.getBoolean("fallback.used_fallback")
+                .or(() -> string(a, "fallback.execution").map(e -> e.equalsIgnoreCase("fallback")))
+                .or(() -> span.name().equalsIgnoreCase("fallback.fallback") ? Optional.of(true) : Optional.empty());
+        Optional<String> from = string(a, "fallback.primary_type");
+        Optional<String> to = string(a, "fallback.fallback_type");
+        Optional<String> error = string(a, "fallback.primary_error");
+        if (used.isEmpty() && from.isEmpty() && to.isEmpty() && error.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SpanInsight.FallbackFacts(used.orElse(false), from, to, error));
+    }
+
+    private static Optional<SpanInsight.TimeoutFacts> timeout(Span span, PrimitiveKind kind) {
+        Attributes a = span.attributes();
+        Optional<Boolean> fired = a.getBoolean("timeout.timed_out").or(() -> a.getBoolean("timeout.exceeded"))
+                .or(() -> a.getBoolean("timeout.triggered")).or(() -> a.getBoolean("timeout.fired"));
+        Optional<Double> limit = a.getDouble("timeout.seconds").or(() -> a.getDouble("timeout.timeout_seconds"))
+                .or(() -> a.getDouble("timeout.ms").map(ms -> ms / 1000.0))
+                .or(() -> a.getDouble("timeout.timeout_ms").map(ms -> ms / 1000.0));
+        if (fired.isEmpty() && kind == PrimitiveKind.TIMEOUT) {
+            // TimeoutPrimitive reports a fired timeout only as an error with a timeout exception
+            fired = Optional.of(failed(span) && mentionsTimeout(span));
+        }
+        if (fired.isEmpty() && limit.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SpanInsight.TimeoutFacts(fired.orElse(false), limit));
+    }
+
+    private static boolean mentionsTimeout(Span span) {
+        String text = (span.status().message() + " " + span.attributes().getString("primitive.error").orElse(""))
+                .toLowerCase(Locale.ROOT);
+        for (SpanEvent e : span.events()) {
+            if (e.isException()) {
+                text += " " + e.attributes().getString("exception.type").orElse("").toLowerCase(Locale.ROOT)
+                        + " " + e.attributes().getString("exception.message").orElse("").toLowerCase(Locale.ROOT);
+            }
+        }
+        return text.contains("timeout") || text.contains("timed out");
+    }
+
+    private static Optional<String> circuitState(Attributes a) {
+        return string(a, "circuit_breaker.state").or(() -> string(a, "circuit.state"))
+                .or(() -> string(a, "circuit_breaker.status"))
+                .map(s -> s.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_')
+                        .replace("circuitstate.", ""));
+    }
+
+    private static Optional<SpanInsight.RouteFacts> route(Attributes a, PrimitiveKind kind) {
+        Optional<String> taken = string(a, "route.key").or(() -> string(a, "case.key"))
+                .or(() -> string(a, "case.name"))
+                .or(() -> kind == PrimitiveKind.CONDITIONAL ? string(a, "branch.name") : Optional.empty())
+                .or(() -> a.getBoolean("branch.condition_result").map(b -> b ? "then" : "else"));
+        Optional<Boolean> usedDefault = a.getBoolean("route.used_default");
+        if (taken.isEmpty() && usedDefault.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SpanInsight.RouteFacts(taken, usedDefault));
+    }
+
+    private static Optional<Boolean> compensated(Span span) {
+        Attributes a = span.attributes();
+        return a.getBoolean("saga.compensation_triggered")
+                .or(() -> string(a, "saga.execution").filter(e -> e.equalsIgnoreCase("compensation")).map(e -> true))
+                .or(() -> span.name().equalsIgnoreCase("saga.compensation") ? Optional.of(true) : Optional.empty());
+    }
+
+    private static boolean failed(Span span) {
+        if (span.isError()) {
+            return true;
+        }
+        return string(span.attributes(), "primitive.status").map(s -> s.equalsIgnoreCase("error")).orElse(false);
+    }
+
+    static Optional<String> string(Attributes a, String key) {
+        return a.getString(key).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    private static Optional<Integer> integer(Attributes a, String key) {
+        return a.getLong(key).filter(v -> v >= 0 && v < Integer.MAX_VALUE).map(Long::intValue);
+    }
+}

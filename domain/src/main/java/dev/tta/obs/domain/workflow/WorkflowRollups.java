@@ -1,0 +1,287 @@
+package dev.tta.obs.domain.workflow;
+
+import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanId;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.domain.WorkflowRollupCalculator;
+import dev.tta.obs.domain.cost.CostSummary;
+import dev.tta.obs.domain.cost.ModelUsage;
+import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.llm.LlmUsage;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The workflow rollup of a trace: primitives, what they did, tokens and cost. Depends only on the
+ * set of spans, never on their order, and counts nothing twice: a retry reported both on the retry
+ * span and on each attempt span is one retry, and an LLM call recorded by a wrapper span and by the
+ * instrumented client inside it is one call.
+ */
+public final class WorkflowRollups implements WorkflowRollupCalculator {
+    private static final String[] WORKFLOW_ID_KEYS = {"workflow.id", "tta.workflow.id"};
+    private static final String[] WORKFLOW_NAME_KEYS = {"workflow.name", "tta.workflow.name", "traceloop.workflow.name"};
+    private static final String[] SESSION_KEYS = {"workflow.session_id", "session.id", "tta.session.id",
+        "gen_ai.conversation.id", "langfuse.session.id"};
+
+    /** Roots first, then by start time and id: the span whose workflow id describes the trace comes first. */
+    private static final Comparator<Span> DESCRIBING_FIRST = Comparator
+            .comparing((Span s) -> s.parentSpanId().isPresent())
+            .thenComparingLong(Span::startTimeUnixNano)
+            .thenComparing(Span::spanId);
+
+    private final PriceTable prices;
+
+    public WorkflowRollups(PriceTable prices) {
+        this.prices = Objects.requireNonNull(prices, "prices");
+    }
+
+    @Override
+    public WorkflowRollup rollup(Collection<Span> input) {
+        List<Span> spans = new ArrayList<>(TraceAssembler.distinct(input));
+        if (spans.isEmpty()) {
+            return WorkflowRollup.EMPTY;
+        }
+        spans.sort(Comparator.comparing(Span::spanId));
+        Map<SpanId, Span> byId = new HashMap<>();
+        spans.forEach(s -> byId.put(s.spanId(), s));
+        Map<SpanId, SpanInsight> insights = new HashMap<>();
+        spans.forEach(s -> insights.put(s.spanId(), SpanClassifier.classify(s)));
+        Tree tree = new Tree(byId);
+
+        TreeSet<String> kinds = new TreeSet<>();
+        int hits = 0;
+        int misses = 0;
+        int timeouts = 0;
+        for (Span s : spans) {
+            SpanInsight in = insights.get(s.spanId());
+            if (in.kind() != PrimitiveKind.OTHER) {
+                kinds.add(in.kind().label());
+            }
+            if (in.cacheHit().isPresent()) {
+                if (in.cacheHit().get()) {
+                    hits++;
+                } else {
+                    misses++;
+                }
+            }
+            if (in.timeout().map(SpanInsight.TimeoutFacts::fired).orElse(false)) {
+                timeouts++;
+            }
+        }
+        int fallbacks = countOutermost(spans, tree,
+                s -> insights.get(s.spanId()).fallback().map(SpanInsight.FallbackFacts::used).orElse(false));
+        int compensations = countOutermost(spans, tree,
+                s -> insights.get(s.spanId()).compensated().orElse(false));
+        int retries = retries(spans, insights, byId);
+
+        // LLM calls: innermost only, so a primitive wrapping an instrumented client call counts once
+        Set<SpanId> llmSpans = new HashSet<>();
+        spans.stream().filter(s -> insights.get(s.spanId()).kind() == PrimitiveKind.LLM)
+                .forEach(s -> llmSpans.add(s.spanId()));
+        Set<SpanId> aboveLlm = tree.ancestorsOf(llmSpans);
+        int llmCalls = (int) llmSpans.stream().filter(id -> !aboveLlm.contains(id)).count();
+
+        Map<SpanId, LlmUsage> usages = new HashMap<>();
+        for (Span s : spans) {
+            LlmUsage.from(s).filter(u -> u.totalTokens() > 0 || u.reportedCostUsd().isPresent())
+                    .ifPresent(u -> usages.put(s.spanId(), u));
+        }
+        List<ModelUsage> perModel = perModel(spans, usages, tree);
+        long in = 0;
+        long out = 0;
+        long cached = 0;
+        long reasoning = 0;
+        for (ModelUsage u : perModel) {
+            in += u.inputTokens();
+            out += u.outputTokens();
+            cached += u.cachedInputTokens();
+            reasoning += u.reasoningTokens();
+        }
+        CostSummary cost = CostSummary.of(perModel, prices);
+
+        List<Span> describing = new ArrayList<>(spans);
+        describing.sort(DESCRIBING_FIRST);
+        return new WorkflowRollup(List.copyOf(kinds), hits, misses, retries, fallbacks, timeouts, compensations,
+                llmCalls, in, out, cached, reasoning, cost.costUsd(), cost.status(), cost.unpricedModels(), perModel,
+                firstValue(describing, WORKFLOW_ID_KEYS), firstValue(describing, WORKFLOW_NAME_KEYS),
+                firstValue(describing, SESSION_KEYS));
+    }
+
+    private static List<ModelUsage> perModel(List<Span> spans, Map<SpanId, LlmUsage> usages, Tree tree) {
+        Map<String, ModelUsage> byKey = new TreeMap<>();
+        Set<SpanId> aboveUsage = tree.ancestorsOf(usages.keySet());
+        for (Span s : spans) {
+            LlmUsage u = usages.get(s.spanId());
+            if (u == null || aboveUsage.contains(s.spanId())) {
+                // an agent or wrapper span repeating its children's usage would count it twice
+                continue;
+            }
+            ModelUsage m = u.toModelUsage();
+            String key = m.provider() + '\u0000' + m.model() + '\u0000' + m.isReported();
+            byKey.merge(key, m, ModelUsage::plus);
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    /**
+     * Re-attempts over all retries. Attempt spans (one per attempt, siblings under one parent) and
+     * the retry span's own totals describe the same retry, so each retry counts once, by whichever
+     * source saw more attempts (a missing attempt span must not hide a retry).
+     */
+    private static int retries(List<Span> spans, Map<SpanId, SpanInsight> insights, Map<SpanId, Span> byId) {
+        Map<String, List<Span>> attemptRuns = new TreeMap<>();
+        List<Span> containers = new ArrayList<>();
+        for (Span s : spans) {
+            SpanInsight in = insights.get(s.spanId());
+            if (in.retry().isEmpty()) {
+                continue;
+            }
+            if (SpanClassifier.isAttemptSpan(s, in)) {
+                String parent = s.parentSpanId().filter(byId::containsKey).map(SpanId::hex).orElse("-");
+                String target = s.attributes().getString("retry.primitive_type").or(in::primitiveType).orElse("");
+                attemptRuns.computeIfAbsent(parent + '|' + target, k -> new ArrayList<>()).add(s);
+            } else {
+                containers.add(s);
+            }
+        }
+        int total = 0;
+        Set<String> consumed = new HashSet<>();
+        for (Span c : containers) {
+            SpanInsight.RetryFacts r = insights.get(c.spanId()).retry().orElseThrow();
+            int attempts = Math.max(r.finalAttempts().orElse(0), r.attempt().orElse(0));
+            int own = Math.max(0, attempts - 1);
+            String self = c.spanId().hex();
+            String parent = c.parentSpanId().filter(byId::containsKey).map(SpanId::hex).orElse("-");
+            int fromAttempts = 0;
+            boolean hasAttempts = false;
+            for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
+                String runParent = run.getKey().substring(0, run.getKey().indexOf('|'));
+                // attempts are the container's own when they are its children, or siblings that ran
+                // inside its time window (emitters that parent attempts to the workflow root)
+                boolean mine = runParent.equals(self)
+                        || (runParent.equals(parent) && within(run.getValue(), c));
+                if (mine && consumed.add(run.getKey())) {
+                    hasAttempts = true;
+                    fromAttempts += reattempts(run.getValue(), insights);
+                }
+            }
+            total += hasAttempts ? Math.max(own, fromAttempts) : own;
+        }
+        for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
+            if (!consumed.contains(run.getKey())) {
+                total += reattempts(run.getValue(), insights);
+            }
+        }
+        return total;
+    }
+
+    private static boolean within(List<Span> spans, Span container) {
+        for (Span s : spans) {
+            if (s.startTimeUnixNano() < container.startTimeUnixNano() || s.endTimeUnixNano() > container.endTimeUnixNano()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int reattempts(List<Span> attempts, Map<SpanId, SpanInsight> insights) {
+        List<Integer> numbers = new ArrayList<>();
+        int finalAttempts = 0;
+        for (Span s : attempts) {
+            SpanInsight.RetryFacts r = insights.get(s.spanId()).retry().orElseThrow();
+            r.attempt().ifPresent(numbers::add);
+            finalAttempts = Math.max(finalAttempts, r.finalAttempts().orElse(0));
+        }
+        // most emitters number attempts from 1; one that starts at 0 says so by sending a 0
+        int shift = numbers.contains(0) ? 1 : 0;
+        int beyondFirst = 0;
+        int highest = 0;
+        for (int n : numbers) {
+            int oneBased = n + shift;
+            highest = Math.max(highest, oneBased);
+            if (oneBased > 1) {
+                beyondFirst++;
+            }
+        }
+        return Math.max(beyondFirst, Math.max(highest, finalAttempts) - 1);
+    }
+
+    /** Spans matching {@code test} that have no matching ancestor: a container and its child report one event. */
+    private static int countOutermost(List<Span> spans, Tree tree, Predicate<Span> test) {
+        Set<SpanId> matching = new HashSet<>();
+        spans.stream().filter(test).forEach(s -> matching.add(s.spanId()));
+        return (int) matching.stream().filter(id -> !tree.hasAncestorIn(id, matching)).count();
+    }
+
+    private static Optional<String> firstValue(List<Span> spans, String[] keys) {
+        for (Span s : spans) {
+            Attributes a = s.attributes();
+            for (String k : keys) {
+                Optional<String> v = a.getString(k).map(String::trim).filter(x -> !x.isEmpty());
+                if (v.isPresent()) {
+                    return v;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Parent links within the trace, guarded against the cycles a broken exporter can send. */
+    private static final class Tree {
+        private final Map<SpanId, Span> byId;
+
+        Tree(Map<SpanId, Span> byId) {
+            this.byId = byId;
+        }
+
+        private Optional<SpanId> parent(SpanId id) {
+            Span s = byId.get(id);
+            return s == null ? Optional.empty() : s.parentSpanId().filter(byId::containsKey);
+        }
+
+        boolean hasAncestorIn(SpanId id, Set<SpanId> set) {
+            Set<SpanId> seen = new HashSet<>();
+            seen.add(id);
+            Optional<SpanId> p = parent(id);
+            while (p.isPresent() && seen.add(p.get())) {
+                if (set.contains(p.get())) {
+                    return true;
+                }
+                p = parent(p.get());
+            }
+            return false;
+        }
+
+        /** Every span that has a member of {@code set} below it; one walk up per member. */
+        Set<SpanId> ancestorsOf(Set<SpanId> set) {
+            Set<SpanId> ancestors = new HashSet<>();
+            for (SpanId member : set) {
+                Set<SpanId> seen = new HashSet<>();
+                seen.add(member);
+                Optional<SpanId> p = parent(member);
+                while (p.isPresent() && seen.add(p.get())) {
+                    if (!ancestors.add(p.get())) {
+                        // reached from another member before: everything above is already marked
+                        break;
+                    }
+                    p = parent(p.get());
+                }
+            }
+            return ancestors;
+        }
+    }
+}

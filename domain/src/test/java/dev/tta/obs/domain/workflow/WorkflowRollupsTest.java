@@ -1,0 +1,228 @@
+package dev.tta.obs.domain.workflow;
+
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.TestSpans;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.domain.cost.CostStatus;
+import dev.tta.obs.domain.cost.ModelUsage;
+import dev.tta.obs.domain.cost.PriceTable;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.tta.obs.domain.TestSpans.span;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class WorkflowRollupsTest {
+    private final WorkflowRollups rollups = new WorkflowRollups(PriceTable.bundled());
+
+    @Test
+    void ttaWorkflowGivesPrimitivesRetriesFallbackTokensAndListPriceCost() {
+        TraceSummary summary = new TraceAssembler(rollups).summarize(TestSpans.TRACE, TtaWorkflowFixture.spans());
+        WorkflowRollup r = summary.rollup();
+
+        assertThat(r.primitiveTypes()).containsExactly("cache", "fallback", "llm", "retry", "sequential", "tool");
+        assertThat(r.cacheMisses()).isEqualTo(1);
+        assertThat(r.cacheHits()).isEqualTo(1);
+        assertThat(r.retries()).isEqualTo(2);
+        assertThat(r.fallbacksUsed()).isEqualTo(1);
+        // the failed OpenAI primary was a call too; two calls returned token usage
+        assertThat(r.llmCalls()).isEqualTo(3);
+        assertThat(r.modelUsage()).extracting(ModelUsage::calls).containsExactly(1, 1);
+        assertThat(r.inputTokens()).isEqualTo(128_000);
+        assertThat(r.cachedInputTokens()).isEqualTo(22_000);
+        assertThat(r.outputTokens()).isEqualTo(31_500);
+        assertThat(r.reasoningTokens()).isZero();
+
+        // List prices, USD per 1M tokens: gpt-4o-mini input 0.15, cached 0.075, output 0.60;
+        // claude-3.5-sonnet input 3.00, cache read 0.30, output 15.00.
+        double gpt4oMini = (100_000 * 0.15 + 20_000 * 0.075 + 30_000 * 0.60) / 1e6;   // 0.0345
+        double sonnet = (6_000 * 3.00 + 2_000 * 0.30 + 1_500 * 15.00) / 1e6;          // 0.0411
+        assertThat(gpt4oMini + sonnet).isCloseTo(0.0756, within(1e-12));
+        assertThat(r.costUsd().orElseThrow()).isCloseTo(0.0756, within(0.000_001));
+        assertThat(Math.round(r.costUsd().orElseThrow() * 100)).isEqualTo(8);
+        assertThat(r.costStatus()).isEqualTo(CostStatus.PRICED);
+        assertThat(r.unpricedModels()).isEmpty();
+
+        assertThat(r.workflowId()).contains("wf-42");
+        assertThat(r.workflowName()).contains("support_answer");
+        assertThat(r.sessionId()).contains("session-7");
+        assertThat(summary.errorCount()).isEqualTo(3);
+    }
+
+    @Test
+    void retrySummaryAloneCountsAttemptsBeyondTheFirst() {
+        WorkflowRollup r = rollups.rollup(List.of(span("RetryPrimitive.execute")
+                .attr("primitive.type", "RetryPrimitive").attr("retry.final_attempts", 4L).build()));
+        assertThat(r.retries()).isEqualTo(3);
+    }
+
+    @Test
+    void attemptSpansAloneUnderTheWorkflowRootCountEachReattempt() {
+        Span root = span("workflow").build();
+        List<Span> spans = new ArrayList<>(List.of(root));
+        for (int i = 1; i <= 3; i++) {
+            TestSpans.Draft d = span("retry.attempt_" + (i - 1)).parent(root).attr("retry.attempt", (long) i)
+                    .attr("retry.primitive_type", "LambdaPrimitive");
+            if (i == 3) {
+                d.attr("retry.succeeded_on_attempt", 3L);
+            }
+            spans.add(d.build());
+        }
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(2);
+    }
+
+    @Test
+    void twoRetriesOfTheSamePrimitiveUnderOneParentAreBothCounted() {
+        Span root = span("workflow").build();
+        List<Span> spans = new ArrayList<>(List.of(root));
+        for (long attempt : new long[] {1, 2, 3, 1, 2}) {
+            spans.add(span("retry.attempt_" + (attempt - 1)).parent(root).attr("retry.attempt", attempt)
+                    .attr("retry.primitive_type", "LambdaPrimitive").build());
+        }
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(3);
+    }
+
+    @Test
+    void siblingAttemptSpansInsideTheRetrySpansTimeAreThatRetrysAttempts() {
+        Span root = span("workflow").time(0, 100).build();
+        Span retry = span("RetryPrimitive.execute").parent(root).time(10, 50)
+                .attr("primitive.type", "RetryPrimitive").attr("retry.succeeded_on_attempt", 3L).build();
+        List<Span> spans = new ArrayList<>(List.of(root, retry));
+        for (long a = 1; a <= 3; a++) {
+            spans.add(span("retry.attempt_" + (a - 1)).parent(root).time(10 + a * 10, 15 + a * 10)
+                    .attr("retry.attempt", a).attr("retry.primitive_type", "LambdaPrimitive").build());
+        }
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(2);
+
+        // a later, separate retry under the same root is another retry
+        spans.add(span("retry.attempt_0").parent(root).time(60, 65).attr("retry.attempt", 1L)
+                .attr("retry.primitive_type", "ToolPrimitive").build());
+        spans.add(span("retry.attempt_1").parent(root).time(66, 70).attr("retry.attempt", 2L)
+                .attr("retry.primitive_type", "ToolPrimitive").build());
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(3);
+    }
+
+    @Test
+    void zeroBasedAttemptNumbersAreRecognised() {
+        Span retry = span("RetryPrimitive.execute").attr("primitive.type", "RetryPrimitive").build();
+        List<Span> spans = List.of(retry,
+                span("attempt_0").parent(retry).attr("retry.attempt", 0L).build(),
+                span("attempt_1").parent(retry).attr("retry.attempt", 1L).build());
+        assertThat(rollups.rollup(spans).retries()).isEqualTo(1);
+    }
+
+    @Test
+    void retrySpanWithARunningAttemptCounterAndNoChildren() {
+        WorkflowRollup r = rollups.rollup(List.of(span("retry.operation").attr("retry.max_attempts", 5L)
+                .attr("retry.current_attempt", 3L).attr("retry.succeeded_on_attempt", 3L).build()));
+        assertThat(r.retries()).isEqualTo(2);
+    }
+
+    @Test
+    void firstTimeSuccessIsNoRetry() {
+        WorkflowRollup r = rollups.rollup(List.of(span("RetryPrimitive.execute")
+                .attr("primitive.type", "RetryPrimitive").attr("retry.max_retries", 3L).build()));
+        assertThat(r.retries()).isZero();
+        assertThat(r.primitiveTypes()).containsExactly("retry");
+    }
+
+    @Test
+    void llmCallRecordedByAPrimitiveAndItsInstrumentedClientCountsOnce() {
+        Span wrapper = span("OpenAIPrimitive.execute").attr("primitive.type", "OpenAIPrimitive")
+                .attr("gen_ai.request.model", "gpt-4o").attr("gen_ai.usage.input_tokens", 1000L)
+                .attr("gen_ai.usage.output_tokens", 100L).build();
+        Span client = span("chat gpt-4o").parent(wrapper).attr("gen_ai.operation.name", "chat")
+                .attr("gen_ai.request.model", "gpt-4o").attr("gen_ai.usage.input_tokens", 1000L)
+                .attr("gen_ai.usage.output_tokens", 100L).build();
+        WorkflowRollup r = rollups.rollup(List.of(wrapper, client));
+        assertThat(r.llmCalls()).isEqualTo(1);
+        assertThat(r.inputTokens()).isEqualTo(1000);
+        assertThat(r.outputTokens()).isEqualTo(100);
+    }
+
+    @Test
+    void agentSpanRepeatingItsChildrensUsageIsNotAddedAgain() {
+        Span agent = span("invoke_agent planner").attr("gen_ai.operation.name", "invoke_agent")
+                .attr("gen_ai.usage.input_tokens", 300L).attr("gen_ai.usage.output_tokens", 30L).build();
+        Span c1 = span("chat").parent(agent).attr("gen_ai.request.model", "gpt-4o")
+                .attr("gen_ai.usage.input_tokens", 100L).attr("gen_ai.usage.output_tokens", 10L).build();
+        Span c2 = span("chat").parent(agent).attr("gen_ai.request.model", "gpt-4o")
+                .attr("gen_ai.usage.input_tokens", 200L).attr("gen_ai.usage.output_tokens", 20L).build();
+        WorkflowRollup r = rollups.rollup(List.of(agent, c1, c2));
+        assertThat(r.inputTokens()).isEqualTo(300);
+        assertThat(r.modelUsage()).singleElement().satisfies(u -> assertThat(u.calls()).isEqualTo(2));
+    }
+
+    @Test
+    void fallbackReportedOnTheFallbackSpanAndItsChildIsOneFallback() {
+        Span fb = span("FallbackPrimitive.execute").attr("fallback.used_fallback", true).build();
+        Span child = span("fallback.fallback").parent(fb).attr("fallback.execution", "fallback").build();
+        Span other = span("fallback.fallback").attr("fallback.used_fallback", true).build();
+        assertThat(rollups.rollup(List.of(fb, child, other)).fallbacksUsed()).isEqualTo(2);
+    }
+
+    @Test
+    void reportedCostWinsAndMixedWithEstimatesIsPriced() {
+        Span reported = span("chat").attr("gen_ai.request.model", "gpt-4o")
+                .attr("gen_ai.usage.input_tokens", 1_000_000L).attr("gen_ai.usage.cost_usd", 1.0).build();
+        WorkflowRollup onlyReported = rollups.rollup(List.of(reported));
+        assertThat(onlyReported.costUsd()).contains(1.0);
+        assertThat(onlyReported.costStatus()).isEqualTo(CostStatus.REPORTED);
+
+        Span estimated = span("chat").attr("gen_ai.request.model", "gpt-4o")
+                .attr("gen_ai.usage.input_tokens", 1_000_000L).build();
+        WorkflowRollup mixed = rollups.rollup(List.of(reported, estimated));
+        assertThat(mixed.costUsd().orElseThrow()).isCloseTo(1.0 + 2.50, within(1e-9));
+        assertThat(mixed.costStatus()).isEqualTo(CostStatus.PRICED);
+    }
+
+    @Test
+    void unknownModelLeavesTheCostUnknownNotZero() {
+        WorkflowRollup r = rollups.rollup(List.of(span("chat").attr("gen_ai.request.model", "acme-llm-7b")
+                .attr("gen_ai.usage.input_tokens", 5000L).attr("gen_ai.usage.output_tokens", 100L).build()));
+        assertThat(r.costUsd()).isEmpty();
+        assertThat(r.costStatus()).isEqualTo(CostStatus.UNPRICED);
+        assertThat(r.unpricedModels()).containsExactly("acme-llm-7b");
+        assertThat(r.inputTokens()).isEqualTo(5000);
+    }
+
+    @Test
+    void repricingWithANewTableRecomputesFromStoredUsage() {
+        WorkflowRollup r = rollups.rollup(TtaWorkflowFixture.spans());
+        PriceTable cheaper = PriceTable.bundled().merge(PriceTable.parse(
+                "provider\tmodel\tinput_per_mtok\toutput_per_mtok\tcached_input_per_mtok\treasoning_per_mtok\tsource\tas_of\n"
+                        + "anthropic\tclaude-3-5-sonnet\t1.00\t5.00\t0.10\t\ttest\t2026-01-01\n", "test"));
+        WorkflowRollup repriced = r.reprice(cheaper);
+        double sonnet = (6_000 * 1.00 + 2_000 * 0.10 + 1_500 * 5.00) / 1e6;
+        assertThat(repriced.costUsd().orElseThrow()).isCloseTo(0.0345 + sonnet, within(1e-9));
+        assertThat(repriced.inputTokens()).isEqualTo(r.inputTokens());
+        assertThat(r.reprice(PriceTable.bundled())).isEqualTo(r);
+
+        WorkflowRollup noPrices = r.reprice(PriceTable.empty());
+        assertThat(noPrices.costStatus()).isEqualTo(CostStatus.UNPRICED);
+        assertThat(noPrices.unpricedModels()).containsExactly("anthropic/claude-3-5-sonnet", "openai/gpt-4o-mini");
+    }
+
+    @Test
+    void workflowIdsComeFromTheRootEvenWhenChildrenDisagree() {
+        Span root = span("run").time(10, 20).attr("workflow.id", "root-id").build();
+        Span child = span("step").parent(root).time(0, 5).attr("tta.workflow.id", "child-id")
+                .attr("traceloop.workflow.name", "from-child").build();
+        WorkflowRollup r = rollups.rollup(List.of(child, root));
+        assertThat(r.workflowId()).contains("root-id");
+        assertThat(r.workflowName()).contains("from-child");
+        assertThat(r.sessionId()).isEmpty();
+    }
+
+    @Test
+    void noSpansGiveTheEmptyRollup() {
+        assertThat(rollups.rollup(List.of())).isEqualTo(WorkflowRollup.EMPTY);
+        assertThat(WorkflowRollup.EMPTY.costUsd()).isEqualTo(Optional.empty());
+    }
+}
