@@ -3,9 +3,13 @@ package dev.tta.obs.app;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.domain.TraceAssembler;
-import dev.tta.obs.domain.WorkflowRollupCalculator;
+import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.workflow.WorkflowRollups;
 import dev.tta.obs.ports.in.IngestSpans;
+import dev.tta.obs.adapters.jaeger.JaegerFormat;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.ports.in.TransferTraces;
+import dev.tta.obs.ports.service.TraceTransferService;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.TraceQueryService;
@@ -15,15 +19,22 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Builds the plain-Java core (domain, ports) and picks the store; the only place that knows adapters. */
 @Factory
 public class CoreFactory {
 
     @Singleton
-    TraceAssembler traceAssembler() {
-        return new TraceAssembler(WorkflowRollupCalculator.NONE);
+    PriceTable priceTable(TtaObsConfig config) throws IOException {
+        return PriceTable.bundledWithOverrides(config.pricesFile());
+    }
+
+    @Singleton
+    TraceAssembler traceAssembler(PriceTable prices) {
+        return new TraceAssembler(new WorkflowRollups(prices));
     }
 
     // @Context: opened at start-up, so a bad database fails `tta-obs start` at once, not the first request
@@ -43,8 +54,13 @@ public class CoreFactory {
     }
 
     @Singleton
-    QueryTraces queryTraces(TraceStore store) {
-        return new TraceQueryService(store);
+    QueryTraces queryTraces(TraceStore store, PriceTable prices) {
+        return new TraceQueryService(store, prices);
+    }
+
+    @Singleton
+    TransferTraces transferTraces(TraceStore store) {
+        return new TraceTransferService(store, store, List.of(new JaegerFormat()));
     }
 
     @Singleton

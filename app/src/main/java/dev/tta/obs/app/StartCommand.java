@@ -44,6 +44,11 @@ final class StartCommand implements Callable<Integer> {
             description = "Storage backend: sqlite (default).")
     String storage;
 
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "A price file (TSV, see docs/costs.md) that adds or overrides model prices "
+                    + "(default: <data-dir>/prices.tsv when it exists).")
+    Path prices;
+
     @Option(names = "--verbose", description = "Print stack traces and debug logs.")
     boolean verbose;
 
@@ -101,6 +106,12 @@ final class StartCommand implements Callable<Integer> {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("tta.data-dir", dir.toString());
         props.put("tta.storage", storage);
+        if (prices != null) {
+            if (!java.nio.file.Files.isRegularFile(prices)) {
+                throw new IllegalArgumentException("--prices: no such file " + prices.toAbsolutePath());
+            }
+            props.put("tta.prices", prices.toAbsolutePath().toString());
+        }
         if (!Ports.isFree(host, port)) {
             throw new PortInUseException("port " + port + " on " + host
                     + " is already in use (is tta-obs already running?); choose another with --port");

@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.domain.cost.PriceFileException;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 
 import java.net.BindException;
@@ -10,12 +11,19 @@ final class UserMessages {
     }
 
     static String describe(Throwable e) {
+        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+            // our own validation messages are written for users already
+            return e.getMessage();
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PortInUseException p) {
                 return p.getMessage();
             }
-            if (t instanceof StoreUnavailableException s) {
-                return s.getMessage();
+            if (t instanceof StoreUnavailableException || t instanceof PriceFileException) {
+                return t.getMessage();
+            }
+            if (t instanceof java.nio.file.NoSuchFileException f) {
+                return "no such file: " + f.getFile();
             }
             if (t instanceof BindException b) {
                 return "a port is already in use (" + b.getMessage() + "); choose another with --port";

@@ -41,6 +41,11 @@ public record TraceSummary(
         return durationNanos() / 1_000_000.0;
     }
 
+    public TraceSummary withRollup(WorkflowRollup newRollup) {
+        return new TraceSummary(traceId, rootName, serviceName, startTimeUnixNano, endTimeUnixNano, spanCount,
+                errorCount, rootFound, services, newRollup);
+    }
+
     public Set<String> serviceSet() {
         return Set.copyOf(services);
     }

@@ -3,6 +3,8 @@ package dev.tta.obs.adapters.jdbc;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.domain.cost.CostStatus;
+import dev.tta.obs.domain.cost.ModelUsage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Optional;
  * recomputes the summary from the spans.
  */
 public final class SummaryCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private SummaryCodec() {
     }
@@ -36,16 +38,27 @@ public final class SummaryCodec {
         out.writeVarInt(r.cacheMisses());
         out.writeVarInt(r.retries());
         out.writeVarInt(r.fallbacksUsed());
+        out.writeVarInt(r.timeouts());
+        out.writeVarInt(r.compensations());
         out.writeVarInt(r.llmCalls());
         out.writeVarLong(r.inputTokens());
         out.writeVarLong(r.outputTokens());
         out.writeVarLong(r.cachedInputTokens());
         out.writeVarLong(r.reasoningTokens());
-        if (r.costUsd().isPresent()) {
-            out.writeByte(1);
-            out.writeFixedLong(Double.doubleToRawLongBits(r.costUsd().get()));
-        } else {
-            out.writeByte(0);
+        writeOptionalDouble(out, r.costUsd());
+        out.writeByte(r.costStatus().ordinal());
+        writeStrings(out, r.unpricedModels());
+        out.writeVarInt(r.modelUsage().size());
+        for (ModelUsage u : r.modelUsage()) {
+            out.writeString(u.provider());
+            out.writeString(u.model());
+            out.writeVarInt(u.calls());
+            out.writeVarLong(u.inputTokens());
+            out.writeVarLong(u.cachedInputTokens());
+            out.writeVarLong(u.outputTokens());
+            out.writeVarLong(u.reasoningTokens());
+            out.writeVarLong(u.unsplitTokens());
+            writeOptionalDouble(out, u.reportedCostUsd());
         }
         writeOptional(out, r.workflowId());
         writeOptional(out, r.workflowName());
@@ -72,15 +85,27 @@ public final class SummaryCodec {
         int cacheMisses = in.readVarInt();
         int retries = in.readVarInt();
         int fallbacks = in.readVarInt();
+        int timeouts = in.readVarInt();
+        int compensations = in.readVarInt();
         int llmCalls = in.readVarInt();
         long inTok = in.readVarLong();
         long outTok = in.readVarLong();
         long cachedTok = in.readVarLong();
         long reasoningTok = in.readVarLong();
-        Optional<Double> cost = in.readByte() == 1
-                ? Optional.of(Double.longBitsToDouble(in.readFixedLong())) : Optional.empty();
-        WorkflowRollup rollup = new WorkflowRollup(primitives, cacheHits, cacheMisses, retries, fallbacks, llmCalls,
-                inTok, outTok, cachedTok, reasoningTok, cost, readOptional(in), readOptional(in), readOptional(in));
+        Optional<Double> cost = readOptionalDouble(in);
+        CostStatus[] statuses = CostStatus.values();
+        int statusIndex = in.readByte();
+        CostStatus status = statusIndex < statuses.length ? statuses[statusIndex] : CostStatus.NONE;
+        List<String> unpriced = readStrings(in);
+        int nUsage = in.readVarInt();
+        List<ModelUsage> usage = new ArrayList<>(nUsage);
+        for (int i = 0; i < nUsage; i++) {
+            usage.add(new ModelUsage(in.readString(), in.readString(), in.readVarInt(), in.readVarLong(),
+                    in.readVarLong(), in.readVarLong(), in.readVarLong(), in.readVarLong(), readOptionalDouble(in)));
+        }
+        WorkflowRollup rollup = new WorkflowRollup(primitives, cacheHits, cacheMisses, retries, fallbacks, timeouts,
+                compensations, llmCalls, inTok, outTok, cachedTok, reasoningTok, cost, status, unpriced, usage,
+                readOptional(in), readOptional(in), readOptional(in));
         return Optional.of(new TraceSummary(traceId, rootName, service, start, end, spanCount, errorCount,
                 rootFound, services, rollup));
     }
@@ -99,6 +124,15 @@ public final class SummaryCodec {
             values.add(in.readString());
         }
         return values;
+    }
+
+    private static void writeOptionalDouble(ByteSink out, Optional<Double> value) {
+        out.writeByte(value.isPresent() ? 1 : 0);
+        value.ifPresent(v -> out.writeFixedLong(Double.doubleToRawLongBits(v)));
+    }
+
+    private static Optional<Double> readOptionalDouble(ByteSource in) {
+        return in.readByte() == 1 ? Optional.of(Double.longBitsToDouble(in.readFixedLong())) : Optional.empty();
     }
 
     private static void writeOptional(ByteSink out, Optional<String> value) {

@@ -2,10 +2,14 @@ package dev.tta.obs.adapters.web;
 
 import dev.tta.obs.domain.InvalidTelemetryException;
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.TraceCursor;
 import dev.tta.obs.ports.in.TracePage;
 import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.in.TraceSelection;
+import dev.tta.obs.ports.in.TransferProgress;
+import dev.tta.obs.ports.in.TransferTraces;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -28,9 +32,37 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TraceController {
     private final QueryTraces query;
+    private final PriceTable prices;
+    private final TransferTraces transfer;
 
-    public TraceController(QueryTraces query) {
+    public TraceController(QueryTraces query, PriceTable prices, TransferTraces transfer) {
         this.query = query;
+        this.prices = prices;
+        this.transfer = transfer;
+    }
+
+    /** One trace as a file download, in a format Jaeger UI or another tta-obs can load. */
+    @Get(uri = "/{traceId}/export")
+    public MutableHttpResponse<?> export(@PathVariable String traceId, @Nullable @QueryValue String format) {
+        TraceId id;
+        try {
+            id = TraceId.of(traceId);
+        } catch (InvalidTelemetryException e) {
+            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid trace id", e.getMessage());
+        }
+        String name = format == null || format.isBlank() ? "jaeger" : format;
+        if (!transfer.formats().contains(name)) {
+            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Unknown format",
+                    "format must be one of " + transfer.formats() + ", got '" + name + "'");
+        }
+        if (query.trace(id).isEmpty()) {
+            return ApiProblem.of(HttpStatus.NOT_FOUND, "Trace not found", "no trace with id " + id.hex() + " is stored");
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        transfer.export(TraceSelection.of(id), name, out, TransferProgress.NONE);
+        return HttpResponse.ok(out.toByteArray())
+                .contentType(transfer.mediaType(name).orElse("application/octet-stream"))
+                .header("Content-Disposition", "attachment; filename=\"trace-" + id.hex() + "." + name + ".json\"");
     }
 
     @Get(produces = "application/json")
@@ -72,7 +104,7 @@ public class TraceController {
             return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid trace id", e.getMessage());
         }
         return query.trace(id)
-                .<MutableHttpResponse<?>>map(t -> HttpResponse.ok(TraceJson.trace(t)))
+                .<MutableHttpResponse<?>>map(t -> HttpResponse.ok(TraceJson.trace(t, prices)))
                 .orElseGet(() -> ApiProblem.of(HttpStatus.NOT_FOUND, "Trace not found",
                         "no trace with id " + id.hex() + " is stored"));
     }

@@ -10,6 +10,14 @@ import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.domain.cost.CostSummary;
+import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.llm.ChatMessage;
+import dev.tta.obs.domain.llm.ChatMessages;
+import dev.tta.obs.domain.llm.LlmUsage;
+import dev.tta.obs.domain.workflow.PrimitiveKind;
+import dev.tta.obs.domain.workflow.SpanClassifier;
+import dev.tta.obs.domain.workflow.SpanInsight;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,19 +55,38 @@ final class TraceJson {
         m.put("cacheMisses", r.cacheMisses());
         m.put("retries", r.retries());
         m.put("fallbacksUsed", r.fallbacksUsed());
+        m.put("timeouts", r.timeouts());
+        m.put("compensations", r.compensations());
         m.put("llmCalls", r.llmCalls());
         m.put("inputTokens", r.inputTokens());
         m.put("outputTokens", r.outputTokens());
         m.put("cachedInputTokens", r.cachedInputTokens());
         m.put("reasoningTokens", r.reasoningTokens());
         m.put("costUsd", r.costUsd().orElse(null));
+        // "unpriced" must never look like $0: the status says why costUsd is null or partial
+        m.put("costStatus", r.costStatus().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("unpricedModels", r.unpricedModels());
+        List<Object> usage = new ArrayList<>(r.modelUsage().size());
+        for (var u : r.modelUsage()) {
+            Map<String, Object> um = new LinkedHashMap<>();
+            um.put("provider", u.provider());
+            um.put("model", u.model());
+            um.put("calls", u.calls());
+            um.put("inputTokens", u.inputTokens());
+            um.put("cachedInputTokens", u.cachedInputTokens());
+            um.put("outputTokens", u.outputTokens());
+            um.put("reasoningTokens", u.reasoningTokens());
+            um.put("reportedCostUsd", u.reportedCostUsd().orElse(null));
+            usage.add(um);
+        }
+        m.put("modelUsage", usage);
         m.put("workflowId", r.workflowId().orElse(null));
         m.put("workflowName", r.workflowName().orElse(null));
         m.put("sessionId", r.sessionId().orElse(null));
         return m;
     }
 
-    static Map<String, Object> trace(Trace trace) {
+    static Map<String, Object> trace(Trace trace, PriceTable prices) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("traceId", trace.traceId().hex());
         m.put("summary", summary(trace.summary()));
@@ -69,7 +96,9 @@ final class TraceJson {
         for (Span s : trace.spans()) {
             int d = s.parentSpanId().map(p -> depth.getOrDefault(p.hex(), -1) + 1).orElse(0);
             depth.put(s.spanId().hex(), d);
-            spans.add(span(s, d));
+            Map<String, Object> sm = span(s, d);
+            addInsights(sm, s, prices);
+            spans.add(sm);
         }
         m.put("spans", spans);
         return m;
@@ -120,6 +149,70 @@ final class TraceJson {
         m.put("resource", resource(s.resource()));
         m.put("scope", scope(s.scope()));
         return m;
+    }
+
+    /** What the domain understands about a span: its primitive and, for LLM calls, usage, cost and chat. */
+    static void addInsights(Map<String, Object> m, Span s, PriceTable prices) {
+        SpanInsight insight = SpanClassifier.classify(s);
+        if (insight.kind() != PrimitiveKind.OTHER) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("kind", insight.kind().label());
+            pm.put("type", insight.primitiveType().orElse(null));
+            pm.put("name", insight.primitiveName().orElse(null));
+            pm.put("badges", insight.badges());
+            pm.put("cacheHit", insight.cacheHit().orElse(null));
+            insight.retry().ifPresent(r -> {
+                Map<String, Object> rm = new LinkedHashMap<>();
+                rm.put("attempt", r.attempt().orElse(null));
+                rm.put("maxAttempts", r.maxAttempts().orElse(null));
+                rm.put("finalAttempts", r.finalAttempts().orElse(null));
+                rm.put("succeeded", r.succeeded().orElse(null));
+                pm.put("retry", rm);
+            });
+            insight.fallback().ifPresent(f -> {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("used", f.used());
+                fm.put("from", f.from().orElse(null));
+                fm.put("to", f.to().orElse(null));
+                pm.put("fallback", fm);
+            });
+            insight.timeout().ifPresent(t -> pm.put("timeoutFired", t.fired()));
+            insight.circuitState().ifPresent(c -> pm.put("circuitState", c));
+            insight.route().ifPresent(r -> pm.put("route", r.taken().orElse(null)));
+            insight.compensated().ifPresent(c -> pm.put("compensated", c));
+            m.put("primitive", pm);
+        }
+        LlmUsage.from(s).ifPresent(u -> {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("model", u.model().orElse(null));
+            lm.put("provider", u.provider().orElse(null));
+            lm.put("inputTokens", u.inputTokens());
+            lm.put("cachedInputTokens", u.cachedInputTokens());
+            lm.put("outputTokens", u.outputTokens());
+            lm.put("reasoningTokens", u.reasoningTokens());
+            CostSummary cost = CostSummary.of(List.of(u.toModelUsage()), prices);
+            lm.put("costUsd", cost.costUsd().orElse(null));
+            lm.put("costStatus", cost.status().name().toLowerCase(java.util.Locale.ROOT));
+            List<Object> messages = new ArrayList<>();
+            for (ChatMessage msg : ChatMessages.from(s)) {
+                Map<String, Object> mm = new LinkedHashMap<>();
+                mm.put("role", msg.role());
+                mm.put("content", msg.content());
+                List<Object> calls = new ArrayList<>();
+                for (ChatMessage.ToolCall c : msg.toolCalls()) {
+                    Map<String, Object> cm = new LinkedHashMap<>();
+                    cm.put("id", c.id().orElse(null));
+                    cm.put("name", c.name());
+                    cm.put("arguments", c.arguments());
+                    calls.add(cm);
+                }
+                mm.put("toolCalls", calls);
+                mm.put("toolCallId", msg.toolCallId().orElse(null));
+                messages.add(mm);
+            }
+            lm.put("messages", messages);
+            m.put("llm", lm);
+        });
     }
 
     static Map<String, Object> resource(Resource r) {

@@ -1,0 +1,74 @@
+package dev.tta.obs.app;
+
+import dev.tta.obs.adapters.jaeger.JaegerFormat;
+import dev.tta.obs.ports.in.TransferTraces;
+import dev.tta.obs.ports.out.TraceStore;
+import dev.tta.obs.ports.service.TraceTransferService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code tta-obs import FILE...}: trace files (Jaeger JSON) into the store. */
+@Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Import trace files (Jaeger JSON) into the store; the format is recognised from the content.",
+        sortOptions = false)
+final class ImportCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import.")
+    List<Path> files;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Skip recognition: jaeger.")
+    String format;
+
+    @Mixin
+    StorageOptions storage;
+
+    @Option(names = "--verbose", description = "Print stack traces for errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
+    /** Through picocli, so tests and embedders can capture it. */
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                throw new NoSuchFileException(f.toString(), null, "no such file");
+            }
+        }
+        try (TraceStore store = storage.open()) {
+            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat()));
+            for (Path f : files) {
+                long started = System.nanoTime();
+                ProgressBar bar = new ProgressBar(err(), "importing " + f.getFileName(), "bytes", ProgressBar.terminal());
+                TransferTraces.ImportResult result;
+                try (InputStream in = Files.newInputStream(f)) {
+                    result = transfer.importFrom(in, Files.size(f), Optional.ofNullable(format), bar);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(f + ": " + UserMessages.describe(e), e);
+                } finally {
+                    bar.finish();
+                }
+                err().printf("imported %,d spans from %s (%s) in %.1f s%n", result.spans(), f, result.format(),
+                        (System.nanoTime() - started) / 1e9);
+            }
+        }
+        return 0;
+    }
+}

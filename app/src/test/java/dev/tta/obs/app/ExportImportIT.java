@@ -1,0 +1,134 @@
+package dev.tta.obs.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
+import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.Resource;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.SpanId;
+import dev.tta.obs.domain.StatusCode;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.WorkflowRollupCalculator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `tta-obs export` and `tta-obs import` as a user runs them, and the REST download. */
+class ExportImportIT {
+    @TempDir
+    Path dir;
+
+    static final long T0 = 1_767_225_600_000_000_000L;
+
+    static List<Span> trace(int n, String service) {
+        TraceId traceId = TraceId.of(String.format("%032x", 0xabc000L + n));
+        Resource resource = new Resource(Attributes.builder().put("service.name", service).build(), 0);
+        List<Span> spans = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var b = Span.builder(traceId, SpanId.of(String.format("%016x", 0x10L + i)))
+                    .name(i == 0 ? "run-" + n : "step-" + i)
+                    .start(T0 + n * 1_000_000_000L + i * 1_000_000L)
+                    .end(T0 + n * 1_000_000_000L + i * 1_000_000L + 500_000L)
+                    .attributes(Attributes.builder().put("n", (long) n).put("ok", i != 2).build())
+                    .resource(resource);
+            if (i > 0) {
+                b.parent(SpanId.of(String.format("%016x", 0x10L)));
+            }
+            if (i == 2) {
+                b.status(StatusCode.ERROR, "step failed");
+            }
+            spans.add(b.build());
+        }
+        return spans;
+    }
+
+    private void seed(Path dataDir, int traces) {
+        try (var store = SqliteTraceStore.open(dataDir.resolve("tta-obs.sqlite"),
+                new TraceAssembler(WorkflowRollupCalculator.NONE))) {
+            for (int n = 1; n <= traces; n++) {
+                store.append(List.of(new SpanBatch(trace(n, n % 2 == 0 ? "even" : "odd"))));
+            }
+        }
+    }
+
+    @Test
+    void exportThenImportIntoAnEmptyStoreThenExport_givesTheSameFile() throws Exception {
+        Path source = dir.resolve("source");
+        seed(source, 5);
+        Path first = dir.resolve("first.json");
+        CommandLineTest.Run export = CommandLineTest.run("export", "--data-dir=" + source, "-o", first.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.err()).contains("exported 5 traces (15 spans) as jaeger");
+
+        Path target = dir.resolve("target");
+        CommandLineTest.Run imported = CommandLineTest.run("import", "--data-dir=" + target, first.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.err()).contains("imported 15 spans").contains("(jaeger)");
+
+        Path second = dir.resolve("second.json");
+        assertThat(CommandLineTest.run("export", "--data-dir=" + target, "-o", second.toString()).exitCode()).isZero();
+        assertThat(Files.readString(second)).isEqualTo(Files.readString(first));
+        JsonNode data = RunningService.JSON.readTree(first.toFile()).get("data");
+        assertThat(data).hasSize(5);
+        assertThat(data.get(0).get("spans").get(0).get("operationName").asText()).isEqualTo("run-5");
+    }
+
+    @Test
+    void filters_selectTracesByIdAndService() throws Exception {
+        Path source = dir.resolve("source");
+        seed(source, 4);
+        Path byService = dir.resolve("even.json");
+        assertThat(CommandLineTest.run("export", "--data-dir=" + source, "--service=even", "-o",
+                byService.toString()).exitCode()).isZero();
+        assertThat(RunningService.JSON.readTree(byService.toFile()).get("data")).hasSize(2);
+
+        String id = String.format("%032x", 0xabc000L + 3);
+        Path one = dir.resolve("one.json");
+        assertThat(CommandLineTest.run("export", "--data-dir=" + source, "--trace-id=" + id, "-o",
+                one.toString()).exitCode()).isZero();
+        JsonNode data = RunningService.JSON.readTree(one.toFile()).get("data");
+        assertThat(data).hasSize(1);
+        assertThat(data.get(0).get("traceID").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void badInput_isOneLineAndNonZero() throws Exception {
+        Path junk = dir.resolve("junk.json");
+        Files.writeString(junk, "this is not json");
+        CommandLineTest.Run r = CommandLineTest.run("import", "--data-dir=" + dir.resolve("t"), junk.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("junk.json").contains("cannot tell the file's format").doesNotContain("\tat ");
+
+        CommandLineTest.Run missing = CommandLineTest.run("import", "--data-dir=" + dir.resolve("t"), "nope.json");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such file: nope.json");
+
+        CommandLineTest.Run badSince = CommandLineTest.run("export", "--data-dir=" + dir.resolve("t"), "--since=yesterday");
+        assertThat(badSince.exitCode()).isEqualTo(1);
+        assertThat(badSince.err()).contains("--since takes a time like");
+    }
+
+    @Test
+    void restDownload_isTheSameJaegerJson() throws Exception {
+        try (RunningService service = new RunningService(dir.resolve("live"))) {
+            service.post("/v1/traces", "application/x-protobuf", new byte[0]);
+            seed(dir.resolve("live"), 1);
+            String id = String.format("%032x", 0xabc000L + 1);
+            HttpResponse<String> r = service.get("/api/traces/" + id + "/export?format=jaeger");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Disposition")).get().asString().contains("trace-" + id);
+            JsonNode data = RunningService.JSON.readTree(r.body()).get("data");
+            assertThat(data.get(0).get("spans")).hasSize(3);
+            assertThat(service.get("/api/traces/" + id + "/export?format=zipkin").statusCode()).isEqualTo(400);
+        }
+    }
+}
