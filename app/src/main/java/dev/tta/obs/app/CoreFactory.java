@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.adapters.sqlite.SqliteTelemetryStore;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.domain.TraceAssembler;
@@ -11,7 +12,9 @@ import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.service.TraceTransferService;
 import dev.tta.obs.ports.out.TraceStore;
+import dev.tta.obs.ports.out.TelemetryStore;
 import dev.tta.obs.ports.service.GroupCommitIngest;
+import dev.tta.obs.ports.service.SerialTelemetryIngest;
 import dev.tta.obs.ports.service.TraceQueryService;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -66,5 +69,19 @@ public class CoreFactory {
     @Singleton
     ServiceInfo serviceInfo(TraceStore store) {
         return new ServiceInfo(Version.current(), store.describe());
+    }
+
+    // needs the trace store first: opening it runs the migrations that create the metric and log tables
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
+    TelemetryStore sqliteTelemetryStore(TtaObsConfig config, TraceStore migrated) {
+        return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    SerialTelemetryIngest telemetryIngest(TelemetryStore store, TtaObsConfig config) {
+        return new SerialTelemetryIngest(store, config.maxQueuedSpans());
     }
 }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -34,6 +36,29 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--otlp-http-port", defaultValue = "4318", paramLabel = "PORT",
             description = "Extra OTLP/HTTP port, the SDKs' default; 0 disables (default: ${DEFAULT-VALUE}).")
     int otlpHttpPort;
+
+    @Option(names = "--otlp-grpc-port", defaultValue = "4317", paramLabel = "PORT",
+            description = "OTLP/gRPC port; 0 disables (default: ${DEFAULT-VALUE}).")
+    int otlpGrpcPort;
+
+    @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN",
+            description = "Browser origin allowed to export OTLP/HTTP, e.g. http://localhost:5173; "
+                    + "repeat or separate with commas (default: none).")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--otlp-max-request-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+            description = "Largest OTLP request body accepted, after decompression (default: ${DEFAULT-VALUE}, 64 MiB).")
+    long otlpMaxRequestBytes;
+
+    @Option(names = "--otlp-max-attributes", defaultValue = "1024", paramLabel = "N",
+            description = "Attributes kept per span, event, link, resource, log record or data point; "
+                    + "the rest are counted as dropped (default: ${DEFAULT-VALUE}).")
+    int otlpMaxAttributes;
+
+    @Option(names = "--otlp-max-attribute-length", defaultValue = "1048576", paramLabel = "CHARS",
+            description = "Longest attribute value kept; longer ones are cut and counted as dropped "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int otlpMaxAttributeLength;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the SQLite database lives (default: the per-user data directory, "
@@ -75,16 +100,30 @@ final class StartCommand implements Callable<Integer> {
         String base = "http://" + displayHost() + ":" + port;
         out.println("tta-obs " + Version.current() + " ready: dashboard " + base + "/  |  OTLP/HTTP " + base
                 + "/v1/traces" + (otlpHttpEnabled ? " and http://" + displayHost() + ":" + otlpHttpPort + "/v1/traces" : "")
+                + (otlpGrpcEnabled ? "  |  OTLP/gRPC " + displayHost() + ":" + otlpGrpcPort : "")
                 + "  |  data " + dir);
         out.flush();
         return 0;
     }
 
     private boolean otlpHttpEnabled;
+    private boolean otlpGrpcEnabled;
 
     private void validate() {
         checkPort("--port", port, false);
         checkPort("--otlp-http-port", otlpHttpPort, true);
+        checkPort("--otlp-grpc-port", otlpGrpcPort, true);
+        if (otlpGrpcPort != 0 && (otlpGrpcPort == port || otlpGrpcPort == otlpHttpPort)) {
+            throw new IllegalArgumentException("--otlp-grpc-port must differ from --port and --otlp-http-port, got "
+                    + otlpGrpcPort);
+        }
+        if (otlpMaxRequestBytes < 1024 || otlpMaxRequestBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--otlp-max-request-bytes must be between 1024 and "
+                    + Integer.MAX_VALUE + ", got " + otlpMaxRequestBytes);
+        }
+        if (otlpMaxAttributes < 1 || otlpMaxAttributeLength < 1) {
+            throw new IllegalArgumentException("--otlp-max-attributes and --otlp-max-attribute-length must be positive");
+        }
         if (!storage.equals("sqlite")) {
             throw new IllegalArgumentException("--storage must be 'sqlite' (PostgreSQL support is coming), got '"
                     + storage + "'");
@@ -129,10 +168,37 @@ final class StartCommand implements Callable<Integer> {
             props.put("micronaut.server.netty.listeners.otlp.host", host);
             props.put("micronaut.server.netty.listeners.otlp.port", otlpHttpPort);
         }
+        props.putAll(otlpProperties());
         return Micronaut.build(new String[0])
                 .mainClass(TtaObs.class)
                 .banner(false)
                 .properties(props)
                 .start();
+    }
+
+    /** The gRPC server and the OTLP limits; a taken gRPC port is reported and skipped, like 4318. */
+    private Map<String, Object> otlpProperties() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("tta.otlp.max-request-bytes", otlpMaxRequestBytes);
+        props.put("tta.otlp.max-attributes", otlpMaxAttributes);
+        props.put("tta.otlp.max-attribute-length", otlpMaxAttributeLength);
+        props.put("tta.otlp.cors-origins", String.join(",", corsOrigins));
+        // the HTTP server's own limit counts decompressed bytes too; the receiver answers 413 in OTLP's shape first
+        props.put("micronaut.server.max-request-size", otlpMaxRequestBytes);
+        // gzip inflates faster than a parser reads, so the server buffers ahead: bound that buffer the same way
+        props.put("micronaut.server.max-request-buffer-size", otlpMaxRequestBytes);
+        otlpGrpcEnabled = otlpGrpcPort != 0;
+        if (otlpGrpcEnabled && !Ports.isFree(host, otlpGrpcPort)) {
+            LOG.warn("OTLP/gRPC port {} is in use (a Collector?); OTLP/gRPC is off, everything else keeps running. "
+                    + "Use --otlp-grpc-port to pick another, or 0 to silence this.", otlpGrpcPort);
+            otlpGrpcEnabled = false;
+        }
+        props.put("grpc.server.enabled", otlpGrpcEnabled);
+        if (otlpGrpcEnabled) {
+            props.put("grpc.server.host", host);
+            props.put("grpc.server.port", otlpGrpcPort);
+            props.put("grpc.server.max-inbound-message-size", (int) otlpMaxRequestBytes);
+        }
+        return props;
     }
 }

@@ -28,12 +28,17 @@ final class RunningService implements AutoCloseable {
         this.dataDir = dataDir;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         StartCommand start = new StartCommand(new PrintStream(captured, true));
-        String[] args = new String[4 + extraArgs.length];
+        // gRPC off unless a test asks for it: the default 4317 may be a developer's Collector
+        boolean grpcGiven = java.util.Arrays.stream(extraArgs).anyMatch(a -> a.startsWith("--otlp-grpc-port"));
+        String[] args = new String[(grpcGiven ? 4 : 5) + extraArgs.length];
         args[0] = "--port=" + port;
         args[1] = "--otlp-http-port=0";
         args[2] = "--data-dir=" + dataDir;
         args[3] = "--host=127.0.0.1";
-        System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
+        if (!grpcGiven) {
+            args[4] = "--otlp-grpc-port=0";
+        }
+        System.arraycopy(extraArgs, 0, args, grpcGiven ? 4 : 5, extraArgs.length);
         new picocli.CommandLine(start).parseArgs(args);
         this.context = start.start(dataDir);
         this.startupLine = captured.toString();

@@ -1,80 +1,291 @@
 package dev.tta.obs.adapters.otlp;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import dev.tta.obs.ports.in.IngestOverloadedException;
-import dev.tta.obs.ports.in.IngestSpans;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Body;
+import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Options;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
- * OTLP/HTTP trace receiver. Answers only after the spans are committed, so an exporter's success
- * means the spans are on disk.
+ * OTLP/HTTP receiver for traces, metrics and logs, in protobuf and JSON. Answers only after the
+ * data is committed, so an exporter's success means it is on disk. Every error body is a
+ * {@code google.rpc.Status} in the request's encoding (JSON when the encoding is unknown).
+ *
+ * <p>Runs on the blocking executor: the body is parsed while it streams in (after Netty's gzip
+ * decompression), so a request is refused at the size limit without ever being held whole.
  */
 @Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
 public class OtlpHttpController {
+    private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpController.class);
     static final String PROTOBUF = "application/x-protobuf";
+    static final String JSON = "application/json";
 
-    private final IngestSpans ingest;
+    private final OtlpExports exports;
+    private final OtlpReceiverSettings settings;
 
-    public OtlpHttpController(IngestSpans ingest) {
-        this.ingest = ingest;
+    public OtlpHttpController(OtlpExports exports, OtlpReceiverSettings settings) {
+        this.exports = exports;
+        this.settings = settings;
     }
 
-    @Post(uri = "/v1/traces", consumes = PROTOBUF, produces = PROTOBUF)
-    public CompletionStage<MutableHttpResponse<byte[]>> traces(@Body byte[] body) {
-        ExportTraceServiceRequest request;
-        try {
-            request = ExportTraceServiceRequest.parseFrom(body == null ? new byte[0] : body);
-        } catch (InvalidProtocolBufferException e) {
-            return CompletableFuture.completedFuture(error(HttpStatus.BAD_REQUEST, RpcStatus.INVALID_ARGUMENT,
-                    "request body is not a valid OTLP ExportTraceServiceRequest: " + e.getMessage()));
+    private enum Encoding {
+        PROTOBUF(OtlpHttpController.PROTOBUF), JSON(OtlpHttpController.JSON);
+
+        final String mediaType;
+
+        Encoding(String mediaType) {
+            this.mediaType = mediaType;
         }
-        OtlpSpanMapper.Mapped mapped = OtlpSpanMapper.map(request);
-        ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-        if (mapped.rejected() > 0) {
-            response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-                    .setRejectedSpans(mapped.rejected())
-                    .setErrorMessage(mapped.rejected() + " span(s) rejected; first: " + mapped.firstError()));
+
+        static Optional<Encoding> of(HttpRequest<?> request) {
+            return request.getContentType().flatMap(t -> {
+                String name = (t.getType() + "/" + t.getSubtype()).toLowerCase(Locale.ROOT);
+                return switch (name) {
+                    case "application/x-protobuf", "application/protobuf" -> Optional.of(PROTOBUF);
+                    case "application/json" -> Optional.of(JSON);
+                    default -> Optional.empty();
+                };
+            });
         }
-        byte[] ok = response.build().toByteArray();
-        CompletionStage<Void> stored;
+    }
+
+    @Post(uri = "/v1/traces", consumes = MediaType.ALL, produces = {PROTOBUF, JSON})
+    public CompletionStage<MutableHttpResponse<byte[]>> traces(HttpRequest<?> request) {
+        return export(request, ExportTraceServiceRequest.newBuilder(),
+                b -> exports.traces((ExportTraceServiceRequest) b.build()));
+    }
+
+    @Post(uri = "/v1/metrics", consumes = MediaType.ALL, produces = {PROTOBUF, JSON})
+    public CompletionStage<MutableHttpResponse<byte[]>> metrics(HttpRequest<?> request) {
+        return export(request, ExportMetricsServiceRequest.newBuilder(),
+                b -> exports.metrics((ExportMetricsServiceRequest) b.build()));
+    }
+
+    @Post(uri = "/v1/logs", consumes = MediaType.ALL, produces = {PROTOBUF, JSON})
+    public CompletionStage<MutableHttpResponse<byte[]>> logs(HttpRequest<?> request) {
+        return export(request, ExportLogsServiceRequest.newBuilder(),
+                b -> exports.logs((ExportLogsServiceRequest) b.build()));
+    }
+
+    @Get(uris = {"/v1/traces", "/v1/metrics", "/v1/logs"}, produces = JSON)
+    @Put(uris = {"/v1/traces", "/v1/metrics", "/v1/logs"}, consumes = MediaType.ALL, produces = JSON)
+    @Delete(uris = {"/v1/traces", "/v1/metrics", "/v1/logs"}, consumes = MediaType.ALL, produces = JSON)
+    @Patch(uris = {"/v1/traces", "/v1/metrics", "/v1/logs"}, consumes = MediaType.ALL, produces = JSON)
+    public MutableHttpResponse<byte[]> wrongMethod(HttpRequest<?> request) {
+        return error(Encoding.JSON, HttpStatus.METHOD_NOT_ALLOWED, RpcStatus.INVALID_ARGUMENT,
+                request.getMethodName() + " is not supported here; OTLP exports are POSTed")
+                .header(HttpHeaders.ALLOW, "POST, OPTIONS");
+    }
+
+    /** The browser's CORS preflight: allowed only for origins given with --cors-origin. */
+    @Options(uris = {"/v1/traces", "/v1/metrics", "/v1/logs"}, consumes = MediaType.ALL)
+    public MutableHttpResponse<byte[]> preflight(HttpRequest<?> request) {
+        Optional<String> origin = request.getHeaders().getOrigin();
+        if (origin.isEmpty()) {
+            return HttpResponse.<byte[]>noContent().header(HttpHeaders.ALLOW, "POST, OPTIONS");
+        }
+        if (!settings.allowsOrigin(origin.get())) {
+            return forbiddenOrigin(origin.get());
+        }
+        String requested = request.getHeaders().get("Access-Control-Request-Headers");
+        MutableHttpResponse<byte[]> ok = HttpResponse.<byte[]>noContent()
+                .header(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST")
+                .header(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
+                        requested == null || requested.isBlank() ? "Content-Type, Content-Encoding" : requested)
+                .header(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "600");
+        return allowOrigin(ok, origin.get());
+    }
+
+    private CompletionStage<MutableHttpResponse<byte[]>> export(
+            HttpRequest<?> request, Message.Builder builder,
+            Function<Message.Builder, CompletionStage<? extends Message>> export) {
+        Optional<String> origin = request.getHeaders().getOrigin();
+        if (origin.isPresent() && !settings.allowsOrigin(origin.get())) {
+            return done(forbiddenOrigin(origin.get()));
+        }
+        Optional<Encoding> encoding = Encoding.of(request);
+        if (encoding.isEmpty()) {
+            return done(withCors(error(Encoding.JSON, HttpStatus.UNSUPPORTED_MEDIA_TYPE, RpcStatus.INVALID_ARGUMENT,
+                    "Content-Type must be " + PROTOBUF + " or " + JSON + ", got "
+                            + request.getContentType().map(MediaType::toString).orElse("none")), origin));
+        }
+        Encoding enc = encoding.get();
+        long limit = settings.maxRequestBytes();
+        if (request.getContentLength() > limit) {
+            return done(withCors(tooLarge(enc, limit), origin));
+        }
         try {
-            stored = ingest.ingest(mapped.batch());
+            decode(request, builder, enc, limit);
+        } catch (BodyTooLarge e) {
+            return done(withCors(tooLarge(enc, limit), origin));
+        } catch (BadExportException e) {
+            return done(withCors(error(enc, HttpStatus.BAD_REQUEST, RpcStatus.INVALID_ARGUMENT, e.getMessage()), origin));
+        }
+        CompletionStage<? extends Message> stored;
+        try {
+            stored = export.apply(builder);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(failure(e));
+            stored = CompletableFuture.failedFuture(e);
         }
-        return stored.handle((done, failure) -> failure == null
-                ? HttpResponse.ok(ok).contentType(PROTOBUF)
-                : failure(failure instanceof CompletionException ? failure.getCause() : failure));
+        return stored.handle((response, failure) -> withCors(failure == null
+                ? HttpResponse.ok(enc == Encoding.JSON ? OtlpJson.print(response) : response.toByteArray())
+                        .contentType(enc.mediaType)
+                : failure(enc, failure instanceof CompletionException ? failure.getCause() : failure), origin));
     }
 
-    static MutableHttpResponse<byte[]> failure(Throwable e) {
+    private static void decode(HttpRequest<?> request, Message.Builder builder, Encoding enc, long limit) {
+        if (!(request instanceof ServerHttpRequest<?> server)) {
+            throw new BadExportException("request has no readable body");
+        }
+        LimitedInputStream in = new LimitedInputStream(server.byteBody().toInputStream(), limit);
+        try (in) {
+            if (enc == Encoding.JSON) {
+                OtlpJson.merge(in, builder);
+            } else {
+                builder.mergeFrom(in);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (in.exceeded || causedBy(e, ContentLengthExceededException.class)
+                    || causedBy(e, BufferLengthExceededException.class)) {
+                throw new BodyTooLarge();
+            }
+            if (e instanceof BadExportException bad) {
+                throw bad;
+            }
+            throw new BadExportException("request body is not a valid OTLP " + builder.getDescriptorForType().getName()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts decompressed bytes as the parser pulls them, and stops at the limit. */
+    private static final class LimitedInputStream extends FilterInputStream {
+        private final long limit;
+        private long read;
+        boolean exceeded;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws IOException {
+            read += n;
+            if (read > limit) {
+                exceeded = true;
+                throw new IOException("request body exceeds " + limit + " bytes");
+            }
+        }
+    }
+
+    private static final class BodyTooLarge extends RuntimeException {
+        BodyTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static MutableHttpResponse<byte[]> tooLarge(Encoding enc, long limit) {
+        return error(enc, HttpStatus.REQUEST_ENTITY_TOO_LARGE, RpcStatus.INVALID_ARGUMENT,
+                "request body exceeds the limit of " + limit + " bytes (after decompression); send smaller batches "
+                        + "or raise --otlp-max-request-bytes");
+    }
+
+    private static MutableHttpResponse<byte[]> failure(Encoding enc, Throwable e) {
         if (e instanceof IngestOverloadedException o) {
-            return error(HttpStatus.TOO_MANY_REQUESTS, RpcStatus.RESOURCE_EXHAUSTED, o.getMessage())
-                    .header("Retry-After", String.valueOf(o.retryAfterSeconds()));
+            return error(enc, HttpStatus.TOO_MANY_REQUESTS, RpcStatus.RESOURCE_EXHAUSTED, o.getMessage())
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(o.retryAfterSeconds()));
         }
         if (e instanceof StoreUnavailableException) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, RpcStatus.UNAVAILABLE,
+            return error(enc, HttpStatus.SERVICE_UNAVAILABLE, RpcStatus.UNAVAILABLE,
                     "storage is unavailable, retry later: " + e.getMessage())
-                    .header("Retry-After", "5");
+                    .header(HttpHeaders.RETRY_AFTER, "5");
         }
-        return error(HttpStatus.SERVICE_UNAVAILABLE, RpcStatus.UNAVAILABLE, "could not store spans: " + e)
-                .header("Retry-After", "5");
+        LOG.warn("OTLP export failed unexpectedly", e);
+        return error(enc, HttpStatus.SERVICE_UNAVAILABLE, RpcStatus.UNAVAILABLE,
+                "could not store the export (" + e.getClass().getSimpleName() + "); retry later")
+                .header(HttpHeaders.RETRY_AFTER, "5");
     }
 
-    static MutableHttpResponse<byte[]> error(HttpStatus status, int rpcCode, String message) {
-        return HttpResponse.<byte[]>status(status).body(RpcStatus.protobuf(rpcCode, message)).contentType(PROTOBUF);
+    private static MutableHttpResponse<byte[]> error(Encoding enc, HttpStatus status, int rpcCode, String message) {
+        byte[] body = enc == Encoding.JSON ? OtlpJson.status(rpcCode, message) : RpcStatus.protobuf(rpcCode, message);
+        return HttpResponse.<byte[]>status(status).body(body).contentType(enc.mediaType);
+    }
+
+    private MutableHttpResponse<byte[]> forbiddenOrigin(String origin) {
+        // no CORS headers: the browser must not let the page read even this answer
+        return error(Encoding.JSON, HttpStatus.FORBIDDEN, RpcStatus.PERMISSION_DENIED,
+                "browser origin " + origin + " may not export to tta-obs; start it with --cors-origin " + origin);
+    }
+
+    private MutableHttpResponse<byte[]> withCors(MutableHttpResponse<byte[]> response, Optional<String> origin) {
+        return origin.isPresent() ? allowOrigin(response, origin.get()) : response;
+    }
+
+    private static MutableHttpResponse<byte[]> allowOrigin(MutableHttpResponse<byte[]> response, String origin) {
+        return response.header(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                .header(HttpHeaders.VARY, HttpHeaders.ORIGIN)
+                .header(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, "Retry-After");
+    }
+
+    private static CompletionStage<MutableHttpResponse<byte[]>> done(MutableHttpResponse<byte[]> response) {
+        return CompletableFuture.completedFuture(response);
     }
 }

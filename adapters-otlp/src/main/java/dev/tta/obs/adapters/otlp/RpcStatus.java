@@ -15,6 +15,7 @@ final class RpcStatus {
     static final int RESOURCE_EXHAUSTED = 8;
     static final int UNAVAILABLE = 14;
     static final int UNIMPLEMENTED = 12;
+    static final int PERMISSION_DENIED = 7;
 
     private RpcStatus() {
     }

@@ -1,0 +1,22 @@
+package dev.tta.obs.adapters.otlp;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+
+/** OTLP/gRPC {@code LogsService/Export}; answers after the records are committed. */
+@Singleton
+public class OtlpGrpcLogsService extends LogsServiceGrpc.LogsServiceImplBase {
+    private final OtlpExports exports;
+
+    public OtlpGrpcLogsService(OtlpExports exports) {
+        this.exports = exports;
+    }
+
+    @Override
+    public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> observer) {
+        OtlpGrpcFailures.answer(exports.logs(request), observer);
+    }
+}

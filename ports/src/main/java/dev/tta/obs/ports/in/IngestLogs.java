@@ -1,0 +1,13 @@
+package dev.tta.obs.ports.in;
+
+import dev.tta.obs.ports.telemetry.LogBatch;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Use case: accept the log records of one logs export request. Same contract as
+ * {@link IngestSpans}: completes only after the records are committed.
+ */
+public interface IngestLogs {
+    CompletionStage<Void> ingest(LogBatch batch);
+}

@@ -1,0 +1,14 @@
+package dev.tta.obs.ports.telemetry;
+
+import java.util.List;
+
+/** The log records of one logs export request, already validated. */
+public record LogBatch(List<LogEntry> logs) {
+    public LogBatch {
+        logs = List.copyOf(logs);
+    }
+
+    public int size() {
+        return logs.size();
+    }
+}
