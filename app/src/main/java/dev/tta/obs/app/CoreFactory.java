@@ -8,6 +8,7 @@ import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
 import dev.tta.obs.ports.in.IngestSpans;
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
+import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.service.TraceTransferService;
@@ -63,7 +64,7 @@ public class CoreFactory {
 
     @Singleton
     TransferTraces transferTraces(TraceStore store) {
-        return new TraceTransferService(store, store, List.of(new JaegerFormat()));
+        return new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
     }
 
     @Singleton

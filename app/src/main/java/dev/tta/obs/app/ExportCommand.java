@@ -1,6 +1,7 @@
 package dev.tta.obs.app;
 
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
+import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.ports.in.TraceSelection;
 import dev.tta.obs.ports.in.TransferTraces;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
         sortOptions = false)
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "jaeger", paramLabel = "FORMAT",
-            description = "Output format: jaeger (default).")
+            description = "Output format: jaeger (default; Jaeger UI's JSON upload) or otlp (OTLP/JSON lines).")
     String format;
 
     @Option(names = "--trace-id", paramLabel = "ID", description = "Export this trace (repeatable); default: all.")
@@ -87,7 +88,7 @@ final class ExportCommand implements Callable<Integer> {
         boolean toStdout = output.equals("-");
         long started = System.nanoTime();
         try (TraceStore store = storage.open()) {
-            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat()));
+            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
             if (!transfer.formats().contains(format)) {
                 throw new IllegalArgumentException("--format must be one of " + transfer.formats() + ", got '" + format + "'");
             }

@@ -1,6 +1,7 @@
 package dev.tta.obs.app;
 
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
+import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
 import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.service.TraceTransferService;
@@ -21,13 +22,13 @@ import java.util.concurrent.Callable;
 
 /** {@code tta-obs import FILE...}: trace files (Jaeger JSON) into the store. */
 @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Import trace files (Jaeger JSON) into the store; the format is recognised from the content.",
+        description = "Import trace files (Jaeger JSON, OTLP/JSON lines or one document) into the store; the format is recognised from the content.",
         sortOptions = false)
 final class ImportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import.")
     List<Path> files;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Skip recognition: jaeger.")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Skip recognition: jaeger or otlp.")
     String format;
 
     @Mixin
@@ -53,7 +54,7 @@ final class ImportCommand implements Callable<Integer> {
             }
         }
         try (TraceStore store = storage.open()) {
-            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat()));
+            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
             for (Path f : files) {
                 long started = System.nanoTime();
                 ProgressBar bar = new ProgressBar(err(), "importing " + f.getFileName(), "bytes", ProgressBar.terminal());

@@ -83,6 +83,37 @@ class ExportImportIT {
     }
 
     @Test
+    void otlpJsonLines_roundTripToo_andJaegerAndOtlpAgree() throws Exception {
+        Path source = dir.resolve("source");
+        seed(source, 3);
+        Path otlp = dir.resolve("traces.otlp.jsonl");
+        CommandLineTest.Run export = CommandLineTest.run("export", "--format=otlp", "--data-dir=" + source, "-o",
+                otlp.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        List<String> lines = Files.readAllLines(otlp);
+        assertThat(lines).hasSize(3);
+        JsonNode first = RunningService.JSON.readTree(lines.get(0));
+        JsonNode span = first.get("resourceSpans").get(0).get("scopeSpans").get(0).get("spans").get(0);
+        assertThat(span.get("traceId").asText()).matches("[0-9a-f]{32}");
+        assertThat(span.get("spanId").asText()).matches("[0-9a-f]{16}");
+
+        Path target = dir.resolve("target");
+        CommandLineTest.Run imported = CommandLineTest.run("import", "--data-dir=" + target, otlp.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.err()).contains("imported 9 spans").contains("(otlp)");
+        Path again = dir.resolve("again.otlp.jsonl");
+        assertThat(CommandLineTest.run("export", "--format=otlp", "--data-dir=" + target, "-o", again.toString())
+                .exitCode()).isZero();
+        assertThat(Files.readString(again)).isEqualTo(Files.readString(otlp));
+
+        Path viaOtlp = dir.resolve("via-otlp.jaeger.json");
+        Path direct = dir.resolve("direct.jaeger.json");
+        CommandLineTest.run("export", "--data-dir=" + target, "-o", viaOtlp.toString());
+        CommandLineTest.run("export", "--data-dir=" + source, "-o", direct.toString());
+        assertThat(Files.readString(viaOtlp)).isEqualTo(Files.readString(direct));
+    }
+
+    @Test
     void filters_selectTracesByIdAndService() throws Exception {
         Path source = dir.resolve("source");
         seed(source, 4);

@@ -52,6 +52,11 @@ final class OtlpJson {
         if (tree == null || tree.isMissingNode()) {
             throw new BadExportException("request body is empty; an export with nothing in it is {}");
         }
+        mergeTree(tree, into);
+    }
+
+    /** One already-parsed OTLP/JSON document (ids in hex) into a protobuf builder. */
+    static void mergeTree(JsonNode tree, Message.Builder into) {
         if (!tree.isObject()) {
             throw new BadExportException("request body must be a JSON object, got " + tree.getNodeType());
         }
@@ -72,6 +77,46 @@ final class OtlpJson {
             return PRINTER.print(message).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("cannot print " + message.getDescriptorForType().getName(), e);
+        }
+    }
+
+    private static final JsonFormat.Printer FILE_PRINTER = JsonFormat.printer()
+            .omittingInsignificantWhitespace().printingEnumsAsInts();
+
+    /** OTLP/JSON as the OTLP file exporter writes it: integer enums and hex ids, on one line. */
+    static String printOtlpJson(Message message) {
+        try {
+            JsonNode tree = JSON.readTree(FILE_PRINTER.print(message));
+            base64IdsToHex(tree);
+            return JSON.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot print " + message.getDescriptorForType().getName(), e);
+        }
+    }
+
+    static ObjectMapper mapper() {
+        return JSON;
+    }
+
+    private static void base64IdsToHex(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                JsonNode value = field.getValue();
+                if (value.isTextual() && ID_FIELDS.contains(field.getKey())) {
+                    field.setValue(new TextNode(java.util.HexFormat.of().formatHex(
+                            Base64.getDecoder().decode(value.asText()))));
+                } else if (value.isContainerNode()) {
+                    base64IdsToHex(value);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (JsonNode item : array) {
+                if (item.isContainerNode()) {
+                    base64IdsToHex(item);
+                }
+            }
         }
     }
 
