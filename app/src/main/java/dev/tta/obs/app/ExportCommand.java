@@ -53,6 +53,13 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage;
 
+    @Option(names = "--url", paramLabel = "URL",
+            description = "Export from a running tta-obs (e.g. http://localhost:8765) instead of the database.")
+    String url;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "The service's --auth-token, for --url.")
+    String authToken;
+
     @Option(names = "--verbose", description = "Print stack traces for errors.")
     boolean verbose;
 
@@ -67,6 +74,35 @@ final class ExportCommand implements Callable<Integer> {
 
     ExportCommand(PrintStream stdout) {
         this.stdout = stdout;
+    }
+
+    private int exportRemote(TraceSelection selection, boolean toStdout, long started) throws Exception {
+        java.util.Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+        params.put("format", List.of(format));
+        params.put("traceId", selection.traceIds().stream().map(TraceId::hex).toList());
+        selection.startFromUnixNano().ifPresent(v -> params.put("start", List.of(Long.toString(v))));
+        selection.startToUnixNano().ifPresent(v -> params.put("end", List.of(Long.toString(v))));
+        selection.serviceName().ifPresent(v -> params.put("service", List.of(v)));
+        RemoteService remote = new RemoteService(url, Optional.ofNullable(authToken));
+        ProgressBar bar = new ProgressBar(err(), "downloading", "bytes", ProgressBar.terminal());
+        long bytes = 0;
+        Path file = toStdout ? null : Path.of(output);
+        try (java.io.InputStream in = remote.download("/api/export" + RemoteService.query(params));
+             OutputStream out = toStdout ? stdout : new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                bytes += n;
+                bar.advanced(bytes, -1);
+            }
+            out.flush();
+        } finally {
+            bar.finish();
+        }
+        err().printf("exported %,d bytes as %s from %s to %s in %.1f s%n", bytes, format, url,
+                toStdout ? "standard output" : file.toAbsolutePath(), (System.nanoTime() - started) / 1e9);
+        return 0;
     }
 
     /** Through picocli, so tests and embedders can capture it. */
@@ -87,6 +123,9 @@ final class ExportCommand implements Callable<Integer> {
                 Optional.ofNullable(service));
         boolean toStdout = output.equals("-");
         long started = System.nanoTime();
+        if (url != null) {
+            return exportRemote(selection, toStdout, started);
+        }
         try (TraceStore store = storage.open()) {
             TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
             if (!transfer.formats().contains(format)) {

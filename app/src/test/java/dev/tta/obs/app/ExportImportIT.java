@@ -149,6 +149,28 @@ class ExportImportIT {
     }
 
     @Test
+    void urlForms_exportFromAndImportIntoARunningService() throws Exception {
+        Path source = dir.resolve("source");
+        seed(source, 2);
+        Path file = dir.resolve("two.json");
+        assertThat(CommandLineTest.run("export", "--data-dir=" + source, "-o", file.toString()).exitCode()).isZero();
+        try (RunningService service = new RunningService(dir.resolve("live"))) {
+            CommandLineTest.Run imported = CommandLineTest.run("import", "--url=" + service.url(""), file.toString());
+            assertThat(imported.exitCode()).as(imported.err()).isZero();
+            assertThat(imported.err()).contains("\"spans\":6");
+            assertThat(service.getJson("/api/traces").get("traces")).hasSize(2);
+
+            Path back = dir.resolve("back.json");
+            CommandLineTest.Run exported = CommandLineTest.run("export", "--url=" + service.url(""), "-o", back.toString());
+            assertThat(exported.exitCode()).as(exported.err()).isZero();
+            assertThat(Files.readString(back)).isEqualTo(Files.readString(file));
+        }
+        CommandLineTest.Run down = CommandLineTest.run("export", "--url=http://127.0.0.1:" + RunningService.freePort());
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.err()).contains("cannot reach tta-obs at");
+    }
+
+    @Test
     void restDownload_isTheSameJaegerJson() throws Exception {
         try (RunningService service = new RunningService(dir.resolve("live"))) {
             service.post("/v1/traces", "application/x-protobuf", new byte[0]);
