@@ -26,6 +26,14 @@ public final class Attributes {
         return new Attributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
     }
 
+    /**
+     * Takes ownership of a map the caller built and will never touch again, without the defensive
+     * copy {@link #of} makes: decoding a span's attributes is on the ingest hot path.
+     */
+    public static Attributes ofOwned(LinkedHashMap<String, AttributeValue> values) {
+        return values.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(values));
+    }
+
     public static Builder builder() {
         return new Builder();
     }

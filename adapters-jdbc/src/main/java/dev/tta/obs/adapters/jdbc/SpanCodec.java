@@ -16,6 +16,7 @@ import dev.tta.obs.domain.TraceId;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +40,27 @@ public final class SpanCodec {
     }
 
     public static byte[] encode(List<Span> spans) {
+        // spans of one request share their resource and scope instances: look those up by identity
+        // first, so the record's deep equals/hashCode runs once per distinct instance, not per span
         Map<Resource, Integer> resources = new LinkedHashMap<>();
         Map<InstrumentationScope, Integer> scopes = new LinkedHashMap<>();
-        for (Span s : spans) {
-            resources.putIfAbsent(s.resource(), resources.size());
-            scopes.putIfAbsent(s.scope(), scopes.size());
+        IdentityHashMap<Object, Integer> indexOf = new IdentityHashMap<>();
+        int[] resourceIndex = new int[spans.size()];
+        int[] scopeIndex = new int[spans.size()];
+        for (int i = 0; i < spans.size(); i++) {
+            Span s = spans.get(i);
+            Integer r = indexOf.get(s.resource());
+            if (r == null) {
+                r = resources.computeIfAbsent(s.resource(), k -> resources.size());
+                indexOf.put(s.resource(), r);
+            }
+            Integer sc = indexOf.get(s.scope());
+            if (sc == null) {
+                sc = scopes.computeIfAbsent(s.scope(), k -> scopes.size());
+                indexOf.put(s.scope(), sc);
+            }
+            resourceIndex[i] = r;
+            scopeIndex[i] = sc;
         }
         ByteSink out = new ByteSink(256 * spans.size() + 64);
         out.writeByte(VERSION);
@@ -60,7 +77,8 @@ public final class SpanCodec {
             out.writeVarInt(sc.droppedAttributesCount());
         }
         out.writeVarInt(spans.size());
-        for (Span s : spans) {
+        for (int i = 0; i < spans.size(); i++) {
+            Span s = spans.get(i);
             out.writeRaw(s.traceId().toBytes());
             out.writeRaw(s.spanId().toBytes());
             if (s.parentSpanId().isPresent()) {
@@ -95,8 +113,8 @@ public final class SpanCodec {
             out.writeVarInt(s.droppedLinksCount());
             out.writeByte(s.status().code().number());
             out.writeString(s.status().message());
-            out.writeVarInt(resources.get(s.resource()));
-            out.writeVarInt(scopes.get(s.scope()));
+            out.writeVarInt(resourceIndex[i]);
+            out.writeVarInt(scopeIndex[i]);
             out.writeVarInt(s.flags());
         }
         return out.toByteArray();
@@ -210,7 +228,7 @@ public final class SpanCodec {
         for (int i = 0; i < n; i++) {
             map.put(in.readString(), readValue(in));
         }
-        return Attributes.of(map);
+        return Attributes.ofOwned(map);
     }
 
     private static AttributeValue readValue(ByteSource in) {

@@ -45,7 +45,7 @@ final class AttributeLimiter {
         droppedAttributes += dropped;
         truncatedValues += truncated;
         // a truncated value counts as dropped too: the attribute as sent is not what is stored
-        return new Limited(Attributes.of(map), dropped + truncated);
+        return new Limited(Attributes.ofOwned(map), dropped + truncated);
     }
 
     /** A value without the count limit (a log body), still under the length limit. */
@@ -105,7 +105,7 @@ final class AttributeLimiter {
                 for (KeyValue kv : entries) {
                     map.put(kv.getKey(), value(kv.getValue(), cut));
                 }
-                yield new AttributeValue.MapValue(Attributes.of(map));
+                yield new AttributeValue.MapValue(Attributes.ofOwned(map));
             }
             // an empty AnyValue is OTLP's null; an empty string is the closest typed value we keep
             default -> new AttributeValue.StringValue("");
