@@ -239,7 +239,9 @@ async function openFile(m) {
   const col = Math.max(0, (Number(target.column) || 1) - 1);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(found));
   const pos = new vscode.Position(Math.min(line, Math.max(0, doc.lineCount - 1)), col);
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
+  // beside the dashboard, so that reading the code does not hide the trace
+  const column = panel && panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  await vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(pos, pos), preserveFocus: false });
   return { ok: true, path: found, line: line + 1 };
 
   function fail(reason) {
