@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Local-first observability for LLM and agent workflows.",
-        subcommands = {StartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class TtaObs implements Runnable {
 
     @CommandLine.Spec
