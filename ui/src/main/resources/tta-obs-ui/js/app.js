@@ -18,7 +18,15 @@ function applyTheme(t) {
   if (t) document.documentElement.dataset.theme = t;
   else delete document.documentElement.dataset.theme;
 }
-applyTheme(localStorage.getItem(THEME_KEY));
+if (embed) {
+  // VS Code marks the webview body vscode-light / vscode-dark / vscode-high-contrast and changes it live
+  const follow = () => applyTheme(document.body.classList.contains('vscode-light') ? 'light'
+    : document.body.classList.contains('vscode-dark') || document.body.classList.contains('vscode-high-contrast') ? 'dark' : null);
+  follow();
+  new MutationObserver(follow).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+} else {
+  applyTheme(localStorage.getItem(THEME_KEY));
+}
 document.getElementById('theme-toggle').addEventListener('click', () => {
   const dark = document.documentElement.dataset.theme
     ? document.documentElement.dataset.theme === 'dark'

@@ -32,10 +32,13 @@ export function renderTrace({ root, params }, traceId) {
   };
 }
 
+const colours = new Map();
 function serviceColour(name) {
+  if (colours.has(name)) return colours.get(name);
   let hsh = 0;
   for (let i = 0; i < name.length; i++) hsh = (hsh * 31 + name.charCodeAt(i)) | 0;
-  return `hsl(${Math.abs(hsh) % 360} 55% 52%)`;
+  colours.set(name, `hsl(${Math.abs(hsh) % 360} 55% 52%)`);
+  return colours.get(name);
 }
 
 function mount(root, trace, params, t0, fetched) {
@@ -77,7 +80,7 @@ function mount(root, trace, params, t0, fetched) {
       llmSpans.length ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, title: cost == null ? 'no price known for these models' : '' }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
       h('span', { class: 'stat muted' }, s.serviceName || serviceOf(idx.spans[0] || {})),
       h('span', { class: 'stat muted' }, fmtTime(idx.startNanos)),
-      ...summaryBadges(s).map((b) => badge(b.text, b.tone, b.title))),
+      ...summaryBadges(s).filter((b) => b.tone !== 'err' || b.kind === 'regression').map((b) => badge(b.text, b.tone, b.title))),
     h('div', { class: 'actions' },
       h('span', { class: 'mono muted small' }, trace.traceId), copyButton(trace.traceId, 'copy id'),
       copyButton(() => JSON.stringify(stripPrivate(trace), null, 2), 'copy as JSON'),
@@ -117,9 +120,10 @@ function mount(root, trace, params, t0, fetched) {
 
   let drawn = { first: -1, last: -1 };
   let laidOut = false;
+  let initialTop = 0;
   function drawRows(force) {
-    const top = scroller.scrollTop;
-    // before the first layout the viewport height bounds the rows; reading clientHeight then would force a reflow
+    // before the first layout, reading scrollTop or clientHeight would force a reflow: use what we set and the window
+    const top = laidOut ? scroller.scrollTop : initialTop;
     const height = laidOut ? scroller.clientHeight : window.innerHeight;
     const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
     const last = Math.min(visible.length, Math.ceil((top + height) / ROW) + OVERSCAN);
@@ -255,24 +259,29 @@ function mount(root, trace, params, t0, fetched) {
   }
   document.addEventListener('keydown', onKey);
 
-  computeVisible();
-  reveal(selected);
+  if (selected) reveal(selected);
   computeVisible();
   drawRows(true);
   if (selected) {
     renderPanel(panel, selected, idx, trace);
     const i = visible.indexOf(selected);
-    if (i * ROW > window.innerHeight / 2) scroller.scrollTop = i * ROW - window.innerHeight / 3;
+    if (i * ROW > window.innerHeight / 2) {
+      initialTop = i * ROW - window.innerHeight / 3;
+      scroller.scrollTop = initialTop;
+      drawRows(true);
+    }
   }
   // measured for docs/performance.md: from navigation to the first painted frame of rows and panel
   const built = performance.now();
-  requestAnimationFrame(() => setTimeout(() => {
+  requestAnimationFrame(() => {
     laidOut = true;
-    const done = performance.now();
-    window.__ttaObsRender = { traceId: trace.traceId, spans: idx.spans.length, fetchMs: fetched - t0, indexMs: indexed - fetched,
-      domMs: built - indexed, frameMs: done - built, renderMs: done - fetched, totalMs: done - t0 };
-    waterfall.dataset.renderMs = String(Math.round(done - fetched));
-  }, 0));
+    setTimeout(() => {
+      const done = performance.now();
+      window.__ttaObsRender = { traceId: trace.traceId, spans: idx.spans.length, fetchMs: fetched - t0, indexMs: indexed - fetched,
+        domMs: built - indexed, frameMs: done - built, renderMs: done - fetched, totalMs: done - t0 };
+      waterfall.dataset.renderMs = String(Math.round(done - fetched));
+    }, 0);
+  });
   return () => document.removeEventListener('keydown', onKey);
 }
 
@@ -384,7 +393,8 @@ function renderPanel(panel, sp, idx, trace) {
   }
   panel.append(section('Resource', false, attrTable(sp.resource?.attributes)));
   if (sp.scope) panel.append(section('Scope', false, h('p', { class: 'mono small' }, `${sp.scope.name || ''} ${sp.scope.version || ''}`), attrTable(sp.scope.attributes)));
-  panel.scrollTop = 0;
+  // only when switching spans: setting scrollTop forces a layout, which the first render must not pay
+  if (panel.scrollTop) panel.scrollTop = 0;
 }
 
 function chatMessage(m) {

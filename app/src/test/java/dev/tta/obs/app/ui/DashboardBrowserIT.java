@@ -334,6 +334,8 @@ class DashboardBrowserIT {
         assertThat(driver.findElement(By.id("chrome")).isDisplayed()).as("outer chrome hidden in the webview").isFalse();
         driver.executeScript("document.documentElement.style.setProperty('--vscode-editor-background', 'rgb(1, 2, 3)')");
         assertThat(background()).isEqualTo("rgb(1, 2, 3)");
+        driver.executeScript("document.body.classList.add('vscode-light')");
+        await.until(d -> "light".equals(driver.executeScript("return document.documentElement.dataset.theme")));
         Browser.screenshot(driver, "12-embedded");
     }
 
