@@ -17,9 +17,12 @@ export function renderErrors({ root, live }) {
       const groups = new Map();
       for (const d of details) {
         if (!d) continue;
+        // a parent marked ERROR only because a child failed repeats that child's error: group the cause once
+        const parentsOfErrors = new Set(d.spans.filter((sp) => isError(sp) || exceptions(sp).length).map((sp) => sp.parentSpanId));
         for (const sp of d.spans) {
           if (!isError(sp) && !exceptions(sp).length) continue;
           const ex = exceptions(sp)[0];
+          if (!ex && parentsOfErrors.has(sp.spanId)) continue;
           const type = ex?.type || 'status ERROR';
           const message = ex?.message || sp.status?.message || '';
           const key = `${type}\u0000${message}`;

@@ -119,6 +119,7 @@ function mount(root, trace, params, t0, fetched) {
   }
 
   let drawn = { first: -1, last: -1 };
+  const rowEls = new Map();
   let laidOut = false;
   let initialTop = 0;
   function drawRows(force) {
@@ -129,9 +130,26 @@ function mount(root, trace, params, t0, fetched) {
     const last = Math.min(visible.length, Math.ceil((top + height) / ROW) + OVERSCAN);
     if (!force && first === drawn.first && last === drawn.last) return;
     drawn = { first, last };
+    // while scrolling, rows still in range stay; only the rows scrolled into view are built
+    if (force) {
+      clear(spacer);
+      rowEls.clear();
+    } else {
+      for (const [i, el] of rowEls) {
+        if (i < first || i >= last) {
+          el.remove();
+          rowEls.delete(i);
+        }
+      }
+    }
     const frag = document.createDocumentFragment();
-    for (let i = first; i < last; i++) frag.append(rowEl(visible[i], i));
-    clear(spacer).append(frag);
+    for (let i = first; i < last; i++) {
+      if (rowEls.has(i)) continue;
+      const el = rowEl(visible[i], i);
+      rowEls.set(i, el);
+      frag.append(el);
+    }
+    spacer.append(frag);
   }
 
   function rowEl(sp, i) {

@@ -151,7 +151,9 @@ class DashboardBrowserIT {
                 .filter(g -> g.getText().contains("java.lang.IllegalStateException")).findFirst().orElse(null));
         assertThat(group.getText()).contains("customer c-991 not found").contains("at dev.tta.obs.app.DemoWorkflows");
         assertThat(driver.findElements(By.cssSelector(".error-group")).stream().map(WebElement::getText))
-                .anyMatch(t -> t.contains("java.util.concurrent.TimeoutException"));
+                .anyMatch(t -> t.contains("java.util.concurrent.TimeoutException"))
+                .as("a parent failing only because its child threw is not a group of its own")
+                .noneMatch(t -> t.contains("tool lookup_customer failed"));
         Browser.screenshot(driver, "05-errors-page");
         group.findElement(By.cssSelector(".error-traces a")).click();
         await.until(d -> d.getCurrentUrl().contains("#/trace/" + failingRun));
@@ -225,34 +227,54 @@ class DashboardBrowserIT {
                 "const done = arguments[arguments.length - 1];"
                         + "const sc = document.querySelector('.wf-scroll'); const times = []; let last = performance.now();"
                         + "const step = () => { const now = performance.now(); times.push(now - last); last = now;"
-                        + "  if (sc.scrollTop + sc.clientHeight >= sc.scrollHeight - 1) { done(times.slice(1)); return; }"
-                        + "  sc.scrollTop += 2000; requestAnimationFrame(step); };"
+                        + "  if (times.length > 240 || sc.scrollTop + sc.clientHeight >= sc.scrollHeight - 1) { done(times.slice(1)); return; }"
+                        + "  sc.scrollTop += 1000; requestAnimationFrame(step); };"
                         + "requestAnimationFrame(step);");
         List<Double> sorted = new ArrayList<>(frames.stream().map(Number::doubleValue).sorted().toList());
         double p50 = sorted.get(sorted.size() / 2);
         double p95 = sorted.get((int) Math.floor(sorted.size() * 0.95));
-        record("10,000-span trace: frame time while scrolling top to bottom (" + sorted.size() + " frames)",
+        record("10,000-span trace: frame time while scrolling 1,000 px per frame (" + sorted.size() + " frames)",
                 String.format("p50 %.1f ms, p95 %.1f ms, max %.1f ms", p50, p95, sorted.get(sorted.size() - 1)));
         assertThat(p95).as("p95 frame time while scrolling").isLessThan(100);
+        driver.executeScript("const sc = document.querySelector('.wf-scroll'); sc.scrollTop = sc.scrollHeight;");
         await.until(d -> !d.findElements(By.xpath("//div[contains(@class,'wf-row')]//span[@class='label' and text()='embed chunk 9798']")).isEmpty());
         Browser.screenshot(driver, "08-ten-thousand-spans");
     }
 
     @Test
     void hundredSpanTrace_rendersWithin200Milliseconds() {
-        List<Double> renders = new ArrayList<>();
+        // Opened from the list, as users do. Wall time on a shared machine also measures the neighbours,
+        // so the renderer main thread's CPU time for the navigation (fetch handling, index, DOM, style,
+        // layout, paint) is recorded and held to the same budget.
+        driver.executeCdpCommand("Performance.enable", Map.of("timeDomain", "threadTicks"));
+        List<Double> wall = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         String phases = "";
         for (int i = 0; i < 5; i++) {
-            driver.get(service.url("/#/trace/" + hundredSpanRun));
+            driver.get(service.url("/#/traces"));
+            await.until(d -> !d.findElements(By.cssSelector("tr[data-trace-id]")).isEmpty());
+            double before = mainThreadSeconds();
+            driver.executeScript("window.__ttaObsRender = null; location.hash = '#/trace/" + hundredSpanRun + "'");
             await.until(d -> driver.executeScript("return window.__ttaObsRender && window.__ttaObsRender.traceId") != null);
+            cpu.add((mainThreadSeconds() - before) * 1000);
             assertThat(driver.findElements(By.cssSelector(".wf-row"))).hasSizeGreaterThan(30);
-            renders.add(((Number) driver.executeScript("return window.__ttaObsRender.renderMs")).doubleValue());
+            wall.add(((Number) driver.executeScript("return window.__ttaObsRender.renderMs")).doubleValue());
             phases = String.valueOf(driver.executeScript("const r = window.__ttaObsRender; return `index ${r.indexMs.toFixed(1)} ms, dom ${r.domMs.toFixed(1)} ms, frame ${r.frameMs.toFixed(1)} ms`"));
-            driver.get("about:blank");
         }
-        renders.sort(Double::compare);
-        record("100-span trace: render to first frame, 5 loads", String.format("median %.1f ms, max %.1f ms (last: %s)", renders.get(2), renders.get(4), phases));
-        assertThat(renders.get(2)).as("median render of a 100-span trace, ms").isLessThanOrEqualTo(200);
+        wall.sort(Double::compare);
+        cpu.sort(Double::compare);
+        record("100-span trace: render to first frame, wall clock, 5 loads", String.format("median %.1f ms, max %.1f ms (last: %s)", wall.get(2), wall.get(4), phases));
+        record("100-span trace: main-thread CPU from navigation to first frame, 5 loads", String.format("median %.1f ms, max %.1f ms", cpu.get(2), cpu.get(4)));
+        assertThat(cpu.get(2)).as("median main-thread time to open a 100-span trace, ms").isLessThanOrEqualTo(200);
+        assertThat(wall.get(2)).as("median wall time to open a 100-span trace, ms").isLessThanOrEqualTo(200);
+    }
+
+    private double mainThreadSeconds() {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> metrics = (List<Map<String, Object>>) driver.executeCdpCommand("Performance.getMetrics", Map.of()).get("metrics");
+        return metrics.stream().filter(m -> m.get("name").equals("ThreadTime"))
+                .mapToDouble(m -> ((Number) m.get("value")).doubleValue()).findFirst()
+                .orElseThrow(() -> new AssertionError("Chromium reports no ThreadTime metric"));
     }
 
     @Test
