@@ -8,12 +8,17 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Realistic TTA.dev-style workflow runs, sent through the real OpenTelemetry Java SDK over OTLP/HTTP.
@@ -26,14 +31,15 @@ public final class DemoWorkflows implements AutoCloseable {
 
     private static final String SYSTEM_PROMPT = "You are a research assistant for TTA.dev. Answer briefly and cite docs.";
 
+    private final AtomicBoolean exportFailed = new AtomicBoolean();
     private final SdkTracerProvider provider;
     private final Tracer tracer;
     private final Tracer bigTracer;
     private long clock;
 
     public DemoWorkflows(String otlpTracesUrl) {
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-                .setEndpoint(otlpTracesUrl).setTimeout(Duration.ofSeconds(30)).build();
+        SpanExporter exporter = new FailureRecordingExporter(OtlpHttpSpanExporter.builder()
+                .setEndpoint(otlpTracesUrl).setTimeout(Duration.ofSeconds(30)).build(), exportFailed);
         provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), "research-agent",
@@ -178,7 +184,31 @@ public final class DemoWorkflows implements AutoCloseable {
 
     /** Blocks until every span ended so far is acknowledged by tta-obs; false if an export failed. */
     public boolean flush() {
-        return provider.forceFlush().join(60, TimeUnit.SECONDS).isSuccess();
+        return provider.forceFlush().join(60, TimeUnit.SECONDS).isSuccess() && !exportFailed.get();
+    }
+
+    /** The batch processor's flush succeeds even when its exports fail: remember failures here instead. */
+    private record FailureRecordingExporter(SpanExporter delegate, AtomicBoolean failed) implements SpanExporter {
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            CompletableResultCode result = delegate.export(spans);
+            result.whenComplete(() -> {
+                if (!result.isSuccess()) {
+                    failed.set(true);
+                }
+            });
+            return result;
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return delegate.flush();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return delegate.shutdown();
+        }
     }
 
     @Override
