@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Local-first observability for LLM and agent workflows.",
-        subcommands = {StartCommand.class, ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartCommand.class, ExportCommand.class, ImportCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TtaObs implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,427 @@
+import { api } from './api.js';
+import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
+import { setRoute } from './app.js';
+import { exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, serviceOf, summaryBadges } from './model.js';
+
+const ROW = 24;
+const OVERSCAN = 12;
+// past this many spans the tree opens with big deep subtrees folded, so the first paint stays small
+const FOLD_ABOVE_SPANS = 5000;
+
+export function renderTrace({ root, params }, traceId) {
+  const t0 = performance.now();
+  const controller = new AbortController();
+  let disposed = false;
+  let teardown = () => {};
+  root.append(h('p', { class: 'muted', id: 'trace-loading' }, 'Loading trace…'));
+  api.trace(traceId, controller.signal).then((trace) => {
+    if (disposed) return;
+    const fetched = performance.now();
+    clear(root);
+    teardown = mount(root, trace, params, t0, fetched);
+  }).catch((e) => {
+    if (disposed || e.name === 'AbortError') return;
+    clear(root).append(h('div', { class: 'empty' },
+      e.status === 404 ? `Trace ${traceId} is not stored (it may have been evicted by retention).` : `Could not load the trace: ${e.message}`,
+      ' ', h('a', { href: '#/traces' }, 'Back to traces')));
+  });
+  return () => {
+    disposed = true;
+    controller.abort();
+    teardown();
+  };
+}
+
+const colours = new Map();
+function serviceColour(name) {
+  if (colours.has(name)) return colours.get(name);
+  let hsh = 0;
+  for (let i = 0; i < name.length; i++) hsh = (hsh * 31 + name.charCodeAt(i)) | 0;
+  colours.set(name, `hsl(${Math.abs(hsh) % 360} 55% 52%)`);
+  return colours.get(name);
+}
+
+function mount(root, trace, params, t0, fetched) {
+  const idx = indexTrace(trace);
+  const indexed = performance.now();
+  const s = trace.summary || {};
+  const collapsed = new Set();
+  if (idx.spans.length > FOLD_ABOVE_SPANS) {
+    for (const sp of idx.spans) if (sp.depth >= 2 && sp._desc > 50) collapsed.add(sp.spanId);
+  }
+  let visible = [];
+  // open where the user most likely wants to look: the linked span, else the first thrown exception
+  let selected = idx.byId.get(params.get('span')) || idx.spans.find((sp) => exceptions(sp).length) || idx.spans.find(isError) || idx.spans[0];
+  let searchText = '';
+  let matchSet = null;
+  let matchList = [];
+  let matchPos = -1;
+  let showCritical = true;
+
+  // header
+  const llmSpans = idx.spans.filter((sp) => llmFacts(sp));
+  // the server's totals win once its token and cost rules run; before that it reports 0 / null
+  const spanTokens = llmSpans.reduce((n, sp) => n + (llmFacts(sp).inputTokens || 0) + (llmFacts(sp).outputTokens || 0), 0);
+  const tokens = Math.max((s.inputTokens || 0) + (s.outputTokens || 0), spanTokens);
+  const costs = llmSpans.map((sp) => llmFacts(sp).costUsd).filter((c) => c != null);
+  const cost = s.costUsd != null ? s.costUsd : costs.length ? costs.reduce((a, c) => a + c, 0) : null;
+  const errorCount = s.errorCount ?? idx.spans.filter(isError).length;
+
+  const critBtn = h('button', { type: 'button', class: 'chip', 'aria-pressed': 'true', title: 'Highlight the spans that set the end time (c)' }, 'critical path');
+  const compareBtn = h('button', { type: 'button', class: 'chip', title: 'Compare with the previous run of this workflow' }, 'compare with previous run');
+  const header = h('section', { class: 'trace-head' },
+    h('div', { class: 'crumbs' }, h('a', { href: '#/traces', class: 'back', title: 'Back to traces (esc)' }, '← traces')),
+    h('h1', null, s.workflowName && s.workflowName !== s.rootName ? `${s.workflowName} · ${s.rootName}` : (s.rootName || idx.spans[0]?.name || trace.traceId)),
+    h('div', { class: 'chips' },
+      h('span', { class: 'stat' }, h('b', null, fmtMs(s.durationMs ?? idx.totalMs)), ' duration'),
+      h('span', { class: 'stat' }, h('b', null, fmtInt(idx.spans.length)), ' spans'),
+      h('span', { class: `stat ${errorCount ? 'err-text' : ''}` }, h('b', null, String(errorCount)), ' errors'),
+      llmSpans.length ? h('span', { class: 'stat' }, h('b', null, fmtTokens(tokens)), ' tokens') : null,
+      llmSpans.length ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, title: cost == null ? 'no price known for these models' : '' }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
+      h('span', { class: 'stat muted' }, s.serviceName || serviceOf(idx.spans[0] || {})),
+      h('span', { class: 'stat muted' }, fmtTime(idx.startNanos)),
+      ...summaryBadges(s).filter((b) => b.tone !== 'err' || b.kind === 'regression').map((b) => badge(b.text, b.tone, b.title))),
+    h('div', { class: 'actions' },
+      h('span', { class: 'mono muted small' }, trace.traceId), copyButton(trace.traceId, 'copy id'),
+      copyButton(() => JSON.stringify(stripPrivate(trace), null, 2), 'copy as JSON'),
+      h('a', { class: 'chip', href: `/api/traces/${trace.traceId}/export?format=jaeger`, download: `trace-${trace.traceId}.jaeger.json`, title: 'Jaeger JSON, to load into Jaeger UI' }, 'export for Jaeger'),
+      compareBtn, critBtn));
+
+  const search = h('input', { type: 'search', class: 'search', placeholder: 'Find in trace: name, attribute, value  ( / )', 'aria-label': 'Search within the trace' });
+  const matchInfo = h('span', { class: 'muted small' });
+  const expandAll = h('button', { type: 'button', class: 'chip' }, 'expand all');
+  const collapseAll = h('button', { type: 'button', class: 'chip' }, 'collapse all');
+
+  const axis = h('div', { class: 'wf-axis' });
+  const spacer = h('div', { class: 'wf-spacer' });
+  const scroller = h('div', { class: 'wf-scroll', tabindex: 0, role: 'tree', 'aria-label': 'Spans' }, spacer);
+  const waterfall = h('section', { class: 'waterfall', id: 'waterfall', dataset: { totalSpans: String(idx.spans.length) } }, h('div', { class: 'wf-head' }, h('div', { class: 'wf-namecol' }, 'span'), axis), scroller);
+  const panel = h('aside', { class: 'span-panel', id: 'span-panel' });
+  root.append(header,
+    h('div', { class: 'toolbar' }, search, matchInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · enter toggle · / find · esc back')),
+    h('div', { class: 'trace-body' }, waterfall, panel));
+
+  // axis ticks
+  for (let i = 0; i <= 4; i++) {
+    axis.append(h('span', { class: 'tick', style: { left: `${i * 25}%` } }, fmtMs((idx.totalMs * i) / 4)));
+  }
+
+  function computeVisible() {
+    visible = [];
+    const stack = idx.roots.slice().reverse();
+    while (stack.length) {
+      const sp = stack.pop();
+      visible.push(sp);
+      if (!collapsed.has(sp.spanId)) for (let i = sp._children.length - 1; i >= 0; i--) stack.push(sp._children[i]);
+    }
+    spacer.style.height = `${visible.length * ROW}px`;
+    waterfall.dataset.visibleRows = String(visible.length);
+  }
+
+  let drawn = { first: -1, last: -1 };
+  const rowEls = new Map();
+  let laidOut = false;
+  let initialTop = 0;
+  function drawRows(force) {
+    // before the first layout, reading scrollTop or clientHeight would force a reflow: use what we set and the window
+    const top = laidOut ? scroller.scrollTop : initialTop;
+    const height = laidOut ? scroller.clientHeight : window.innerHeight;
+    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+    const last = Math.min(visible.length, Math.ceil((top + height) / ROW) + OVERSCAN);
+    if (!force && first === drawn.first && last === drawn.last) return;
+    drawn = { first, last };
+    // while scrolling, rows still in range stay; only the rows scrolled into view are built
+    if (force) {
+      clear(spacer);
+      rowEls.clear();
+    } else {
+      for (const [i, el] of rowEls) {
+        if (i < first || i >= last) {
+          el.remove();
+          rowEls.delete(i);
+        }
+      }
+    }
+    const frag = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      if (rowEls.has(i)) continue;
+      const el = rowEl(visible[i], i);
+      rowEls.set(i, el);
+      frag.append(el);
+    }
+    spacer.append(frag);
+  }
+
+  function rowEl(sp, i) {
+    const left = ((sp._start - idx.startNanos) / 1e6 / idx.totalMs) * 100;
+    const width = Math.max(0.15, ((sp._end - sp._start) / 1e6 / idx.totalMs) * 100);
+    const err = isError(sp);
+    const icon = kindIcon(sp);
+    const llm = llmFacts(sp);
+    const hasKids = sp._children.length > 0;
+    const open = !collapsed.has(sp.spanId);
+    const cls = ['wf-row'];
+    if (sp === selected) cls.push('selected');
+    if (err) cls.push('error');
+    if (matchSet) cls.push(matchSet.has(sp) ? 'match' : 'dim');
+    const toggle = h('span', { class: 'toggle', title: hasKids ? (open ? 'Collapse' : `Expand ${sp._desc} spans`) : '' }, hasKids ? (open ? '▾' : '▸') : '');
+    const row = h('div', { class: cls.join(' '), role: 'treeitem', 'aria-expanded': hasKids ? String(open) : null, 'aria-selected': String(sp === selected), style: { top: `${i * ROW}px` }, dataset: { spanId: sp.spanId } },
+      h('div', { class: 'wf-name', style: { paddingLeft: `${6 + Math.min(sp.depth || 0, 40) * 14}px` } },
+        toggle,
+        h('span', { class: `icon ${icon.cls}`, title: icon.title }, icon.letter),
+        h('span', { class: 'label', title: sp.name }, sp.name),
+        !open && hasKids ? h('span', { class: 'muted small' }, ` +${sp._desc}`) : null,
+        err ? badge('error', 'err', sp.status?.message) : null,
+        llm && llm.model ? badge(llm.model, 'model') : null,
+        ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
+      h('div', { class: 'wf-track' },
+        h('div', { class: `wf-bar ${err ? 'err' : ''} ${showCritical && sp._critical ? 'cp' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: err ? null : serviceColour(serviceOf(sp)) } }),
+        h('span', { class: `wf-dur ${left + width > 82 && left < 18 ? 'inside' : ''}`, style: left + width <= 82 ? { left: `${left + width + 0.5}%` } : left >= 18 ? { right: `${100 - left + 0.5}%` } : { right: `${100 - left - width + 0.5}%` } }, fmtMs(sp.durationMs))));
+    if (hasKids) toggle.addEventListener('click', (e) => { e.stopPropagation(); toggleSpan(sp); });
+    row.addEventListener('click', () => selectSpan(sp, false));
+    return row;
+  }
+
+  function toggleSpan(sp, force) {
+    const open = force ?? collapsed.has(sp.spanId);
+    if (open) collapsed.delete(sp.spanId);
+    else collapsed.add(sp.spanId);
+    computeVisible();
+    drawRows(true);
+  }
+
+  function reveal(sp) {
+    let changed = false;
+    for (let p = sp._parent; p; p = p._parent) if (collapsed.delete(p.spanId)) changed = true;
+    if (changed) computeVisible();
+  }
+
+  function selectSpan(sp, scroll = true) {
+    if (!sp) return;
+    selected = sp;
+    reveal(sp);
+    if (scroll) {
+      const i = visible.indexOf(sp);
+      const top = i * ROW;
+      if (top < scroller.scrollTop) scroller.scrollTop = top;
+      else if (top + ROW > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW - scroller.clientHeight;
+    }
+    drawRows(true);
+    renderPanel(panel, sp, idx, trace);
+    const p = new URLSearchParams(location.hash.split('?')[1] || '');
+    p.set('span', sp.spanId);
+    setRoute(`/trace/${trace.traceId}`, p);
+  }
+
+  function runSearch() {
+    searchText = search.value.trim().toLowerCase();
+    if (!searchText) {
+      matchSet = null;
+      matchList = [];
+      matchInfo.textContent = '';
+      drawRows(true);
+      return;
+    }
+    matchList = idx.spans.filter((sp) => spanText(sp).includes(searchText));
+    matchSet = new Set(matchList);
+    matchPos = -1;
+    for (const sp of matchList) reveal(sp);
+    computeVisible();
+    matchInfo.textContent = matchList.length ? `${matchList.length} match${matchList.length > 1 ? 'es' : ''} · enter for next` : 'no match';
+    drawRows(true);
+  }
+
+  function nextMatch(dir = 1) {
+    if (!matchList.length) return;
+    matchPos = (matchPos + dir + matchList.length) % matchList.length;
+    matchInfo.textContent = `${matchPos + 1} of ${matchList.length}`;
+    selectSpan(matchList[matchPos]);
+  }
+
+  let searchTimer;
+  search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, idx.spans.length > 2000 ? 200 : 60); });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { clearTimeout(searchTimer); if (searchText !== search.value.trim().toLowerCase()) runSearch(); nextMatch(e.shiftKey ? -1 : 1); e.preventDefault(); }
+    if (e.key === 'Escape') { search.value = ''; runSearch(); search.blur(); e.stopPropagation(); }
+  });
+  expandAll.addEventListener('click', () => { collapsed.clear(); computeVisible(); drawRows(true); });
+  collapseAll.addEventListener('click', () => { for (const sp of idx.spans) if (sp._children.length && sp.depth >= 1) collapsed.add(sp.spanId); reveal(selected); computeVisible(); drawRows(true); });
+  critBtn.addEventListener('click', () => { showCritical = !showCritical; critBtn.setAttribute('aria-pressed', String(showCritical)); drawRows(true); });
+  compareBtn.addEventListener('click', () => comparePrevious(trace, s, compareBtn));
+
+  let raf = 0;
+  scroller.addEventListener('scroll', () => {
+    if (!raf) raf = requestAnimationFrame(() => { raf = 0; drawRows(false); });
+  }, { passive: true });
+
+  function onKey(e) {
+    if (e.target.matches('input, select, textarea')) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const i = visible.indexOf(selected);
+    if (e.key === 'j' || e.key === 'ArrowDown') { selectSpan(visible[Math.min(visible.length - 1, i + 1)]); e.preventDefault(); }
+    else if (e.key === 'k' || e.key === 'ArrowUp') { selectSpan(visible[Math.max(0, i - 1)]); e.preventDefault(); }
+    else if (e.key === 'ArrowLeft' || e.key === 'h') {
+      if (selected._children.length && !collapsed.has(selected.spanId)) toggleSpan(selected, false);
+      else if (selected._parent) selectSpan(selected._parent);
+      e.preventDefault();
+    } else if (e.key === 'ArrowRight' || e.key === 'l') {
+      if (collapsed.has(selected.spanId)) toggleSpan(selected, true);
+      else if (selected._children[0]) selectSpan(selected._children[0]);
+      e.preventDefault();
+    } else if (e.key === 'Enter' && selected._children.length) toggleSpan(selected);
+    else if (e.key === '/') { search.focus(); e.preventDefault(); }
+    else if (e.key === 'n') nextMatch(1);
+    else if (e.key === 'N') nextMatch(-1);
+    else if (e.key === 'c') critBtn.click();
+    else if (e.key === 'Escape') location.hash = '#/traces';
+  }
+  document.addEventListener('keydown', onKey);
+
+  if (selected) reveal(selected);
+  computeVisible();
+  drawRows(true);
+  if (selected) {
+    renderPanel(panel, selected, idx, trace);
+    const i = visible.indexOf(selected);
+    if (i * ROW > window.innerHeight / 2) {
+      initialTop = i * ROW - window.innerHeight / 3;
+      scroller.scrollTop = initialTop;
+      drawRows(true);
+    }
+  }
+  // measured for docs/performance.md: from navigation to the first painted frame of rows and panel
+  const built = performance.now();
+  requestAnimationFrame(() => {
+    laidOut = true;
+    setTimeout(() => {
+      const done = performance.now();
+      window.__ttaObsRender = { traceId: trace.traceId, spans: idx.spans.length, fetchMs: fetched - t0, indexMs: indexed - fetched,
+        domMs: built - indexed, frameMs: done - built, renderMs: done - fetched, totalMs: done - t0 };
+      waterfall.dataset.renderMs = String(Math.round(done - fetched));
+    }, 0);
+  });
+  return () => document.removeEventListener('keydown', onKey);
+}
+
+const textCache = new WeakMap();
+function spanText(sp) {
+  let t = textCache.get(sp);
+  if (t == null) {
+    const parts = [sp.name, sp.spanId, sp.status?.message || ''];
+    for (const [k, v] of Object.entries(sp.attributes || {})) parts.push(k, typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value));
+    t = parts.join('\u0001').toLowerCase();
+    textCache.set(sp, t);
+  }
+  return t;
+}
+
+function stripPrivate(value) {
+  return JSON.parse(JSON.stringify(value, (k, v) => (k.startsWith('_') ? undefined : v)));
+}
+
+async function comparePrevious(trace, s, btn) {
+  if (s.baselineTraceId) { location.hash = `#/compare?a=${s.baselineTraceId}&b=${trace.traceId}`; return; }
+  btn.textContent = 'looking…';
+  try {
+    const start = BigInt(String(s.startTimeUnixNano ?? trace.spans[0].startTimeUnixNano));
+    const page = await api.traces({ q: s.rootName, service: s.serviceName, end: (start - 1n).toString(), limit: 20 });
+    const prev = page.traces.find((t) => t.traceId !== trace.traceId && t.rootName === s.rootName && (t.workflowName || '') === (s.workflowName || ''));
+    if (prev) location.hash = `#/compare?a=${prev.traceId}&b=${trace.traceId}`;
+    else btn.textContent = 'no earlier run';
+  } catch (e) {
+    btn.textContent = `failed: ${e.message}`;
+  }
+}
+
+function section(title, open, ...content) {
+  return h('details', { class: 'sec', open: open || null }, h('summary', null, title), ...content);
+}
+
+function valueText(v) {
+  const p = plain(v);
+  if (p == null) return '';
+  if (typeof p === 'object') return JSON.stringify(p, null, 2);
+  if (typeof p === 'string' && /^\s*[[{]/.test(p)) {
+    try {
+      return JSON.stringify(JSON.parse(p), null, 2);
+    } catch { /* not JSON after all */ }
+  }
+  return String(p);
+}
+
+export function attrTable(attrs) {
+  const entries = Object.entries(attrs || {}).sort((a, b) => a[0].localeCompare(b[0]));
+  if (!entries.length) return h('p', { class: 'muted small' }, 'none');
+  return h('table', { class: 'attrs' }, h('tbody', null, entries.map(([k, v]) => h('tr', null,
+    h('th', { class: 'mono', title: v?.type }, k),
+    h('td', null, h('span', { class: 'mono value' }, valueText(v)))))));
+}
+
+function renderPanel(panel, sp, idx, trace) {
+  clear(panel);
+  const llm = llmFacts(sp);
+  const exc = exceptions(sp);
+  const rel = (nanos) => fmtMs((Number(nanos) - sp._start) / 1e6);
+  panel.append(
+    h('div', { class: 'panel-head' },
+      h('h2', null, sp.name),
+      h('div', { class: 'chips' },
+        h('span', { class: 'stat' }, h('b', null, fmtMs(sp.durationMs)), ' total'),
+        h('span', { class: 'stat' }, h('b', null, fmtMs(sp.selfTimeMs)), ' self'),
+        h('span', { class: 'stat muted' }, `starts +${fmtMs((sp._start - idx.startNanos) / 1e6)}`),
+        h('span', { class: 'stat muted' }, sp.kind || ''),
+        h('span', { class: 'stat muted' }, serviceOf(sp)),
+        sp._critical ? badge('critical path', 'cp') : null,
+        ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
+      h('div', { class: 'actions' }, h('span', { class: 'mono muted small' }, sp.spanId), copyButton(sp.spanId, 'copy id'),
+        copyButton(() => JSON.stringify(stripPrivate(sp), null, 2), 'copy as JSON'))));
+
+  if (isError(sp) || exc.length) {
+    panel.append(h('section', { class: 'error-box', id: 'span-error' },
+      h('h3', null, 'Error'),
+      sp.status?.message ? h('p', { class: 'err-text' }, sp.status.message) : null,
+      exc.map((x) => h('div', { class: 'exception' },
+        h('p', null, h('b', { class: 'mono' }, x.type || 'exception'), x.message ? `: ${x.message}` : ''),
+        x.stacktrace ? h('pre', { class: 'stack' }, x.stacktrace) : h('p', { class: 'muted small' }, 'no stack trace recorded')))));
+  }
+
+  if (llm) {
+    const cached = llm.cachedInputTokens ? ` (${fmtInt(llm.cachedInputTokens)} cached)` : '';
+    const reasoning = llm.reasoningTokens ? ` (${fmtInt(llm.reasoningTokens)} reasoning)` : '';
+    panel.append(section('LLM call', true,
+      h('div', { class: 'chips llm-facts' },
+        h('span', { class: 'stat', id: 'llm-model' }, h('b', null, llm.model || 'unknown model'), llm.provider ? ` · ${llm.provider}` : ''),
+        h('span', { class: 'stat', id: 'llm-tokens' }, h('b', null, fmtInt(llm.inputTokens)), ` in${cached} · `, h('b', null, fmtInt(llm.outputTokens)), ` out${reasoning}`),
+        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: llm.costSource }, h('b', null, fmtUsd(llm.costUsd)), llm.costUsd == null ? '' : ` · ${llm.costSource}`)),
+      h('div', { class: 'chat', id: 'chat' }, llm.messages.length ? llm.messages.map(chatMessage) : h('p', { class: 'muted small' }, 'No messages recorded (the app may not capture content).'))));
+  }
+
+  panel.append(section(`Attributes (${Object.keys(sp.attributes || {}).length})`, true, attrTable(sp.attributes),
+    sp.droppedAttributesCount ? h('p', { class: 'warn-text small' }, `${sp.droppedAttributesCount} attributes dropped by the SDK`) : null));
+  const events = (sp.events || []);
+  if (events.length) {
+    panel.append(section(`Events (${events.length})`, true, events.map((e) => h('div', { class: 'event' },
+      h('div', null, h('span', { class: 'mono muted' }, `+${rel(e.timeUnixNano)} `), h('b', null, e.name)),
+      e.name === 'exception' ? null : attrTable(e.attributes)))));
+  }
+  if ((sp.links || []).length) {
+    panel.append(section(`Links (${sp.links.length})`, true, sp.links.map((l) => h('div', { class: 'event' },
+      h('a', { class: 'mono', href: `#/trace/${l.traceId}?span=${l.spanId}` }, `${l.traceId} / ${l.spanId}`),
+      attrTable(l.attributes)))));
+  }
+  panel.append(section('Resource', false, attrTable(sp.resource?.attributes)));
+  if (sp.scope) panel.append(section('Scope', false, h('p', { class: 'mono small' }, `${sp.scope.name || ''} ${sp.scope.version || ''}`), attrTable(sp.scope.attributes)));
+  // only when switching spans: setting scrollTop forces a layout, which the first render must not pay
+  if (panel.scrollTop) panel.scrollTop = 0;
+}
+
+function chatMessage(m) {
+  return h('div', { class: `msg role-${String(m.role).replace(/[^a-z]/gi, '')}` },
+    h('div', { class: 'role' }, m.role, m.finishReason ? h('span', { class: 'muted small' }, ` · ${m.finishReason}`) : null),
+    m.parts.map((p) => p.type === 'tool_call'
+      ? h('div', { class: 'tool-call' }, h('span', { class: 'muted' }, '→ tool call '), h('b', { class: 'mono' }, p.name || '?'),
+        h('pre', { class: 'mono' }, typeof p.arguments === 'string' ? p.arguments : JSON.stringify(p.arguments ?? {}, null, 2)))
+      : p.type === 'tool_result'
+        ? h('div', { class: 'tool-call' }, h('span', { class: 'muted' }, '← tool result '), h('pre', { class: 'mono' }, typeof p.content === 'string' ? p.content : JSON.stringify(p.content, null, 2)))
+        : h('div', { class: 'text' }, p.content)));
+}
