@@ -6,6 +6,7 @@ import { renderCompare } from './compare.js';
 import { renderMetrics } from './metrics.js';
 import { renderErrors } from './errors.js';
 import { renderSettings } from './settings.js';
+import { listenToHost } from './host.js';
 
 // Routes live in the hash (#/traces?service=x, #/trace/<id>?span=<id>) so that a copied link
 // opens the same view and the static server needs no fallback route.
@@ -24,6 +25,7 @@ if (embed) {
     : document.body.classList.contains('vscode-dark') || document.body.classList.contains('vscode-high-contrast') ? 'dark' : null);
   follow();
   new MutationObserver(follow).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  listenToHost();
 } else {
   applyTheme(localStorage.getItem(THEME_KEY));
 }

@@ -80,16 +80,27 @@ export function primitiveBadges(span) {
   return out;
 }
 
+/** The server's classification (span.primitive, see docs/api.md) as the same badges the attributes give. */
 function fromServerPrimitive(p) {
   const kind = String(p.kind || p.type).toLowerCase();
-  const f = p.facts || p;
-  if (kind.includes('cache')) return [{ text: f.hit || f.cacheHit ? 'cache hit' : 'cache miss', tone: f.hit || f.cacheHit ? 'ok' : 'info' }];
-  if (kind.includes('retry')) return [{ text: `retry ${f.attempt ?? f.attempts ?? '?'}/${f.maxAttempts ?? '?'}`, tone: 'warn' }];
-  if (kind.includes('fallback')) return [{ text: `fallback → ${f.to ?? f.fallbackTo ?? '?'}`, tone: 'warn' }];
-  if (kind.includes('timeout')) return f.fired ? [{ text: 'timeout fired', tone: 'err' }] : [{ text: 'timeout', tone: 'info' }];
-  if (kind.includes('route')) return [{ text: `route ${f.route ?? f.key ?? ''}`, tone: 'info' }];
-  if (kind === 'llm' || kind === 'sequential' || kind === 'lambda') return [];
-  return [{ text: kind, tone: 'info' }];
+  const out = [];
+  if (p.cacheHit === true) out.push({ text: 'cache hit', tone: 'ok', title: p.type });
+  else if (p.cacheHit === false) out.push({ text: 'cache miss', tone: 'info', title: p.type });
+  const r = p.retry;
+  if (r && r.attempt != null) out.push({ text: `attempt ${r.attempt}${r.maxAttempts ? `/${r.maxAttempts}` : ''}`, tone: 'warn' });
+  else if (r && (r.finalAttempts != null || r.maxAttempts != null)) {
+    out.push({ text: `retry ${r.finalAttempts ?? '?'}/${r.maxAttempts ?? '?'}`, tone: r.finalAttempts > 1 ? 'warn' : 'info' });
+  }
+  if (p.fallback && p.fallback.used) {
+    out.push({ text: `fallback → ${String(p.fallback.to || 'fallback').replace(/Primitive$/, '')}`, tone: 'warn' });
+  }
+  if (p.timeoutFired) out.push({ text: 'timeout fired', tone: 'err' });
+  if (p.route != null) out.push({ text: `route ${p.route}`, tone: 'info' });
+  if (p.compensated) out.push({ text: 'compensated', tone: 'warn' });
+  if (!out.length && !['llm', 'sequential', 'workflow', 'other', 'lambda'].includes(kind)) {
+    out.push({ text: kind, tone: 'info', title: p.type });
+  }
+  return out;
 }
 
 /** An icon letter for the span's kind of work, LangSmith-style. */

@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { canOpenFiles, openInEditor } from './host.js';
 import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
 import { setRoute } from './app.js';
 import { exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, serviceOf, summaryBadges } from './model.js';
@@ -357,6 +358,21 @@ export function attrTable(attrs) {
     h('td', null, h('span', { class: 'mono value' }, valueText(v)))))));
 }
 
+/** "Open in editor" for spans that name their code location, when the page runs inside VS Code. */
+function openInEditorButton(sp) {
+  const file = plainAttr(sp, 'code.file.path') ?? plainAttr(sp, 'code.filepath');
+  if (!file || !canOpenFiles()) return null;
+  const line = plainAttr(sp, 'code.line.number') ?? plainAttr(sp, 'code.lineno') ?? 1;
+  const b = h('button', { type: 'button', class: 'chip', title: `${file}:${line}` }, 'open in editor');
+  b.addEventListener('click', () => openInEditor(String(file), line));
+  return b;
+}
+
+function plainAttr(sp, key) {
+  const v = sp.attributes?.[key];
+  return v && typeof v === 'object' && 'value' in v ? v.value : undefined;
+}
+
 function renderPanel(panel, sp, idx, trace) {
   clear(panel);
   const llm = llmFacts(sp);
@@ -374,7 +390,7 @@ function renderPanel(panel, sp, idx, trace) {
         sp._critical ? badge('critical path', 'cp') : null,
         ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
       h('div', { class: 'actions' }, h('span', { class: 'mono muted small' }, sp.spanId), copyButton(sp.spanId, 'copy id'),
-        copyButton(() => JSON.stringify(stripPrivate(sp), null, 2), 'copy as JSON'))));
+        copyButton(() => JSON.stringify(stripPrivate(sp), null, 2), 'copy as JSON'), openInEditorButton(sp))));
 
   if (isError(sp) || exc.length) {
     panel.append(h('section', { class: 'error-box', id: 'span-error' },
