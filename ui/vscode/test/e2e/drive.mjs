@@ -277,7 +277,14 @@ try {
       if (!src.includes(traceId)) await page.waitForTimeout(200);
     }
     if (!src.includes(traceId)) fail(`webview iframe src is ${src}`);
-    const dash = await dashboardFrame(15000);
+    // the iframe's src changes first; the frame's navigation commits a moment later
+    let dash = null;
+    const navigated = Date.now() + 15000;
+    while (Date.now() < navigated) {
+      dash = await dashboardFrame(15000);
+      if (dash && dash.url().includes(traceId)) break;
+      await page.waitForTimeout(200);
+    }
     if (!dash || !dash.url().includes(traceId)) fail(`dashboard frame is at ${dash && dash.url()}`);
     // the child span's name appears only in the trace's own view, not in the list
     await frameText(dash, childName, 15000);

@@ -373,6 +373,16 @@ function plainAttr(sp, key) {
   return v && typeof v === 'object' && 'value' in v ? v.value : undefined;
 }
 
+/** Tool-call arguments as indented JSON when they parse, else exactly as the app sent them. */
+function prettyArguments(args) {
+  if (typeof args !== 'string') return JSON.stringify(args ?? {}, null, 2);
+  try {
+    return JSON.stringify(JSON.parse(args), null, 2);
+  } catch {
+    return args;
+  }
+}
+
 function renderPanel(panel, sp, idx, trace) {
   clear(panel);
   const llm = llmFacts(sp);
@@ -436,7 +446,7 @@ function chatMessage(m) {
     h('div', { class: 'role' }, m.role, m.finishReason ? h('span', { class: 'muted small' }, ` · ${m.finishReason}`) : null),
     m.parts.map((p) => p.type === 'tool_call'
       ? h('div', { class: 'tool-call' }, h('span', { class: 'muted' }, '→ tool call '), h('b', { class: 'mono' }, p.name || '?'),
-        h('pre', { class: 'mono' }, typeof p.arguments === 'string' ? p.arguments : JSON.stringify(p.arguments ?? {}, null, 2)))
+        h('pre', { class: 'mono' }, prettyArguments(p.arguments)))
       : p.type === 'tool_result'
         ? h('div', { class: 'tool-call' }, h('span', { class: 'muted' }, '← tool result '), h('pre', { class: 'mono' }, typeof p.content === 'string' ? p.content : JSON.stringify(p.content, null, 2)))
         : h('div', { class: 'text' }, p.content)));
