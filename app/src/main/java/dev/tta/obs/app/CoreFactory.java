@@ -44,7 +44,7 @@ public class CoreFactory {
 
     @Singleton
     QueryTraces queryTraces(TraceStore store) {
-        return new TraceQueryService(store);
+        return new TraceQueryService(store, store, java.time.Clock.systemUTC());
     }
 
     @Singleton
