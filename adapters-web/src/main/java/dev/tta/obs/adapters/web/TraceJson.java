@@ -10,6 +10,8 @@ import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.ports.in.TraceTimeline;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -56,6 +58,47 @@ final class TraceJson {
         m.put("workflowId", r.workflowId().orElse(null));
         m.put("workflowName", r.workflowName().orElse(null));
         m.put("sessionId", r.sessionId().orElse(null));
+        return m;
+    }
+
+    /** The trace detail: spans in tree order with depth and self time, and the critical path. */
+    static Map<String, Object> timeline(TraceTimeline t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("traceId", t.trace().traceId().hex());
+        m.put("summary", summary(t.trace().summary()));
+        List<Object> spans = new ArrayList<>(t.trace().spans().size());
+        for (Span s : t.trace().spans()) {
+            spans.add(span(s, t));
+        }
+        m.put("spans", spans);
+        List<String> path = new ArrayList<>(t.criticalPath().size());
+        t.criticalPath().forEach(id -> path.add(id.hex()));
+        m.put("criticalPath", path);
+        return m;
+    }
+
+    static Map<String, Object> span(Span s, TraceTimeline t) {
+        Map<String, Object> m = span(s, t.depth().getOrDefault(s.spanId(), 0));
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        // selfTimeMs next to durationMs, where a reader of the JSON looks for it
+        for (var e : m.entrySet()) {
+            ordered.put(e.getKey(), e.getValue());
+            if (e.getKey().equals("durationMs")) {
+                ordered.put("selfTimeMs", t.selfTimeNs().getOrDefault(s.spanId(), 0L) / 1_000_000.0);
+            }
+        }
+        return ordered;
+    }
+
+    static Map<String, Object> stats(TraceStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("traceCount", s.traceCount());
+        m.put("avgDurationMs", s.avgDurationMs());
+        m.put("p50Ms", s.p50Ms());
+        m.put("p95Ms", s.p95Ms());
+        m.put("p99Ms", s.p99Ms());
+        m.put("errorRate", s.errorRate());
+        m.put("costTodayUsd", s.costTodayUsd().orElse(null));
         return m;
     }
 

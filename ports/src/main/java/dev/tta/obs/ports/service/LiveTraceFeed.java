@@ -43,7 +43,7 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch
     private final Map<TraceId, Long> lastSent = new HashMap<>();
     private final Thread thread;
     private volatile boolean closing;
-    private TraceStats lastStats;
+    private volatile TraceStats lastStats;
     private long lastStatsAt;
 
     /**
@@ -66,6 +66,11 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch
         LiveSubscription s = new LiveSubscription(filter, queueCapacity, ready, () -> subscribers.remove(self[0]));
         self[0] = s;
         subscribers.add(s);
+        // a new subscriber should not wait for the next change to fill its status bar
+        TraceStats known = lastStats;
+        if (known != null) {
+            s.offer(new LiveEvent.StatsChanged(known));
+        }
         return s;
     }
 
@@ -143,7 +148,7 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch
     private void maybePublishStats(boolean committed) {
         long now = System.nanoTime();
         long interval = committed ? STATS_INTERVAL_NANOS : IDLE_STATS_NANOS;
-        if (subscribers.isEmpty()) {
+        if (subscribers.isEmpty() && lastStats != null) {
             lastStatsAt = now;
             return;
         }
