@@ -101,7 +101,8 @@ public final class QueryApiBench {
             searches.put("model", "model=claude-haiku");
             searches.put("attr (common)", "attr=" + enc("http.status_code=500"));
             searches.put("attr x2 same span", "attr=" + enc("http.status_code=500") + "&attr=" + enc("tool=tool-3"));
-            searches.put("free text (rare word)", "q=" + WORDS[1999]);
+            searches.put("free text (rare word)", "q=" + WORDS[700]);
+            searches.put("free text (no such word)", "q=" + WORDS[1999]);
             searches.put("free text (common word)", "q=" + WORDS[0]);
             searches.put("text + service", "q=" + WORDS[5] + "&service=agent");
             searches.put("time window", "start=" + (T0 + (long) traces / 2 * 10 * MS) + "&end=" + (T0 + (long) traces / 2 * 10 * MS + 60_000 * MS));

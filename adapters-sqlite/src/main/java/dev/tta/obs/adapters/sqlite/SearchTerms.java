@@ -120,6 +120,7 @@ final class SearchTerms {
         h1 ^= h1 >>> 33;
         h1 *= 0xff51afd7ed558ccdL;
         h1 ^= h1 >>> 33;
-        return "x" + String.format("%016x", h1 ^ Long.rotateLeft(h2, 29));
+        String hex = Long.toHexString(h1 ^ Long.rotateLeft(h2, 29));
+        return "x" + "0000000000000000".substring(hex.length()) + hex;
     }
 }

@@ -62,7 +62,7 @@ public final class SqliteTraceStore implements TraceStore {
     /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
     private final Set<String> knownOperations = new HashSet<>();
     private static final int MAX_KNOWN_OPERATIONS = 100_000;
-    private long nextChunkId;
+    private volatile long nextChunkId;
 
     private SqliteTraceStore(Path file, TraceAssembler assembler) throws SQLException {
         this.file = file;
@@ -316,8 +316,28 @@ public final class SqliteTraceStore implements TraceStore {
         });
     }
 
-    private static final String TERM_MATCH = "trace_id IN (SELECT c.trace_id FROM chunk_terms"
+    /** A rare term: collect its few traces once, then look them up by primary key. */
+    private static final String TERM_IN = "trace_id IN (SELECT c.trace_id FROM chunk_terms"
             + " JOIN span_chunks c ON c.chunk_id = chunk_terms.rowid WHERE chunk_terms MATCH ?)";
+    /**
+     * A common term: its matching chunk ids are collected once (no join), and each candidate row,
+     * walked in the sort's index order, is checked against them, so a page fills after a few rows
+     * instead of first mapping a large share of all chunks to their traces. (A MATCH correlated
+     * per row would re-run the full-text query for every row; the unary plus keeps SQLite from
+     * turning the id list into an index probe per list entry, which is as slow.)
+     */
+    private static final String TERM_EXISTS = "EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = traces.trace_id"
+            + " AND +c.chunk_id IN (SELECT rowid FROM chunk_terms WHERE chunk_terms MATCH ?))";
+    /**
+     * Collecting a term's traces costs about its match count; walking rows until a page is full
+     * costs about page size / match density. They break even near sqrt(2 x page x chunks).
+     */
+    private int rareTermLimit(int page) {
+        return (int) Math.max(500, Math.sqrt(2.0 * page * Math.max(1, nextChunkId)));
+    }
+
+    private record TermFilter(String match, boolean negated) {
+    }
 
     /**
      * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
@@ -337,14 +357,14 @@ public final class SqliteTraceStore implements TraceStore {
         String cmp = search.sort() == TraceSort.OLDEST ? ">" : "<";
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        List<TermFilter> terms = new ArrayList<>();
         search.serviceName().ifPresent(s -> {
             where.append(" AND service_name = ?");
             args.add(s);
         });
         search.text().ifPresent(t -> {
             for (String word : SearchTerms.queryWords(t)) {
-                where.append(" AND ").append(TERM_MATCH);
-                args.add(word);
+                terms.add(new TermFilter(word, false));
             }
         });
         search.startFromUnixNano().ifPresent(v -> {
@@ -358,17 +378,13 @@ public final class SqliteTraceStore implements TraceStore {
         if (search.errorsOnly()) {
             where.append(" AND error_count > 0");
         }
-        search.spanName().ifPresent(n -> {
-            where.append(" AND ").append(TERM_MATCH);
-            args.add(quoted(SearchTerms.spanName(n)));
-        });
+        search.spanName().ifPresent(n -> terms.add(new TermFilter(quoted(SearchTerms.spanName(n)), false)));
         search.status().ifPresent(st -> {
             if (st == TraceStatusFilter.ERROR) {
                 where.append(" AND error_count > 0");
             } else {
-                where.append(" AND error_count = 0 AND ").append(st == TraceStatusFilter.OK ? "" : "NOT ")
-                        .append(TERM_MATCH);
-                args.add(quoted(SearchTerms.statusOk()));
+                where.append(" AND error_count = 0");
+                terms.add(new TermFilter(quoted(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
             }
         });
         search.minDurationMs().ifPresent(v -> {
@@ -380,17 +396,10 @@ public final class SqliteTraceStore implements TraceStore {
             args.add((long) Math.floor(v * 1_000_000.0));
         });
         for (TraceSearch.AttributeMatch a : search.attributes()) {
-            where.append(" AND ").append(TERM_MATCH);
-            args.add(quoted(SearchTerms.attribute(a.key(), a.value())));
+            terms.add(new TermFilter(quoted(SearchTerms.attribute(a.key(), a.value())), false));
         }
-        search.primitive().ifPresent(p -> {
-            where.append(" AND ").append(TERM_MATCH);
-            args.add(quoted(SearchTerms.primitive(p)));
-        });
-        search.model().ifPresent(m -> {
-            where.append(" AND ").append(TERM_MATCH);
-            args.add(quoted(SearchTerms.model(m)));
-        });
+        search.primitive().ifPresent(p -> terms.add(new TermFilter(quoted(SearchTerms.primitive(p)), false)));
+        search.model().ifPresent(m -> terms.add(new TermFilter(quoted(SearchTerms.model(m)), false)));
         if (search.regressionsOnly()) {
             where.append(" AND regression = 1");
         }
@@ -400,7 +409,15 @@ public final class SqliteTraceStore implements TraceStore {
         });
         boolean verifyOneSpan = search.attributes().size() > 1;
         int want = search.limit() + 1;
+        // most candidates of several attribute filters fail the one-span check: fetch more per round
+        int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
         return read(c -> {
+            int rareLimit = rareTermLimit(fetch);
+            for (TermFilter term : terms) {
+                boolean rare = matchingChunks(c, term.match(), rareLimit) <= rareLimit;
+                where.append(term.negated() ? " AND NOT " : " AND ").append(rare ? TERM_IN : TERM_EXISTS);
+                args.add(term.match());
+            }
             List<TraceSummary> out = new ArrayList<>();
             List<Long> keys = new ArrayList<>();
             Optional<TraceCursor> after = search.cursor();
@@ -415,7 +432,7 @@ public final class SqliteTraceStore implements TraceStore {
                 }
                 sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", trace_id ").append(dir)
                         .append(" LIMIT ?");
-                pageArgs.add(want);
+                pageArgs.add(fetch);
                 int rows = 0;
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                     for (int i = 0; i < pageArgs.size(); i++) {
@@ -436,7 +453,7 @@ public final class SqliteTraceStore implements TraceStore {
                         }
                     }
                 }
-                if (rows < want) {
+                if (rows < fetch) {
                     break;
                 }
             }
@@ -447,6 +464,16 @@ public final class SqliteTraceStore implements TraceStore {
             }
             return new TracePage(out, next);
         });
+    }
+
+    private static int matchingChunks(Connection c, String match, int upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM chunk_terms"
+                + " WHERE chunk_terms MATCH ? LIMIT " + (upTo + 1) + ")")) {
+            ps.setString(1, match);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
     }
 
     private static String quoted(String token) {
