@@ -33,6 +33,12 @@ final class StartCommand implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
+    @Option(names = "--auth-token", paramLabel = "TOKEN",
+            description = "Require this token on the REST API, the live feed and OTLP "
+                    + "('Authorization: Bearer TOKEN'). The dashboard served here gets it by itself. "
+                    + "Set it whenever --host is not a loopback address.")
+    String authToken;
+
     @Option(names = "--otlp-http-port", defaultValue = "4318", paramLabel = "PORT",
             description = "Extra OTLP/HTTP port, the SDKs' default; 0 disables (default: ${DEFAULT-VALUE}).")
     int otlpHttpPort;
@@ -98,7 +104,8 @@ final class StartCommand implements Callable<Integer> {
         ApplicationContext context = start(dir);
         serving = context.isRunning();
         String base = "http://" + displayHost() + ":" + port;
-        out.println("tta-obs " + Version.current() + " ready: dashboard " + base + "/  |  OTLP/HTTP " + base
+        String dashboard = base + "/" + (hasToken() ? "?token=" + authToken : "");
+        out.println("tta-obs " + Version.current() + " ready: dashboard " + dashboard + "  |  OTLP/HTTP " + base
                 + "/v1/traces" + (otlpHttpEnabled ? " and http://" + displayHost() + ":" + otlpHttpPort + "/v1/traces" : "")
                 + (otlpGrpcEnabled ? "  |  OTLP/gRPC " + displayHost() + ":" + otlpGrpcPort : "")
                 + "  |  data " + dir);
@@ -141,8 +148,21 @@ final class StartCommand implements Callable<Integer> {
         return host.equals("127.0.0.1") || host.equals("0.0.0.0") ? "localhost" : host;
     }
 
+    private boolean hasToken() {
+        return authToken != null && !authToken.isBlank();
+    }
+
     ApplicationContext start(Path dir) {
         Map<String, Object> props = new LinkedHashMap<>();
+        props.put("tta.web.host", host);
+        if (hasToken()) {
+            props.put("tta.web.auth-token", authToken.trim());
+        }
+        if (!BindAddress.isLoopback(host) && !hasToken()) {
+            LOG.warn("tta-obs is listening on {}, beyond this machine, WITHOUT an auth token: anyone who can "
+                    + "reach this address can read every trace (prompts, secrets) and send spans. "
+                    + "Start it with --auth-token (or TTA_OBS_AUTH_TOKEN) to require one.", host);
+        }
         props.put("tta.data-dir", dir.toString());
         props.put("tta.storage", storage);
         if (prices != null) {

@@ -69,6 +69,22 @@ final class RunningService implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(url(path)));
+    }
+
+    /** Posts an OTLP/HTTP protobuf export and insists it was acknowledged. */
+    void export(byte[] otlp) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = post("/v1/traces", "application/x-protobuf", otlp);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("export answered " + r.statusCode());
+        }
+    }
+
     HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url(path)))
                 .header("Content-Type", contentType)

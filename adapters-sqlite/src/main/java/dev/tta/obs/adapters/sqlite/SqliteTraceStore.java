@@ -12,6 +12,9 @@ import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.in.TraceCursor;
 import dev.tta.obs.ports.in.TracePage;
 import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.in.TraceSort;
+import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.ports.in.TraceStatusFilter;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
 import org.flywaydb.core.Flyway;
@@ -24,7 +27,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * The default store: one SQLite file in WAL mode, so readers never block the single writer.
@@ -50,12 +56,20 @@ public final class SqliteTraceStore implements TraceStore {
     private final Connection writer;
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
+    private final RunningStats stats = new RunningStats();
+    /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
+    private volatile boolean statsLoaded;
+    /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
+    private final Set<String> knownOperations = new HashSet<>();
+    private static final int MAX_KNOWN_OPERATIONS = 100_000;
+    private volatile long nextChunkId;
 
     private SqliteTraceStore(Path file, TraceAssembler assembler) throws SQLException {
         this.file = file;
         this.assembler = assembler;
         this.writer = connect(false);
         this.writer.setAutoCommit(false);
+        this.nextChunkId = readNextChunkId();
         this.readers = new ArrayBlockingQueue<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = connect(true);
@@ -85,6 +99,16 @@ public final class SqliteTraceStore implements TraceStore {
             return new SqliteTraceStore(file, assembler);
         } catch (Exception e) {
             throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private long readNextChunkId() throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement("SELECT coalesce(max(chunk_id), 0) + 1 FROM span_chunks");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            writer.commit();
         }
     }
 
@@ -136,22 +160,35 @@ public final class SqliteTraceStore implements TraceStore {
             return;
         }
         long now = System.currentTimeMillis() * 1_000_000L;
-        try (PreparedStatement exists = writer.prepareStatement("SELECT 1 FROM traces WHERE trace_id = ?");
+        List<TraceSummary> replaced = new ArrayList<>();
+        List<TraceSummary> written = new ArrayList<>();
+        Set<String> newOperations = new HashSet<>();
+        long firstChunkId = nextChunkId;
+        try (PreparedStatement existing = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?");
              PreparedStatement loadChunks = writer.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?");
              PreparedStatement insertChunk = writer.prepareStatement(
-                     "INSERT INTO span_chunks (trace_id, span_count, spans) VALUES (?, ?, ?)");
+                     "INSERT INTO span_chunks (chunk_id, trace_id, span_count, spans) VALUES (?, ?, ?, ?)");
+             PreparedStatement insertTerms = writer.prepareStatement(
+                     "INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
              PreparedStatement upsertTrace = writer.prepareStatement(
                      "INSERT OR REPLACE INTO traces (trace_id, start_ns, end_ns, duration_ns, service_name, root_name,"
-                             + " span_count, error_count, summary, updated_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                             + " span_count, error_count, summary, updated_ns, cost_usd, regression)"
+                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
+             PreparedStatement insertOperation = writer.prepareStatement(
+                     "INSERT OR IGNORE INTO operations (service_name, span_name) VALUES (?, ?)")) {
             for (Map.Entry<TraceId, List<Span>> entry : byTrace.entrySet()) {
                 TraceId traceId = entry.getKey();
                 byte[] id = traceId.toBytes();
                 List<Span> incoming = TraceAssembler.distinct(entry.getValue());
                 List<Span> all;
-                exists.setBytes(1, id);
+                existing.setBytes(1, id);
+                Optional<TraceSummary> before = Optional.empty();
                 boolean known;
-                try (ResultSet rs = exists.executeQuery()) {
+                try (ResultSet rs = existing.executeQuery()) {
                     known = rs.next();
+                    if (known) {
+                        before = SummaryCodec.decode(traceId, rs.getBytes(1));
+                    }
                 }
                 List<Span> fresh;
                 if (!known) {
@@ -159,6 +196,9 @@ public final class SqliteTraceStore implements TraceStore {
                     all = incoming;
                 } else {
                     List<Span> stored = loadSpans(loadChunks, id);
+                    if (before.isEmpty()) {
+                        before = Optional.of(assembler.summarize(traceId, stored));
+                    }
                     Set<SpanId> storedIds = new HashSet<>();
                     for (Span s : stored) {
                         storedIds.add(s.spanId());
@@ -175,11 +215,24 @@ public final class SqliteTraceStore implements TraceStore {
                     all = new ArrayList<>(stored);
                     all.addAll(fresh);
                 }
-                insertChunk.setBytes(1, id);
-                insertChunk.setInt(2, fresh.size());
-                insertChunk.setBytes(3, SpanCodec.encode(fresh));
-                insertChunk.addBatch();
                 TraceSummary summary = assembler.summarize(traceId, all);
+                long chunkId = nextChunkId++;
+                insertChunk.setLong(1, chunkId);
+                insertChunk.setBytes(2, id);
+                insertChunk.setInt(3, fresh.size());
+                insertChunk.setBytes(4, SpanCodec.encode(fresh));
+                insertChunk.addBatch();
+                insertTerms.setLong(1, chunkId);
+                insertTerms.setString(2, SearchTerms.forChunk(fresh, summary.rollup().primitiveTypes()));
+                insertTerms.addBatch();
+                for (Span s : fresh) {
+                    String key = s.serviceName() + '\u0000' + s.name();
+                    if (!knownOperations.contains(key) && newOperations.add(key)) {
+                        insertOperation.setString(1, s.serviceName());
+                        insertOperation.setString(2, s.name());
+                        insertOperation.addBatch();
+                    }
+                }
                 upsertTrace.setBytes(1, id);
                 upsertTrace.setLong(2, summary.startTimeUnixNano());
                 upsertTrace.setLong(3, summary.endTimeUnixNano());
@@ -190,18 +243,33 @@ public final class SqliteTraceStore implements TraceStore {
                 upsertTrace.setInt(8, summary.errorCount());
                 upsertTrace.setBytes(9, SummaryCodec.encode(summary));
                 upsertTrace.setLong(10, now);
+                if (summary.rollup().costUsd().isPresent()) {
+                    upsertTrace.setDouble(11, summary.rollup().costUsd().get());
+                } else {
+                    upsertTrace.setNull(11, java.sql.Types.REAL);
+                }
                 upsertTrace.addBatch();
+                before.ifPresent(replaced::add);
+                written.add(summary);
             }
             insertChunk.executeBatch();
+            insertTerms.executeBatch();
             upsertTrace.executeBatch();
+            if (!newOperations.isEmpty()) {
+                insertOperation.executeBatch();
+            }
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            try {
-                writer.rollback();
-            } catch (SQLException ignored) {
-                // the connection is already broken; the original error says why
-            }
+            rollbackQuietly();
+            nextChunkId = firstChunkId;
             throw new StoreUnavailableException("could not write to " + file + ": " + rootMessage(e), e);
+        }
+        if (knownOperations.size() + newOperations.size() <= MAX_KNOWN_OPERATIONS) {
+            knownOperations.addAll(newOperations);
+        }
+        if (statsLoaded) {
+            replaced.forEach(stats::remove);
+            written.forEach(stats::add);
         }
     }
 
@@ -248,61 +316,187 @@ public final class SqliteTraceStore implements TraceStore {
         });
     }
 
+    /** A rare term: collect its few traces once, then look them up by primary key. */
+    private static final String TERM_IN = "trace_id IN (SELECT c.trace_id FROM chunk_terms"
+            + " JOIN span_chunks c ON c.chunk_id = chunk_terms.rowid WHERE chunk_terms MATCH ?)";
+    /**
+     * A common term: its matching chunk ids are collected once (no join), and each candidate row,
+     * walked in the sort's index order, is checked against them, so a page fills after a few rows
+     * instead of first mapping a large share of all chunks to their traces. (A MATCH correlated
+     * per row would re-run the full-text query for every row; the unary plus keeps SQLite from
+     * turning the id list into an index probe per list entry, which is as slow.)
+     */
+    private static final String TERM_EXISTS = "EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = traces.trace_id"
+            + " AND +c.chunk_id IN (SELECT rowid FROM chunk_terms WHERE chunk_terms MATCH ?))";
+    /**
+     * Collecting a term's traces costs about its match count; walking rows until a page is full
+     * costs about page size / match density. They break even near sqrt(2 x page x chunks).
+     */
+    private int rareTermLimit(int page) {
+        return (int) Math.max(500, Math.sqrt(2.0 * page * Math.max(1, nextChunkId)));
+    }
+
+    private record TermFilter(String match, boolean negated) {
+    }
+
+    /**
+     * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
+     * and free-text filters each narrow through the full-text table of span chunks. Several
+     * attribute filters must hold on one span, which the index cannot tell, so those candidates
+     * are checked against their spans, page by page.
+     */
     @Override
     public TracePage search(TraceSearch search) {
-        StringBuilder sql = new StringBuilder("SELECT trace_id, start_ns, summary FROM traces WHERE 1 = 1");
+        String key = switch (search.sort()) {
+            case NEWEST, OLDEST -> "start_ns";
+            case DURATION -> "duration_ns";
+            case COST -> "coalesce(cost_usd, -1.0)";
+        };
+        boolean cost = search.sort() == TraceSort.COST;
+        String dir = search.sort() == TraceSort.OLDEST ? "ASC" : "DESC";
+        String cmp = search.sort() == TraceSort.OLDEST ? ">" : "<";
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        List<TermFilter> terms = new ArrayList<>();
         search.serviceName().ifPresent(s -> {
-            sql.append(" AND service_name = ?");
+            where.append(" AND service_name = ?");
             args.add(s);
         });
         search.text().ifPresent(t -> {
-            sql.append(" AND (root_name LIKE ? ESCAPE '\\' OR service_name LIKE ? ESCAPE '\\')");
-            String like = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            args.add(like);
-            args.add(like);
+            for (String word : SearchTerms.queryWords(t)) {
+                terms.add(new TermFilter(word, false));
+            }
         });
         search.startFromUnixNano().ifPresent(v -> {
-            sql.append(" AND start_ns >= ?");
+            where.append(" AND start_ns >= ?");
             args.add(v);
         });
         search.startToUnixNano().ifPresent(v -> {
-            sql.append(" AND start_ns <= ?");
+            where.append(" AND start_ns <= ?");
             args.add(v);
         });
         if (search.errorsOnly()) {
-            sql.append(" AND error_count > 0");
+            where.append(" AND error_count > 0");
         }
-        search.cursor().ifPresent(cur -> {
-            sql.append(" AND (start_ns < ? OR (start_ns = ? AND trace_id < ?))");
-            args.add(cur.startTimeUnixNano());
-            args.add(cur.startTimeUnixNano());
-            args.add(cur.traceId().toBytes());
+        search.spanName().ifPresent(n -> terms.add(new TermFilter(quoted(SearchTerms.spanName(n)), false)));
+        search.status().ifPresent(st -> {
+            if (st == TraceStatusFilter.ERROR) {
+                where.append(" AND error_count > 0");
+            } else {
+                where.append(" AND error_count = 0");
+                terms.add(new TermFilter(quoted(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
+            }
         });
-        sql.append(" ORDER BY start_ns DESC, trace_id DESC LIMIT ?");
-        args.add(search.limit() + 1);
+        search.minDurationMs().ifPresent(v -> {
+            where.append(" AND duration_ns >= ?");
+            args.add((long) Math.ceil(v * 1_000_000.0));
+        });
+        search.maxDurationMs().ifPresent(v -> {
+            where.append(" AND duration_ns <= ?");
+            args.add((long) Math.floor(v * 1_000_000.0));
+        });
+        for (TraceSearch.AttributeMatch a : search.attributes()) {
+            terms.add(new TermFilter(quoted(SearchTerms.attribute(a.key(), a.value())), false));
+        }
+        search.primitive().ifPresent(p -> terms.add(new TermFilter(quoted(SearchTerms.primitive(p)), false)));
+        search.model().ifPresent(m -> terms.add(new TermFilter(quoted(SearchTerms.model(m)), false)));
+        if (search.regressionsOnly()) {
+            where.append(" AND regression = 1");
+        }
+        search.minCostUsd().ifPresent(v -> {
+            where.append(" AND cost_usd >= ?");
+            args.add(v);
+        });
+        boolean verifyOneSpan = search.attributes().size() > 1;
+        int want = search.limit() + 1;
+        // most candidates of several attribute filters fail the one-span check: fetch more per round
+        int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
         return read(c -> {
+            int rareLimit = rareTermLimit(fetch);
+            for (TermFilter term : terms) {
+                boolean rare = matchingChunks(c, term.match(), rareLimit) <= rareLimit;
+                where.append(term.negated() ? " AND NOT " : " AND ").append(rare ? TERM_IN : TERM_EXISTS);
+                args.add(term.match());
+            }
             List<TraceSummary> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
+            List<Long> keys = new ArrayList<>();
+            Optional<TraceCursor> after = search.cursor();
+            while (out.size() < want) {
+                StringBuilder sql = new StringBuilder("SELECT trace_id, summary, ").append(key)
+                        .append(" FROM traces").append(where);
+                List<Object> pageArgs = new ArrayList<>(args);
+                if (after.isPresent()) {
+                    sql.append(" AND (").append(key).append(", trace_id) ").append(cmp).append(" (?, ?)");
+                    pageArgs.add(cost ? (Object) Double.longBitsToDouble(after.get().sortKey()) : after.get().sortKey());
+                    pageArgs.add(after.get().traceId().toBytes());
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        TraceId id = TraceId.fromBytes(rs.getBytes(1));
-                        Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(3));
-                        out.add(s.orElseGet(() -> recompute(c, id)));
+                sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", trace_id ").append(dir)
+                        .append(" LIMIT ?");
+                pageArgs.add(fetch);
+                int rows = 0;
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < pageArgs.size(); i++) {
+                        ps.setObject(i + 1, pageArgs.get(i));
                     }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next() && out.size() < want) {
+                            rows++;
+                            TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                            long sortKey = cost ? Double.doubleToLongBits(rs.getDouble(3)) : rs.getLong(3);
+                            after = Optional.of(new TraceCursor(sortKey, id));
+                            if (verifyOneSpan && !oneSpanHasAll(c, id, search.attributes())) {
+                                continue;
+                            }
+                            Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
+                            out.add(s.orElseGet(() -> recompute(c, id)));
+                            keys.add(sortKey);
+                        }
+                    }
+                }
+                if (rows < fetch) {
+                    break;
                 }
             }
             Optional<TraceCursor> next = Optional.empty();
             if (out.size() > search.limit()) {
                 out = new ArrayList<>(out.subList(0, search.limit()));
-                TraceSummary last = out.get(out.size() - 1);
-                next = Optional.of(new TraceCursor(last.startTimeUnixNano(), last.traceId()));
+                next = Optional.of(new TraceCursor(keys.get(search.limit() - 1), out.get(out.size() - 1).traceId()));
             }
             return new TracePage(out, next);
         });
+    }
+
+    private static int matchingChunks(Connection c, String match, int upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM chunk_terms"
+                + " WHERE chunk_terms MATCH ? LIMIT " + (upTo + 1) + ")")) {
+            ps.setString(1, match);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    private static String quoted(String token) {
+        return "\"" + token + "\"";
+    }
+
+    private static boolean oneSpanHasAll(Connection c, TraceId id, List<TraceSearch.AttributeMatch> matches)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?")) {
+            for (Span s : loadSpans(ps, id.toBytes())) {
+                boolean all = true;
+                for (TraceSearch.AttributeMatch m : matches) {
+                    if (!s.attributes().get(m.key()).map(v -> v.asText().equals(m.value())).orElse(false)) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private TraceSummary recompute(Connection c, TraceId id) {
@@ -321,6 +515,176 @@ public final class SqliteTraceStore implements TraceStore {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });
+    }
+
+    @Override
+    public List<TraceSummary> findSummaries(Collection<TraceId> traceIds) {
+        List<TraceId> ids = new ArrayList<>(new java.util.LinkedHashSet<>(traceIds));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return read(c -> {
+            List<TraceSummary> out = new ArrayList<>(ids.size());
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<TraceId> part = ids.subList(from, Math.min(ids.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT trace_id, summary FROM traces WHERE trace_id IN (" + marks + ")")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        ps.setBytes(i + 1, part.get(i).toBytes());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                            out.add(SummaryCodec.decode(id, rs.getBytes(2)).orElseGet(() -> recompute(c, id)));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public TraceStats stats(LocalDate costDay) {
+        if (!statsLoaded) {
+            loadStats();
+        }
+        return stats.snapshot(costDay);
+    }
+
+    /** One scan, under the writer's lock so that no commit slips between the scan and upkeep. */
+    private synchronized void loadStats() {
+        if (statsLoaded) {
+            return;
+        }
+        stats.clear();
+        try (PreparedStatement ps = writer.prepareStatement("SELECT trace_id, summary FROM traces");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
+                stats.add(s.orElseGet(() -> recompute(writer, id)));
+            }
+            writer.commit();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("could not read " + file + ": " + rootMessage(e), e);
+        }
+        statsLoaded = true;
+    }
+
+    @Override
+    public List<String> services() {
+        return strings("SELECT DISTINCT service_name FROM operations ORDER BY 1", Optional.empty());
+    }
+
+    @Override
+    public List<String> operations(Optional<String> service) {
+        return service.isPresent()
+                ? strings("SELECT span_name FROM operations WHERE service_name = ? ORDER BY 1", service)
+                : strings("SELECT DISTINCT span_name FROM operations ORDER BY 1", Optional.empty());
+    }
+
+    private List<String> strings(String sql, Optional<String> arg) {
+        return read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (arg.isPresent()) {
+                    ps.setString(1, arg.get());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void scanSummaries(long fromUnixNano, Consumer<TraceSummary> sink) {
+        read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, summary FROM traces WHERE start_ns >= ?")) {
+                ps.setLong(1, fromUnixNano);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                        sink.accept(SummaryCodec.decode(id, rs.getBytes(2)).orElseGet(() -> recompute(c, id)));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized boolean deleteTrace(TraceId traceId) {
+        byte[] id = traceId.toBytes();
+        Optional<TraceSummary> before;
+        try {
+            try (PreparedStatement ps = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?")) {
+                ps.setBytes(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        writer.commit();
+                        return false;
+                    }
+                    before = SummaryCodec.decode(traceId, rs.getBytes(1));
+                }
+            }
+            if (before.isEmpty()) {
+                before = Optional.of(recompute(writer, traceId));
+            }
+            try (PreparedStatement terms = writer.prepareStatement(
+                    "DELETE FROM chunk_terms WHERE rowid IN (SELECT chunk_id FROM span_chunks WHERE trace_id = ?)");
+                 PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
+                 PreparedStatement trace = writer.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
+                for (PreparedStatement ps : List.of(terms, chunks, trace)) {
+                    ps.setBytes(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw new StoreUnavailableException("could not delete from " + file + ": " + rootMessage(e), e);
+        }
+        if (statsLoaded) {
+            stats.remove(before.get());
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized long deleteAll() {
+        try (var st = writer.createStatement()) {
+            long count;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM traces")) {
+                rs.next();
+                count = rs.getLong(1);
+            }
+            st.executeUpdate("DELETE FROM traces");
+            st.executeUpdate("DELETE FROM span_chunks");
+            st.executeUpdate("INSERT INTO chunk_terms (chunk_terms) VALUES ('delete-all')");
+            st.executeUpdate("DELETE FROM operations");
+            writer.commit();
+            knownOperations.clear();
+            stats.clear();
+            statsLoaded = true;
+            return count;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw new StoreUnavailableException("could not delete from " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the connection is already broken; the original error says why
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqliteTraceStoreTest extends TraceStoreContract {
-    private static final TraceAssembler ASSEMBLER = new TraceAssembler(WorkflowRollupCalculator.NONE);
+    private static final TraceAssembler ASSEMBLER = new TraceAssembler(Fixtures.ROLLUPS);
     private final AtomicInteger files = new AtomicInteger();
 
     @TempDir

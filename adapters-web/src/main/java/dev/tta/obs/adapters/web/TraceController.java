@@ -1,8 +1,11 @@
 package dev.tta.obs.adapters.web;
 
 import dev.tta.obs.domain.InvalidTelemetryException;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.TraceCursor;
 import dev.tta.obs.ports.in.TracePage;
@@ -10,33 +13,42 @@ import dev.tta.obs.ports.in.TraceSearch;
 import dev.tta.obs.ports.in.TraceSelection;
 import dev.tta.obs.ports.in.TransferProgress;
 import dev.tta.obs.ports.in.TransferTraces;
+import dev.tta.obs.ports.in.TraceSort;
+import dev.tta.obs.ports.in.TraceStatusFilter;
+import dev.tta.obs.ports.in.TraceTimeline;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Trace list and trace detail. JDBC runs here, so off the event loop. */
+/** Trace search, trace and span detail, deletion. JDBC runs here, so off the event loop. */
 @Controller("/api/traces")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TraceController {
     private final QueryTraces query;
+    private final ForgetTraces forget;
     private final PriceTable prices;
     private final TransferTraces transfer;
 
-    public TraceController(QueryTraces query, PriceTable prices, TransferTraces transfer) {
+    public TraceController(QueryTraces query, ForgetTraces forget, PriceTable prices, TransferTraces transfer) {
         this.query = query;
+        this.forget = forget;
         this.prices = prices;
         this.transfer = transfer;
     }
@@ -44,19 +56,18 @@ public class TraceController {
     /** One trace as a file download, in a format Jaeger UI or another tta-obs can load. */
     @Get(uri = "/{traceId}/export")
     public MutableHttpResponse<?> export(@PathVariable String traceId, @Nullable @QueryValue String format) {
-        TraceId id;
-        try {
-            id = TraceId.of(traceId);
-        } catch (InvalidTelemetryException e) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid trace id", e.getMessage());
+        Optional<TraceId> parsed = traceId(traceId);
+        if (parsed.isEmpty()) {
+            return invalidTraceId(traceId);
         }
+        TraceId id = parsed.get();
         String name = format == null || format.isBlank() ? "jaeger" : format;
         if (!transfer.formats().contains(name)) {
             return ApiProblem.of(HttpStatus.BAD_REQUEST, "Unknown format",
                     "format must be one of " + transfer.formats() + ", got '" + name + "'");
         }
         if (query.trace(id).isEmpty()) {
-            return ApiProblem.of(HttpStatus.NOT_FOUND, "Trace not found", "no trace with id " + id.hex() + " is stored");
+            return traceNotFound(id);
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         transfer.export(TraceSelection.of(id), name, out, TransferProgress.NONE);
@@ -65,27 +76,91 @@ public class TraceController {
                 .header("Content-Disposition", "attachment; filename=\"trace-" + id.hex() + "." + name + ".json\"");
     }
 
+    /** A bad parameter, answered as a 400 problem. */
+    private static final class BadParameter extends RuntimeException {
+        final String title;
+
+        BadParameter(String title, String detail) {
+            super(detail);
+            this.title = title;
+        }
+    }
+
+    @Operation(summary = "Search traces", description = "Every filter is optional and all must hold. See docs/api.md.")
     @Get(produces = "application/json")
     public MutableHttpResponse<?> list(@Nullable @QueryValue String service,
-                                       @Nullable @QueryValue String q,
+                                       @Nullable @QueryValue @Parameter(description = "free text over span names, services and attribute values") String q,
                                        @Nullable @QueryValue Long start,
                                        @Nullable @QueryValue Long end,
                                        @Nullable @QueryValue Boolean errors,
                                        @Nullable @QueryValue Integer limit,
-                                       @Nullable @QueryValue String cursor) {
-        int n = limit == null ? TraceSearch.DEFAULT_LIMIT : limit;
-        if (n < 1 || n > TraceSearch.MAX_LIMIT) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid limit",
-                    "limit must be between 1 and " + TraceSearch.MAX_LIMIT + ", got " + n);
-        }
-        Optional<TraceCursor> after;
+                                       @Nullable @QueryValue String cursor,
+                                       @Nullable @QueryValue @Parameter(description = "root or span name, exact") String name,
+                                       @Nullable @QueryValue @Parameter(description = "error, ok or unset") String status,
+                                       @Nullable @QueryValue Double minDurationMs,
+                                       @Nullable @QueryValue Double maxDurationMs,
+                                       @Nullable @QueryValue @Parameter(description = "key=value, repeatable; all on one span") List<String> attr,
+                                       @Nullable @QueryValue String primitive,
+                                       @Nullable @QueryValue String model,
+                                       @Nullable @QueryValue Boolean regressions,
+                                       @Nullable @QueryValue Double minCostUsd,
+                                       @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort) {
+        TraceSearch search;
         try {
-            after = cursor == null || cursor.isBlank() ? Optional.empty() : Optional.of(TraceCursor.decode(cursor));
-        } catch (IllegalArgumentException e) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid cursor", e.getMessage());
+            int n = limit == null ? TraceSearch.DEFAULT_LIMIT : limit;
+            if (n < 1 || n > TraceSearch.MAX_LIMIT) {
+                throw new BadParameter("Invalid limit", "limit must be between 1 and " + TraceSearch.MAX_LIMIT + ", got " + n);
+            }
+            TraceSearch.Builder b = TraceSearch.builder().limit(n).errorsOnly(Boolean.TRUE.equals(errors))
+                    .regressionsOnly(Boolean.TRUE.equals(regressions));
+            blank(service).ifPresent(b::serviceName);
+            blank(q).ifPresent(b::text);
+            blank(name).ifPresent(b::spanName);
+            blank(primitive).ifPresent(b::primitive);
+            blank(model).ifPresent(b::model);
+            if (start != null) {
+                b.startFrom(start);
+            }
+            if (end != null) {
+                b.startTo(end);
+            }
+            if (minDurationMs != null) {
+                b.minDurationMs(minDurationMs);
+            }
+            if (maxDurationMs != null) {
+                b.maxDurationMs(maxDurationMs);
+            }
+            if (minCostUsd != null) {
+                b.minCostUsd(minCostUsd);
+            }
+            blank(status).ifPresent(s -> b.status(parseEnum(TraceStatusFilter.class, "status", s)));
+            blank(sort).ifPresent(s -> b.sort(parseEnum(TraceSort.class, "sort", s)));
+            if (attr != null) {
+                List<TraceSearch.AttributeMatch> matches = new ArrayList<>();
+                for (String a : attr) {
+                    try {
+                        matches.add(TraceSearch.AttributeMatch.parse(a));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadParameter("Invalid attribute filter", e.getMessage());
+                    }
+                }
+                b.attributes(matches);
+            }
+            if (cursor != null && !cursor.isBlank()) {
+                try {
+                    b.cursor(Optional.of(TraceCursor.decode(cursor)));
+                } catch (IllegalArgumentException e) {
+                    throw new BadParameter("Invalid cursor", e.getMessage());
+                }
+            }
+            try {
+                search = b.build();
+            } catch (IllegalArgumentException e) {
+                throw new BadParameter("Invalid search", e.getMessage());
+            }
+        } catch (BadParameter e) {
+            return ApiProblem.of(HttpStatus.BAD_REQUEST, e.title, e.getMessage());
         }
-        TraceSearch search = new TraceSearch(blankToEmpty(service), blankToEmpty(q), Optional.ofNullable(start),
-                Optional.ofNullable(end), Boolean.TRUE.equals(errors), n, after);
         TracePage page = query.search(search);
         List<Object> traces = new ArrayList<>(page.traces().size());
         page.traces().forEach(s -> traces.add(TraceJson.summary(s)));
@@ -95,21 +170,94 @@ public class TraceController {
         return HttpResponse.ok(body);
     }
 
-    @Get(uri = "/{traceId}", produces = "application/json")
-    public MutableHttpResponse<?> get(@PathVariable String traceId) {
-        TraceId id;
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String param, String value) {
         try {
-            id = TraceId.of(traceId);
-        } catch (InvalidTelemetryException e) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid trace id", e.getMessage());
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> allowed = new ArrayList<>();
+            for (E c : type.getEnumConstants()) {
+                allowed.add(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new BadParameter("Invalid " + param, param + " must be one of " + String.join(", ", allowed)
+                    + ", got '" + value + "'");
         }
-        return query.trace(id)
-                .<MutableHttpResponse<?>>map(t -> HttpResponse.ok(TraceJson.trace(t, prices)))
-                .orElseGet(() -> ApiProblem.of(HttpStatus.NOT_FOUND, "Trace not found",
-                        "no trace with id " + id.hex() + " is stored"));
     }
 
-    private static Optional<String> blankToEmpty(String s) {
+    @Operation(summary = "One trace, spans in tree order with depth and self time, and its critical path")
+    @Get(uri = "/{traceId}", produces = "application/json")
+    public MutableHttpResponse<?> get(@PathVariable String traceId) {
+        Optional<TraceId> id = traceId(traceId);
+        if (id.isEmpty()) {
+            return invalidTraceId(traceId);
+        }
+        return query.timeline(id.get())
+                .<MutableHttpResponse<?>>map(t -> HttpResponse.ok(TraceJson.timeline(t, prices)))
+                .orElseGet(() -> traceNotFound(id.get()));
+    }
+
+    @Operation(summary = "One span, with its depth and self time")
+    @Get(uri = "/{traceId}/spans/{spanId}", produces = "application/json")
+    public MutableHttpResponse<?> span(@PathVariable String traceId, @PathVariable String spanId) {
+        Optional<TraceId> id = traceId(traceId);
+        if (id.isEmpty()) {
+            return invalidTraceId(traceId);
+        }
+        SpanId sid;
+        try {
+            sid = SpanId.of(spanId);
+        } catch (InvalidTelemetryException e) {
+            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid span id", e.getMessage());
+        }
+        Optional<TraceTimeline> timeline = query.timeline(id.get());
+        if (timeline.isEmpty()) {
+            return traceNotFound(id.get());
+        }
+        Optional<Span> span = timeline.get().span(sid);
+        return span.<MutableHttpResponse<?>>map(s -> HttpResponse.ok(TraceJson.span(s, timeline.get())))
+                .orElseGet(() -> ApiProblem.of(HttpStatus.NOT_FOUND, "Span not found",
+                        "trace " + id.get().hex() + " has no span " + sid.hex()));
+    }
+
+    @Operation(summary = "Delete one trace")
+    @Delete(uri = "/{traceId}")
+    public MutableHttpResponse<?> delete(@PathVariable String traceId) {
+        Optional<TraceId> id = traceId(traceId);
+        if (id.isEmpty()) {
+            return invalidTraceId(traceId);
+        }
+        return forget.forget(id.get()) ? HttpResponse.noContent() : traceNotFound(id.get());
+    }
+
+    @Operation(summary = "Delete every stored trace")
+    @Delete(produces = "application/json")
+    public MutableHttpResponse<?> deleteAll() {
+        return HttpResponse.ok(Map.of("deleted", forget.forgetAll()));
+    }
+
+    private static Optional<TraceId> traceId(String hex) {
+        try {
+            return Optional.of(TraceId.of(hex));
+        } catch (InvalidTelemetryException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static MutableHttpResponse<?> invalidTraceId(String raw) {
+        String detail;
+        try {
+            TraceId.of(raw);
+            detail = "invalid trace id";
+        } catch (InvalidTelemetryException e) {
+            detail = e.getMessage();
+        }
+        return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid trace id", detail);
+    }
+
+    private static MutableHttpResponse<?> traceNotFound(TraceId id) {
+        return ApiProblem.of(HttpStatus.NOT_FOUND, "Trace not found", "no trace with id " + id.hex() + " is stored");
+    }
+
+    private static Optional<String> blank(String s) {
         return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
     }
 }

@@ -18,6 +18,8 @@ import dev.tta.obs.domain.llm.LlmUsage;
 import dev.tta.obs.domain.workflow.PrimitiveKind;
 import dev.tta.obs.domain.workflow.SpanClassifier;
 import dev.tta.obs.domain.workflow.SpanInsight;
+import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.ports.in.TraceTimeline;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -86,21 +88,46 @@ final class TraceJson {
         return m;
     }
 
-    static Map<String, Object> trace(Trace trace, PriceTable prices) {
+    /** The trace detail: spans in tree order with depth and self time, and the critical path. */
+    static Map<String, Object> timeline(TraceTimeline t, PriceTable prices) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("traceId", trace.traceId().hex());
-        m.put("summary", summary(trace.summary()));
-        // spans arrive in tree order, so each parent's depth is known before its children's
-        Map<String, Integer> depth = new HashMap<>();
-        List<Object> spans = new ArrayList<>(trace.spans().size());
-        for (Span s : trace.spans()) {
-            int d = s.parentSpanId().map(p -> depth.getOrDefault(p.hex(), -1) + 1).orElse(0);
-            depth.put(s.spanId().hex(), d);
-            Map<String, Object> sm = span(s, d);
+        m.put("traceId", t.trace().traceId().hex());
+        m.put("summary", summary(t.trace().summary()));
+        List<Object> spans = new ArrayList<>(t.trace().spans().size());
+        for (Span s : t.trace().spans()) {
+            Map<String, Object> sm = span(s, t);
             addInsights(sm, s, prices);
             spans.add(sm);
         }
         m.put("spans", spans);
+        List<String> path = new ArrayList<>(t.criticalPath().size());
+        t.criticalPath().forEach(id -> path.add(id.hex()));
+        m.put("criticalPath", path);
+        return m;
+    }
+
+    static Map<String, Object> span(Span s, TraceTimeline t) {
+        Map<String, Object> m = span(s, t.depth().getOrDefault(s.spanId(), 0));
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        // selfTimeMs next to durationMs, where a reader of the JSON looks for it
+        for (var e : m.entrySet()) {
+            ordered.put(e.getKey(), e.getValue());
+            if (e.getKey().equals("durationMs")) {
+                ordered.put("selfTimeMs", t.selfTimeNs().getOrDefault(s.spanId(), 0L) / 1_000_000.0);
+            }
+        }
+        return ordered;
+    }
+
+    static Map<String, Object> stats(TraceStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("traceCount", s.traceCount());
+        m.put("avgDurationMs", s.avgDurationMs());
+        m.put("p50Ms", s.p50Ms());
+        m.put("p95Ms", s.p95Ms());
+        m.put("p99Ms", s.p99Ms());
+        m.put("errorRate", s.errorRate());
+        m.put("costTodayUsd", s.costTodayUsd().orElse(null));
         return m;
     }
 

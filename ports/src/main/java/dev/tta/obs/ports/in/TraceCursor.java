@@ -3,22 +3,28 @@ package dev.tta.obs.ports.in;
 import dev.tta.obs.domain.TraceId;
 
 /**
- * Where a page of newest-first results ended: the next page starts strictly after this
- * (start time, trace id) pair, so paging is stable while new traces arrive.
+ * Where a page ended: the next page starts strictly after this (sort key, trace id) pair, so
+ * paging is stable while new traces arrive. The sort key is the start time for
+ * {@link TraceSort#NEWEST}/{@link TraceSort#OLDEST}, the duration in nanoseconds for
+ * {@link TraceSort#DURATION}, and the cost's IEEE bits (or -1 when unpriced) for {@link TraceSort#COST}.
  */
-public record TraceCursor(long startTimeUnixNano, TraceId traceId) {
+public record TraceCursor(long sortKey, TraceId traceId) {
 
     public String encode() {
-        return startTimeUnixNano + "-" + traceId.hex();
+        return sortKey + "_" + traceId.hex();
     }
 
     public static TraceCursor decode(String token) {
-        int dash = token.indexOf('-');
-        if (dash <= 0) {
+        int sep = token.lastIndexOf('_');
+        if (sep <= 0) {
+            // cursors issued before sorting existed used a dash
+            sep = token.lastIndexOf('-');
+        }
+        if (sep <= 0) {
             throw new IllegalArgumentException("cursor is not one this server issued: '" + token + "'");
         }
         try {
-            return new TraceCursor(Long.parseLong(token.substring(0, dash)), TraceId.of(token.substring(dash + 1)));
+            return new TraceCursor(Long.parseLong(token.substring(0, sep)), TraceId.of(token.substring(sep + 1)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cursor is not one this server issued: '" + token + "'");
         }

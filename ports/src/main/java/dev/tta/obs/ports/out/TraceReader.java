@@ -2,10 +2,16 @@ package dev.tta.obs.ports.out;
 
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.in.TracePage;
 import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.in.TraceStats;
 
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads what a {@link SpanSink} committed. Safe to call from many threads while a write is in
@@ -15,9 +21,32 @@ public interface TraceReader {
     /** The whole trace, spans in tree order (parents before children, siblings by start). */
     Optional<Trace> findTrace(TraceId traceId);
 
-    /** Summaries matching the search, newest start first, at most {@code search.limit()}. */
+    /** The current summaries of those of the given traces that are stored, in no particular order. */
+    List<TraceSummary> findSummaries(Collection<TraceId> traceIds);
+
+    /**
+     * Summaries matching every filter of the search, in the search's order, at most
+     * {@code search.limit()}, with a cursor when more may follow.
+     */
     TracePage search(TraceSearch search);
 
     /** How many traces are stored. */
     long traceCount();
+
+    /**
+     * Numbers over all stored traces; must not scan them per call (a status bar polls it every
+     * second), so a store maintains them as it writes.
+     *
+     * @param costDay the UTC day whose cost is reported as {@link TraceStats#costTodayUsd()}
+     */
+    TraceStats stats(LocalDate costDay);
+
+    /** Every service that sent a span, sorted. Deleting traces may leave a name behind. */
+    List<String> services();
+
+    /** Distinct span names, of one service or all, sorted. Deleting traces may leave a name behind. */
+    List<String> operations(Optional<String> service);
+
+    /** Hands every summary of a trace that started at or after {@code fromUnixNano} to {@code sink}. */
+    void scanSummaries(long fromUnixNano, Consumer<TraceSummary> sink);
 }

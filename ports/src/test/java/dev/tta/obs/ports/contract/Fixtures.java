@@ -12,6 +12,8 @@ import dev.tta.obs.domain.SpanKind;
 import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.domain.WorkflowRollupCalculator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +103,33 @@ public final class Fixtures {
                 .flags(1)
                 .build();
     }
+
+    /**
+     * A stand-in for the domain's rollup rules, so the suite can test the filters and numbers that
+     * depend on them: a span's {@code test.primitive} names a primitive type, {@code test.cost_usd}
+     * is an LLM call's cost, {@code test.llm=true} an unpriced LLM call.
+     */
+    public static final WorkflowRollupCalculator ROLLUPS = spans -> {
+        java.util.TreeSet<String> types = new java.util.TreeSet<>();
+        int llm = 0;
+        double cost = 0;
+        boolean priced = false;
+        for (Span s : spans) {
+            s.attributes().getString("test.primitive").ifPresent(types::add);
+            if (s.attributes().getDouble("test.cost_usd").isPresent()) {
+                llm++;
+                priced = true;
+                cost += s.attributes().getDouble("test.cost_usd").get();
+            } else if (s.attributes().getBoolean("test.llm").orElse(false)) {
+                llm++;
+            }
+        }
+        dev.tta.obs.domain.cost.CostStatus status = llm == 0 ? dev.tta.obs.domain.cost.CostStatus.NONE
+                : priced ? dev.tta.obs.domain.cost.CostStatus.REPORTED : dev.tta.obs.domain.cost.CostStatus.UNPRICED;
+        return new WorkflowRollup(List.copyOf(types), 0, 0, 0, 0, 0, 0, llm, 0, 0, 0, 0,
+                priced ? java.util.Optional.of(cost) : java.util.Optional.empty(), status, List.of(), List.of(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+    };
 
     public static Map<String, AttributeValue> map(Attributes a) {
         return a.asMap();

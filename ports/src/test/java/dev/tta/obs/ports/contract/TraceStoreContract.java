@@ -146,8 +146,7 @@ public abstract class TraceStoreContract {
             if (p.nextCursor().isEmpty()) {
                 break;
             }
-            search = new TraceSearch(search.serviceName(), search.text(), search.startFromUnixNano(),
-                    search.startToUnixNano(), search.errorsOnly(), search.limit(), p.nextCursor());
+            search = search.toBuilder().cursor(p.nextCursor()).build();
         }
         List<TraceId> expected = new ArrayList<>();
         for (int t = 25; t >= 1; t--) {
@@ -220,5 +219,215 @@ public abstract class TraceStoreContract {
         }
         writer.join();
         assertThat(store.traceCount()).isEqualTo(traces);
+    }
+
+    // ---- the query API's reader methods and filters (issue 6) ----
+
+    private static Attributes attrs(Object... kv) {
+        Attributes.Builder b = Attributes.builder();
+        for (int i = 0; i < kv.length; i += 2) {
+            Object v = kv[i + 1];
+            if (v instanceof Long l) {
+                b.put((String) kv[i], l);
+            } else if (v instanceof Double d) {
+                b.put((String) kv[i], d);
+            } else if (v instanceof Boolean bo) {
+                b.put((String) kv[i], bo);
+            } else {
+                b.put((String) kv[i], (String) v);
+            }
+        }
+        return b.build();
+    }
+
+    /** Five traces, each different in the ways the filters can tell apart. */
+    protected void appendFilterFixture() {
+        // 1: checkout, fast, ok, http 200, cached gpt-4o call that cost 0.02
+        append(List.of(span(1, 0, null, "checkout-flow").status(StatusCode.OK, "").build(),
+                span(1, 1, 0, "llm.chat").attributes(attrs("gen_ai.request.model", "gpt-4o", "test.cost_usd", 0.02,
+                        "test.primitive", "cache", "input.value", "please summarize the quarterly report")).build()));
+        // 2: agent service, error on a tool span with http 500 and retry
+        append(List.of(span(2, 0, null, "agent-run").resource(Fixtures.resource("agent")).build(),
+                span(2, 1, 0, "tool.call").resource(Fixtures.resource("agent"))
+                        .attributes(attrs("http.status_code", 500L, "tool", "search", "test.primitive", "retry"))
+                        .status(StatusCode.ERROR, "boom").build()));
+        // 3: long (1 s), unset status, http 500 and tool=search on different spans, claude call, expensive
+        append(List.of(span(3, 0, null, "refund-flow").end(Fixtures.T0 + 3000 * Fixtures.MS + 1000 * Fixtures.MS).build(),
+                span(3, 1, 0, "a").attributes(attrs("http.status_code", 500L)).build(),
+                span(3, 2, 0, "b").attributes(attrs("tool", "search", "gen_ai.response.model", "claude-sonnet",
+                        "test.cost_usd", 0.5)).build()));
+        // 4: unpriced llm call
+        append(List.of(span(4, 0, null, "unpriced-flow").attributes(attrs("test.llm", true)).build()));
+        // 5: plain
+        append(trace(5, 2, "plain-flow"));
+    }
+
+    private List<TraceId> ids(TraceSearch.Builder b) {
+        return ids(b.limit(50).build());
+    }
+
+    @Test
+    protected void search_bySpanName_findsRootAndInnerSpans() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().spanName("tool.call"))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().spanName("refund-flow"))).containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().spanName("tool"))).as("exact, not a prefix").isEmpty();
+    }
+
+    @Test
+    protected void search_byStatus_errorOkUnset() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.ports.in.TraceStatusFilter.ERROR)))
+                .containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.ports.in.TraceStatusFilter.OK)))
+                .containsExactly(traceId(1));
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.ports.in.TraceStatusFilter.UNSET)))
+                .containsExactly(traceId(5), traceId(4), traceId(3));
+    }
+
+    @Test
+    protected void search_byDurationRange() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().minDurationMs(500))).containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().maxDurationMs(10.5))).containsExactly(traceId(4));
+        assertThat(ids(TraceSearch.builder().minDurationMs(10.5).maxDurationMs(30)))
+                .containsExactly(traceId(5), traceId(2), traceId(1));
+    }
+
+    @Test
+    protected void search_byAttributes_allMustHoldOnOneSpan() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().attribute("http.status_code", "500")))
+                .containsExactly(traceId(3), traceId(2));
+        assertThat(ids(TraceSearch.builder().attribute("http.status_code", "500").attribute("tool", "search")))
+                .as("trace 3 has both, but on different spans").containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().attribute("http.status_code", "501"))).isEmpty();
+    }
+
+    @Test
+    protected void search_byFreeText_overNamesAndAttributeValues() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().text("quarterly"))).containsExactly(traceId(1));
+        assertThat(ids(TraceSearch.builder().text("Quarter"))).as("case-insensitive word prefix").containsExactly(traceId(1));
+        assertThat(ids(TraceSearch.builder().text("tool.call"))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().text("agent"))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().text("nothing-like-this"))).isEmpty();
+    }
+
+    @Test
+    protected void search_byPrimitiveModelCostAndRegression() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().primitive("retry"))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().model("gpt-4o"))).containsExactly(traceId(1));
+        assertThat(ids(TraceSearch.builder().model("claude-sonnet"))).containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().minCostUsd(0.1))).containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().minCostUsd(0.0))).containsExactly(traceId(3), traceId(1));
+        assertThat(ids(TraceSearch.builder().regressionsOnly(true))).as("nothing is flagged yet").isEmpty();
+    }
+
+    @Test
+    protected void search_sortsByOldestDurationAndCost_andPagesEachWithoutGaps() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.ports.in.TraceSort.OLDEST)))
+                .containsExactly(traceId(1), traceId(2), traceId(3), traceId(4), traceId(5));
+        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.ports.in.TraceSort.DURATION)).get(0)).isEqualTo(traceId(3));
+        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.ports.in.TraceSort.COST)).subList(0, 2))
+                .containsExactly(traceId(3), traceId(1));
+        for (dev.tta.obs.ports.in.TraceSort sort : dev.tta.obs.ports.in.TraceSort.values()) {
+            List<TraceId> all = ids(TraceSearch.builder().sort(sort));
+            List<TraceId> paged = new ArrayList<>();
+            TraceSearch s = TraceSearch.builder().sort(sort).limit(2).build();
+            while (true) {
+                TracePage p = store.search(s);
+                p.traces().forEach(t -> paged.add(t.traceId()));
+                if (p.nextCursor().isEmpty()) {
+                    break;
+                }
+                s = s.toBuilder().cursor(p.nextCursor()).build();
+            }
+            assertThat(paged).as("paging by " + sort).containsExactlyElementsOf(all);
+        }
+    }
+
+    @Test
+    protected void search_combinesFilters() {
+        appendFilterFixture();
+        assertThat(ids(TraceSearch.builder().serviceName("checkout").attribute("http.status_code", "500")))
+                .containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().text("search").errorsOnly(true))).containsExactly(traceId(2));
+    }
+
+    @Test
+    protected void findSummaries_returnsTheLatestOfThoseStored() {
+        append(trace(1, 2, "one"));
+        append(List.of(span(1, 5, 0, "late").build()));
+        List<TraceSummary> found = store.findSummaries(List.of(traceId(1), traceId(404)));
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).spanCount()).isEqualTo(3);
+    }
+
+    @Test
+    protected void stats_countsPercentilesErrorsAndTodaysCost_andFollowEveryWrite() {
+        java.time.LocalDate day = java.time.Instant.ofEpochSecond(0, Fixtures.T0).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        assertThat(store.stats(day).traceCount()).isZero();
+        appendFilterFixture();
+        dev.tta.obs.ports.in.TraceStats s = store.stats(day);
+        assertThat(s.traceCount()).isEqualTo(5);
+        assertThat(s.errorRate()).isEqualTo(0.2);
+        assertThat(s.p50Ms()).isCloseTo(11, org.assertj.core.data.Percentage.withPercentage(3));
+        assertThat(s.p99Ms()).isCloseTo(1000, org.assertj.core.data.Percentage.withPercentage(3));
+        assertThat(s.avgDurationMs()).isCloseTo((11 + 11 + 1000 + 10 + 22) / 5.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(s.costTodayUsd()).hasValueSatisfying(c -> assertThat(c).isCloseTo(0.52, org.assertj.core.data.Offset.offset(1e-9)));
+        assertThat(store.stats(day.plusDays(1)).costTodayUsd()).contains(0.0);
+
+        append(List.of(span(2, 9, 0, "fixed").build()));
+        store.deleteTrace(traceId(3));
+        dev.tta.obs.ports.in.TraceStats after = store.stats(day);
+        assertThat(after.traceCount()).isEqualTo(4);
+        assertThat(after.p99Ms()).as("the 1 s trace is gone").isLessThan(30);
+        assertThat(after.costTodayUsd()).hasValueSatisfying(c -> assertThat(c).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-9)));
+    }
+
+    @Test
+    protected void servicesAndOperations_listWhatArrived() {
+        appendFilterFixture();
+        assertThat(store.services()).containsExactly("agent", "checkout");
+        assertThat(store.operations(Optional.of("agent"))).containsExactly("agent-run", "tool.call");
+        assertThat(store.operations(Optional.empty())).contains("checkout-flow", "llm.chat", "tool.call");
+    }
+
+    @Test
+    protected void scanSummaries_handsOverEveryTraceFromATime() {
+        appendFilterFixture();
+        List<TraceId> seen = new ArrayList<>();
+        store.scanSummaries(Fixtures.T0 + 3000 * Fixtures.MS, s -> seen.add(s.traceId()));
+        assertThat(seen).containsExactlyInAnyOrder(traceId(3), traceId(4), traceId(5));
+    }
+
+    @Test
+    protected void deleteTrace_removesItFromEveryRead() {
+        appendFilterFixture();
+        assertThat(store.deleteTrace(traceId(2))).isTrue();
+        assertThat(store.deleteTrace(traceId(2))).isFalse();
+        assertThat(store.findTrace(traceId(2))).isEmpty();
+        assertThat(store.traceCount()).isEqualTo(4);
+        assertThat(ids(TraceSearch.builder().attribute("tool", "search"))).containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().text("agent"))).isEmpty();
+        append(trace(2, 1, "again"));
+        assertThat(store.findTrace(traceId(2)).orElseThrow().spans()).hasSize(1);
+    }
+
+    @Test
+    protected void deleteAll_leavesAnEmptyStoreThatStillWorks() {
+        appendFilterFixture();
+        assertThat(store.deleteAll()).isEqualTo(5);
+        assertThat(store.traceCount()).isZero();
+        assertThat(store.search(TraceSearch.newest(10)).traces()).isEmpty();
+        assertThat(ids(TraceSearch.builder().text("quarterly"))).isEmpty();
+        assertThat(store.services()).isEmpty();
+        assertThat(store.stats(java.time.LocalDate.now()).traceCount()).isZero();
+        append(trace(1, 2, "fresh"));
+        assertThat(ids(TraceSearch.builder().spanName("fresh"))).containsExactly(traceId(1));
+        assertThat(store.stats(java.time.LocalDate.now()).traceCount()).isEqualTo(1);
     }
 }

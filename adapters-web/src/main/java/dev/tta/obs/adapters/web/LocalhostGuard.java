@@ -1,0 +1,167 @@
+package dev.tta.obs.adapters.web;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.cookie.SameSite;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.core.order.Ordered;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The protections that make a local trace viewer safe while the developer browses the web:
+ * traces hold prompts and secrets, and any page they visit can send requests to localhost.
+ * <ul>
+ *   <li>Host check: a DNS-rebinding page reaches us under its own host name; we answer only to
+ *   the names this server is really called by.</li>
+ *   <li>Origin check on state-changing requests and on the WebSocket upgrade: a foreign page may
+ *   send them blind (no CORS needed to send), so they are refused outright. Reads are already
+ *   unreadable cross-origin because no CORS headers are sent.</li>
+ *   <li>Optional token: Bearer header or, for the dashboard we serve, a cookie set when the page
+ *   is loaded from this machine or with {@code ?token=} (the link the start-up line prints).</li>
+ * </ul>
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class LocalhostGuard implements Ordered {
+    static final String COOKIE_PREFIX = "tta_obs_token_";
+    private final WebSecurity security;
+    private final byte[] token;
+
+    public LocalhostGuard(WebSecurity security) {
+        this.security = security;
+        this.token = security.authToken().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.FIRST.order();
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> check(HttpRequest<?> request) {
+        Optional<String> host = hostName(request.getHeaders().get(HttpHeaders.HOST));
+        if (host.isEmpty() || !security.allowedHosts().contains(host.get())) {
+            return ApiProblem.of(HttpStatus.FORBIDDEN, "Host not allowed",
+                    "this tta-obs answers only to " + String.join(", ", security.allowedHosts().stream().sorted().toList())
+                            + "; start it with --host to serve another name");
+        }
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeaders.UPGRADE));
+        if (upgrade || changesState(request.getMethod())) {
+            String origin = request.getHeaders().get(HttpHeaders.ORIGIN);
+            if (origin != null && !originAllowed(origin, request)) {
+                return ApiProblem.of(HttpStatus.FORBIDDEN, "Origin not allowed",
+                        "requests from web pages at " + origin + " may not change data or open the live feed");
+            }
+        }
+        if (token != null && needsToken(request) && !authenticated(request)) {
+            return ApiProblem.of(HttpStatus.UNAUTHORIZED, "Token required",
+                    "this tta-obs was started with --auth-token; send it as 'Authorization: Bearer <token>'")
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tta-obs\"");
+        }
+        return null;
+    }
+
+    @ResponseFilter
+    public void giveTheDashboardItsToken(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (token == null || request.getMethod() != HttpMethod.GET || response.code() != 200) {
+            return;
+        }
+        String path = request.getPath();
+        if (!path.equals("/") && !path.equals("/index.html")) {
+            return;
+        }
+        boolean byLink = request.getParameters().getFirst("token").map(this::matches).orElse(false);
+        if (byLink || fromThisMachine(request)) {
+            response.cookie(Cookie.of(cookieName(request), security.authToken().get())
+                    .path("/").httpOnly(true).sameSite(SameSite.Strict));
+        }
+    }
+
+    private static boolean changesState(HttpMethod m) {
+        return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
+    }
+
+    /** Static dashboard files hold no data, and the page must load to receive its cookie. */
+    private static boolean needsToken(HttpRequest<?> request) {
+        String path = request.getPath();
+        return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/")
+                || request.getMethod() != HttpMethod.GET;
+    }
+
+    private boolean authenticated(HttpRequest<?> request) {
+        String auth = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).trim())) {
+            return true;
+        }
+        return request.getCookies().findCookie(cookieName(request)).map(c -> matches(c.getValue())).orElse(false);
+    }
+
+    private boolean matches(String candidate) {
+        return MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Cookies ignore ports, so two instances on one machine must not overwrite each other's. */
+    private static String cookieName(HttpRequest<?> request) {
+        return COOKIE_PREFIX + request.getServerAddress().getPort();
+    }
+
+    private static boolean fromThisMachine(HttpRequest<?> request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
+    }
+
+    private boolean originAllowed(String origin, HttpRequest<?> request) {
+        String o = origin.toLowerCase(Locale.ROOT);
+        if (security.allowedOrigins().contains(o) || o.startsWith("vscode-webview://")) {
+            // no web page can claim a vscode-webview origin; VS Code's own panel can
+            return true;
+        }
+        try {
+            URI uri = URI.create(o);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                return false;
+            }
+            String host = uri.getHost();
+            if (host == null || !security.allowedHosts().contains(host.startsWith("[") ? host : bracketIfV6(host))) {
+                return false;
+            }
+            int port = uri.getPort() == -1 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort();
+            return port == request.getServerAddress().getPort();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String bracketIfV6(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** The Host header without its port; IPv6 literals keep their brackets. */
+    static Optional<String> hostName(@Nullable String hostHeader) {
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return Optional.empty();
+        }
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? Optional.empty() : Optional.of(h.substring(0, end + 1));
+        }
+        int colon = h.indexOf(':');
+        return Optional.of(colon < 0 ? h : h.substring(0, colon));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.tta.obs.ports.in;
+
+import dev.tta.obs.domain.TraceSummary;
+
+/** What the live feed pushes. */
+public sealed interface LiveEvent {
+    record TraceChanged(TraceSummary summary) implements LiveEvent {
+    }
+
+    record StatsChanged(TraceStats stats) implements LiveEvent {
+    }
+
+    /** This many events were dropped because the subscriber fell behind; refetch to catch up. */
+    record Lagged(long missed) implements LiveEvent {
+    }
+}

@@ -1,0 +1,9 @@
+package dev.tta.obs.ports.in;
+
+/**
+ * A trace's status as the list shows it: {@code ERROR} when any span failed, else {@code OK} when
+ * some span was explicitly marked ok, else {@code UNSET}.
+ */
+public enum TraceStatusFilter {
+    ERROR, OK, UNSET
+}

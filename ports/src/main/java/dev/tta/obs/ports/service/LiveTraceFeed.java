@@ -1,0 +1,182 @@
+package dev.tta.obs.ports.service;
+
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.ports.in.LiveEvent;
+import dev.tta.obs.ports.in.LiveFilter;
+import dev.tta.obs.ports.in.LiveSubscription;
+import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.ports.in.WatchTraces;
+import dev.tta.obs.ports.out.TraceReader;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Turns commits into live events. The writer only records which traces a commit touched (it must
+ * stay quick); the feed's own thread reads their latest summaries and fans them out. A trace sent
+ * less than one window ago waits until the window has passed, so a burst of spans on one trace
+ * becomes one update per window carrying the newest summary, not one per commit.
+ */
+public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch>>, AutoCloseable {
+    private static final long STATS_INTERVAL_NANOS = 500_000_000L;
+    private static final long IDLE_STATS_NANOS = 1_000_000_000L;
+
+    private final TraceReader reader;
+    private final QueryTraces stats;
+    private final long windowNanos;
+    private final int queueCapacity;
+    private final List<LiveSubscription> subscribers = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private final Set<TraceId> dirty = new LinkedHashSet<>();
+    private final Map<TraceId, Long> lastSent = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile TraceStats lastStats;
+    private long lastStatsAt;
+
+    /**
+     * @param windowMillis  at most one update per trace per this many milliseconds
+     * @param queueCapacity events a subscriber may have waiting before it starts missing them
+     */
+    public LiveTraceFeed(TraceReader reader, QueryTraces stats, long windowMillis, int queueCapacity) {
+        this.reader = reader;
+        this.stats = stats;
+        this.windowNanos = windowMillis * 1_000_000L;
+        this.queueCapacity = queueCapacity;
+        this.thread = new Thread(this::run, "tta-obs-live-feed");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    @Override
+    public LiveSubscription subscribe(LiveFilter filter, Runnable ready) {
+        LiveSubscription[] self = new LiveSubscription[1];
+        LiveSubscription s = new LiveSubscription(filter, queueCapacity, ready, () -> subscribers.remove(self[0]));
+        self[0] = s;
+        subscribers.add(s);
+        // a new subscriber should not wait for the next change to fill its status bar
+        TraceStats known = lastStats;
+        if (known != null) {
+            s.offer(new LiveEvent.StatsChanged(known));
+        }
+        return s;
+    }
+
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    /** The group-commit writer's after-commit hook: records the touched traces and returns. */
+    @Override
+    public void accept(List<SpanBatch> committed) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            for (SpanBatch b : committed) {
+                for (Span s : b.spans()) {
+                    dirty.add(s.traceId());
+                }
+            }
+            lock.notifyAll();
+        }
+    }
+
+    private void run() {
+        while (!closing) {
+            List<TraceId> due;
+            try {
+                due = takeDue();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                if (!due.isEmpty() && !subscribers.isEmpty()) {
+                    List<TraceSummary> summaries = reader.findSummaries(due);
+                    for (TraceSummary s : summaries) {
+                        publish(new LiveEvent.TraceChanged(s));
+                    }
+                }
+                maybePublishStats(!due.isEmpty());
+            } catch (RuntimeException e) {
+                // a failed read must not stop the feed; the next commit brings the traces again
+            }
+        }
+    }
+
+    /** Waits until some dirty trace is out of its window (or a stats tick is due) and takes those. */
+    private List<TraceId> takeDue() throws InterruptedException {
+        synchronized (lock) {
+            while (!closing) {
+                long now = System.nanoTime();
+                lastSent.values().removeIf(t -> now - t >= windowNanos);
+                List<TraceId> due = new ArrayList<>();
+                long nextWake = now + IDLE_STATS_NANOS;
+                for (Iterator<TraceId> it = dirty.iterator(); it.hasNext(); ) {
+                    TraceId id = it.next();
+                    Long sent = lastSent.get(id);
+                    if (sent == null) {
+                        due.add(id);
+                        it.remove();
+                        lastSent.put(id, now);
+                    } else {
+                        nextWake = Math.min(nextWake, sent + windowNanos);
+                    }
+                }
+                if (!due.isEmpty() || now - lastStatsAt >= IDLE_STATS_NANOS) {
+                    return due;
+                }
+                long waitNanos = Math.max(1_000_000L, nextWake - now);
+                lock.wait(waitNanos / 1_000_000L, (int) (waitNanos % 1_000_000L));
+            }
+            return List.of();
+        }
+    }
+
+    private void maybePublishStats(boolean committed) {
+        long now = System.nanoTime();
+        long interval = committed ? STATS_INTERVAL_NANOS : IDLE_STATS_NANOS;
+        if (subscribers.isEmpty() && lastStats != null) {
+            lastStatsAt = now;
+            return;
+        }
+        if (now - lastStatsAt < interval) {
+            return;
+        }
+        lastStatsAt = now;
+        TraceStats current = stats.stats();
+        if (!Objects.equals(current, lastStats)) {
+            lastStats = current;
+            publish(new LiveEvent.StatsChanged(current));
+        }
+    }
+
+    private void publish(LiveEvent event) {
+        for (LiveSubscription s : subscribers) {
+            s.offer(event);
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        for (LiveSubscription s : subscribers) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tta.obs.ports.service;
+
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.ports.in.QueryWorkflowStats;
+import dev.tta.obs.ports.out.TraceReader;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Primitive and LLM numbers from trace summaries, which is all the domain rolls up today: so a
+ * primitive's "calls" are traces that used it, and LLM usage cannot be split by model or provider
+ * yet (those rows come back under the key {@value #UNKNOWN}). When the domain keeps per-span
+ * primitive and LLM facts, a store query replaces this computation behind the same port.
+ */
+public final class WorkflowStatsService implements QueryWorkflowStats {
+    static final String UNKNOWN = "unknown";
+    private final TraceReader reader;
+
+    public WorkflowStatsService(TraceReader reader) {
+        this.reader = reader;
+    }
+
+    private static final class PrimitiveAcc {
+        long calls;
+        long errors;
+        long cacheHits;
+        long cacheMisses;
+        long retries;
+        long fallbacks;
+        double[] durations = new double[16];
+
+        void add(TraceSummary s) {
+            if (calls == durations.length) {
+                durations = Arrays.copyOf(durations, durations.length * 2);
+            }
+            durations[(int) calls] = s.durationMs();
+            calls++;
+            if (s.errorCount() > 0) {
+                errors++;
+            }
+            WorkflowRollup r = s.rollup();
+            cacheHits += r.cacheHits();
+            cacheMisses += r.cacheMisses();
+            retries += r.retries();
+            fallbacks += r.fallbacksUsed();
+        }
+    }
+
+    @Override
+    public List<PrimitiveStats> primitives(Optional<Long> sinceUnixNano) {
+        Map<String, PrimitiveAcc> byType = new TreeMap<>();
+        reader.scanSummaries(sinceUnixNano.orElse(Long.MIN_VALUE), s -> {
+            for (String type : s.rollup().primitiveTypes()) {
+                byType.computeIfAbsent(type, k -> new PrimitiveAcc()).add(s);
+            }
+        });
+        List<PrimitiveStats> out = new ArrayList<>(byType.size());
+        byType.forEach((type, a) -> {
+            double[] d = Arrays.copyOf(a.durations, (int) a.calls);
+            Arrays.sort(d);
+            long lookups = a.cacheHits + a.cacheMisses;
+            out.add(new PrimitiveStats(type, a.calls, a.errors, percentile(d, 0.50), percentile(d, 0.95),
+                    percentile(d, 0.99),
+                    lookups == 0 ? Optional.empty() : Optional.of((double) a.cacheHits / lookups),
+                    a.retries,
+                    type.equals("fallback") ? Optional.of((double) a.fallbacks / a.calls) : Optional.empty()));
+        });
+        return out;
+    }
+
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static final class UsageAcc {
+        long calls;
+        long in;
+        long out;
+        double cost;
+        boolean priced;
+    }
+
+    @Override
+    public List<LlmUsage> llmUsage(LlmUsageGrouping groupBy, Optional<Long> sinceUnixNano) {
+        Map<String, UsageAcc> rows = new TreeMap<>();
+        reader.scanSummaries(sinceUnixNano.orElse(Long.MIN_VALUE), s -> {
+            WorkflowRollup r = s.rollup();
+            if (r.llmCalls() == 0) {
+                return;
+            }
+            String key = switch (groupBy) {
+                case DAY -> Instant.ofEpochSecond(0, s.startTimeUnixNano()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+                case WORKFLOW -> r.workflowName().orElse(UNKNOWN);
+                case MODEL, PROVIDER -> UNKNOWN;
+            };
+            UsageAcc a = rows.computeIfAbsent(key, k -> new UsageAcc());
+            a.calls += r.llmCalls();
+            a.in += r.inputTokens();
+            a.out += r.outputTokens();
+            if (r.costUsd().isPresent()) {
+                a.cost += r.costUsd().get();
+                a.priced = true;
+            }
+        });
+        List<LlmUsage> out = new ArrayList<>(rows.size());
+        rows.forEach((k, a) -> out.add(new LlmUsage(k, a.calls, a.in, a.out,
+                a.priced ? Optional.of(a.cost) : Optional.empty())));
+        return out;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tta.obs.ports.service;
+
+import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.WorkflowRollupCalculator;
+import dev.tta.obs.ports.contract.Fixtures;
+import dev.tta.obs.ports.in.LiveEvent;
+import dev.tta.obs.ports.in.LiveFilter;
+import dev.tta.obs.ports.in.LiveSubscription;
+import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.ports.in.TracePage;
+import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.ports.out.TraceReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiveTraceFeedTest {
+    private static final TraceAssembler ASSEMBLER = new TraceAssembler(WorkflowRollupCalculator.NONE);
+    private final Map<TraceId, TraceSummary> stored = new ConcurrentHashMap<>();
+    private final AtomicInteger reads = new AtomicInteger();
+    private LiveTraceFeed feed;
+
+    /** A reader over a map: the feed only needs summaries by id. */
+    private TraceReader reader() {
+        return (TraceReader) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {TraceReader.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("findSummaries")) {
+                        reads.incrementAndGet();
+                        List<TraceSummary> out = new ArrayList<>();
+                        for (Object id : (Collection<?>) args[0]) {
+                            Optional.ofNullable(stored.get(id)).ifPresent(out::add);
+                        }
+                        return out;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private QueryTraces stats() {
+        return (QueryTraces) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {QueryTraces.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("stats")) {
+                        return new TraceStats(stored.size(), 0, 0, 0, 0, 0, Optional.of(0.0));
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @AfterEach
+    void close() {
+        if (feed != null) {
+            feed.close();
+        }
+    }
+
+    private void commit(int trace, int spans) {
+        var list = Fixtures.trace(trace, spans, "t" + trace);
+        stored.put(Fixtures.traceId(trace), ASSEMBLER.summarize(Fixtures.traceId(trace), list));
+        feed.accept(List.of(new SpanBatch(list)));
+    }
+
+    private static List<LiveEvent> drain(LiveSubscription s) {
+        List<LiveEvent> out = new ArrayList<>();
+        for (Optional<LiveEvent> e = s.poll(); e.isPresent(); e = s.poll()) {
+            out.add(e.get());
+        }
+        return out;
+    }
+
+    private static List<TraceSummary> traces(List<LiveEvent> events) {
+        return events.stream().filter(e -> e instanceof LiveEvent.TraceChanged)
+                .map(e -> ((LiveEvent.TraceChanged) e).summary()).toList();
+    }
+
+    @Test
+    void burstOnOneTrace_arrivesAsFewUpdatesCarryingTheLatestSummary() throws Exception {
+        feed = new LiveTraceFeed(reader(), stats(), 100, 1000);
+        LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
+        long start = System.nanoTime();
+        for (int n = 1; n <= 50; n++) {
+            commit(1, n);
+            Thread.sleep(4);
+        }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        Thread.sleep(250);
+        List<TraceSummary> updates = traces(drain(sub));
+        assertThat(updates.size()).as("50 commits in %d ms, one update per 100 ms window at most", elapsedMs)
+                .isLessThanOrEqualTo((int) (elapsedMs / 100) + 2);
+        assertThat(updates.get(updates.size() - 1).spanCount()).as("the last update is the newest state").isEqualTo(50);
+    }
+
+    @Test
+    void newTrace_isPushedPromptly() throws Exception {
+        feed = new LiveTraceFeed(reader(), stats(), 100, 1000);
+        List<Long> arrived = new ArrayList<>();
+        LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> arrived.add(System.nanoTime()));
+        long t0 = System.nanoTime();
+        commit(7, 3);
+        for (int i = 0; i < 100 && traces(peek(sub, arrived)).isEmpty(); i++) {
+            Thread.sleep(2);
+        }
+        assertThat(arrived).isNotEmpty();
+        assertThat((arrived.get(0) - t0) / 1_000_000).as("ms from commit to event").isLessThan(50);
+    }
+
+    private List<LiveEvent> seen = new ArrayList<>();
+
+    private List<LiveEvent> peek(LiveSubscription s, List<Long> arrived) {
+        seen.addAll(drain(s));
+        return seen;
+    }
+
+    @Test
+    void filter_keepsOnlyMatchingTraces() throws Exception {
+        feed = new LiveTraceFeed(reader(), stats(), 100, 1000);
+        LiveSubscription sub = feed.subscribe(new LiveFilter(Optional.empty(), false, Optional.of("T2")), () -> { });
+        commit(1, 2);
+        commit(2, 2);
+        Thread.sleep(200);
+        assertThat(traces(drain(sub))).extracting(TraceSummary::rootName).containsExactly("t2");
+    }
+
+    @Test
+    void slowSubscriber_isToldHowManyItMissed_thenGetsNewEvents() throws Exception {
+        feed = new LiveTraceFeed(reader(), stats(), 100, 3);
+        LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
+        for (int t = 1; t <= 10; t++) {
+            commit(t, 1);
+        }
+        Thread.sleep(200);
+        List<LiveEvent> events = drain(sub);
+        assertThat(events.get(0)).isInstanceOf(LiveEvent.Lagged.class);
+        long missed = ((LiveEvent.Lagged) events.get(0)).missed();
+        assertThat(missed + traces(events).size()).as("every trace either delivered or counted").isGreaterThanOrEqualTo(10);
+        commit(11, 1);
+        Thread.sleep(200);
+        assertThat(traces(drain(sub))).extracting(TraceSummary::rootName).contains("t11");
+    }
+}
