@@ -20,6 +20,7 @@ import dev.tta.obs.ports.out.TelemetryStore;
 import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
 import dev.tta.obs.ports.service.LiveTraceFeed;
+import dev.tta.obs.ports.service.RetentionService;
 import dev.tta.obs.ports.service.TraceQueryService;
 import dev.tta.obs.ports.service.WorkflowStatsService;
 import io.micronaut.context.annotation.Property;
@@ -81,8 +82,8 @@ public class CoreFactory {
     }
 
     @Singleton
-    QueryWorkflowStats workflowStats(TraceStore store) {
-        return new WorkflowStatsService(store);
+    QueryWorkflowStats workflowStats(TraceStore store, PriceTable prices) {
+        return new WorkflowStatsService(store, prices);
     }
 
     @Singleton
@@ -97,26 +98,37 @@ public class CoreFactory {
     WebSecurity webSecurity(@Property(name = "tta.web.host", defaultValue = "127.0.0.1") String host,
                             @Nullable @Property(name = "tta.web.auth-token") String authToken,
                             @Property(name = "tta.web.allowed-hosts", defaultValue = "") List<String> extraHosts,
-                            @Property(name = "tta.web.allowed-origins", defaultValue = "") List<String> origins) {
+                            @Property(name = "tta.web.allowed-origins", defaultValue = "") List<String> origins,
+                            @Property(name = "tta.otlp.cors-origins", defaultValue = "") List<String> otlpOrigins) {
         Set<String> hosts = new LinkedHashSet<>(WebSecurity.LOOPBACK_NAMES);
         hosts.addAll(BindAddress.namesOf(host));
         extraHosts.stream().map(String::trim).filter(h -> !h.isEmpty()).forEach(hosts::add);
         Set<String> allowedOrigins = new LinkedHashSet<>();
         origins.stream().map(String::trim).filter(o -> !o.isEmpty()).forEach(allowedOrigins::add);
-        return new WebSecurity(hosts, Optional.ofNullable(authToken), allowedOrigins);
+        Set<String> telemetryOrigins = new LinkedHashSet<>();
+        otlpOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).forEach(telemetryOrigins::add);
+        return new WebSecurity(hosts, Optional.ofNullable(authToken), allowedOrigins, telemetryOrigins);
     }
 
     @Singleton
     ServiceSettings serviceSettings(@Property(name = "micronaut.server.netty.listeners.main.port", defaultValue = "8765") int port,
                                     @Property(name = "micronaut.server.netty.listeners.otlp.port", defaultValue = "0") int otlpPort,
-                                    WebSecurity security, PriceTable prices) {
+                                    WebSecurity security, PriceTable prices, RetentionService retention) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("http", port);
         if (otlpPort != 0) {
             ports.put("otlpHttp", otlpPort);
         }
-        return new ServiceSettings(ports, Optional.empty(), Optional.empty(), 0,
-                prices.asOf().map(Object::toString), security.authToken().isPresent());
+        return new ServiceSettings(ports, retention.maxTraces(), retention.maxAge().map(TimeArguments::format),
+                retention::evictedTraces, prices.asOf().map(Object::toString), security.authToken().isPresent());
+    }
+
+    // @Context: the first pass runs soon after start-up, whether or not anyone reads the API
+    @Context
+    @Bean(preDestroy = "close")
+    RetentionService retention(TraceStore store, TtaObsConfig config) {
+        return new RetentionService(store, config.maxTraces(), config.retention(), Clock.systemUTC(),
+                config.retentionEvery());
     }
 
     @Singleton

@@ -75,6 +75,19 @@ final class StartCommand implements Callable<Integer> {
             description = "Storage backend: sqlite (default).")
     String storage;
 
+    @Option(names = "--max-traces", defaultValue = "1000", paramLabel = "N",
+            description = "Keep the newest N traces; 0 keeps any number (default: ${DEFAULT-VALUE}).")
+    long maxTraces;
+
+    @Option(names = "--retention", defaultValue = "24h", paramLabel = "AGE",
+            description = "Keep traces this long after their last span arrived: 30m, 24h, 7d; 0 keeps them "
+                    + "forever (default: ${DEFAULT-VALUE}).")
+    String retention;
+
+    // hidden: how often retention runs; tests shorten it, users have no reason to
+    @Option(names = "--retention-every", defaultValue = "5s", hidden = true)
+    String retentionEvery;
+
     @Option(names = "--prices", paramLabel = "FILE",
             description = "A price file (TSV, see docs/costs.md) that adds or overrides model prices "
                     + "(default: <data-dir>/prices.tsv when it exists).")
@@ -165,6 +178,12 @@ final class StartCommand implements Callable<Integer> {
         }
         props.put("tta.data-dir", dir.toString());
         props.put("tta.storage", storage);
+        if (maxTraces < 0) {
+            throw new IllegalArgumentException("--max-traces must be 0 (no limit) or more, got " + maxTraces);
+        }
+        props.put("tta.retention.max-traces", maxTraces);
+        props.put("tta.retention.max-age", TimeArguments.format(TimeArguments.duration(retention, "--retention")));
+        props.put("tta.retention.every", TimeArguments.format(TimeArguments.duration(retentionEvery, "--retention-every")));
         if (prices != null) {
             if (!java.nio.file.Files.isRegularFile(prices)) {
                 throw new IllegalArgumentException("--prices: no such file " + prices.toAbsolutePath());

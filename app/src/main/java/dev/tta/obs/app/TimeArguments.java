@@ -33,6 +33,21 @@ final class TimeArguments {
         throw new IllegalArgumentException(flag + " takes a duration like 30s, 15m, 24h or 7d, got '" + text + "'");
     }
 
+    /** The inverse of {@link #duration}: the largest whole unit, e.g. {@code 24h}, {@code 7d}. */
+    static String format(Duration d) {
+        long s = d.getSeconds();
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3_600 == 0) {
+            return s / 3_600 + "h";
+        }
+        if (s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
+
     /** A moment: an ISO-8601 instant, or a duration meaning that long ago. */
     static Instant instant(String text, String flag, Instant now) {
         try {

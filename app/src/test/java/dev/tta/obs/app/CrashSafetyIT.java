@@ -108,7 +108,9 @@ class CrashSafetyIT {
     private Process start(int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TtaObs.class.getName(), "start",
-                "--port=" + port, "--otlp-http-port=0", "--data-dir=" + dataDir)
+                "--port=" + port, "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + dataDir,
+                // every acknowledged trace must stay: retention must not be what removes one
+                "--max-traces=0", "--retention=0")
                 .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
                 .start();
     }

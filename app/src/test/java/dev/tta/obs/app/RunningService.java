@@ -28,18 +28,19 @@ final class RunningService implements AutoCloseable {
         this.dataDir = dataDir;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         StartCommand start = new StartCommand(new PrintStream(captured, true));
-        // gRPC off unless a test asks for it: the default 4317 may be a developer's Collector
-        boolean grpcGiven = java.util.Arrays.stream(extraArgs).anyMatch(a -> a.startsWith("--otlp-grpc-port"));
-        String[] args = new String[(grpcGiven ? 4 : 5) + extraArgs.length];
-        args[0] = "--port=" + port;
-        args[1] = "--otlp-http-port=0";
-        args[2] = "--data-dir=" + dataDir;
-        args[3] = "--host=127.0.0.1";
-        if (!grpcGiven) {
-            args[4] = "--otlp-grpc-port=0";
-        }
-        System.arraycopy(extraArgs, 0, args, grpcGiven ? 4 : 5, extraArgs.length);
-        new picocli.CommandLine(start).parseArgs(args);
+        // gRPC off unless a test asks for it: the default 4317 may be a developer's Collector;
+        // retention off unless a test asks for it: fixtures start in January and would be evicted
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port=" + port,
+                "--otlp-http-port=0", "--data-dir=" + dataDir, "--host=127.0.0.1"));
+        java.util.Map<String, String> defaults = java.util.Map.of("--otlp-grpc-port", "0", "--max-traces", "0",
+                "--retention", "0");
+        defaults.forEach((flag, value) -> {
+            if (java.util.Arrays.stream(extraArgs).noneMatch(a -> a.startsWith(flag))) {
+                args.add(flag + "=" + value);
+            }
+        });
+        args.addAll(java.util.List.of(extraArgs));
+        new picocli.CommandLine(start).parseArgs(args.toArray(String[]::new));
         this.context = start.start(dataDir);
         this.startupLine = captured.toString();
     }

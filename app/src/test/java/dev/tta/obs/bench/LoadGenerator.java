@@ -57,7 +57,8 @@ public final class LoadGenerator {
         if (!jvmArgs.isBlank()) {
             cmd.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-jar", jar, "start", "--port=" + port, "--otlp-http-port=0", "--data-dir=" + dataDir));
+        cmd.addAll(List.of("-jar", jar, "start", "--port=" + port, "--otlp-http-port=0", "--otlp-grpc-port=0",
+                "--data-dir=" + dataDir, "--max-traces=0", "--retention=0"));
         if (!extra.isBlank()) {
             cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
         }

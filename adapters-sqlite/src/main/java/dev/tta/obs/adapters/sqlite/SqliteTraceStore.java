@@ -126,6 +126,9 @@ public final class SqliteTraceStore implements TraceStore {
         c.setTempStore(SQLiteConfig.TempStore.MEMORY);
         c.setCacheSize(-64_000);
         c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L * 1024 * 1024));
+        // the WAL is reused, not shrunk, after a checkpoint; cap what it keeps so a burst does not
+        // leave a large file behind for good
+        c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(8L * 1024 * 1024));
         c.setReadOnly(readOnly);
         return c;
     }
@@ -654,6 +657,77 @@ public final class SqliteTraceStore implements TraceStore {
             stats.remove(before.get());
         }
         return true;
+    }
+
+    @Override
+    public synchronized long evict(long keepNewest, Optional<Long> arrivedBeforeUnixNano, int maxPerCall) {
+        if (maxPerCall < 1) {
+            throw new IllegalArgumentException("maxPerCall must be positive, got " + maxPerCall);
+        }
+        Map<TraceId, byte[]> victims = new java.util.LinkedHashMap<>();
+        try {
+            if (arrivedBeforeUnixNano.isPresent()) {
+                try (PreparedStatement ps = writer.prepareStatement("SELECT trace_id, summary FROM traces"
+                        + " WHERE updated_ns < ? ORDER BY updated_ns, trace_id LIMIT ?")) {
+                    ps.setLong(1, arrivedBeforeUnixNano.get());
+                    ps.setInt(2, maxPerCall);
+                    collectVictims(ps, victims);
+                }
+            }
+            if (keepNewest != Long.MAX_VALUE && victims.size() < maxPerCall) {
+                // the oldest arrivals beyond the newest keepNewest: skip those from the newest end
+                try (PreparedStatement ps = writer.prepareStatement("SELECT trace_id, summary FROM traces"
+                        + " ORDER BY updated_ns DESC, trace_id DESC LIMIT ? OFFSET ?")) {
+                    ps.setInt(1, maxPerCall - victims.size());
+                    ps.setLong(2, Math.max(0, keepNewest));
+                    collectVictims(ps, victims);
+                }
+            }
+            if (victims.isEmpty()) {
+                writer.commit();
+                return 0;
+            }
+            try (PreparedStatement terms = writer.prepareStatement(
+                    "DELETE FROM chunk_terms WHERE rowid IN (SELECT chunk_id FROM span_chunks WHERE trace_id = ?)");
+                 PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
+                 PreparedStatement trace = writer.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
+                for (TraceId id : victims.keySet()) {
+                    byte[] bytes = id.toBytes();
+                    for (PreparedStatement ps : List.of(terms, chunks, trace)) {
+                        ps.setBytes(1, bytes);
+                        ps.addBatch();
+                    }
+                }
+                terms.executeBatch();
+                chunks.executeBatch();
+                trace.executeBatch();
+            }
+            List<TraceSummary> removed = new ArrayList<>(victims.size());
+            for (Map.Entry<TraceId, byte[]> v : victims.entrySet()) {
+                SummaryCodec.decode(v.getKey(), v.getValue()).ifPresent(removed::add);
+            }
+            writer.commit();
+            if (statsLoaded) {
+                if (removed.size() == victims.size()) {
+                    removed.forEach(stats::remove);
+                } else {
+                    // a summary from an older format cannot be subtracted: count again on next read
+                    statsLoaded = false;
+                }
+            }
+            return victims.size();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw new StoreUnavailableException("could not evict from " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static void collectVictims(PreparedStatement ps, Map<TraceId, byte[]> into) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.putIfAbsent(TraceId.fromBytes(rs.getBytes(1)), rs.getBytes(2));
+            }
+        }
     }
 
     @Override

@@ -127,6 +127,10 @@ public class LocalhostGuard implements Ordered {
 
     private boolean originAllowed(String origin, HttpRequest<?> request) {
         String o = origin.toLowerCase(Locale.ROOT);
+        if (security.otlpOrigins().contains(o) && request.getPath().startsWith("/v1/")) {
+            // a browser app the user named with --cors-origin may send telemetry, nothing else
+            return true;
+        }
         if (security.allowedOrigins().contains(o) || o.startsWith("vscode-webview://")) {
             // no web page can claim a vscode-webview origin; VS Code's own panel can
             return true;

@@ -2,14 +2,16 @@ package dev.tta.obs.adapters.web;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * What /api/settings reports beyond {@link ServiceInfo}; the app builds it from its configuration.
- * Retention, evictions and prices belong to other parts of the service: until they exist, their
- * fields are empty (shown as null) rather than invented.
+ * An absent limit means none (shown as null), never an invented default.
+ *
+ * @param evictedTraces read on every request: retention keeps counting while the service runs
  */
 public record ServiceSettings(Map<String, Integer> ports, Optional<Long> maxTraces, Optional<String> maxAge,
-                              long evictedTraces, Optional<String> priceTableDate, boolean authTokenRequired) {
+                              LongSupplier evictedTraces, Optional<String> priceTableDate, boolean authTokenRequired) {
     public ServiceSettings {
         ports = Map.copyOf(ports);
     }

@@ -109,7 +109,7 @@ public class StatsController {
         retention.put("maxAge", settings.maxAge().orElse(null));
         m.put("retention", retention);
         m.put("ports", settings.ports());
-        m.put("evictedTraces", settings.evictedTraces());
+        m.put("evictedTraces", settings.evictedTraces().getAsLong());
         m.put("priceTableDate", settings.priceTableDate().orElse(null));
         m.put("authTokenRequired", settings.authTokenRequired());
         return m;

@@ -11,13 +11,16 @@ import java.util.stream.Collectors;
  * @param allowedHosts   host names (without port) accepted in the Host header; anything else is a
  *                       DNS-rebinding attempt or a misconfiguration and is refused
  * @param authToken      when present, required on every API, live-feed and OTLP request
+ * @param otlpOrigins    --cors-origin: web pages allowed to export OTLP from a browser, and only that
  * @param allowedOrigins browser origins (scheme://host:port) allowed to change state or open the
  *                       live feed, besides the server's own
  */
-public record WebSecurity(Set<String> allowedHosts, Optional<String> authToken, Set<String> allowedOrigins) {
+public record WebSecurity(Set<String> allowedHosts, Optional<String> authToken, Set<String> allowedOrigins,
+                          Set<String> otlpOrigins) {
     public WebSecurity {
         allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         allowedOrigins = allowedOrigins.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        otlpOrigins = otlpOrigins.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         authToken = authToken.filter(t -> !t.isBlank());
     }
 

@@ -28,7 +28,7 @@ final class PackagedService implements AutoCloseable {
         port = freePort();
         log = dataDir.resolve("service.log");
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString(), "start", "--port=" + port, "--otlp-http-port=0",
+                "-Xmx512m", "-jar", jar.toString(), "start", "--port=" + port, "--otlp-http-port=0", "--otlp-grpc-port=0",
                 "--data-dir=" + dataDir.resolve("data"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitHealthy();

@@ -2,6 +2,9 @@ package dev.tta.obs.ports.service;
 
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.WorkflowRollup;
+import dev.tta.obs.domain.cost.CostSummary;
+import dev.tta.obs.domain.cost.ModelUsage;
+import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
 import dev.tta.obs.ports.out.TraceReader;
 
@@ -15,17 +18,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Primitive and LLM numbers from trace summaries, which is all the domain rolls up today: so a
- * primitive's "calls" are traces that used it, and LLM usage cannot be split by model or provider
- * yet (those rows come back under the key {@value #UNKNOWN}). When the domain keeps per-span
- * primitive and LLM facts, a store query replaces this computation behind the same port.
+ * Primitive and LLM numbers from trace summaries: a primitive's "calls" are traces that used it;
+ * LLM usage by model or provider comes from each summary's per-model usage, priced with the table
+ * in force now (a model the table does not know counts its tokens, not a made-up cost).
  */
 public final class WorkflowStatsService implements QueryWorkflowStats {
     static final String UNKNOWN = "unknown";
     private final TraceReader reader;
+    private final PriceTable prices;
 
-    public WorkflowStatsService(TraceReader reader) {
+    public WorkflowStatsService(TraceReader reader, PriceTable prices) {
         this.reader = reader;
+        this.prices = prices;
     }
 
     private static final class PrimitiveAcc {
@@ -98,6 +102,21 @@ public final class WorkflowStatsService implements QueryWorkflowStats {
         reader.scanSummaries(sinceUnixNano.orElse(Long.MIN_VALUE), s -> {
             WorkflowRollup r = s.rollup();
             if (r.llmCalls() == 0) {
+                return;
+            }
+            if (groupBy == LlmUsageGrouping.MODEL || groupBy == LlmUsageGrouping.PROVIDER) {
+                for (ModelUsage u : r.modelUsage()) {
+                    String name = groupBy == LlmUsageGrouping.MODEL ? u.model() : u.provider();
+                    UsageAcc a = rows.computeIfAbsent(name.isEmpty() ? UNKNOWN : name, k -> new UsageAcc());
+                    a.calls += u.calls();
+                    a.in += u.inputTokens();
+                    a.out += u.outputTokens();
+                    Optional<Double> cost = CostSummary.of(List.of(u), prices).costUsd();
+                    if (cost.isPresent()) {
+                        a.cost += cost.get();
+                        a.priced = true;
+                    }
+                }
                 return;
             }
             String key = switch (groupBy) {

@@ -430,4 +430,33 @@ public abstract class TraceStoreContract {
         assertThat(ids(TraceSearch.builder().spanName("fresh"))).containsExactly(traceId(1));
         assertThat(store.stats(java.time.LocalDate.now()).traceCount()).isEqualTo(1);
     }
+
+    @Test
+    protected void evict_keepsTheNewestArrivals_inBoundedBatches() throws Exception {
+        for (int t = 1; t <= 7; t++) {
+            append(trace(t, 2, "run-" + t));
+            Thread.sleep(2); // distinct arrival times
+        }
+        assertThat(store.evict(3, Optional.empty(), 2)).isEqualTo(2);
+        assertThat(store.evict(3, Optional.empty(), 2)).isEqualTo(2);
+        assertThat(store.evict(3, Optional.empty(), 2)).isZero();
+        assertThat(store.traceCount()).isEqualTo(3);
+        assertThat(store.findTrace(traceId(7))).isPresent();
+        assertThat(store.findTrace(traceId(5))).isPresent();
+        assertThat(store.findTrace(traceId(4))).isEmpty();
+        assertThat(store.search(TraceSearch.newest(10)).traces()).hasSize(3);
+        assertThat(store.stats(java.time.LocalDate.now()).traceCount()).isEqualTo(3);
+    }
+
+    @Test
+    protected void evict_byArrivalAge_notByTheExportersClock() {
+        // the fixtures start in January: evicting by start time would remove them at once
+        append(trace(1, 2, "imported-long-ago"));
+        long now = System.currentTimeMillis() * 1_000_000L;
+        assertThat(store.evict(Long.MAX_VALUE, Optional.of(now - 3_600_000_000_000L), 100)).isZero();
+        assertThat(store.findTrace(traceId(1))).isPresent();
+        assertThat(store.evict(Long.MAX_VALUE, Optional.of(now + 1_000_000_000L), 100)).isEqualTo(1);
+        assertThat(store.findTrace(traceId(1))).isEmpty();
+        assertThat(store.traceCount()).isZero();
+    }
 }
