@@ -5,6 +5,7 @@ import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.TraceCursor;
@@ -45,12 +46,15 @@ public class TraceController {
     private final ForgetTraces forget;
     private final PriceTable prices;
     private final TransferTraces transfer;
+    private final CompareRuns compare;
 
-    public TraceController(QueryTraces query, ForgetTraces forget, PriceTable prices, TransferTraces transfer) {
+    public TraceController(QueryTraces query, ForgetTraces forget, PriceTable prices, TransferTraces transfer,
+                           CompareRuns compare) {
         this.query = query;
         this.forget = forget;
         this.prices = prices;
         this.transfer = transfer;
+        this.compare = compare;
     }
 
     /** One trace as a file download, in a format Jaeger UI or another tta-obs can load. */
@@ -191,7 +195,11 @@ public class TraceController {
             return invalidTraceId(traceId);
         }
         return query.timeline(id.get())
-                .<MutableHttpResponse<?>>map(t -> HttpResponse.ok(TraceJson.timeline(t, prices)))
+                .<MutableHttpResponse<?>>map(t -> {
+                    Map<String, Object> body = TraceJson.timeline(t, prices);
+                    compare.compareWithBaseline(id.get()).ifPresent(c -> TraceJson.addBaseline(body, c));
+                    return HttpResponse.ok(body);
+                })
                 .orElseGet(() -> traceNotFound(id.get()));
     }
 

@@ -18,6 +18,9 @@ import dev.tta.obs.domain.llm.LlmUsage;
 import dev.tta.obs.domain.workflow.PrimitiveKind;
 import dev.tta.obs.domain.workflow.SpanClassifier;
 import dev.tta.obs.domain.workflow.SpanInsight;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.regression.RegressionReport;
+import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.TraceStats;
 import dev.tta.obs.ports.in.TraceTimeline;
 
@@ -104,6 +107,39 @@ final class TraceJson {
         t.criticalPath().forEach(id -> path.add(id.hex()));
         m.put("criticalPath", path);
         return m;
+    }
+
+    /**
+     * The run against the median of its previous runs: {@code summary.regression} (a boolean the list
+     * and badges read), {@code summary.baselineTraceId} (the previous run, for "compare"), and the
+     * details under {@code baseline}.
+     */
+    @SuppressWarnings("unchecked")
+    static void addBaseline(Map<String, Object> body, CompareRuns.BaselineComparison c) {
+        RegressionReport r = c.report();
+        Map<String, Object> summary = (Map<String, Object>) body.get("summary");
+        summary.put("regression", r.enoughBaseline() && r.regressed());
+        summary.put("baselineTraceId", c.previousRun().map(TraceId::hex).orElse(null));
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("key", r.key().value());
+        b.put("baselineRuns", r.baselineRuns());
+        b.put("enoughBaseline", r.enoughBaseline());
+        b.put("regressed", r.enoughBaseline() && r.regressed());
+        List<Object> findings = new ArrayList<>();
+        for (RegressionReport.Finding f : r.findings()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("metric", f.metric().name().toLowerCase(java.util.Locale.ROOT));
+            fm.put("baselineMedian", f.baselineMedian());
+            fm.put("actual", f.actual());
+            fm.put("ratio", f.ratio().orElse(null));
+            fm.put("increasePercent", f.increasePercent().orElse(null));
+            fm.put("regressed", f.regressed());
+            findings.add(fm);
+        }
+        b.put("findings", findings);
+        b.put("addedSpanNames", r.addedSpanNames());
+        b.put("missingSpanNames", r.missingSpanNames());
+        body.put("baseline", b);
     }
 
     static Map<String, Object> span(Span s, TraceTimeline t) {

@@ -4,6 +4,12 @@ import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.regression.BaselineKey;
+import dev.tta.obs.domain.regression.RegressionDetector;
+import dev.tta.obs.domain.regression.RegressionReport;
+import dev.tta.obs.domain.regression.RegressionThresholds;
+import dev.tta.obs.domain.regression.RunProfile;
+import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.TracePage;
@@ -20,7 +26,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
-public final class TraceQueryService implements QueryTraces, ForgetTraces {
+public final class TraceQueryService implements QueryTraces, ForgetTraces, CompareRuns {
+    /** Previous runs a comparison looks at: enough for a median, few enough to load quickly. */
+    private static final int BASELINE_RUNS = 10;
+
     private final TraceReader reader;
     private final TraceEraser eraser;
     private final Clock clock;
@@ -75,6 +84,38 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces {
     @Override
     public List<String> operations(Optional<String> service) {
         return reader.operations(service);
+    }
+
+    @Override
+    public Optional<BaselineComparison> compareWithBaseline(TraceId traceId) {
+        Optional<Trace> trace = reader.findTrace(traceId);
+        if (trace.isEmpty()) {
+            return Optional.empty();
+        }
+        TraceSummary run = trace.get().summary();
+        BaselineKey key = BaselineKey.of(run);
+        List<RunProfile> previous = new ArrayList<>();
+        Optional<TraceId> mostRecent = Optional.empty();
+        TraceSearch search = new TraceSearch(Optional.of(run.serviceName()), Optional.empty(), Optional.empty(),
+                Optional.of(run.startTimeUnixNano() - 1), false, 100, Optional.empty());
+        for (TraceSummary candidate : reader.search(search).traces()) {
+            if (previous.size() == BASELINE_RUNS) {
+                break;
+            }
+            if (!BaselineKey.of(candidate).equals(key) || candidate.traceId().equals(traceId)) {
+                continue;
+            }
+            Optional<Trace> earlier = reader.findTrace(candidate.traceId());
+            if (earlier.isPresent()) {
+                previous.add(RunProfile.of(earlier.get().summary(), earlier.get().spans()));
+                if (mostRecent.isEmpty()) {
+                    mostRecent = Optional.of(candidate.traceId());
+                }
+            }
+        }
+        RegressionReport report = RegressionDetector.compare(RunProfile.of(run, trace.get().spans()), previous,
+                RegressionThresholds.DEFAULTS);
+        return Optional.of(new BaselineComparison(report, mostRecent));
     }
 
     @Override
