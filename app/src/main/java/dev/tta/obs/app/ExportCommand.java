@@ -53,12 +53,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage;
 
-    @Option(names = "--url", paramLabel = "URL",
-            description = "Export from a running tta-obs (e.g. http://localhost:8765) instead of the database.")
-    String url;
-
-    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "The service's --auth-token, for --url.")
-    String authToken;
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--verbose", description = "Print stack traces for errors.")
     boolean verbose;
@@ -83,11 +79,11 @@ final class ExportCommand implements Callable<Integer> {
         selection.startFromUnixNano().ifPresent(v -> params.put("start", List.of(Long.toString(v))));
         selection.startToUnixNano().ifPresent(v -> params.put("end", List.of(Long.toString(v))));
         selection.serviceName().ifPresent(v -> params.put("service", List.of(v)));
-        RemoteService remote = new RemoteService(url, Optional.ofNullable(authToken));
+        RemoteService service = remote.service();
         ProgressBar bar = new ProgressBar(err(), "downloading", "bytes", ProgressBar.terminal());
         long bytes = 0;
         Path file = toStdout ? null : Path.of(output);
-        try (java.io.InputStream in = remote.download("/api/export" + RemoteService.query(params));
+        try (java.io.InputStream in = service.download("/api/export" + RemoteService.query(params));
              OutputStream out = toStdout ? stdout : new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             byte[] buf = new byte[1 << 16];
             int n;
@@ -100,7 +96,7 @@ final class ExportCommand implements Callable<Integer> {
         } finally {
             bar.finish();
         }
-        err().printf("exported %,d bytes as %s from %s to %s in %.1f s%n", bytes, format, url,
+        err().printf("exported %,d bytes as %s from %s to %s in %.1f s%n", bytes, format, remote.url,
                 toStdout ? "standard output" : file.toAbsolutePath(), (System.nanoTime() - started) / 1e9);
         return 0;
     }
@@ -123,7 +119,7 @@ final class ExportCommand implements Callable<Integer> {
                 Optional.ofNullable(service));
         boolean toStdout = output.equals("-");
         long started = System.nanoTime();
-        if (url != null) {
+        if (remote.remote()) {
             return exportRemote(selection, toStdout, started);
         }
         try (TraceStore store = storage.open()) {

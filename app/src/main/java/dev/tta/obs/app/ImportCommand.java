@@ -34,12 +34,8 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage;
 
-    @Option(names = "--url", paramLabel = "URL",
-            description = "Import into a running tta-obs (e.g. http://localhost:8765) instead of the database.")
-    String url;
-
-    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "The service's --auth-token, for --url.")
-    String authToken;
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--verbose", description = "Print stack traces for errors.")
     boolean verbose;
@@ -60,13 +56,13 @@ final class ImportCommand implements Callable<Integer> {
                 throw new NoSuchFileException(f.toString(), null, "no such file");
             }
         }
-        if (url != null) {
-            RemoteService remote = new RemoteService(url, Optional.ofNullable(authToken));
+        if (remote.remote()) {
+            RemoteService service = remote.service();
             for (Path f : files) {
                 long started = System.nanoTime();
-                String answer = remote.upload("/api/import" + (format == null ? ""
+                String answer = service.upload("/api/import" + (format == null ? ""
                         : RemoteService.query(java.util.Map.of("format", List.of(format)))), f);
-                err().printf("imported %s into %s: %s in %.1f s%n", f, url, answer, (System.nanoTime() - started) / 1e9);
+                err().printf("imported %s into %s: %s in %.1f s%n", f, remote.url, answer, (System.nanoTime() - started) / 1e9);
             }
             return 0;
         }

@@ -60,7 +60,7 @@ final class OtlpJson {
         if (!tree.isObject()) {
             throw new BadExportException("request body must be a JSON object, got " + tree.getNodeType());
         }
-        hexIdsToBase64(tree);
+        rewriteIds(tree, OtlpJson::base64);
         try {
             PARSER.merge(JSON.writeValueAsString(tree), into);
         } catch (InvalidProtocolBufferException e) {
@@ -87,7 +87,7 @@ final class OtlpJson {
     static String printOtlpJson(Message message) {
         try {
             JsonNode tree = JSON.readTree(FILE_PRINTER.print(message));
-            base64IdsToHex(tree);
+            rewriteIds(tree, (field, id) -> java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(id)));
             return JSON.writeValueAsString(tree);
         } catch (IOException e) {
             throw new IllegalStateException("cannot print " + message.getDescriptorForType().getName(), e);
@@ -98,28 +98,6 @@ final class OtlpJson {
         return JSON;
     }
 
-    private static void base64IdsToHex(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                JsonNode value = field.getValue();
-                if (value.isTextual() && ID_FIELDS.contains(field.getKey())) {
-                    field.setValue(new TextNode(java.util.HexFormat.of().formatHex(
-                            Base64.getDecoder().decode(value.asText()))));
-                } else if (value.isContainerNode()) {
-                    base64IdsToHex(value);
-                }
-            }
-        } else if (node instanceof ArrayNode array) {
-            for (JsonNode item : array) {
-                if (item.isContainerNode()) {
-                    base64IdsToHex(item);
-                }
-            }
-        }
-    }
-
     /** A google.rpc.Status in its JSON mapping. */
     static byte[] status(int code, String message) {
         ObjectNode status = JSON.createObjectNode();
@@ -128,22 +106,23 @@ final class OtlpJson {
         return status.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static void hexIdsToBase64(JsonNode node) {
+    /** Rewrites every id field, wherever it nests: OTLP/JSON ids are hex, protobuf's JSON are base64. */
+    private static void rewriteIds(JsonNode node, java.util.function.BinaryOperator<String> rewrite) {
         if (node instanceof ObjectNode object) {
             Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 JsonNode value = field.getValue();
                 if (value.isTextual() && ID_FIELDS.contains(field.getKey())) {
-                    field.setValue(new TextNode(base64(field.getKey(), value.asText())));
+                    field.setValue(new TextNode(rewrite.apply(field.getKey(), value.asText())));
                 } else if (value.isContainerNode()) {
-                    hexIdsToBase64(value);
+                    rewriteIds(value, rewrite);
                 }
             }
         } else if (node instanceof ArrayNode array) {
             for (JsonNode item : array) {
                 if (item.isContainerNode()) {
-                    hexIdsToBase64(item);
+                    rewriteIds(item, rewrite);
                 }
             }
         }

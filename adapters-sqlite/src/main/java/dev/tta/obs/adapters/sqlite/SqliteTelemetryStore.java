@@ -41,9 +41,9 @@ public final class SqliteTelemetryStore implements TelemetryStore {
 
     private SqliteTelemetryStore(Path file) throws SQLException {
         this.file = file;
-        this.writer = config(false).createConnection(url(file));
+        this.writer = SqliteFiles.config(false).createConnection(SqliteFiles.url(file));
         this.writer.setAutoCommit(false);
-        this.reader = config(true).createConnection(url(file));
+        this.reader = SqliteFiles.config(true).createConnection(SqliteFiles.url(file));
     }
 
     public static SqliteTelemetryStore open(Path file) {
@@ -54,19 +54,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
         }
     }
 
-    private static String url(Path file) {
-        return "jdbc:sqlite:" + file.toAbsolutePath();
-    }
 
-    private static SQLiteConfig config(boolean readOnly) {
-        SQLiteConfig c = new SQLiteConfig();
-        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // as for spans: a commit survives the process being killed, without an fsync per commit
-        c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        c.setBusyTimeout(10_000);
-        c.setReadOnly(readOnly);
-        return c;
-    }
 
     @Override
     public synchronized void appendMetrics(List<MetricBatch> batches) {

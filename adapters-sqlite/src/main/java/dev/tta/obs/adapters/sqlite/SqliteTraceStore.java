@@ -89,8 +89,8 @@ public final class SqliteTraceStore implements TraceStore {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            SQLiteDataSource ds = new SQLiteDataSource(config(false));
-            ds.setUrl(url(file));
+            SQLiteDataSource ds = new SQLiteDataSource(SqliteFiles.config(false));
+            ds.setUrl(SqliteFiles.url(file));
             Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration/sqlite")
@@ -112,29 +112,10 @@ public final class SqliteTraceStore implements TraceStore {
         }
     }
 
-    private static String url(Path file) {
-        return "jdbc:sqlite:" + file.toAbsolutePath();
-    }
 
-    private static SQLiteConfig config(boolean readOnly) {
-        SQLiteConfig c = new SQLiteConfig();
-        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // NORMAL in WAL mode: a commit survives the process being killed; only an OS crash or power
-        // cut can lose the last commits. FULL would fsync on every commit and halve ingest.
-        c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        c.setBusyTimeout(10_000);
-        c.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        c.setCacheSize(-64_000);
-        c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L * 1024 * 1024));
-        // the WAL is reused, not shrunk, after a checkpoint; cap what it keeps so a burst does not
-        // leave a large file behind for good
-        c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(8L * 1024 * 1024));
-        c.setReadOnly(readOnly);
-        return c;
-    }
 
     private Connection connect(boolean readOnly) throws SQLException {
-        return config(readOnly).createConnection(url(file));
+        return SqliteFiles.config(readOnly).createConnection(SqliteFiles.url(file));
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,0 +1,32 @@
+package dev.tta.obs.adapters.sqlite;
+
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Path;
+
+/** How every connection to the database file is opened: spans and telemetry share one file. */
+final class SqliteFiles {
+    private SqliteFiles() {
+    }
+
+    static String url(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    static SQLiteConfig config(boolean readOnly) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL in WAL mode: a commit survives the process being killed; only an OS crash or power
+        // cut can lose the last commits. FULL would fsync on every commit and halve ingest.
+        c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        c.setBusyTimeout(10_000);
+        c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        c.setCacheSize(-64_000);
+        c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L * 1024 * 1024));
+        // the WAL is reused, not shrunk, after a checkpoint; cap what it keeps so a burst does not
+        // leave a large file behind for good
+        c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(8L * 1024 * 1024));
+        c.setReadOnly(readOnly);
+        return c;
+    }
+}
