@@ -113,6 +113,29 @@ class PostgresStorageIT {
     }
 
     @Test
+    void exportAndImport_readAndWriteTheDatabaseDirectly() throws Exception {
+        String source = freshDatabaseUrl();
+        try (RunningService service = start(source)) {
+            service.export(OtlpRequests.service("svc").span(1, 0, -1, "exported-root", 0, 10, false)
+                    .span(1, 1, 0, "exported-child", 1, 5, false).bytes());
+        }
+        Path file = dataDir.resolve("traces.json");
+        CommandLineTest.Run export = CommandLineTest.run("export", "--storage=postgres", "--db-url=" + source,
+                "--db-user=postgres", "--data-dir=" + dataDir, "-o", file.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(Files.readString(file)).contains(OtlpRequests.traceHex(1)).contains("exported-child");
+
+        String target = freshDatabaseUrl();
+        CommandLineTest.Run imported = CommandLineTest.run("import", "--storage=postgres", "--db-url=" + target,
+                "--db-user=postgres", "--data-dir=" + dataDir, file.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        try (RunningService service = start(target)) {
+            JsonNode trace = service.getJson("/api/traces/" + OtlpRequests.traceHex(1));
+            assertThat(trace.get("spans")).hasSize(2);
+        }
+    }
+
+    @Test
     void unreachableDatabase_isOneLineAndExitCodeOne() {
         CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
                 "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + dataDir, "--storage=postgres",

@@ -94,13 +94,13 @@ public final class PostgresTraceStore implements TraceStore {
                     + ": the URL must start with jdbc:postgresql://", null);
         }
         PGSimpleDataSource direct = new PGSimpleDataSource();
-        direct.setUrl(jdbcUrl);
-        user.ifPresent(direct::setUser);
-        password.ifPresent(direct::setPassword);
-        direct.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
-        direct.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
-        direct.setApplicationName("tta-obs");
         try {
+            direct.setUrl(jdbcUrl);
+            user.ifPresent(direct::setUser);
+            password.ifPresent(direct::setPassword);
+            direct.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+            direct.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
+            direct.setApplicationName("tta-obs");
             // one plain connection first: the pool would log its own stack trace on a failed start
             try (Connection c = direct.getConnection()) {
                 c.isValid(CONNECT_TIMEOUT_SECONDS);

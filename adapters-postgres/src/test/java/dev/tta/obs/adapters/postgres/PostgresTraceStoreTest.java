@@ -136,6 +136,9 @@ class PostgresTraceStoreTest extends TraceStoreContract {
     void notAPostgresUrl_isRefusedWithTheReason() {
         assertThatThrownBy(() -> PostgresTraceStore.open("jdbc:mysql://x/y", Optional.empty(), Optional.empty(),
                 ASSEMBLER)).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("jdbc:postgresql://");
+        assertThatThrownBy(() -> PostgresTraceStore.open("jdbc:postgresql://localhost:not-a-port/tta", Optional.empty(),
+                Optional.empty(), ASSEMBLER)).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("cannot open PostgreSQL database jdbc:postgresql://localhost:not-a-port/tta");
     }
 
     @Test
