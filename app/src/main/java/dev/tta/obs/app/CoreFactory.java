@@ -144,7 +144,8 @@ public class CoreFactory {
     }
 
     // metrics and logs stay in the local SQLite file with --storage=postgres; opening the SQLite trace
-    // store once runs the migrations that create their tables
+    // store once runs the migrations that create their tables. After the PostgreSQL store, so that an
+    // unreachable database is the error `start` reports.
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "postgres")
