@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.adapters.postgres.PostgresTraceStore;
 import dev.tta.obs.adapters.sqlite.SqliteTelemetryStore;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
@@ -62,6 +63,16 @@ public class CoreFactory {
     TraceStore sqliteStore(TtaObsConfig config, TraceAssembler assembler) {
         Path file = config.dataDir().resolve("tta-obs.sqlite");
         return SqliteTraceStore.open(file, assembler);
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "postgres")
+    TraceStore postgresStore(@Property(name = "tta.db.url") String url,
+                             @Nullable @Property(name = "tta.db.user") String user,
+                             @Nullable @Property(name = "tta.db.password") String password,
+                             TraceAssembler assembler) {
+        return PostgresTraceStore.open(url, Optional.ofNullable(user), Optional.ofNullable(password), assembler);
     }
 
     @Context
@@ -142,6 +153,18 @@ public class CoreFactory {
     @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
     TelemetryStore sqliteTelemetryStore(TtaObsConfig config, TraceStore migrated) {
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
+    }
+
+    // metrics and logs stay in the local SQLite file with --storage=postgres; opening the SQLite trace
+    // store once runs the migrations that create their tables. After the PostgreSQL store, so that an
+    // unreachable database is the error `start` reports.
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "postgres")
+    TelemetryStore localTelemetryStore(TtaObsConfig config, TraceAssembler assembler, TraceStore postgresFirst) {
+        Path file = config.dataDir().resolve("tta-obs.sqlite");
+        SqliteTraceStore.open(file, assembler).close();
+        return SqliteTelemetryStore.open(file);
     }
 
     @Context

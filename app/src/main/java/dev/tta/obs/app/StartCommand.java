@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.ports.out.TraceStore;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import org.slf4j.Logger;
@@ -72,7 +73,8 @@ final class StartCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--storage", defaultValue = "sqlite", paramLabel = "KIND",
-            description = "Storage backend: sqlite (default).")
+            description = "Storage backend: sqlite (default) or postgres (needs --db-url; metrics and logs "
+                    + "stay in the SQLite file under --data-dir).")
     String storage;
 
     @Option(names = "--max-traces", defaultValue = "1000", paramLabel = "N",
@@ -87,6 +89,17 @@ final class StartCommand implements Callable<Integer> {
     // hidden: how often retention runs; tests shorten it, users have no reason to
     @Option(names = "--retention-every", defaultValue = "5s", hidden = true)
     String retentionEvery;
+
+    @Option(names = "--db-url", paramLabel = "URL",
+            description = "With --storage=postgres: the database, e.g. jdbc:postgresql://localhost:5432/tta.")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "With --storage=postgres: the database user.")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD",
+            description = "With --storage=postgres: the user's password (prefer the TTA_OBS_DB_PASSWORD variable).")
+    String dbPassword;
 
     @Option(names = "--prices", paramLabel = "FILE",
             description = "A price file (TSV, see docs/costs.md) that adds or overrides model prices "
@@ -121,7 +134,8 @@ final class StartCommand implements Callable<Integer> {
         out.println("tta-obs " + Version.current() + " ready: dashboard " + dashboard + "  |  OTLP/HTTP " + base
                 + "/v1/traces" + (otlpHttpEnabled ? " and http://" + displayHost() + ":" + otlpHttpPort + "/v1/traces" : "")
                 + (otlpGrpcEnabled ? "  |  OTLP/gRPC " + displayHost() + ":" + otlpGrpcPort : "")
-                + "  |  data " + dir);
+                + "  |  " + (storage.equals("postgres") ? "traces " + context.getBean(TraceStore.class).describe()
+                        + ", metrics and logs " + dir : "data " + dir));
         out.flush();
         return 0;
     }
@@ -144,10 +158,7 @@ final class StartCommand implements Callable<Integer> {
         if (otlpMaxAttributes < 1 || otlpMaxAttributeLength < 1) {
             throw new IllegalArgumentException("--otlp-max-attributes and --otlp-max-attribute-length must be positive");
         }
-        if (!storage.equals("sqlite")) {
-            throw new IllegalArgumentException("--storage must be 'sqlite' (PostgreSQL support is coming), got '"
-                    + storage + "'");
-        }
+        StorageOptions.validate(storage, dbUrl);
     }
 
     private static void checkPort(String flag, int value, boolean zeroDisables) {
@@ -184,6 +195,12 @@ final class StartCommand implements Callable<Integer> {
         props.put("tta.retention.max-traces", maxTraces);
         props.put("tta.retention.max-age", TimeArguments.format(TimeArguments.duration(retention, "--retention")));
         props.put("tta.retention.every", TimeArguments.format(TimeArguments.duration(retentionEvery, "--retention-every")));
+
+        if (storage.equals("postgres")) {
+            props.put("tta.db.url", dbUrl.trim());
+            StorageOptions.given(dbUser).ifPresent(u -> props.put("tta.db.user", u));
+            StorageOptions.given(dbPassword).ifPresent(p -> props.put("tta.db.password", p));
+        }
         if (prices != null) {
             if (!java.nio.file.Files.isRegularFile(prices)) {
                 throw new IllegalArgumentException("--prices: no such file " + prices.toAbsolutePath());

@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.adapters.postgres.PostgresTraceStore;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
@@ -20,26 +21,56 @@ final class StorageOptions {
     Path dataDir;
 
     @Option(names = "--storage", defaultValue = "sqlite", paramLabel = "KIND",
-            description = "Storage backend: sqlite (default).")
+            description = "Storage backend: sqlite (default) or postgres (needs --db-url).")
     String storage;
+
+    @Option(names = "--db-url", paramLabel = "URL",
+            description = "With --storage=postgres: the database, e.g. jdbc:postgresql://localhost:5432/tta.")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "With --storage=postgres: the database user.")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD",
+            description = "With --storage=postgres: the user's password (prefer the TTA_OBS_DB_PASSWORD variable).")
+    String dbPassword;
 
     Path dataDirectory() {
         return (dataDir != null ? dataDir : DataDirectory.defaultForThisMachine()).toAbsolutePath();
     }
 
     void validate() {
-        if (!storage.equals("sqlite")) {
-            throw new IllegalArgumentException("--storage must be 'sqlite' (PostgreSQL support is coming), got '"
-                    + storage + "'");
+        validate(storage, dbUrl);
+    }
+
+    /** Shared with `start`, which has the same flags. */
+    static void validate(String storage, String dbUrl) {
+        if (!storage.equals("sqlite") && !storage.equals("postgres")) {
+            throw new IllegalArgumentException("--storage must be 'sqlite' or 'postgres', got '" + storage + "'");
+        }
+        if (storage.equals("postgres") && (dbUrl == null || dbUrl.isBlank())) {
+            throw new IllegalArgumentException("--storage=postgres needs --db-url (or TTA_OBS_DB_URL), "
+                    + "e.g. --db-url=jdbc:postgresql://localhost:5432/tta");
         }
     }
 
-    /** Opens the store without the server; works while `tta-obs start` runs on the same data (WAL). */
+    static Optional<String> given(String value) {
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+
+    /**
+     * Opens the store without the server; works while `tta-obs start` runs on the same data (SQLite's
+     * WAL; PostgreSQL takes concurrent clients anyway).
+     */
     TraceStore open() throws IOException {
         validate();
         Path dir = dataDirectory();
         PriceTable prices = PriceTable.bundledWithOverrides(
                 Optional.of(dir.resolve(PriceTable.FILE_NAME)).filter(java.nio.file.Files::isRegularFile));
-        return SqliteTraceStore.open(dir.resolve(DATABASE_FILE), new TraceAssembler(new WorkflowRollups(prices)));
+        TraceAssembler assembler = new TraceAssembler(new WorkflowRollups(prices));
+        if (storage.equals("postgres")) {
+            return PostgresTraceStore.open(dbUrl.trim(), given(dbUser), given(dbPassword), assembler);
+        }
+        return SqliteTraceStore.open(dir.resolve(DATABASE_FILE), assembler);
     }
 }

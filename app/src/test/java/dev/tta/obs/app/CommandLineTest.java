@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +60,25 @@ class CommandLineTest {
         Run r = run("start", "--storage=mongo", "--data-dir=" + Path.of("target", "never-created"));
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("--storage must be 'sqlite'").contains("'mongo'");
+    }
+
+    @Test
+    void postgresWithoutADatabaseUrl_isRefusedClearly() {
+        Run r = run("start", "--storage=postgres", "--data-dir=" + Path.of("target", "never-created"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--storage=postgres needs --db-url (or TTA_OBS_DB_URL)");
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void databaseFlags_comeFromTheEnvironmentToo() {
+        CommandLine cli = new CommandLine(new StartCommand());
+        cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("TTA_OBS_STORAGE", "postgres",
+                "TTA_OBS_DB_URL", "jdbc:postgresql://db/tta", "TTA_OBS_DB_USER", "tta", "TTA_OBS_DB_PASSWORD", "pw")));
+        cli.parseArgs();
+        StartCommand start = cli.getCommand();
+        assertThat(List.of(start.storage, start.dbUrl, start.dbUser, start.dbPassword))
+                .containsExactly("postgres", "jdbc:postgresql://db/tta", "tta", "pw");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.sqlite;
 
+import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;

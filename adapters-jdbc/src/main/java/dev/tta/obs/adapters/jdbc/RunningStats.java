@@ -1,4 +1,4 @@
-package dev.tta.obs.adapters.sqlite;
+package dev.tta.obs.adapters.jdbc;
 
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.in.TraceStats;
@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The /api/stats numbers, kept up to date by the writer (a changed trace is removed with its old
+ * The /api/stats numbers (shared by the SQL stores), kept up to date by the writer (a changed trace is removed with its old
  * summary and added with its new one) so that reading them costs microseconds, not a table scan.
  * Durations go into log-scale buckets 2% wide, which bounds a percentile's error at about 2%.
  */
-final class RunningStats {
+public final class RunningStats {
     private static final double BASE = 1.02;
     private static final double LOG_BASE = Math.log(BASE);
     private static final int BUCKETS = 2048;
@@ -42,15 +42,15 @@ final class RunningStats {
         return b == 0 ? 0.0 : 1000 * Math.pow(BASE, b - 0.5) / 1_000_000.0;
     }
 
-    synchronized void add(TraceSummary s) {
+    public synchronized void add(TraceSummary s) {
         apply(s, 1);
     }
 
-    synchronized void remove(TraceSummary s) {
+    public synchronized void remove(TraceSummary s) {
         apply(s, -1);
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         java.util.Arrays.fill(buckets, 0);
         costByDay.clear();
         count = 0;
@@ -81,7 +81,7 @@ final class RunningStats {
         }
     }
 
-    synchronized TraceStats snapshot(LocalDate costDay) {
+    public synchronized TraceStats snapshot(LocalDate costDay) {
         if (count <= 0) {
             return TraceStats.EMPTY;
         }

@@ -1,0 +1,731 @@
+package dev.tta.obs.adapters.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tta.obs.adapters.jdbc.RunningStats;
+import dev.tta.obs.adapters.jdbc.SpanCodec;
+import dev.tta.obs.adapters.jdbc.SummaryCodec;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.SpanId;
+import dev.tta.obs.domain.Trace;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.ports.in.TraceCursor;
+import dev.tta.obs.ports.in.TracePage;
+import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.in.TraceSort;
+import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.ports.in.TraceStatusFilter;
+import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.TraceStore;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The team store: the same SPI as the SQLite store, on a PostgreSQL server.
+ *
+ * <p>The layout follows the SQLite store: the spans of one trace that arrive in one commit are
+ * encoded together into one chunk row (one b-tree entry per trace and commit, not per span), each
+ * trace has one summary row, and a chunk's search terms sit in a GIN-indexed tsvector beside it.
+ * A trace that already has spans is read back first so the new spans can be de-duplicated against
+ * the stored ones and the summary recomputed over the union: that makes writes idempotent and
+ * order-free. Reads and writes of one commit are batched into a few statements, since every
+ * round trip to the server costs far more than the same work in SQLite.
+ *
+ * <p>Connections come from a small pool that replaces broken connections by itself, so when the
+ * server goes away a write fails with {@link StoreUnavailableException} (the exporter retries) and
+ * the store works again as soon as the server is back.
+ */
+public final class PostgresTraceStore implements TraceStore {
+    private static final int POOL_SIZE = 5;
+    /** How long a caller waits for a connection before the exporter is told to retry. */
+    private static final long CONNECTION_TIMEOUT_MS = 3_000;
+    private static final int CONNECT_TIMEOUT_SECONDS = 5;
+    private static final int MAX_KNOWN_OPERATIONS = 100_000;
+
+    private final String description;
+    private final TraceAssembler assembler;
+    private final HikariDataSource pool;
+    private final RunningStats stats = new RunningStats();
+    /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
+    private volatile boolean statsLoaded;
+    /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
+    private final Set<String> knownOperations = new HashSet<>();
+
+    private PostgresTraceStore(String description, TraceAssembler assembler, HikariDataSource pool) {
+        this.description = description;
+        this.assembler = assembler;
+        this.pool = pool;
+    }
+
+    /**
+     * Connects, brings the schema up to date (Flyway, {@code db/migration/postgresql}) and opens a
+     * connection pool.
+     *
+     * @param jdbcUrl  {@code jdbc:postgresql://HOST[:PORT]/DB}; user and password may also be in it
+     * @throws StoreUnavailableException with one line naming the server and the reason when the
+     *                                   server cannot be reached or refuses the login
+     */
+    public static PostgresTraceStore open(String jdbcUrl, Optional<String> user, Optional<String> password,
+                                          TraceAssembler assembler) {
+        String where = redact(jdbcUrl) + user.map(u -> " as " + u).orElse("");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new StoreUnavailableException("cannot use PostgreSQL database " + redact(jdbcUrl)
+                    + ": the URL must start with jdbc:postgresql://", null);
+        }
+        PGSimpleDataSource direct = new PGSimpleDataSource();
+        try {
+            direct.setUrl(jdbcUrl);
+            user.ifPresent(direct::setUser);
+            password.ifPresent(direct::setPassword);
+            direct.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+            direct.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
+            direct.setApplicationName("tta-obs");
+            // one plain connection first: the pool would log its own stack trace on a failed start
+            try (Connection c = direct.getConnection()) {
+                c.isValid(CONNECT_TIMEOUT_SECONDS);
+            }
+            Flyway.configure()
+                    .dataSource(direct)
+                    .locations("classpath:db/migration/postgresql")
+                    .load()
+                    .migrate();
+        } catch (Exception e) {
+            throw new StoreUnavailableException("cannot open PostgreSQL database " + where + ": " + rootMessage(e), e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("tta-obs-postgres");
+        config.setDataSource(direct);
+        // a batch of inserts becomes multi-row INSERTs: a few round trips per commit, not one per row
+        direct.setReWriteBatchedInserts(true);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setValidationTimeout(Math.min(CONNECTION_TIMEOUT_MS - 500, 2_000));
+        try {
+            return new PostgresTraceStore("postgres " + where, assembler, new HikariDataSource(config));
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot open PostgreSQL database " + where + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The URL without its query, where a password may be. */
+    private static String redact(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+        // the server's messages can span lines (DETAIL, HINT); a user gets the first
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg.trim() : msg.substring(0, nl).trim();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("could not read from " + description + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** One transaction; rolled back on any failure, so a failed write leaves nothing behind. */
+    private <T> T write(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreUnavailableException("could not " + what + " " + description + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is already broken; the original error says why
+        }
+    }
+
+    private record Stored(Optional<TraceSummary> summary) {
+    }
+
+    private record Written(TraceId traceId, List<Span> fresh, TraceSummary summary, Optional<TraceSummary> before) {
+    }
+
+    @Override
+    public synchronized void append(List<SpanBatch> batches) {
+        // sorted by trace id so the b-tree inserts of one commit walk the index in order
+        Map<TraceId, List<Span>> byTrace = new TreeMap<>();
+        for (SpanBatch batch : batches) {
+            for (Span span : batch.spans()) {
+                byTrace.computeIfAbsent(span.traceId(), k -> new ArrayList<>()).add(span);
+            }
+        }
+        if (byTrace.isEmpty()) {
+            return;
+        }
+        Set<String> newOperations = new LinkedHashSet<>();
+        List<Written> written = write("write to", c -> {
+            newOperations.clear();
+            Map<TraceId, Stored> known = loadSummaries(c, byTrace.keySet());
+            Map<TraceId, List<Span>> storedSpans = known.isEmpty() ? Map.of() : loadSpans(c, known.keySet());
+            List<Written> out = new ArrayList<>();
+            for (Map.Entry<TraceId, List<Span>> entry : byTrace.entrySet()) {
+                TraceId traceId = entry.getKey();
+                List<Span> incoming = TraceAssembler.distinct(entry.getValue());
+                Stored stored = known.get(traceId);
+                if (stored == null) {
+                    out.add(new Written(traceId, incoming, assembler.summarize(traceId, incoming), Optional.empty()));
+                    continue;
+                }
+                List<Span> before = storedSpans.getOrDefault(traceId, List.of());
+                Set<SpanId> storedIds = new HashSet<>();
+                for (Span s : before) {
+                    storedIds.add(s.spanId());
+                }
+                List<Span> fresh = new ArrayList<>();
+                for (Span s : incoming) {
+                    if (!storedIds.contains(s.spanId())) {
+                        fresh.add(s);
+                    }
+                }
+                if (fresh.isEmpty()) {
+                    continue;
+                }
+                List<Span> all = new ArrayList<>(before);
+                all.addAll(fresh);
+                Optional<TraceSummary> old = stored.summary().isPresent() ? stored.summary()
+                        : Optional.of(assembler.summarize(traceId, before));
+                out.add(new Written(traceId, fresh, assembler.summarize(traceId, all), old));
+            }
+            insert(c, out, newOperations);
+            return out;
+        });
+        if (knownOperations.size() + newOperations.size() <= MAX_KNOWN_OPERATIONS) {
+            knownOperations.addAll(newOperations);
+        }
+        if (statsLoaded) {
+            for (Written w : written) {
+                w.before().ifPresent(stats::remove);
+                stats.add(w.summary());
+            }
+        }
+    }
+
+    private void insert(Connection c, List<Written> traces, Set<String> newOperations) throws SQLException {
+        if (traces.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis() * 1_000_000L;
+        try (PreparedStatement insertChunk = c.prepareStatement(
+                     "INSERT INTO span_chunks (trace_id, span_count, spans, terms)"
+                             + " VALUES (?, ?, ?, array_to_tsvector(?::text[]))");
+             PreparedStatement upsertTrace = c.prepareStatement(
+                     "INSERT INTO traces (trace_id, start_ns, end_ns, duration_ns, service_name, root_name, span_count,"
+                             + " error_count, cost_usd, summary, updated_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             + " ON CONFLICT (trace_id) DO UPDATE SET start_ns = excluded.start_ns,"
+                             + " end_ns = excluded.end_ns, duration_ns = excluded.duration_ns,"
+                             + " service_name = excluded.service_name, root_name = excluded.root_name,"
+                             + " span_count = excluded.span_count, error_count = excluded.error_count,"
+                             + " cost_usd = excluded.cost_usd, summary = excluded.summary,"
+                             + " updated_ns = excluded.updated_ns");
+             PreparedStatement insertOperation = c.prepareStatement(
+                     "INSERT INTO operations (service_name, span_name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            for (Written w : traces) {
+                byte[] id = w.traceId().toBytes();
+                addChunks(c, insertChunk, id, w.fresh(), w.summary().rollup().primitiveTypes());
+                for (Span s : w.fresh()) {
+                    String key = s.serviceName() + '\u0000' + s.name();
+                    if (!knownOperations.contains(key) && newOperations.add(key)) {
+                        insertOperation.setString(1, s.serviceName());
+                        insertOperation.setString(2, s.name());
+                        insertOperation.addBatch();
+                    }
+                }
+                TraceSummary summary = w.summary();
+                upsertTrace.setBytes(1, id);
+                upsertTrace.setLong(2, summary.startTimeUnixNano());
+                upsertTrace.setLong(3, summary.endTimeUnixNano());
+                upsertTrace.setLong(4, summary.durationNanos());
+                upsertTrace.setString(5, summary.serviceName());
+                upsertTrace.setString(6, summary.rootName());
+                upsertTrace.setInt(7, summary.spanCount());
+                upsertTrace.setInt(8, summary.errorCount());
+                if (summary.rollup().costUsd().isPresent()) {
+                    upsertTrace.setDouble(9, summary.rollup().costUsd().get());
+                } else {
+                    upsertTrace.setNull(9, Types.DOUBLE);
+                }
+                upsertTrace.setBytes(10, SummaryCodec.encode(summary));
+                upsertTrace.setLong(11, now);
+                upsertTrace.addBatch();
+            }
+            insertChunk.executeBatch();
+            upsertTrace.executeBatch();
+            if (!newOperations.isEmpty()) {
+                insertOperation.executeBatch();
+            }
+        }
+    }
+
+    /** One chunk row, or several when the spans' terms would not fit one tsvector. */
+    private static void addChunks(Connection c, PreparedStatement insertChunk, byte[] traceId, List<Span> spans,
+                                  Collection<String> primitiveTypes) throws SQLException {
+        List<String> terms = ChunkTerms.forChunk(spans, primitiveTypes);
+        if (spans.size() > 1 && ChunkTerms.sizeInBytes(terms) > ChunkTerms.MAX_TERM_BYTES) {
+            int half = spans.size() / 2;
+            addChunks(c, insertChunk, traceId, spans.subList(0, half), primitiveTypes);
+            addChunks(c, insertChunk, traceId, spans.subList(half, spans.size()), primitiveTypes);
+            return;
+        }
+        insertChunk.setBytes(1, traceId);
+        insertChunk.setInt(2, spans.size());
+        insertChunk.setBytes(3, SpanCodec.encode(spans));
+        insertChunk.setArray(4, c.createArrayOf("text", terms.toArray()));
+        insertChunk.addBatch();
+    }
+
+    private static java.sql.Array idArray(Connection c, Collection<TraceId> ids) throws SQLException {
+        byte[][] bytes = new byte[ids.size()][];
+        int i = 0;
+        for (TraceId id : ids) {
+            bytes[i++] = id.toBytes();
+        }
+        return c.createArrayOf("bytea", bytes);
+    }
+
+    private static Map<TraceId, Stored> loadSummaries(Connection c, Collection<TraceId> ids) throws SQLException {
+        Map<TraceId, Stored> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, summary FROM traces WHERE trace_id = ANY(?)")) {
+            ps.setArray(1, idArray(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                    out.put(id, new Stored(SummaryCodec.decode(id, rs.getBytes(2))));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<TraceId, List<Span>> loadSpans(Connection c, Collection<TraceId> ids) throws SQLException {
+        Map<TraceId, List<Span>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, spans FROM span_chunks WHERE trace_id = ANY(?)")) {
+            ps.setArray(1, idArray(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new ArrayList<>())
+                            .addAll(SpanCodec.decode(rs.getBytes(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Span> loadSpans(Connection c, TraceId id) throws SQLException {
+        return loadSpans(c, List.of(id)).getOrDefault(id, List.of());
+    }
+
+    @Override
+    public Optional<Trace> findTrace(TraceId traceId) {
+        return read(c -> {
+            List<Span> spans = loadSpans(c, traceId);
+            return spans.isEmpty() ? Optional.empty() : Optional.of(assembler.assemble(traceId, spans));
+        });
+    }
+
+    private record TermFilter(String query, boolean negated) {
+    }
+
+    /**
+     * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
+     * and free-text filters each test the trace's chunks through the GIN index (each on its own,
+     * since two terms may sit in different chunks of one trace). Several attribute filters must
+     * hold on one span, which the index cannot tell, so those candidates are checked against their
+     * spans, page by page.
+     */
+    @Override
+    public TracePage search(TraceSearch search) {
+        String key = switch (search.sort()) {
+            case NEWEST, OLDEST -> "t.start_ns";
+            case DURATION -> "t.duration_ns";
+            case COST -> "coalesce(t.cost_usd, -1.0)";
+        };
+        boolean cost = search.sort() == TraceSort.COST;
+        String dir = search.sort() == TraceSort.OLDEST ? "ASC" : "DESC";
+        String cmp = search.sort() == TraceSort.OLDEST ? ">" : "<";
+        StringBuilder where = new StringBuilder(" WHERE true");
+        List<Object> args = new ArrayList<>();
+        List<TermFilter> terms = new ArrayList<>();
+        search.serviceName().ifPresent(s -> {
+            where.append(" AND t.service_name = ?");
+            args.add(s);
+        });
+        search.text().ifPresent(text -> {
+            for (String word : ChunkTerms.queryWords(text)) {
+                terms.add(new TermFilter(word, false));
+            }
+        });
+        search.startFromUnixNano().ifPresent(v -> {
+            where.append(" AND t.start_ns >= ?");
+            args.add(v);
+        });
+        search.startToUnixNano().ifPresent(v -> {
+            where.append(" AND t.start_ns <= ?");
+            args.add(v);
+        });
+        if (search.errorsOnly()) {
+            where.append(" AND t.error_count > 0");
+        }
+        search.spanName().ifPresent(n -> terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.spanName(n)), false)));
+        search.status().ifPresent(st -> {
+            if (st == TraceStatusFilter.ERROR) {
+                where.append(" AND t.error_count > 0");
+            } else {
+                where.append(" AND t.error_count = 0");
+                terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.statusOk()), st == TraceStatusFilter.UNSET));
+            }
+        });
+        search.minDurationMs().ifPresent(v -> {
+            where.append(" AND t.duration_ns >= ?");
+            args.add((long) Math.ceil(v * 1_000_000.0));
+        });
+        search.maxDurationMs().ifPresent(v -> {
+            where.append(" AND t.duration_ns <= ?");
+            args.add((long) Math.floor(v * 1_000_000.0));
+        });
+        for (TraceSearch.AttributeMatch a : search.attributes()) {
+            terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.attribute(a.key(), a.value())), false));
+        }
+        search.primitive().ifPresent(p -> terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.primitive(p)), false)));
+        search.model().ifPresent(m -> terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.model(m)), false)));
+        if (search.regressionsOnly()) {
+            where.append(" AND t.regression IS TRUE");
+        }
+        search.minCostUsd().ifPresent(v -> {
+            where.append(" AND t.cost_usd >= ?");
+            args.add(v);
+        });
+        for (TermFilter term : terms) {
+            where.append(term.negated() ? " AND NOT " : " AND ").append("EXISTS (SELECT 1 FROM span_chunks c"
+                    + " WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
+            args.add(term.query());
+        }
+        boolean verifyOneSpan = search.attributes().size() > 1;
+        int want = search.limit() + 1;
+        // most candidates of several attribute filters fail the one-span check: fetch more per round
+        int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
+        return read(c -> {
+            List<TraceSummary> out = new ArrayList<>();
+            List<Long> keys = new ArrayList<>();
+            Optional<TraceCursor> after = search.cursor();
+            while (out.size() < want) {
+                StringBuilder sql = new StringBuilder("SELECT t.trace_id, t.summary, ").append(key)
+                        .append(" FROM traces t").append(where);
+                List<Object> pageArgs = new ArrayList<>(args);
+                if (after.isPresent()) {
+                    sql.append(" AND (").append(key).append(", t.trace_id) ").append(cmp).append(" (?, ?)");
+                    pageArgs.add(cost ? (Object) Double.longBitsToDouble(after.get().sortKey()) : after.get().sortKey());
+                    pageArgs.add(after.get().traceId().toBytes());
+                }
+                sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", t.trace_id ").append(dir)
+                        .append(" LIMIT ?");
+                pageArgs.add(fetch);
+                int rows = 0;
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < pageArgs.size(); i++) {
+                        ps.setObject(i + 1, pageArgs.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next() && out.size() < want) {
+                            rows++;
+                            TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                            long sortKey = cost ? Double.doubleToLongBits(rs.getDouble(3)) : rs.getLong(3);
+                            after = Optional.of(new TraceCursor(sortKey, id));
+                            if (verifyOneSpan && !oneSpanHasAll(c, id, search.attributes())) {
+                                continue;
+                            }
+                            Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
+                            out.add(s.isPresent() ? s.get() : assembler.summarize(id, loadSpans(c, id)));
+                            keys.add(sortKey);
+                        }
+                    }
+                }
+                if (rows < fetch) {
+                    break;
+                }
+            }
+            Optional<TraceCursor> next = Optional.empty();
+            if (out.size() > search.limit()) {
+                out = new ArrayList<>(out.subList(0, search.limit()));
+                next = Optional.of(new TraceCursor(keys.get(search.limit() - 1), out.get(out.size() - 1).traceId()));
+            }
+            return new TracePage(out, next);
+        });
+    }
+
+    private static boolean oneSpanHasAll(Connection c, TraceId id, List<TraceSearch.AttributeMatch> matches)
+            throws SQLException {
+        for (Span s : loadSpans(c, id)) {
+            boolean all = true;
+            for (TraceSearch.AttributeMatch m : matches) {
+                if (!s.attributes().get(m.key()).map(v -> v.asText().equals(m.value())).orElse(false)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long traceCount() {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM traces");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public List<TraceSummary> findSummaries(Collection<TraceId> traceIds) {
+        List<TraceId> ids = new ArrayList<>(new LinkedHashSet<>(traceIds));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return read(c -> {
+            List<TraceSummary> out = new ArrayList<>(ids.size());
+            for (Map.Entry<TraceId, Stored> e : loadSummaries(c, ids).entrySet()) {
+                out.add(e.getValue().summary().isPresent() ? e.getValue().summary().get()
+                        : assembler.summarize(e.getKey(), loadSpans(c, e.getKey())));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public TraceStats stats(LocalDate costDay) {
+        if (!statsLoaded) {
+            loadStats();
+        }
+        return stats.snapshot(costDay);
+    }
+
+    /** One scan, under the writer's lock so that no commit slips between the scan and upkeep. */
+    private synchronized void loadStats() {
+        if (statsLoaded) {
+            return;
+        }
+        stats.clear();
+        write("read", c -> {
+            scan(c, "SELECT trace_id, summary FROM traces", null, stats::add);
+            return null;
+        });
+        statsLoaded = true;
+    }
+
+    /** Streams rows with a server-side cursor (needs a transaction), so no scan sits in memory whole. */
+    private void scan(Connection c, String sql, Long arg, Consumer<TraceSummary> sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(1000);
+            if (arg != null) {
+                ps.setLong(1, arg);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                    Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
+                    sink.accept(s.isPresent() ? s.get() : assembler.summarize(id, loadSpans(c, id)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<String> services() {
+        return strings("SELECT DISTINCT service_name FROM operations ORDER BY 1", Optional.empty());
+    }
+
+    @Override
+    public List<String> operations(Optional<String> service) {
+        return service.isPresent()
+                ? strings("SELECT span_name FROM operations WHERE service_name = ? ORDER BY 1", service)
+                : strings("SELECT DISTINCT span_name FROM operations ORDER BY 1", Optional.empty());
+    }
+
+    private List<String> strings(String sql, Optional<String> arg) {
+        return read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (arg.isPresent()) {
+                    ps.setString(1, arg.get());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void scanSummaries(long fromUnixNano, Consumer<TraceSummary> sink) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                scan(c, "SELECT trace_id, summary FROM traces WHERE start_ns >= ?", fromUnixNano, sink);
+                c.commit();
+            } finally {
+                rollbackQuietly(c);
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("could not read from " + description + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public synchronized boolean deleteTrace(TraceId traceId) {
+        return delete(List.of(traceId)) == 1;
+    }
+
+    /** Deletes these traces in one transaction; returns how many were stored. */
+    private long delete(List<TraceId> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        List<TraceSummary> removed = write("delete from", c -> {
+            List<TraceSummary> before = new ArrayList<>();
+            for (Map.Entry<TraceId, Stored> e : loadSummaries(c, ids).entrySet()) {
+                before.add(e.getValue().summary().isPresent() ? e.getValue().summary().get()
+                        : assembler.summarize(e.getKey(), loadSpans(c, e.getKey())));
+            }
+            for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
+                    "DELETE FROM traces WHERE trace_id = ANY(?)")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setArray(1, idArray(c, ids));
+                    ps.executeUpdate();
+                }
+            }
+            return before;
+        });
+        if (statsLoaded) {
+            removed.forEach(stats::remove);
+        }
+        return removed.size();
+    }
+
+    @Override
+    public synchronized long deleteAll() {
+        long count = write("delete from", c -> {
+            try (var st = c.createStatement()) {
+                long n;
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM traces")) {
+                    rs.next();
+                    n = rs.getLong(1);
+                }
+                // TRUNCATE is transactional in PostgreSQL and leaves no dead rows for vacuum
+                st.executeUpdate("TRUNCATE traces, span_chunks, operations");
+                return n;
+            }
+        });
+        knownOperations.clear();
+        stats.clear();
+        statsLoaded = true;
+        return count;
+    }
+
+    /**
+     * Both rules select a prefix of the traces in arrival order, so one walk of the arrival index
+     * from the oldest end finds the victims of both.
+     */
+    @Override
+    public synchronized long evict(long keepNewest, Optional<Long> arrivedBeforeUnixNano, int maxPerCall) {
+        if (keepNewest < 0 || maxPerCall < 1) {
+            throw new IllegalArgumentException("keepNewest must be >= 0 and maxPerCall >= 1, got "
+                    + keepNewest + " and " + maxPerCall);
+        }
+        List<TraceId> victims = read(c -> {
+            long excess = 0;
+            if (keepNewest != Long.MAX_VALUE) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM traces");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    excess = Math.max(0, rs.getLong(1) - keepNewest);
+                }
+            }
+            if (excess == 0 && arrivedBeforeUnixNano.isEmpty()) {
+                return List.of();
+            }
+            long cutoff = arrivedBeforeUnixNano.orElse(Long.MIN_VALUE);
+            List<TraceId> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT trace_id, updated_ns FROM traces ORDER BY updated_ns ASC, trace_id ASC LIMIT ?")) {
+                ps.setInt(1, maxPerCall);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && (out.size() < excess || rs.getLong(2) < cutoff)) {
+                        out.add(TraceId.fromBytes(rs.getBytes(1)));
+                    }
+                }
+            }
+            return out;
+        });
+        return delete(victims);
+    }
+
+    @Override
+    public synchronized void close() {
+        pool.close();
+    }
+}

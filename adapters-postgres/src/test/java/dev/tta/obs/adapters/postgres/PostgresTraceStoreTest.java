@@ -1,0 +1,117 @@
+package dev.tta.obs.adapters.postgres;
+
+import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.ports.contract.Fixtures;
+import dev.tta.obs.ports.contract.TraceStoreContract;
+import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.TraceStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static dev.tta.obs.ports.contract.Fixtures.trace;
+import static dev.tta.obs.ports.contract.Fixtures.traceId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PostgresTraceStoreTest extends TraceStoreContract {
+    private static final TraceAssembler ASSEMBLER = new TraceAssembler(Fixtures.ROLLUPS);
+    private static TestPostgres server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = TestPostgres.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Override
+    protected TraceStore newStore() throws Exception {
+        return open(server.freshSchemaUrl());
+    }
+
+    private static PostgresTraceStore open(String url) {
+        return PostgresTraceStore.open(url, Optional.empty(), Optional.empty(), ASSEMBLER);
+    }
+
+    private void append(int trace, int spans, String name) {
+        store.append(List.of(new SpanBatch(trace(trace, spans, name))));
+    }
+
+    @Test
+    void data_survivesReopeningTheDatabase() throws Exception {
+        String url = server.freshSchemaUrl();
+        try (TraceStore first = open(url)) {
+            first.append(List.of(new SpanBatch(trace(1, 3, "persisted"))));
+        }
+        try (TraceStore second = open(url)) {
+            assertThat(second.findTrace(traceId(1)).orElseThrow().spans()).hasSize(3);
+            assertThat(second.search(TraceSearch.builder().spanName("persisted").build()).traces()).hasSize(1);
+        }
+    }
+
+    @Test
+    void manyAttributesInOneCommit_areSplitIntoChunksThatStillMatch() throws Exception {
+        String url = server.freshSchemaUrl();
+        store.close();
+        store = open(url);
+        List<dev.tta.obs.domain.Span> spans = new java.util.ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            dev.tta.obs.domain.Attributes.Builder a = dev.tta.obs.domain.Attributes.builder();
+            for (int k = 0; k < 100; k++) {
+                a.put("key" + k, "value-" + i + "-" + k);
+            }
+            spans.add(Fixtures.span(9, i, i == 0 ? null : 0, "s" + i).attributes(a.build()).build());
+        }
+        store.append(List.of(new SpanBatch(spans)));
+        assertThat(store.findTrace(traceId(9)).orElseThrow().spans()).hasSize(800);
+        for (int i = 0; i < 800; i += 37) {
+            assertThat(store.search(TraceSearch.builder().attribute("key" + (i % 100), "value-" + i + "-" + (i % 100))
+                    .build()).traces()).as("span " + i).hasSize(1);
+        }
+        // a tsvector's lexeme offsets have 20 bits: past 1 MB they would silently point at wrong lexemes
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT count(*), max(pg_column_size(terms)) FROM span_chunks")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isGreaterThan(1);
+            assertThat(rs.getLong(2)).isLessThan(1024 * 1024);
+        }
+    }
+
+    @Test
+    void unreachableServer_failsWithOneLineNamingTheServer() {
+        assertThatThrownBy(() -> PostgresTraceStore.open("jdbc:postgresql://127.0.0.1:1/nowhere",
+                Optional.of("tta"), Optional.of("secret"), ASSEMBLER))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/nowhere")
+                .hasMessageContaining("as tta")
+                .hasMessageNotContaining("secret")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void notAPostgresUrl_isRefusedWithTheReason() {
+        assertThatThrownBy(() -> PostgresTraceStore.open("jdbc:mysql://x/y", Optional.empty(), Optional.empty(),
+                ASSEMBLER)).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("jdbc:postgresql://");
+        assertThatThrownBy(() -> PostgresTraceStore.open("jdbc:postgresql://localhost:not-a-port/tta", Optional.empty(),
+                Optional.empty(), ASSEMBLER)).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("cannot open PostgreSQL database jdbc:postgresql://localhost:not-a-port/tta");
+    }
+
+    @Test
+    void describe_neverShowsThePassword() throws Exception {
+        String url = server.freshSchemaUrl() + "&password=hunter2";
+        try (TraceStore s = open(url)) {
+            assertThat(s.describe()).startsWith("postgres jdbc:postgresql://").doesNotContain("hunter2");
+        }
+    }
+}
