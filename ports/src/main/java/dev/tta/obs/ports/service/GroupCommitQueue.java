@@ -1,0 +1,169 @@
+package dev.tta.obs.ports.service;
+
+import dev.tta.obs.ports.in.IngestOverloadedException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * One writer thread in front of a store. Requests queue up while a commit runs, and the next
+ * commit takes them all at once (group commit), so the per-transaction cost (fsync) is paid once
+ * per group, not once per request. The queue is bounded by weight (spans, points), not requests:
+ * a few huge requests cannot exhaust memory, and a full queue is refused at once instead of
+ * blocking. A request's stage completes only after the commit that holds it.
+ */
+final class GroupCommitQueue<T> implements AutoCloseable {
+    private final String what;
+    private final String unit;
+    private final long maxQueuedWeight;
+    private final long maxWeightPerCommit;
+    private final ToLongFunction<T> weight;
+    private final Consumer<List<T>> commit;
+    private final Consumer<List<T>> afterCommit;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
+    private final Thread writer;
+    private long queuedWeight;
+    private boolean closing;
+
+    private record Pending<T>(T item, long weight, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * @param what        the queue's name in the overload message, e.g. "ingest queue"
+     * @param unit        what the weight counts, e.g. "spans"
+     * @param commit      writes one group durably; throwing fails every request of the group
+     * @param afterCommit told of every committed group, on the writer thread; must be quick
+     */
+    GroupCommitQueue(String threadName, String what, String unit, long maxQueuedWeight, long maxWeightPerCommit,
+                     ToLongFunction<T> weight, Consumer<List<T>> commit, Consumer<List<T>> afterCommit) {
+        if (maxQueuedWeight < 1 || maxWeightPerCommit < 1) {
+            throw new IllegalArgumentException("queue and commit sizes must be positive");
+        }
+        this.what = what;
+        this.unit = unit;
+        this.maxQueuedWeight = maxQueuedWeight;
+        this.maxWeightPerCommit = maxWeightPerCommit;
+        this.weight = weight;
+        this.commit = commit;
+        this.afterCommit = afterCommit;
+        this.writer = new Thread(this::run, threadName);
+        this.writer.setDaemon(false);
+        this.writer.start();
+    }
+
+    CompletionStage<Void> submit(T item) {
+        long w = weight.applyAsLong(item);
+        if (w == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closing) {
+                throw new IngestOverloadedException("tta-obs is shutting down", 5);
+            }
+            // an oversized request is still taken when the queue is empty, or it could never be stored
+            if (queuedWeight > 0 && queuedWeight + w > maxQueuedWeight) {
+                throw new IngestOverloadedException(what + " is full (" + queuedWeight + " " + unit
+                        + " waiting to be written); retry shortly", 1);
+            }
+            queue.add(new Pending<>(item, w, done));
+            queuedWeight += w;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        return done;
+    }
+
+    long queuedWeight() {
+        lock.lock();
+        try {
+            return queuedWeight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            List<Pending<T>> group = takeGroup();
+            if (group == null) {
+                return;
+            }
+            List<T> items = new ArrayList<>(group.size());
+            for (Pending<T> p : group) {
+                items.add(p.item());
+            }
+            try {
+                commit.accept(items);
+            } catch (RuntimeException | Error e) {
+                for (Pending<T> p : group) {
+                    p.done().completeExceptionally(e);
+                }
+                continue;
+            }
+            for (Pending<T> p : group) {
+                p.done().complete(null);
+            }
+            try {
+                afterCommit.accept(items);
+            } catch (RuntimeException e) {
+                // a listener's failure must never turn a committed write into an error
+            }
+        }
+    }
+
+    private List<Pending<T>> takeGroup() {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (closing) {
+                    return null;
+                }
+                notEmpty.await(200, TimeUnit.MILLISECONDS);
+            }
+            List<Pending<T>> group = new ArrayList<>();
+            long taken = 0;
+            while (!queue.isEmpty() && (group.isEmpty() || taken + queue.peek().weight() <= maxWeightPerCommit)) {
+                Pending<T> p = queue.poll();
+                group.add(p);
+                taken += p.weight();
+            }
+            queuedWeight -= taken;
+            return group;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops taking new requests, writes everything already queued, then stops the writer. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
