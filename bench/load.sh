@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Ingest benchmark: builds the jar and the load generator, then runs LoadGenerator against a fresh
 # tta-obs process on loopback. Options: --requests=N --spans-per-request=N --spans-per-trace=N
-# --attributes=N --clients=N --read-samples=N --port=N --server-args="..."
+# --attributes=N --clients=N --read-samples=N --port=N --protocol=http|grpc --server-args="..." --jvm-args="..."
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 ./mvnw -B -q -DskipTests package -pl app -am
 ./mvnw -B -q dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
-exec java -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.LoadGenerator "$@"
+exec java -Dlogback.configurationFile=app/src/main/resources/logback.xml -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.LoadGenerator "$@"

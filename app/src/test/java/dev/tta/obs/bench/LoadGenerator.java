@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * server CPU-seconds and RSS, export latency percentiles, acknowledged vs stored counts, and read
  * latencies of trace-by-id and search on the data it wrote. Bounded: a fixed number of requests.
  *
- * <pre>bench/load.sh --requests 400 --spans-per-request 500 --spans-per-trace 10 --attributes 10 --clients 2</pre>
+ * <pre>bench/load.sh --requests=400 --spans-per-request=500 --spans-per-trace=10 --attributes=10 --clients=2 --protocol=http|grpc</pre>
  */
 public final class LoadGenerator {
 
@@ -50,6 +50,8 @@ public final class LoadGenerator {
         String jar = opts.getOrDefault("jar", "app/target/tta-obs-all.jar");
         int port = Integer.parseInt(opts.getOrDefault("port", "18799"));
         String extra = opts.getOrDefault("server-args", "");
+        boolean grpc = opts.getOrDefault("protocol", "http").equals("grpc");
+        int grpcPort = Integer.parseInt(opts.getOrDefault("grpc-port", String.valueOf(port + 1)));
 
         Path dataDir = Files.createTempDirectory("tta-obs-bench");
         List<String> cmd = new ArrayList<>(List.of("java"));
@@ -57,7 +59,8 @@ public final class LoadGenerator {
         if (!jvmArgs.isBlank()) {
             cmd.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-jar", jar, "start", "--port=" + port, "--otlp-http-port=0", "--otlp-grpc-port=0",
+        cmd.addAll(List.of("-jar", jar, "start", "--port=" + port, "--otlp-http-port=0",
+                "--otlp-grpc-port=" + (grpc ? grpcPort : 0),
                 "--data-dir=" + dataDir, "--max-traces=0", "--retention=0"));
         if (!extra.isBlank()) {
             cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
@@ -70,8 +73,12 @@ public final class LoadGenerator {
         try {
             waitForHealth(http, base, server);
             System.out.printf("server pid %d, data %s%n", server.pid(), dataDir);
-            System.out.printf("load: %d requests x %d spans (%d-span traces, %d attributes), %d clients, OTLP/HTTP protobuf%n",
-                    requests, spansPerRequest, spansPerTrace, attributes, clients);
+            System.out.printf("load: %d requests x %d spans (%d-span traces, %d attributes), %d clients, %s%n",
+                    requests, spansPerRequest, spansPerTrace, attributes, clients, grpc ? "OTLP/gRPC" : "OTLP/HTTP protobuf");
+            io.grpc.ManagedChannel channel = grpc
+                    ? io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
+                            .maxInboundMessageSize(64 * 1024 * 1024).build()
+                    : null;
 
             // bodies are built before timing so the generator measures the server, not itself
             List<byte[]> bodies = new ArrayList<>(requests);
@@ -92,11 +99,11 @@ public final class LoadGenerator {
                     int i;
                     while ((i = (int) next.getAndIncrement()) < requests) {
                         long s = System.nanoTime();
-                        int status = post(http, base + "/v1/traces", bodies.get(i));
+                        int status = grpc ? export(channel, bodies.get(i)) : post(http, base + "/v1/traces", bodies.get(i));
                         while (status == 429 || status == 503) {
                             refused.incrementAndGet();
                             sleep(50);
-                            status = post(http, base + "/v1/traces", bodies.get(i));
+                            status = grpc ? export(channel, bodies.get(i)) : post(http, base + "/v1/traces", bodies.get(i));
                         }
                         latencies[i] = System.nanoTime() - s;
                         if (status == 200) {
@@ -113,6 +120,9 @@ public final class LoadGenerator {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             pool.shutdown();
+            if (channel != null) {
+                channel.shutdownNow();
+            }
             double cpuSeconds = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
             Arrays.sort(latencies);
             long acked = acknowledgedSpans.get();
@@ -217,6 +227,20 @@ public final class LoadGenerator {
             cursor = node.get("nextCursor").isNull() ? null : node.get("nextCursor").asText();
         } while (cursor != null);
         return spans;
+    }
+
+    /** One gRPC Export, answered like HTTP for the bookkeeping: 200, or 503 when it should be retried. */
+    private static int export(io.grpc.ManagedChannel channel, byte[] body) {
+        try {
+            io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc.newBlockingStub(channel)
+                    .export(ExportTraceServiceRequest.parseFrom(body));
+            return 200;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+                    || e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED ? 503 : 500;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int post(HttpClient http, String url, byte[] body) throws IOException, InterruptedException {
