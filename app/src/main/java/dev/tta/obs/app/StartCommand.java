@@ -6,6 +6,7 @@ import io.micronaut.runtime.Micronaut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -67,15 +68,8 @@ final class StartCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int otlpMaxAttributeLength;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the SQLite database lives (default: the per-user data directory, "
-                    + "e.g. ~/.local/share/tta-obs on Linux).")
-    Path dataDir;
-
-    @Option(names = "--storage", defaultValue = "sqlite", paramLabel = "KIND",
-            description = "Storage backend: sqlite (default) or postgres (needs --db-url; metrics and logs "
-                    + "stay in the SQLite file under --data-dir).")
-    String storage;
+    @Mixin
+    StorageOptions storage;
 
     @Option(names = "--max-traces", defaultValue = "1000", paramLabel = "N",
             description = "Keep the newest N traces; 0 keeps any number (default: ${DEFAULT-VALUE}).")
@@ -89,17 +83,6 @@ final class StartCommand implements Callable<Integer> {
     // hidden: how often retention runs; tests shorten it, users have no reason to
     @Option(names = "--retention-every", defaultValue = "5s", hidden = true)
     String retentionEvery;
-
-    @Option(names = "--db-url", paramLabel = "URL",
-            description = "With --storage=postgres: the database, e.g. jdbc:postgresql://localhost:5432/tta.")
-    String dbUrl;
-
-    @Option(names = "--db-user", paramLabel = "USER", description = "With --storage=postgres: the database user.")
-    String dbUser;
-
-    @Option(names = "--db-password", paramLabel = "PASSWORD",
-            description = "With --storage=postgres: the user's password (prefer the TTA_OBS_DB_PASSWORD variable).")
-    String dbPassword;
 
     @Option(names = "--prices", paramLabel = "FILE",
             description = "A price file (TSV, see docs/costs.md) that adds or overrides model prices "
@@ -126,7 +109,7 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        Path dir = (dataDir != null ? dataDir : DataDirectory.defaultForThisMachine()).toAbsolutePath();
+        Path dir = storage.dataDirectory();
         ApplicationContext context = start(dir);
         serving = context.isRunning();
         String base = "http://" + displayHost() + ":" + port;
@@ -134,7 +117,7 @@ final class StartCommand implements Callable<Integer> {
         out.println("tta-obs " + Version.current() + " ready: dashboard " + dashboard + "  |  OTLP/HTTP " + base
                 + "/v1/traces" + (otlpHttpEnabled ? " and http://" + displayHost() + ":" + otlpHttpPort + "/v1/traces" : "")
                 + (otlpGrpcEnabled ? "  |  OTLP/gRPC " + displayHost() + ":" + otlpGrpcPort : "")
-                + "  |  " + (storage.equals("postgres") ? "traces " + context.getBean(TraceStore.class).describe()
+                + "  |  " + (storage.storage.equals("postgres") ? "traces " + context.getBean(TraceStore.class).describe()
                         + ", metrics and logs " + dir : "data " + dir));
         out.flush();
         return 0;
@@ -158,7 +141,7 @@ final class StartCommand implements Callable<Integer> {
         if (otlpMaxAttributes < 1 || otlpMaxAttributeLength < 1) {
             throw new IllegalArgumentException("--otlp-max-attributes and --otlp-max-attribute-length must be positive");
         }
-        StorageOptions.validate(storage, dbUrl);
+        storage.validate();
     }
 
     private static void checkPort(String flag, int value, boolean zeroDisables) {
@@ -188,7 +171,7 @@ final class StartCommand implements Callable<Integer> {
                     + "Start it with --auth-token (or TTA_OBS_AUTH_TOKEN) to require one.", host);
         }
         props.put("tta.data-dir", dir.toString());
-        props.put("tta.storage", storage);
+        props.put("tta.storage", storage.storage);
         if (maxTraces < 0) {
             throw new IllegalArgumentException("--max-traces must be 0 (no limit) or more, got " + maxTraces);
         }
@@ -196,10 +179,10 @@ final class StartCommand implements Callable<Integer> {
         props.put("tta.retention.max-age", TimeArguments.format(TimeArguments.duration(retention, "--retention")));
         props.put("tta.retention.every", TimeArguments.format(TimeArguments.duration(retentionEvery, "--retention-every")));
 
-        if (storage.equals("postgres")) {
-            props.put("tta.db.url", dbUrl.trim());
-            StorageOptions.given(dbUser).ifPresent(u -> props.put("tta.db.user", u));
-            StorageOptions.given(dbPassword).ifPresent(p -> props.put("tta.db.password", p));
+        if (storage.storage.equals("postgres")) {
+            props.put("tta.db.url", storage.dbUrl.trim());
+            StorageOptions.given(storage.dbUser).ifPresent(u -> props.put("tta.db.user", u));
+            StorageOptions.given(storage.dbPassword).ifPresent(p -> props.put("tta.db.password", p));
         }
         if (prices != null) {
             if (!java.nio.file.Files.isRegularFile(prices)) {

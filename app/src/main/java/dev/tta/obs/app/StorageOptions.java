@@ -17,11 +17,13 @@ final class StorageOptions {
     static final String DATABASE_FILE = "tta-obs.sqlite";
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the SQLite database lives (default: the per-user data directory).")
+            description = "Where the SQLite database lives (default: the per-user data directory, "
+                    + "e.g. ~/.local/share/tta-obs on Linux).")
     Path dataDir;
 
     @Option(names = "--storage", defaultValue = "sqlite", paramLabel = "KIND",
-            description = "Storage backend: sqlite (default) or postgres (needs --db-url).")
+            description = "Storage backend: sqlite (default) or postgres (needs --db-url; metrics and logs "
+                    + "stay in the SQLite file under --data-dir).")
     String storage;
 
     @Option(names = "--db-url", paramLabel = "URL",

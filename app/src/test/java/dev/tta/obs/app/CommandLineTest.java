@@ -77,7 +77,7 @@ class CommandLineTest {
                 "TTA_OBS_DB_URL", "jdbc:postgresql://db/tta", "TTA_OBS_DB_USER", "tta", "TTA_OBS_DB_PASSWORD", "pw")));
         cli.parseArgs();
         StartCommand start = cli.getCommand();
-        assertThat(List.of(start.storage, start.dbUrl, start.dbUser, start.dbPassword))
+        assertThat(List.of(start.storage.storage, start.storage.dbUrl, start.storage.dbUser, start.storage.dbPassword))
                 .containsExactly("postgres", "jdbc:postgresql://db/tta", "tta", "pw");
     }
 
