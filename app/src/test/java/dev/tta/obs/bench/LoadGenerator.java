@@ -47,6 +47,8 @@ public final class LoadGenerator {
         int attributes = Integer.parseInt(opts.getOrDefault("attributes", "10"));
         int clients = Integer.parseInt(opts.getOrDefault("clients", "2"));
         int readSamples = Integer.parseInt(opts.getOrDefault("read-samples", "500"));
+        // sent before timing (distinct traces), so the measurement sees a warmed-up JIT as in daily use
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "200"));
         String jar = opts.getOrDefault("jar", "app/target/tta-obs-all.jar");
         int port = Integer.parseInt(opts.getOrDefault("port", "18799"));
         String extra = opts.getOrDefault("server-args", "");
@@ -86,7 +88,19 @@ public final class LoadGenerator {
             for (int r = 0; r < requests; r++) {
                 bodies.add(request(r, spansPerRequest, spansPerTrace, attributes, someTraceIds, readSamples));
             }
+            for (int r = 0; r < warmup; r++) {
+                byte[] body = request(requests + r, spansPerRequest, spansPerTrace, attributes, new ArrayList<>(), 0);
+                int status = grpc ? export(channel, body) : post(http, base + "/v1/traces", body);
+                if (status != 200) {
+                    throw new IllegalStateException("warm-up export answered " + status);
+                }
+            }
+            if (warmup > 0) {
+                System.out.printf("warm-up: %d requests (%d spans) sent before timing%n", warmup, warmup * spansPerRequest);
+            }
+            Map<String, Long> threadsBefore = threadTicks(server.pid());
             long cpuBefore = cpuTicks(server.pid());
+            long clientCpuBefore = cpuTicks(ProcessHandle.current().pid());
             long[] latencies = new long[requests];
             AtomicLong next = new AtomicLong();
             AtomicLong acknowledgedSpans = new AtomicLong();
@@ -124,18 +138,29 @@ public final class LoadGenerator {
                 channel.shutdownNow();
             }
             double cpuSeconds = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
+            double clientCpuSeconds = (cpuTicks(ProcessHandle.current().pid()) - clientCpuBefore) / 100.0;
+            Map<String, Long> threadsAfter = threadTicks(server.pid());
             Arrays.sort(latencies);
             long acked = acknowledgedSpans.get();
             System.out.printf("ingest: %.0f spans/s acknowledged after commit (%d spans in %.2f s), %d retries after 429/503%n",
                     acked / seconds, acked, seconds, refused.get());
-            System.out.printf("server CPU: %.2f s (%.0f spans per CPU-second), RSS %d MB%n", cpuSeconds,
-                    acked / Math.max(cpuSeconds, 0.001), rssKb(server.pid()) / 1024);
+            System.out.printf("server CPU: %.2f s (%.0f spans per CPU-second), RSS %d MB (peak %d MB); load generator CPU %.2f s%n",
+                    cpuSeconds, acked / Math.max(cpuSeconds, 0.001), rssKb(server.pid(), "VmRSS:") / 1024,
+                    rssKb(server.pid(), "VmHWM:") / 1024, clientCpuSeconds);
+            StringBuilder byThread = new StringBuilder();
+            threadsAfter.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
+                    .forEach(e -> byThread.append(String.format(" %s %.2f s,", e.getKey(), e.getValue() / 100.0)));
+            System.out.printf("server CPU by thread group:%s%n", byThread.length() == 0 ? " -" : byThread.substring(0, byThread.length() - 1));
             System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
 
             long stored = storedSpans(http, base, requests * spansPerRequest / spansPerTrace);
-            System.out.printf("stored: %d spans of %d acknowledged (%s)%n", stored, acked,
-                    stored == acked ? "none lost" : "MISMATCH");
+            long ackedInAll = acked + (long) warmup * spansPerRequest;
+            System.out.printf("stored: %d spans of %d acknowledged, warm-up included (%s)%n", stored, ackedInAll,
+                    stored == ackedInAll ? "none lost" : "MISMATCH");
 
             long[] byId = new long[someTraceIds.size()];
             for (int i = 0; i < byId.length; i++) {
@@ -161,6 +186,8 @@ public final class LoadGenerator {
                     + (Files.exists(dataDir.resolve("tta-obs.sqlite-wal")) ? Files.size(dataDir.resolve("tta-obs.sqlite-wal")) : 0);
             System.out.printf("database: %d MB, %.0f bytes per stored span%n", dbBytes / (1024 * 1024),
                     (double) dbBytes / Math.max(stored, 1));
+            System.out.printf("server peak RSS over the whole run (ingest and reads): %d MB%n",
+                    rssKb(server.pid(), "VmHWM:") / 1024);
         } finally {
             server.destroy();
             server.waitFor();
@@ -281,9 +308,30 @@ public final class LoadGenerator {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    static long rssKb(long pid) throws IOException {
+    /** CPU ticks per thread group of a process (thread names with digits folded, e.g. "C2 CompilerThread#"). */
+    static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String stat = Files.readString(t.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // the thread ended between listing and reading
+            }
+        }
+        return out;
+    }
+
+    /** A memory line of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (peak resident). */
+    static long rssKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }

@@ -2,7 +2,10 @@ package dev.tta.obs.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tta.obs.adapters.jdbc.ChunkPlan;
+import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
+import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;
@@ -191,73 +194,45 @@ public final class PostgresTraceStore implements TraceStore {
         }
     }
 
-    private record Stored(Optional<TraceSummary> summary) {
-    }
-
-    private record Written(TraceId traceId, List<Span> fresh, TraceSummary summary, Optional<TraceSummary> before) {
+    @Override
+    public Prepared prepare(SpanBatch batch) {
+        return PreparedChunks.of(batch, assembler);
     }
 
     @Override
-    public synchronized void append(List<SpanBatch> batches) {
-        // sorted by trace id so the b-tree inserts of one commit walk the index in order
-        Map<TraceId, List<Span>> byTrace = new TreeMap<>();
-        for (SpanBatch batch : batches) {
-            for (Span span : batch.spans()) {
-                byTrace.computeIfAbsent(span.traceId(), k -> new ArrayList<>()).add(span);
-            }
-        }
-        if (byTrace.isEmpty()) {
+    public synchronized void write(List<? extends Prepared> batches) {
+        if (batches.isEmpty()) {
             return;
         }
         Set<String> newOperations = new LinkedHashSet<>();
-        List<Written> written = write("write to", c -> {
+        List<ChunkPlan.Write> written = write("write to", c -> {
             newOperations.clear();
-            Map<TraceId, Stored> known = loadSummaries(c, byTrace.keySet());
-            Map<TraceId, List<Span>> storedSpans = known.isEmpty() ? Map.of() : loadSpans(c, known.keySet());
-            List<Written> out = new ArrayList<>();
-            for (Map.Entry<TraceId, List<Span>> entry : byTrace.entrySet()) {
-                TraceId traceId = entry.getKey();
-                List<Span> incoming = TraceAssembler.distinct(entry.getValue());
-                Stored stored = known.get(traceId);
-                if (stored == null) {
-                    out.add(new Written(traceId, incoming, assembler.summarize(traceId, incoming), Optional.empty()));
-                    continue;
+            List<ChunkPlan.Write> writes = ChunkPlan.plan(batches, assembler, new ChunkPlan.Stored() {
+                @Override
+                public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) throws SQLException {
+                    return loadSummaries(c, ids);
                 }
-                List<Span> before = storedSpans.getOrDefault(traceId, List.of());
-                Set<SpanId> storedIds = new HashSet<>();
-                for (Span s : before) {
-                    storedIds.add(s.spanId());
+
+                @Override
+                public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) throws SQLException {
+                    return loadSpans(c, ids);
                 }
-                List<Span> fresh = new ArrayList<>();
-                for (Span s : incoming) {
-                    if (!storedIds.contains(s.spanId())) {
-                        fresh.add(s);
-                    }
-                }
-                if (fresh.isEmpty()) {
-                    continue;
-                }
-                List<Span> all = new ArrayList<>(before);
-                all.addAll(fresh);
-                Optional<TraceSummary> old = stored.summary().isPresent() ? stored.summary()
-                        : Optional.of(assembler.summarize(traceId, before));
-                out.add(new Written(traceId, fresh, assembler.summarize(traceId, all), old));
-            }
-            insert(c, out, newOperations);
-            return out;
+            });
+            insert(c, writes, newOperations);
+            return writes;
         });
         if (knownOperations.size() + newOperations.size() <= MAX_KNOWN_OPERATIONS) {
             knownOperations.addAll(newOperations);
         }
         if (statsLoaded) {
-            for (Written w : written) {
+            for (ChunkPlan.Write w : written) {
                 w.before().ifPresent(stats::remove);
-                stats.add(w.summary());
+                stats.add(w.chunk().summary());
             }
         }
     }
 
-    private void insert(Connection c, List<Written> traces, Set<String> newOperations) throws SQLException {
+    private void insert(Connection c, List<ChunkPlan.Write> traces, Set<String> newOperations) throws SQLException {
         if (traces.isEmpty()) {
             return;
         }
@@ -276,10 +251,12 @@ public final class PostgresTraceStore implements TraceStore {
                              + " updated_ns = excluded.updated_ns");
              PreparedStatement insertOperation = c.prepareStatement(
                      "INSERT INTO operations (service_name, span_name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            for (Written w : traces) {
-                byte[] id = w.traceId().toBytes();
-                addChunks(c, insertChunk, id, w.fresh(), w.summary().rollup().primitiveTypes());
-                for (Span s : w.fresh()) {
+            for (ChunkPlan.Write w : traces) {
+                PreparedChunks.TraceChunk chunk = w.chunk();
+                byte[] id = chunk.traceId().toBytes();
+                addChunks(c, insertChunk, id, chunk.spans(), chunk.encodedSpans(), chunk.terms(),
+                        chunk.summary().rollup().primitiveTypes());
+                for (Span s : chunk.spans()) {
                     String key = s.serviceName() + '\u0000' + s.name();
                     if (!knownOperations.contains(key) && newOperations.add(key)) {
                         insertOperation.setString(1, s.serviceName());
@@ -287,7 +264,7 @@ public final class PostgresTraceStore implements TraceStore {
                         insertOperation.addBatch();
                     }
                 }
-                TraceSummary summary = w.summary();
+                TraceSummary summary = chunk.summary();
                 upsertTrace.setBytes(1, id);
                 upsertTrace.setLong(2, summary.startTimeUnixNano());
                 upsertTrace.setLong(3, summary.endTimeUnixNano());
@@ -301,7 +278,7 @@ public final class PostgresTraceStore implements TraceStore {
                 } else {
                     upsertTrace.setNull(9, Types.DOUBLE);
                 }
-                upsertTrace.setBytes(10, SummaryCodec.encode(summary));
+                upsertTrace.setBytes(10, chunk.encodedSummary());
                 upsertTrace.setLong(11, now);
                 upsertTrace.addBatch();
             }
@@ -315,18 +292,21 @@ public final class PostgresTraceStore implements TraceStore {
 
     /** One chunk row, or several when the spans' terms would not fit one tsvector. */
     private static void addChunks(Connection c, PreparedStatement insertChunk, byte[] traceId, List<Span> spans,
-                                  Collection<String> primitiveTypes) throws SQLException {
-        List<String> terms = ChunkTerms.forChunk(spans, primitiveTypes);
-        if (spans.size() > 1 && ChunkTerms.sizeInBytes(terms) > ChunkTerms.MAX_TERM_BYTES) {
+                                  byte[] encoded, SearchTerms.Chunk terms, Collection<String> primitiveTypes)
+            throws SQLException {
+        List<String> lexemes = terms.tokens(PostgresTerms.EXACT_PREFIX);
+        if (spans.size() > 1 && PostgresTerms.sizeInBytes(lexemes) > PostgresTerms.MAX_TERM_BYTES) {
             int half = spans.size() / 2;
-            addChunks(c, insertChunk, traceId, spans.subList(0, half), primitiveTypes);
-            addChunks(c, insertChunk, traceId, spans.subList(half, spans.size()), primitiveTypes);
+            for (List<Span> part : List.of(spans.subList(0, half), spans.subList(half, spans.size()))) {
+                addChunks(c, insertChunk, traceId, part, SpanCodec.encode(part),
+                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes);
+            }
             return;
         }
         insertChunk.setBytes(1, traceId);
         insertChunk.setInt(2, spans.size());
-        insertChunk.setBytes(3, SpanCodec.encode(spans));
-        insertChunk.setArray(4, c.createArrayOf("text", terms.toArray()));
+        insertChunk.setBytes(3, encoded);
+        insertChunk.setArray(4, c.createArrayOf("text", lexemes.toArray()));
         insertChunk.addBatch();
     }
 
@@ -339,14 +319,15 @@ public final class PostgresTraceStore implements TraceStore {
         return c.createArrayOf("bytea", bytes);
     }
 
-    private static Map<TraceId, Stored> loadSummaries(Connection c, Collection<TraceId> ids) throws SQLException {
-        Map<TraceId, Stored> out = new HashMap<>();
+    private static Map<TraceId, Optional<TraceSummary>> loadSummaries(Connection c, Collection<TraceId> ids)
+            throws SQLException {
+        Map<TraceId, Optional<TraceSummary>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, summary FROM traces WHERE trace_id = ANY(?)")) {
             ps.setArray(1, idArray(c, ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     TraceId id = TraceId.fromBytes(rs.getBytes(1));
-                    out.put(id, new Stored(SummaryCodec.decode(id, rs.getBytes(2))));
+                    out.put(id, SummaryCodec.decode(id, rs.getBytes(2)));
                 }
             }
         }
@@ -407,8 +388,8 @@ public final class PostgresTraceStore implements TraceStore {
             args.add(s);
         });
         search.text().ifPresent(text -> {
-            for (String word : ChunkTerms.queryWords(text)) {
-                terms.add(new TermFilter(word, false));
+            for (String word : SearchTerms.queryWords(text)) {
+                terms.add(new TermFilter(PostgresTerms.wordPrefix(word), false));
             }
         });
         search.startFromUnixNano().ifPresent(v -> {
@@ -422,13 +403,13 @@ public final class PostgresTraceStore implements TraceStore {
         if (search.errorsOnly()) {
             where.append(" AND t.error_count > 0");
         }
-        search.spanName().ifPresent(n -> terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.spanName(n)), false)));
+        search.spanName().ifPresent(n -> terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.spanName(n)), false)));
         search.status().ifPresent(st -> {
             if (st == TraceStatusFilter.ERROR) {
                 where.append(" AND t.error_count > 0");
             } else {
                 where.append(" AND t.error_count = 0");
-                terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.statusOk()), st == TraceStatusFilter.UNSET));
+                terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
             }
         });
         search.minDurationMs().ifPresent(v -> {
@@ -440,10 +421,10 @@ public final class PostgresTraceStore implements TraceStore {
             args.add((long) Math.floor(v * 1_000_000.0));
         });
         for (TraceSearch.AttributeMatch a : search.attributes()) {
-            terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.attribute(a.key(), a.value())), false));
+            terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.attribute(a.key(), a.value())), false));
         }
-        search.primitive().ifPresent(p -> terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.primitive(p)), false)));
-        search.model().ifPresent(m -> terms.add(new TermFilter(ChunkTerms.query(ChunkTerms.model(m)), false)));
+        search.primitive().ifPresent(p -> terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.primitive(p)), false)));
+        search.model().ifPresent(m -> terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.model(m)), false)));
         if (search.regressionsOnly()) {
             where.append(" AND t.regression IS TRUE");
         }
@@ -544,8 +525,8 @@ public final class PostgresTraceStore implements TraceStore {
         }
         return read(c -> {
             List<TraceSummary> out = new ArrayList<>(ids.size());
-            for (Map.Entry<TraceId, Stored> e : loadSummaries(c, ids).entrySet()) {
-                out.add(e.getValue().summary().isPresent() ? e.getValue().summary().get()
+            for (Map.Entry<TraceId, Optional<TraceSummary>> e : loadSummaries(c, ids).entrySet()) {
+                out.add(e.getValue().isPresent() ? e.getValue().get()
                         : assembler.summarize(e.getKey(), loadSpans(c, e.getKey())));
             }
             return out;
@@ -647,8 +628,8 @@ public final class PostgresTraceStore implements TraceStore {
         }
         List<TraceSummary> removed = write("delete from", c -> {
             List<TraceSummary> before = new ArrayList<>();
-            for (Map.Entry<TraceId, Stored> e : loadSummaries(c, ids).entrySet()) {
-                before.add(e.getValue().summary().isPresent() ? e.getValue().summary().get()
+            for (Map.Entry<TraceId, Optional<TraceSummary>> e : loadSummaries(c, ids).entrySet()) {
+                before.add(e.getValue().isPresent() ? e.getValue().get()
                         : assembler.summarize(e.getKey(), loadSpans(c, e.getKey())));
             }
             for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",

@@ -1,6 +1,9 @@
 package dev.tta.obs.adapters.sqlite;
 
+import dev.tta.obs.adapters.jdbc.ChunkPlan;
+import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
+import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;
@@ -31,6 +34,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -65,18 +72,45 @@ public final class SqliteTraceStore implements TraceStore {
     private static final int MAX_KNOWN_OPERATIONS = 100_000;
     private volatile long nextChunkId;
 
-    private SqliteTraceStore(Path file, TraceAssembler assembler) throws SQLException {
+    /**
+     * Full-text rows of committed chunks not yet in {@code chunk_terms}, oldest first; guarded by
+     * {@code this}. The index costs twice what the spans' own inserts cost when written per commit
+     * (FTS5 flushes and merges a segment per transaction), so it is written after the spans'
+     * commit, in transactions of up to {@link #INDEX_BATCH_CHUNKS} chunks. A search with a term
+     * filter writes what is pending first, so it never misses an acknowledged span.
+     */
+    private final List<PendingTerms> pendingTerms = new ArrayList<>();
+    private long oldestPendingNanos;
+    /** Whether {@link #pendingTerms} holds anything; read without the lock by searches. */
+    private volatile boolean indexBehind;
+    private static final int INDEX_BATCH_CHUNKS = 2_000;
+    private static final long INDEX_DELAY_NANOS = 100_000_000L;
+    private final long indexDelayNanos;
+    private final ScheduledExecutorService indexer;
+
+    private record PendingTerms(long chunkId, String terms) {
+    }
+
+    private SqliteTraceStore(Path file, TraceAssembler assembler, long indexDelayNanos) throws SQLException {
         this.file = file;
+        this.indexDelayNanos = indexDelayNanos;
         this.assembler = assembler;
         this.writer = connect(false);
         this.writer.setAutoCommit(false);
         this.nextChunkId = readNextChunkId();
+        indexUnindexedChunks();
         this.readers = new ArrayBlockingQueue<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = connect(true);
             allReaders.add(c);
             readers.add(c);
         }
+        this.indexer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tta-obs-search-index");
+            t.setDaemon(true);
+            return t;
+        });
+        this.indexer.scheduleWithFixedDelay(this::indexIfDue, 50, 50, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -85,6 +119,11 @@ public final class SqliteTraceStore implements TraceStore {
      * @throws StoreUnavailableException with a message naming the file when it cannot be opened
      */
     public static SqliteTraceStore open(Path file, TraceAssembler assembler) {
+        return open(file, assembler, INDEX_DELAY_NANOS);
+    }
+
+    /** @param indexDelayNanos how long search rows may wait for a larger transaction (tests stretch it) */
+    static SqliteTraceStore open(Path file, TraceAssembler assembler, long indexDelayNanos) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -97,14 +136,16 @@ public final class SqliteTraceStore implements TraceStore {
                     .locations("classpath:db/migration/sqlite")
                     .load()
                     .migrate();
-            return new SqliteTraceStore(file, assembler);
+            return new SqliteTraceStore(file, assembler, indexDelayNanos);
         } catch (Exception e) {
             throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + rootMessage(e), e);
         }
     }
 
     private long readNextChunkId() throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement("SELECT coalesce(max(chunk_id), 0) + 1 FROM span_chunks");
+        // never below the index's mark: an id whose search row survived a delete is not given out again
+        try (PreparedStatement ps = writer.prepareStatement("SELECT max(coalesce((SELECT max(chunk_id) FROM span_chunks), 0),"
+                + " (SELECT indexed_upto FROM search_index_state)) + 1");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -114,6 +155,76 @@ public final class SqliteTraceStore implements TraceStore {
     }
 
 
+
+    /** After a crash: chunks committed but not yet indexed get their search rows now, before serving. */
+    private void indexUnindexedChunks() throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement("SELECT c.chunk_id, c.trace_id, c.spans FROM span_chunks c"
+                + " WHERE c.chunk_id > (SELECT indexed_upto FROM search_index_state) ORDER BY c.chunk_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<Span> spans = SpanCodec.decode(rs.getBytes(3));
+                if (spans.isEmpty()) {
+                    continue;
+                }
+                TraceId traceId = TraceId.fromBytes(rs.getBytes(2));
+                List<String> kinds = assembler.summarize(traceId, spans).rollup().primitiveTypes();
+                pendingTerms.add(new PendingTerms(rs.getLong(1),
+                        SearchTerms.forChunk(spans, kinds).text(SqliteTerms.EXACT_PREFIX)));
+            }
+        }
+        writer.commit();
+        indexPending();
+    }
+
+    private void indexIfDue() {
+        synchronized (this) {
+            if (!pendingTerms.isEmpty() && System.nanoTime() - oldestPendingNanos >= indexDelayNanos) {
+                indexPendingQuietly();
+            }
+        }
+    }
+
+    /** Writes every pending search row and the new mark in one transaction. Caller holds {@code this}. */
+    private void indexPending() throws SQLException {
+        if (pendingTerms.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = writer.prepareStatement("INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
+             PreparedStatement mark = writer.prepareStatement("UPDATE search_index_state SET indexed_upto = ?")) {
+            long upto = 0;
+            for (PendingTerms p : pendingTerms) {
+                insert.setLong(1, p.chunkId());
+                insert.setString(2, p.terms());
+                insert.addBatch();
+                upto = Math.max(upto, p.chunkId());
+            }
+            insert.executeBatch();
+            mark.setLong(1, upto);
+            mark.executeUpdate();
+            writer.commit();
+            pendingTerms.clear();
+            indexBehind = false;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** For callers that must not fail because of the index: the rows stay pending and are tried again. */
+    private void indexPendingQuietly() {
+        try {
+            indexPending();
+        } catch (SQLException | RuntimeException e) {
+            // the spans are committed; only their search rows wait, and the next attempt or start writes them
+        }
+    }
+
+    /** Before a search that reads the index: what is acknowledged must be findable. */
+    private void indexPendingBeforeSearch() {
+        synchronized (this) {
+            indexPendingQuietly();
+        }
+    }
 
     private Connection connect(boolean readOnly) throws SQLException {
         return SqliteFiles.config(readOnly).createConnection(SqliteFiles.url(file));
@@ -133,84 +244,70 @@ public final class SqliteTraceStore implements TraceStore {
     }
 
     @Override
-    public synchronized void append(List<SpanBatch> batches) {
-        // sorted by trace id so the b-tree inserts of one commit walk the index in order
-        Map<TraceId, List<Span>> byTrace = new TreeMap<>();
-        for (SpanBatch batch : batches) {
-            for (Span span : batch.spans()) {
-                byTrace.computeIfAbsent(span.traceId(), k -> new ArrayList<>()).add(span);
-            }
+    public Prepared prepare(SpanBatch batch) {
+        PreparedChunks prepared = PreparedChunks.of(batch, assembler);
+        for (PreparedChunks.TraceChunk c : prepared.chunks()) {
+            c.terms().text(SqliteTerms.EXACT_PREFIX);
         }
-        if (byTrace.isEmpty()) {
+        return prepared;
+    }
+
+    @Override
+    public synchronized void write(List<? extends Prepared> batches) {
+        if (batches.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis() * 1_000_000L;
-        List<TraceSummary> replaced = new ArrayList<>();
-        List<TraceSummary> written = new ArrayList<>();
         Set<String> newOperations = new HashSet<>();
         long firstChunkId = nextChunkId;
+        List<ChunkPlan.Write> writes;
+        List<PendingTerms> newTerms = new ArrayList<>();
         try (PreparedStatement existing = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?");
              PreparedStatement loadChunks = writer.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?");
              PreparedStatement insertChunk = writer.prepareStatement(
                      "INSERT INTO span_chunks (chunk_id, trace_id, span_count, spans) VALUES (?, ?, ?, ?)");
-             PreparedStatement insertTerms = writer.prepareStatement(
-                     "INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
              PreparedStatement upsertTrace = writer.prepareStatement(
                      "INSERT OR REPLACE INTO traces (trace_id, start_ns, end_ns, duration_ns, service_name, root_name,"
                              + " span_count, error_count, summary, updated_ns, cost_usd, regression)"
                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
              PreparedStatement insertOperation = writer.prepareStatement(
                      "INSERT OR IGNORE INTO operations (service_name, span_name) VALUES (?, ?)")) {
-            for (Map.Entry<TraceId, List<Span>> entry : byTrace.entrySet()) {
-                TraceId traceId = entry.getKey();
-                byte[] id = traceId.toBytes();
-                List<Span> incoming = TraceAssembler.distinct(entry.getValue());
-                List<Span> all;
-                existing.setBytes(1, id);
-                Optional<TraceSummary> before = Optional.empty();
-                boolean known;
-                try (ResultSet rs = existing.executeQuery()) {
-                    known = rs.next();
-                    if (known) {
-                        before = SummaryCodec.decode(traceId, rs.getBytes(1));
-                    }
-                }
-                List<Span> fresh;
-                if (!known) {
-                    fresh = incoming;
-                    all = incoming;
-                } else {
-                    List<Span> stored = loadSpans(loadChunks, id);
-                    if (before.isEmpty()) {
-                        before = Optional.of(assembler.summarize(traceId, stored));
-                    }
-                    Set<SpanId> storedIds = new HashSet<>();
-                    for (Span s : stored) {
-                        storedIds.add(s.spanId());
-                    }
-                    fresh = new ArrayList<>();
-                    for (Span s : incoming) {
-                        if (!storedIds.contains(s.spanId())) {
-                            fresh.add(s);
+            writes = ChunkPlan.plan(batches, assembler, new ChunkPlan.Stored() {
+                @Override
+                public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) throws SQLException {
+                    Map<TraceId, Optional<TraceSummary>> out = new HashMap<>();
+                    for (TraceId id : ids) {
+                        existing.setBytes(1, id.toBytes());
+                        try (ResultSet rs = existing.executeQuery()) {
+                            if (rs.next()) {
+                                out.put(id, SummaryCodec.decode(id, rs.getBytes(1)));
+                            }
                         }
                     }
-                    if (fresh.isEmpty()) {
-                        continue;
-                    }
-                    all = new ArrayList<>(stored);
-                    all.addAll(fresh);
+                    return out;
                 }
-                TraceSummary summary = assembler.summarize(traceId, all);
+
+                @Override
+                public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) throws SQLException {
+                    Map<TraceId, List<Span>> out = new HashMap<>();
+                    for (TraceId id : ids) {
+                        out.put(id, loadSpans(loadChunks, id.toBytes()));
+                    }
+                    return out;
+                }
+            });
+            for (ChunkPlan.Write w : writes) {
+                PreparedChunks.TraceChunk chunk = w.chunk();
+                TraceSummary summary = chunk.summary();
+                byte[] id = chunk.traceId().toBytes();
                 long chunkId = nextChunkId++;
                 insertChunk.setLong(1, chunkId);
                 insertChunk.setBytes(2, id);
-                insertChunk.setInt(3, fresh.size());
-                insertChunk.setBytes(4, SpanCodec.encode(fresh));
+                insertChunk.setInt(3, chunk.spans().size());
+                insertChunk.setBytes(4, chunk.encodedSpans());
                 insertChunk.addBatch();
-                insertTerms.setLong(1, chunkId);
-                insertTerms.setString(2, SearchTerms.forChunk(fresh, summary.rollup().primitiveTypes()));
-                insertTerms.addBatch();
-                for (Span s : fresh) {
+                newTerms.add(new PendingTerms(chunkId, chunk.terms().text(SqliteTerms.EXACT_PREFIX)));
+                for (Span s : chunk.spans()) {
                     String key = s.serviceName() + '\u0000' + s.name();
                     if (!knownOperations.contains(key) && newOperations.add(key)) {
                         insertOperation.setString(1, s.serviceName());
@@ -226,7 +323,7 @@ public final class SqliteTraceStore implements TraceStore {
                 upsertTrace.setString(6, summary.rootName());
                 upsertTrace.setInt(7, summary.spanCount());
                 upsertTrace.setInt(8, summary.errorCount());
-                upsertTrace.setBytes(9, SummaryCodec.encode(summary));
+                upsertTrace.setBytes(9, chunk.encodedSummary());
                 upsertTrace.setLong(10, now);
                 if (summary.rollup().costUsd().isPresent()) {
                     upsertTrace.setDouble(11, summary.rollup().costUsd().get());
@@ -234,11 +331,12 @@ public final class SqliteTraceStore implements TraceStore {
                     upsertTrace.setNull(11, java.sql.Types.REAL);
                 }
                 upsertTrace.addBatch();
-                before.ifPresent(replaced::add);
-                written.add(summary);
+            }
+            if (writes.isEmpty()) {
+                writer.commit();
+                return;
             }
             insertChunk.executeBatch();
-            insertTerms.executeBatch();
             upsertTrace.executeBatch();
             if (!newOperations.isEmpty()) {
                 insertOperation.executeBatch();
@@ -253,8 +351,18 @@ public final class SqliteTraceStore implements TraceStore {
             knownOperations.addAll(newOperations);
         }
         if (statsLoaded) {
-            replaced.forEach(stats::remove);
-            written.forEach(stats::add);
+            for (ChunkPlan.Write w : writes) {
+                w.before().ifPresent(stats::remove);
+                stats.add(w.chunk().summary());
+            }
+        }
+        if (pendingTerms.isEmpty()) {
+            oldestPendingNanos = System.nanoTime();
+        }
+        pendingTerms.addAll(newTerms);
+        indexBehind = !pendingTerms.isEmpty();
+        if (pendingTerms.size() >= INDEX_BATCH_CHUNKS) {
+            indexPendingQuietly();
         }
     }
 
@@ -349,7 +457,7 @@ public final class SqliteTraceStore implements TraceStore {
         });
         search.text().ifPresent(t -> {
             for (String word : SearchTerms.queryWords(t)) {
-                terms.add(new TermFilter(word, false));
+                terms.add(new TermFilter(SqliteTerms.wordPrefix(word), false));
             }
         });
         search.startFromUnixNano().ifPresent(v -> {
@@ -363,13 +471,13 @@ public final class SqliteTraceStore implements TraceStore {
         if (search.errorsOnly()) {
             where.append(" AND error_count > 0");
         }
-        search.spanName().ifPresent(n -> terms.add(new TermFilter(quoted(SearchTerms.spanName(n)), false)));
+        search.spanName().ifPresent(n -> terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.spanName(n)), false)));
         search.status().ifPresent(st -> {
             if (st == TraceStatusFilter.ERROR) {
                 where.append(" AND error_count > 0");
             } else {
                 where.append(" AND error_count = 0");
-                terms.add(new TermFilter(quoted(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
+                terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
             }
         });
         search.minDurationMs().ifPresent(v -> {
@@ -381,10 +489,10 @@ public final class SqliteTraceStore implements TraceStore {
             args.add((long) Math.floor(v * 1_000_000.0));
         });
         for (TraceSearch.AttributeMatch a : search.attributes()) {
-            terms.add(new TermFilter(quoted(SearchTerms.attribute(a.key(), a.value())), false));
+            terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.attribute(a.key(), a.value())), false));
         }
-        search.primitive().ifPresent(p -> terms.add(new TermFilter(quoted(SearchTerms.primitive(p)), false)));
-        search.model().ifPresent(m -> terms.add(new TermFilter(quoted(SearchTerms.model(m)), false)));
+        search.primitive().ifPresent(p -> terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.primitive(p)), false)));
+        search.model().ifPresent(m -> terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.model(m)), false)));
         if (search.regressionsOnly()) {
             where.append(" AND regression = 1");
         }
@@ -396,6 +504,9 @@ public final class SqliteTraceStore implements TraceStore {
         int want = search.limit() + 1;
         // most candidates of several attribute filters fail the one-span check: fetch more per round
         int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
+        if (!terms.isEmpty() && indexBehind) {
+            indexPendingBeforeSearch();
+        }
         return read(c -> {
             int rareLimit = rareTermLimit(fetch);
             for (TermFilter term : terms) {
@@ -459,10 +570,6 @@ public final class SqliteTraceStore implements TraceStore {
                 return rs.next() ? rs.getInt(1) : 0;
             }
         }
-    }
-
-    private static String quoted(String token) {
-        return "\"" + token + "\"";
     }
 
     private static boolean oneSpanHasAll(Connection c, TraceId id, List<TraceSearch.AttributeMatch> matches)
@@ -608,6 +715,8 @@ public final class SqliteTraceStore implements TraceStore {
         byte[] id = traceId.toBytes();
         Optional<TraceSummary> before;
         try {
+            // a chunk's search row must exist before the delete that removes it with the chunk
+            indexPending();
             try (PreparedStatement ps = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?")) {
                 ps.setBytes(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -648,6 +757,7 @@ public final class SqliteTraceStore implements TraceStore {
         }
         Map<TraceId, byte[]> victims = new java.util.LinkedHashMap<>();
         try {
+            indexPending();
             if (arrivedBeforeUnixNano.isPresent()) {
                 try (PreparedStatement ps = writer.prepareStatement("SELECT trace_id, summary FROM traces"
                         + " WHERE updated_ns < ? ORDER BY updated_ns, trace_id LIMIT ?")) {
@@ -724,7 +834,10 @@ public final class SqliteTraceStore implements TraceStore {
             st.executeUpdate("DELETE FROM span_chunks");
             st.executeUpdate("INSERT INTO chunk_terms (chunk_terms) VALUES ('delete-all')");
             st.executeUpdate("DELETE FROM operations");
+            st.executeUpdate("UPDATE search_index_state SET indexed_upto = " + (nextChunkId - 1));
             writer.commit();
+            pendingTerms.clear();
+            indexBehind = false;
             knownOperations.clear();
             stats.clear();
             statsLoaded = true;
@@ -745,6 +858,8 @@ public final class SqliteTraceStore implements TraceStore {
 
     @Override
     public synchronized void close() {
+        indexer.shutdownNow();
+        indexPendingQuietly();
         for (Connection c : allReaders) {
             closeQuietly(c);
         }

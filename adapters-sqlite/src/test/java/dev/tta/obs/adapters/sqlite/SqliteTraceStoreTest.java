@@ -40,6 +40,41 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     }
 
     @Test
+    void searchRowsNotYetWrittenAtACrash_areWrittenOnTheNextStart() throws Exception {
+        Path file = dir.resolve("crash.sqlite");
+        Path copy = dir.resolve("after-crash");
+        Files.createDirectories(copy);
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER, java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
+            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(1, 3, "indexed-before"))));
+            assertThat(names(store, "indexed-before")).containsExactly("indexed-before");
+            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(2, 3, "pending-at-crash"))));
+            // what a SIGKILL leaves: the committed file and WAL, with the second chunk's search row unwritten
+            for (String name : java.util.List.of("crash.sqlite", "crash.sqlite-wal")) {
+                Files.copy(dir.resolve(name), copy.resolve(name));
+            }
+        }
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(copy.resolve("crash.sqlite"), ASSEMBLER)) {
+            assertThat(names(reopened, "pending-at-crash")).containsExactly("pending-at-crash");
+            assertThat(names(reopened, "indexed-before")).containsExactly("indexed-before");
+            assertThat(names(reopened, "step")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aTermSearch_findsSpansWhoseSearchRowsAreStillPending() {
+        try (SqliteTraceStore store = SqliteTraceStore.open(dir.resolve("pending.sqlite"), ASSEMBLER,
+                java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
+            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(3, 2, "just-acknowledged"))));
+            assertThat(names(store, "just-acknowledged")).containsExactly("just-acknowledged");
+        }
+    }
+
+    private static java.util.List<String> names(TraceStore store, String text) {
+        return store.search(dev.tta.obs.ports.in.TraceSearch.builder().text(text).limit(10).build()).traces().stream()
+                .map(dev.tta.obs.domain.TraceSummary::rootName).toList();
+    }
+
+    @Test
     void unopenableFile_failsWithTheFileName() throws Exception {
         Path notADir = dir.resolve("plain-file");
         Files.writeString(notADir, "x");

@@ -74,8 +74,7 @@ final class GroupCommitQueue<T> implements AutoCloseable {
             }
             // an oversized request is still taken when the queue is empty, or it could never be stored
             if (queuedWeight > 0 && queuedWeight + w > maxQueuedWeight) {
-                throw new IngestOverloadedException(what + " is full (" + queuedWeight + " " + unit
-                        + " waiting to be written); retry shortly", 1);
+                throw full();
             }
             queue.add(new Pending<>(item, w, done));
             queuedWeight += w;
@@ -84,6 +83,29 @@ final class GroupCommitQueue<T> implements AutoCloseable {
             lock.unlock();
         }
         return done;
+    }
+
+    /**
+     * Refuses at once when {@code w} would not fit now, like {@link #submit} would, so a caller can
+     * skip expensive preparation of an item that is going to be refused. Advisory: submit checks again.
+     */
+    void checkRoomFor(long w) {
+        lock.lock();
+        try {
+            if (closing) {
+                throw new IngestOverloadedException("tta-obs is shutting down", 5);
+            }
+            if (queuedWeight > 0 && queuedWeight + w > maxQueuedWeight) {
+                throw full();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private IngestOverloadedException full() {
+        return new IngestOverloadedException(what + " is full (" + queuedWeight + " " + unit
+                + " waiting to be written); retry shortly", 1);
     }
 
     long queuedWeight() {

@@ -26,7 +26,7 @@ class GroupCommitIngestTest {
         final List<Integer> groupSizes = new ArrayList<>();
 
         @Override
-        public void append(List<SpanBatch> batches) {
+        public void write(List<? extends Prepared> batches) {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -98,7 +98,7 @@ class GroupCommitIngestTest {
         List<Integer> written = new ArrayList<>();
         SpanSink slow = batches -> {
             synchronized (written) {
-                batches.forEach(b -> written.add(b.size()));
+                batches.forEach(b -> written.add(b.batch().size()));
             }
         };
         CompletableFuture<Void> last;

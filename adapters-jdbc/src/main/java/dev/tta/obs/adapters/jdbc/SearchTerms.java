@@ -1,0 +1,381 @@
+package dev.tta.obs.adapters.jdbc;
+
+import dev.tta.obs.domain.AttributeValue;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.StatusCode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What one span chunk can be found by, for both SQL stores: exact terms (a span name, an
+ * attribute's key and value, a model, a primitive, status OK), each hashed into one 64-bit token so
+ * that {@code http.status_code=500} is one token, not three words; and the lower-cased words of
+ * names, services and string values, which free-text search matches by prefix.
+ *
+ * <p>Each store renders the same terms in its own syntax (SQLite: {@code x} and 16 hex digits in an
+ * FTS5 row; PostgreSQL: {@code =} and 16 hex digits in a tsvector). The hash is part of the stored
+ * format: changing it would make existing databases unsearchable.
+ *
+ * <p>This runs for every span on ingest, so it avoids regular expressions and intermediate
+ * strings: words are cut out of ASCII text directly, and hashes are fed the UTF-8 bytes as they are
+ * encoded.
+ */
+public final class SearchTerms {
+    /** Prompts can be megabytes; only their beginning is searchable, so a chunk's row stays small. */
+    public static final int MAX_VALUE_CHARS = 1024;
+    /** Long words are cut on both sides (stored and queried), so a prefix query still finds them. */
+    public static final int MAX_WORD_CHARS = 100;
+    public static final int MAX_WORD_BUDGET_CHARS = 64 * 1024;
+
+    private static final String NAME = "name";
+    private static final String ATTR = "attr";
+    private static final String MODEL = "model";
+    private static final String PRIMITIVE = "primitive";
+    private static final String STATUS = "status";
+
+    private SearchTerms() {
+    }
+
+    /**
+     * One chunk's terms: distinct exact-term hashes and distinct words, in first-seen order. The
+     * rendered text is kept once made, so a store can render it on the request thread and the
+     * writer only binds it.
+     */
+    public static final class Chunk {
+        private final long[] exact;
+        private final List<String> words;
+        private String text;
+        private char textPrefix;
+
+        Chunk(long[] exact, List<String> words) {
+            this.exact = exact;
+            this.words = words;
+        }
+
+        public long[] exact() {
+            return exact.clone();
+        }
+
+        public List<String> words() {
+            return List.copyOf(words);
+        }
+
+        /** Every term as a token followed by a space: {@code exactPrefix} + 16 hex digits for exact terms, then the words. */
+        public String text(char exactPrefix) {
+            String t = text;
+            if (t == null || textPrefix != exactPrefix) {
+                StringBuilder sb = new StringBuilder(exact.length * 18 + words.size() * 8);
+                for (long h : exact) {
+                    appendToken(sb, exactPrefix, h).append(' ');
+                }
+                for (String w : words) {
+                    sb.append(w).append(' ');
+                }
+                t = sb.toString();
+                textPrefix = exactPrefix;
+                text = t;
+            }
+            return t;
+        }
+
+        /** Every term as its own string: exact tokens with {@code exactPrefix}, then the words. */
+        public List<String> tokens(char exactPrefix) {
+            List<String> out = new ArrayList<>(exact.length + words.size());
+            for (long h : exact) {
+                out.add(token(exactPrefix, h));
+            }
+            out.addAll(words);
+            return out;
+        }
+    }
+
+    public static Chunk forChunk(Collection<Span> spans, Collection<String> primitiveTypes) {
+        Hasher hasher = new Hasher();
+        LongSet exact = new LongSet(16 + spans.size() * 12);
+        for (String p : primitiveTypes) {
+            exact.add(hasher.start(PRIMITIVE).add(p).finish());
+        }
+        Set<String> seen = new HashSet<>();
+        List<String> words = new ArrayList<>();
+        int[] budget = {MAX_WORD_BUDGET_CHARS};
+        long statusOk = statusOkHash();
+        for (Span s : spans) {
+            exact.add(hasher.start(NAME).add(s.name()).finish());
+            words(s.name(), seen, words, budget);
+            words(s.serviceName(), seen, words, budget);
+            if (s.status().code() == StatusCode.OK) {
+                exact.add(statusOk);
+            }
+            for (var e : s.attributes().asMap().entrySet()) {
+                String key = e.getKey();
+                AttributeValue value = e.getValue();
+                String text = value.asText();
+                exact.add(hasher.start(ATTR).add(key).addZero().add(text).finish());
+                if (isModelKey(key)) {
+                    exact.add(hasher.start(MODEL).add(text).finish());
+                }
+                if (value instanceof AttributeValue.StringValue) {
+                    words(text, seen, words, budget);
+                }
+            }
+        }
+        return new Chunk(exact.toArray(), words);
+    }
+
+    private static boolean isModelKey(String key) {
+        return key.equals("gen_ai.request.model") || key.equals("gen_ai.response.model") || key.equals("llm.model_name");
+    }
+
+    public static long spanName(String name) {
+        return new Hasher().start(NAME).add(name).finish();
+    }
+
+    public static long attribute(String key, String value) {
+        return new Hasher().start(ATTR).add(key).addZero().add(value).finish();
+    }
+
+    public static long model(String model) {
+        return new Hasher().start(MODEL).add(model).finish();
+    }
+
+    public static long primitive(String type) {
+        return new Hasher().start(PRIMITIVE).add(type).finish();
+    }
+
+    public static long statusOk() {
+        return statusOkHash();
+    }
+
+    private static long statusOkHash() {
+        return new Hasher().start(STATUS).add("OK").finish();
+    }
+
+    /** {@code prefix} and the hash as 16 lower-case hex digits: one token no word can equal. */
+    public static String token(char exactPrefix, long hash) {
+        return appendToken(new StringBuilder(17), exactPrefix, hash).toString();
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private static StringBuilder appendToken(StringBuilder sb, char prefix, long h) {
+        char[] chars = new char[17];
+        chars[0] = prefix;
+        for (int i = 16; i > 0; i--) {
+            chars[i] = HEX[(int) h & 0xf];
+            h >>>= 4;
+        }
+        return sb.append(chars);
+    }
+
+    /** The words of a free-text query, lower-cased and cut like stored words; each is matched as a prefix. */
+    public static List<String> queryWords(String text) {
+        List<String> out = new ArrayList<>();
+        words(text, new HashSet<>(), out, new int[] {Integer.MAX_VALUE});
+        return out;
+    }
+
+    /**
+     * The words of {@code text}: maximal runs of letters and digits (Unicode categories L and N),
+     * lower-cased. Only the first {@link #MAX_VALUE_CHARS} characters count.
+     */
+    static void words(String text, Set<String> seen, List<String> out, int[] budget) {
+        if (budget[0] <= 0 || text.isEmpty()) {
+            return;
+        }
+        String cut = text.length() > MAX_VALUE_CHARS ? text.substring(0, MAX_VALUE_CHARS) : text;
+        if (!isAscii(cut)) {
+            unicodeWords(cut.toLowerCase(Locale.ROOT), seen, out, budget);
+            return;
+        }
+        int n = cut.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && !isAsciiWordChar(cut.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            boolean upper = false;
+            while (i < n && isAsciiWordChar(cut.charAt(i))) {
+                upper |= cut.charAt(i) <= 'Z' && cut.charAt(i) >= 'A';
+                i++;
+            }
+            if (i > start && !addWord(cut, start, i, upper, seen, out, budget)) {
+                return;
+            }
+        }
+    }
+
+    private static void unicodeWords(String lower, Set<String> seen, List<String> out, int[] budget) {
+        int n = lower.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && !isWordCodePoint(lower.codePointAt(i))) {
+                i += Character.charCount(lower.codePointAt(i));
+            }
+            int start = i;
+            while (i < n && isWordCodePoint(lower.codePointAt(i))) {
+                i += Character.charCount(lower.codePointAt(i));
+            }
+            if (i > start && !addWord(lower, start, i, false, seen, out, budget)) {
+                return;
+            }
+        }
+    }
+
+    /** @return false once the budget is spent */
+    private static boolean addWord(String text, int start, int end, boolean lowerCase, Set<String> seen,
+                                   List<String> out, int[] budget) {
+        int len = Math.min(end - start, MAX_WORD_CHARS);
+        if (len < end - start && Character.isHighSurrogate(text.charAt(start + len - 1))) {
+            len--;
+        }
+        String w = text.substring(start, start + len);
+        if (lowerCase) {
+            w = w.toLowerCase(Locale.ROOT);
+        }
+        if (seen.add(w)) {
+            out.add(w);
+            budget[0] -= w.length() + 1;
+        }
+        return budget[0] > 0;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiWordChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isWordCodePoint(int cp) {
+        if (Character.isLetter(cp)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER;
+    }
+
+    /**
+     * Two FNV-1a style lanes over the UTF-8 bytes of {@code kind \0 value}, mixed into one long. The
+     * bytes are encoded as they are fed (unpaired surrogates as {@code ?}, like
+     * {@code String.getBytes(UTF_8)}), so no byte array is built per term.
+     */
+    private static final class Hasher {
+        private long h1;
+        private long h2;
+
+        Hasher start(String kind) {
+            h1 = 0xcbf29ce484222325L;
+            h2 = 0x84222325cbf29ce4L;
+            return add(kind).addZero();
+        }
+
+        Hasher addZero() {
+            return addByte(0);
+        }
+
+        private Hasher addByte(int b) {
+            h1 = (h1 ^ b) * 0x100000001b3L;
+            h2 = (h2 ^ b) * 0x100000001b3L + 0x9e3779b97f4a7c15L;
+            return this;
+        }
+
+        Hasher add(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    addByte(c);
+                } else if (c < 0x800) {
+                    addByte(0xc0 | (c >> 6));
+                    addByte(0x80 | (c & 0x3f));
+                } else if (Character.isSurrogate(c)) {
+                    if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        int cp = Character.toCodePoint(c, s.charAt(++i));
+                        addByte(0xf0 | (cp >> 18));
+                        addByte(0x80 | ((cp >> 12) & 0x3f));
+                        addByte(0x80 | ((cp >> 6) & 0x3f));
+                        addByte(0x80 | (cp & 0x3f));
+                    } else {
+                        addByte('?');
+                    }
+                } else {
+                    addByte(0xe0 | (c >> 12));
+                    addByte(0x80 | ((c >> 6) & 0x3f));
+                    addByte(0x80 | (c & 0x3f));
+                }
+            }
+            return this;
+        }
+
+        long finish() {
+            long a = h1;
+            a ^= a >>> 33;
+            a *= 0xff51afd7ed558ccdL;
+            a ^= a >>> 33;
+            return a ^ Long.rotateLeft(h2, 29);
+        }
+    }
+
+    /** Open-addressing set of longs that remembers insertion order; a chunk has a few hundred terms. */
+    private static final class LongSet {
+        private long[] table;
+        private boolean[] used;
+        private long[] order;
+        private int size;
+
+        LongSet(int expected) {
+            int cap = Integer.highestOneBit(Math.max(16, expected * 2) - 1) << 1;
+            table = new long[cap];
+            used = new boolean[cap];
+            order = new long[Math.max(16, expected)];
+        }
+
+        void add(long v) {
+            int mask = table.length - 1;
+            int i = (int) (v ^ (v >>> 32)) & mask;
+            while (used[i]) {
+                if (table[i] == v) {
+                    return;
+                }
+                i = (i + 1) & mask;
+            }
+            used[i] = true;
+            table[i] = v;
+            if (size == order.length) {
+                order = java.util.Arrays.copyOf(order, size * 2);
+            }
+            order[size++] = v;
+            if (size * 2 > table.length) {
+                grow();
+            }
+        }
+
+        private void grow() {
+            long[] values = java.util.Arrays.copyOf(order, size);
+            table = new long[table.length * 2];
+            used = new boolean[table.length];
+            int n = size;
+            size = 0;
+            for (int k = 0; k < n; k++) {
+                add(values[k]);
+            }
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(order, size);
+        }
+    }
+}
