@@ -26,7 +26,7 @@ public class TtaObsConfig {
                         @Property(name = "tta.retention.max-traces", defaultValue = "1000") long maxTraces,
                         @Property(name = "tta.retention.max-age", defaultValue = "24h") String retention,
                         @Property(name = "tta.retention.every", defaultValue = "5s") String retentionEvery,
-                        @Property(name = "tta.ingest.max-queued-spans", defaultValue = "200000") long maxQueuedSpans,
+                        @Property(name = "tta.ingest.max-queued-spans", defaultValue = "50000") long maxQueuedSpans,
                         @Property(name = "tta.ingest.max-spans-per-commit", defaultValue = "20000") int maxSpansPerCommit) {
         this.dataDir = Path.of(dataDir);
         this.maxTraces = maxTraces;

@@ -56,7 +56,8 @@ public final class LoadGenerator {
         int grpcPort = Integer.parseInt(opts.getOrDefault("grpc-port", String.valueOf(port + 1)));
 
         Path dataDir = Files.createTempDirectory("tta-obs-bench");
-        List<String> cmd = new ArrayList<>(List.of("java"));
+        // the launcher's JVM options, so the numbers are those of `./tta-obs start`
+        List<String> cmd = new ArrayList<>(List.of("java", "@" + opts.getOrDefault("jvm-options", "app/jvm.options")));
         String jvmArgs = opts.getOrDefault("jvm-args", "");
         if (!jvmArgs.isBlank()) {
             cmd.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));

@@ -21,8 +21,13 @@ final class SqliteFiles {
         c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         c.setBusyTimeout(10_000);
         c.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        c.setCacheSize(-64_000);
-        c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L * 1024 * 1024));
+        // Page cache per connection (7 connections: two writers, five readers), in KiB. Resident memory
+        // is a target (under 512 MB at a million spans), and the operating system's file cache serves
+        // re-reads as well, so each connection keeps only its hot pages: the writer's index pages,
+        // a reader's recent traces. Memory-mapped reads are off for the same reason: every mapping
+        // counts its touched pages as the process's resident memory again.
+        c.setCacheSize(readOnly ? -8_000 : -16_000);
+        c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, "0");
         // the WAL is reused, not shrunk, after a checkpoint; cap what it keeps so a burst does not
         // leave a large file behind for good
         c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(8L * 1024 * 1024));
