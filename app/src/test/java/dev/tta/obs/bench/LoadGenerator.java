@@ -170,19 +170,28 @@ public final class LoadGenerator {
                 byId[i] = System.nanoTime() - s;
             }
             Arrays.sort(byId);
-            long[] search = new long[Math.min(200, readSamples)];
             String[] queries = {"/api/traces?limit=50", "/api/traces?limit=50&errors=true",
                     "/api/traces?limit=50&service=bench-svc-1", "/api/traces?limit=50&q=workflow-7"};
-            for (int i = 0; i < search.length; i++) {
-                long s = System.nanoTime();
-                get(http, base + queries[i % queries.length]);
-                search[i] = System.nanoTime() - s;
+            int perKind = Math.max(1, Math.min(200, readSamples) / queries.length);
+            long[] search = new long[perKind * queries.length];
+            StringBuilder kinds = new StringBuilder();
+            for (int k = 0; k < queries.length; k++) {
+                long[] one = new long[perKind];
+                for (int i = 0; i < perKind; i++) {
+                    long s = System.nanoTime();
+                    get(http, base + queries[k]);
+                    one[i] = System.nanoTime() - s;
+                    search[k * perKind + i] = one[i];
+                }
+                Arrays.sort(one);
+                kinds.append(String.format("%n  %-45s p50 %.2f ms, p99 %.2f ms", queries[k].substring(5), pct(one, 50) / 1e6,
+                        pct(one, 99) / 1e6));
             }
             Arrays.sort(search);
             System.out.printf("trace by id (%d samples): p50 %.2f ms, p99 %.2f ms%n", byId.length,
                     pct(byId, 50) / 1e6, pct(byId, 99) / 1e6);
-            System.out.printf("search, 4 kinds (%d samples): p50 %.2f ms, p99 %.2f ms%n", search.length,
-                    pct(search, 50) / 1e6, pct(search, 99) / 1e6);
+            System.out.printf("search, 4 kinds (%d samples): p50 %.2f ms, p99 %.2f ms%s%n", search.length,
+                    pct(search, 50) / 1e6, pct(search, 99) / 1e6, kinds);
             long dbBytes = Files.size(dataDir.resolve("tta-obs.sqlite"))
                     + (Files.exists(dataDir.resolve("tta-obs.sqlite-wal")) ? Files.size(dataDir.resolve("tta-obs.sqlite-wal")) : 0);
             System.out.printf("database: %d MB, %.0f bytes per stored span%n", dbBytes / (1024 * 1024),

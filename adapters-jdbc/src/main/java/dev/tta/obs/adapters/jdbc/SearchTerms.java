@@ -31,6 +31,17 @@ public final class SearchTerms {
     /** Long words are cut on both sides (stored and queried), so a prefix query still finds them. */
     public static final int MAX_WORD_CHARS = 100;
     public static final int MAX_WORD_BUDGET_CHARS = 64 * 1024;
+    /**
+     * Query words shorter than this match whole words only: as prefixes, "7" or "id" would match
+     * a large share of all words (every number starting with 7) and make the search slow without
+     * making it more useful.
+     */
+    public static final int MIN_PREFIX_CHARS = 3;
+
+    /** Whether a query word is matched as a prefix of stored words, or as a whole word. */
+    public static boolean matchesAsPrefix(String queryWord) {
+        return queryWord.length() >= MIN_PREFIX_CHARS;
+    }
 
     private static final String NAME = "name";
     private static final String ATTR = "attr";

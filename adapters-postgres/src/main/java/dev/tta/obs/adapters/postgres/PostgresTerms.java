@@ -33,8 +33,8 @@ final class PostgresTerms {
         return "'" + SearchTerms.token(EXACT_PREFIX, hash) + "'";
     }
 
-    /** A tsquery for one word, as a prefix. */
-    static String wordPrefix(String word) {
-        return "'" + word + "':*";
+    /** A tsquery for one query word: a prefix, or the whole word when it is short. */
+    static String word(String word) {
+        return "'" + word + (SearchTerms.matchesAsPrefix(word) ? "':*" : "'");
     }
 }

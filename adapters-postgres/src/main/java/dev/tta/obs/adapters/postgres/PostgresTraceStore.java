@@ -389,7 +389,7 @@ public final class PostgresTraceStore implements TraceStore {
         });
         search.text().ifPresent(text -> {
             for (String word : SearchTerms.queryWords(text)) {
-                terms.add(new TermFilter(PostgresTerms.wordPrefix(word), false));
+                terms.add(new TermFilter(PostgresTerms.word(word), false));
             }
         });
         search.startFromUnixNano().ifPresent(v -> {

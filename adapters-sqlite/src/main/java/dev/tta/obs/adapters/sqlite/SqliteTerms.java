@@ -18,8 +18,8 @@ final class SqliteTerms {
         return "\"" + SearchTerms.token(EXACT_PREFIX, hash) + "\"";
     }
 
-    /** An FTS5 prefix query for one word. */
-    static String wordPrefix(String word) {
-        return "\"" + word + "\"*";
+    /** An FTS5 query for one query word: a prefix query, or the whole word when it is short. */
+    static String word(String word) {
+        return "\"" + word + (SearchTerms.matchesAsPrefix(word) ? "\"*" : "\"");
     }
 }

@@ -62,7 +62,11 @@ public final class SqliteTraceStore implements TraceStore {
     private final Path file;
     private final TraceAssembler assembler;
     private final Connection writer;
-    private final BlockingQueue<Connection> readers;
+    /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
+    private final java.util.concurrent.BlockingDeque<Connection> readers;
+    private final Map<Connection, TermChunkCache> termCaches = new java.util.IdentityHashMap<>();
+    /** Chunks deleted since the store opened; tells term caches when to rebuild. */
+    private volatile long deletedChunks;
     private final List<Connection> allReaders = new ArrayList<>();
     private final RunningStats stats = new RunningStats();
     /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
@@ -99,11 +103,12 @@ public final class SqliteTraceStore implements TraceStore {
         this.writer.setAutoCommit(false);
         this.nextChunkId = readNextChunkId();
         indexUnindexedChunks();
-        this.readers = new ArrayBlockingQueue<>(READERS);
+        this.readers = new java.util.concurrent.LinkedBlockingDeque<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = connect(true);
             allReaders.add(c);
             readers.add(c);
+            termCaches.put(c, new TermChunkCache(c));
         }
         this.indexer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tta-obs-search-index");
@@ -385,7 +390,7 @@ public final class SqliteTraceStore implements TraceStore {
     private <T> T read(ReadWork<T> work) {
         Connection c;
         try {
-            c = readers.take();
+            c = readers.takeFirst();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for a database connection", e);
@@ -395,7 +400,7 @@ public final class SqliteTraceStore implements TraceStore {
         } catch (SQLException e) {
             throw new StoreUnavailableException("could not read " + file + ": " + rootMessage(e), e);
         } finally {
-            readers.add(c);
+            readers.addFirst(c);
         }
     }
 
@@ -413,14 +418,16 @@ public final class SqliteTraceStore implements TraceStore {
     private static final String TERM_IN = "trace_id IN (SELECT c.trace_id FROM chunk_terms"
             + " JOIN span_chunks c ON c.chunk_id = chunk_terms.rowid WHERE chunk_terms MATCH ?)";
     /**
-     * A common term: its matching chunk ids are collected once (no join), and each candidate row,
-     * walked in the sort's index order, is checked against them, so a page fills after a few rows
-     * instead of first mapping a large share of all chunks to their traces. (A MATCH correlated
-     * per row would re-run the full-text query for every row; the unary plus keeps SQLite from
-     * turning the id list into an index probe per list entry, which is as slow.)
+     * A common term: its matching chunk ids are collected (and kept, see {@link TermChunkCache}), and
+     * each candidate row, walked in the sort's index order, is checked against them, so a page
+     * fills after a few rows instead of first mapping a large share of all chunks to their traces.
+     * (A MATCH correlated per row would re-run the full-text query for every row; the unary plus
+     * keeps SQLite from turning the id list into an index probe per list entry, which is as slow.)
      */
-    private static final String TERM_EXISTS = "EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = traces.trace_id"
-            + " AND +c.chunk_id IN (SELECT rowid FROM chunk_terms WHERE chunk_terms MATCH ?))";
+    private static String termExists(String chunkTable) {
+        return "EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = traces.trace_id AND +c.chunk_id IN "
+                + chunkTable + ")";
+    }
     /**
      * Collecting a term's traces costs about its match count; walking rows until a page is full
      * costs about page size / match density. They break even near sqrt(2 x page x chunks).
@@ -457,7 +464,7 @@ public final class SqliteTraceStore implements TraceStore {
         });
         search.text().ifPresent(t -> {
             for (String word : SearchTerms.queryWords(t)) {
-                terms.add(new TermFilter(SqliteTerms.wordPrefix(word), false));
+                terms.add(new TermFilter(SqliteTerms.word(word), false));
             }
         });
         search.startFromUnixNano().ifPresent(v -> {
@@ -510,9 +517,17 @@ public final class SqliteTraceStore implements TraceStore {
         return read(c -> {
             int rareLimit = rareTermLimit(fetch);
             for (TermFilter term : terms) {
-                boolean rare = matchingChunks(c, term.match(), rareLimit) <= rareLimit;
-                where.append(term.negated() ? " AND NOT " : " AND ").append(rare ? TERM_IN : TERM_EXISTS);
-                args.add(term.match());
+                // counting a prefix term reads its whole doclist (~20 ms at a million spans): a cached
+                // term was common when first seen and terms only grow more common, so it is not counted again
+                TermChunkCache cache = termCaches.get(c);
+                boolean rare = !cache.has(term.match()) && matchingChunks(c, term.match(), rareLimit) <= rareLimit;
+                where.append(term.negated() ? " AND NOT " : " AND ");
+                if (rare) {
+                    where.append(TERM_IN);
+                    args.add(term.match());
+                } else {
+                    where.append(termExists(cache.tableFor(term.match(), deletedChunks)));
+                }
             }
             List<TraceSummary> out = new ArrayList<>();
             List<Long> keys = new ArrayList<>();
@@ -734,12 +749,15 @@ public final class SqliteTraceStore implements TraceStore {
                     "DELETE FROM chunk_terms WHERE rowid IN (SELECT chunk_id FROM span_chunks WHERE trace_id = ?)");
                  PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
                  PreparedStatement trace = writer.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
+                long removedChunks = 0;
                 for (PreparedStatement ps : List.of(terms, chunks, trace)) {
                     ps.setBytes(1, id);
-                    ps.executeUpdate();
+                    int n = ps.executeUpdate();
+                    removedChunks += ps == chunks ? n : 0;
                 }
+                writer.commit();
+                deletedChunks += removedChunks;
             }
-            writer.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw new StoreUnavailableException("could not delete from " + file + ": " + rootMessage(e), e);
@@ -756,6 +774,7 @@ public final class SqliteTraceStore implements TraceStore {
             throw new IllegalArgumentException("maxPerCall must be positive, got " + maxPerCall);
         }
         Map<TraceId, byte[]> victims = new java.util.LinkedHashMap<>();
+        long removedChunks = 0;
         try {
             indexPending();
             if (arrivedBeforeUnixNano.isPresent()) {
@@ -791,7 +810,9 @@ public final class SqliteTraceStore implements TraceStore {
                     }
                 }
                 terms.executeBatch();
-                chunks.executeBatch();
+                for (int n : chunks.executeBatch()) {
+                    removedChunks += Math.max(n, 0);
+                }
                 trace.executeBatch();
             }
             List<TraceSummary> removed = new ArrayList<>(victims.size());
@@ -799,6 +820,7 @@ public final class SqliteTraceStore implements TraceStore {
                 SummaryCodec.decode(v.getKey(), v.getValue()).ifPresent(removed::add);
             }
             writer.commit();
+            deletedChunks += removedChunks;
             if (statsLoaded) {
                 if (removed.size() == victims.size()) {
                     removed.forEach(stats::remove);
@@ -831,11 +853,12 @@ public final class SqliteTraceStore implements TraceStore {
                 count = rs.getLong(1);
             }
             st.executeUpdate("DELETE FROM traces");
-            st.executeUpdate("DELETE FROM span_chunks");
+            int removedChunks = st.executeUpdate("DELETE FROM span_chunks");
             st.executeUpdate("INSERT INTO chunk_terms (chunk_terms) VALUES ('delete-all')");
             st.executeUpdate("DELETE FROM operations");
             st.executeUpdate("UPDATE search_index_state SET indexed_upto = " + (nextChunkId - 1));
             writer.commit();
+            deletedChunks += removedChunks;
             pendingTerms.clear();
             indexBehind = false;
             knownOperations.clear();

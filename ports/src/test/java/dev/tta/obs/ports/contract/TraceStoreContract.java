@@ -315,6 +315,41 @@ public abstract class TraceStoreContract {
     }
 
     @Test
+    protected void search_byATermMostTracesHave_staysRightAsTracesComeAndGo() {
+        // enough traces that the term counts as common (a store may plan such terms differently)
+        List<Span> many = new ArrayList<>();
+        for (int t = 1000; t < 1800; t++) {
+            many.add(span(t, 0, null, t % 100 == 0 ? "everyday job marked" : "everyday job").build());
+        }
+        store.append(List.of(new SpanBatch(many)));
+        assertThat(ids(TraceSearch.builder().text("everyday").limit(3).build()))
+                .containsExactly(traceId(1799), traceId(1798), traceId(1797));
+        assertThat(ids(TraceSearch.builder().text("everyday marked").limit(3).build()))
+                .containsExactly(traceId(1700), traceId(1600), traceId(1500));
+
+        store.append(List.of(new SpanBatch(List.of(span(1900, 0, null, "everyday job marked").build()))));
+        assertThat(ids(TraceSearch.builder().text("everyday").limit(2).build())).containsExactly(traceId(1900), traceId(1799));
+        assertThat(store.deleteTrace(traceId(1799))).isTrue();
+        assertThat(ids(TraceSearch.builder().text("everyday job").limit(2).build())).containsExactly(traceId(1900), traceId(1798));
+        assertThat(ids(TraceSearch.builder().text("marked").limit(2).build())).containsExactly(traceId(1900), traceId(1700));
+        assertThat(store.search(TraceSearch.builder().text("everyday").limit(1000).build()).traces()).hasSize(800);
+    }
+
+    @Test
+    protected void search_byFreeText_shortWordsMatchWholeWordsOnly() {
+        store.append(List.of(new SpanBatch(List.of(
+                span(41, 0, null, "order 7 shipped").build(),
+                span(42, 0, null, "order 75 shipped").build(),
+                span(43, 0, null, "order 750 shipped").build()))));
+        assertThat(ids(TraceSearch.builder().text("7"))).containsExactly(traceId(41));
+        assertThat(ids(TraceSearch.builder().text("75"))).containsExactly(traceId(42));
+        assertThat(ids(TraceSearch.builder().text("75 order"))).containsExactly(traceId(42));
+        assertThat(ids(TraceSearch.builder().text("750"))).containsExactly(traceId(43));
+        assertThat(ids(TraceSearch.builder().text("ord"))).as("three letters and more: a prefix")
+                .containsExactlyInAnyOrder(traceId(41), traceId(42), traceId(43));
+    }
+
+    @Test
     protected void search_byPrimitiveModelCostAndRegression() {
         appendFilterFixture();
         assertThat(ids(TraceSearch.builder().primitive("retry"))).containsExactly(traceId(2));
