@@ -387,6 +387,10 @@ public final class PostgresTraceStore implements TraceStore {
             where.append(" AND t.service_name = ?");
             args.add(s);
         });
+        search.rootName().ifPresent(n -> {
+            where.append(" AND t.root_name = ?");
+            args.add(n);
+        });
         search.text().ifPresent(text -> {
             for (String word : SearchTerms.queryWords(text)) {
                 terms.add(new TermFilter(PostgresTerms.word(word), false));
@@ -515,6 +519,14 @@ public final class PostgresTraceStore implements TraceStore {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });
+    }
+
+    @Override
+    public Map<TraceId, List<Span>> findSpans(Collection<TraceId> traceIds) {
+        if (traceIds.isEmpty()) {
+            return Map.of();
+        }
+        return read(c -> loadSpans(c, new LinkedHashSet<>(traceIds)));
     }
 
     @Override

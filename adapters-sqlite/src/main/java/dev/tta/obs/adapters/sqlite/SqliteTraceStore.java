@@ -462,6 +462,10 @@ public final class SqliteTraceStore implements TraceStore {
             where.append(" AND service_name = ?");
             args.add(s);
         });
+        search.rootName().ifPresent(n -> {
+            where.append(" AND root_name = ?");
+            args.add(n);
+        });
         search.text().ifPresent(t -> {
             for (String word : SearchTerms.queryWords(t)) {
                 terms.add(new TermFilter(SqliteTerms.word(word), false));
@@ -621,6 +625,34 @@ public final class SqliteTraceStore implements TraceStore {
                  ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
+        });
+    }
+
+    @Override
+    public Map<TraceId, List<Span>> findSpans(Collection<TraceId> traceIds) {
+        List<TraceId> ids = new ArrayList<>(new java.util.LinkedHashSet<>(traceIds));
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return read(c -> {
+            Map<TraceId, List<Span>> out = new HashMap<>();
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<TraceId> part = ids.subList(from, Math.min(ids.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT trace_id, spans FROM span_chunks WHERE trace_id IN (" + marks + ")")) {
+                    for (int i = 0; i < part.size(); i++) {
+                        ps.setBytes(i + 1, part.get(i).toBytes());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new ArrayList<>())
+                                    .addAll(SpanCodec.decode(rs.getBytes(2)));
+                        }
+                    }
+                }
+            }
+            return out;
         });
     }
 

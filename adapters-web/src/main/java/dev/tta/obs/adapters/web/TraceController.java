@@ -108,7 +108,8 @@ public class TraceController {
                                        @Nullable @QueryValue String model,
                                        @Nullable @QueryValue Boolean regressions,
                                        @Nullable @QueryValue Double minCostUsd,
-                                       @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort) {
+                                       @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort,
+                                       @Nullable @QueryValue @Parameter(description = "the trace's root span name, exact") String root) {
         TraceSearch search;
         try {
             int n = limit == null ? TraceSearch.DEFAULT_LIMIT : limit;
@@ -120,6 +121,7 @@ public class TraceController {
             blank(service).ifPresent(b::serviceName);
             blank(q).ifPresent(b::text);
             blank(name).ifPresent(b::spanName);
+            blank(root).ifPresent(b::rootName);
             blank(primitive).ifPresent(b::primitive);
             blank(model).ifPresent(b::model);
             if (start != null) {
@@ -197,7 +199,7 @@ public class TraceController {
         return query.timeline(id.get())
                 .<MutableHttpResponse<?>>map(t -> {
                     Map<String, Object> body = TraceJson.timeline(t, prices);
-                    compare.compareWithBaseline(id.get()).ifPresent(c -> TraceJson.addBaseline(body, c));
+                    TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
                     return HttpResponse.ok(body);
                 })
                 .orElseGet(() -> traceNotFound(id.get()));

@@ -16,6 +16,13 @@ public record BaselineKey(String value) {
     public static BaselineKey of(TraceSummary summary) {
         return summary.rollup().workflowName().filter(n -> !n.isBlank())
                 .map(n -> new BaselineKey("workflow:" + n))
-                .orElseGet(() -> new BaselineKey("root:" + summary.serviceName() + "/" + summary.rootName()));
+                .orElseGet(() -> new BaselineKey(ROOT + summary.serviceName() + "/" + summary.rootName()));
     }
+
+    /** Whether runs are matched by service and root span name (no workflow name reported). */
+    public boolean isRootName() {
+        return value.startsWith(ROOT);
+    }
+
+    private static final String ROOT = "root:";
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param model         an LLM span of the trace asked for or answered with this model
  * @param regressionsOnly only traces flagged as regressions (a flag the domain supplies)
  * @param limit         at most this many summaries, 1..1000
+ * @param rootName      the trace's root span name (the name it is listed by), exact
  */
 public record TraceSearch(
         Optional<String> serviceName,
@@ -35,7 +36,8 @@ public record TraceSearch(
         Optional<String> model,
         boolean regressionsOnly,
         Optional<Double> minCostUsd,
-        TraceSort sort) {
+        TraceSort sort,
+        Optional<String> rootName) {
 
     public static final int MAX_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 50;
@@ -48,6 +50,7 @@ public record TraceSearch(
         Objects.requireNonNull(status, "status");
         attributes = List.copyOf(attributes);
         Objects.requireNonNull(sort, "sort");
+        Objects.requireNonNull(rootName, "rootName");
         minDurationMs.ifPresent(v -> requireNonNegative("minDurationMs", v));
         maxDurationMs.ifPresent(v -> requireNonNegative("maxDurationMs", v));
         minCostUsd.ifPresent(v -> requireNonNegative("minCostUsd", v));
@@ -58,7 +61,7 @@ public record TraceSearch(
                        Optional<Long> startToUnixNano, boolean errorsOnly, int limit, Optional<TraceCursor> cursor) {
         this(serviceName, text, startFromUnixNano, startToUnixNano, errorsOnly, limit, cursor, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
-                false, Optional.empty(), TraceSort.NEWEST);
+                false, Optional.empty(), TraceSort.NEWEST, Optional.empty());
     }
 
     private static void requireNonNegative(String name, double v) {
@@ -94,6 +97,7 @@ public record TraceSearch(
         b.regressionsOnly = regressionsOnly;
         b.minCostUsd = minCostUsd;
         b.sort = sort;
+        b.rootName = rootName;
         return b;
     }
 
@@ -134,6 +138,7 @@ public record TraceSearch(
         private boolean regressionsOnly;
         private Optional<Double> minCostUsd = Optional.empty();
         private TraceSort sort = TraceSort.NEWEST;
+        private Optional<String> rootName = Optional.empty();
 
         private Builder() {
         }
@@ -161,10 +166,12 @@ public record TraceSearch(
         public Builder regressionsOnly(boolean v) { regressionsOnly = v; return this; }
         public Builder minCostUsd(double v) { minCostUsd = Optional.of(v); return this; }
         public Builder sort(TraceSort v) { sort = v; return this; }
+        public Builder rootName(String v) { rootName = Optional.of(v); return this; }
 
         public TraceSearch build() {
             return new TraceSearch(serviceName, text, startFrom, startTo, errorsOnly, limit, cursor, spanName, status,
-                    minDurationMs, maxDurationMs, attributes, primitive, model, regressionsOnly, minCostUsd, sort);
+                    minDurationMs, maxDurationMs, attributes, primitive, model, regressionsOnly, minCostUsd, sort,
+                    rootName);
         }
     }
 }

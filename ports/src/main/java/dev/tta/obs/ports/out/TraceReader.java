@@ -1,5 +1,6 @@
 package dev.tta.obs.ports.out;
 
+import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
@@ -9,7 +10,9 @@ import dev.tta.obs.ports.in.TraceStats;
 
 import java.time.LocalDate;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -20,6 +23,19 @@ import java.util.function.Consumer;
 public interface TraceReader {
     /** The whole trace, spans in tree order (parents before children, siblings by start). */
     Optional<Trace> findTrace(TraceId traceId);
+
+    /**
+     * The stored spans of several traces at once, as stored (no order, duplicates already removed),
+     * for callers that need spans but not assembled traces (comparing a run with earlier runs).
+     * Traces not stored are absent from the map. Stores should answer with one query.
+     */
+    default Map<TraceId, List<Span>> findSpans(Collection<TraceId> traceIds) {
+        Map<TraceId, List<Span>> out = new HashMap<>();
+        for (TraceId id : traceIds) {
+            findTrace(id).ifPresent(t -> out.put(id, t.spans()));
+        }
+        return out;
+    }
 
     /** The current summaries of those of the given traces that are stored, in no particular order. */
     List<TraceSummary> findSummaries(Collection<TraceId> traceIds);

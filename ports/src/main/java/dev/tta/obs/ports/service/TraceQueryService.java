@@ -1,6 +1,7 @@
 package dev.tta.obs.ports.service;
 
 import dev.tta.obs.domain.Trace;
+import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.cost.PriceTable;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 public final class TraceQueryService implements QueryTraces, ForgetTraces, CompareRuns {
@@ -51,9 +53,13 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
         TracePage page = reader.search(search);
         List<TraceSummary> repriced = new ArrayList<>(page.traces().size());
         for (TraceSummary s : page.traces()) {
-            repriced.add(s.rollup().modelUsage().isEmpty() ? s : s.withRollup(s.rollup().reprice(prices)));
+            repriced.add(repriced(s));
         }
         return new TracePage(repriced, page.nextCursor());
+    }
+
+    private TraceSummary repriced(TraceSummary s) {
+        return s.rollup().modelUsage().isEmpty() ? s : s.withRollup(s.rollup().reprice(prices));
     }
 
     @Override
@@ -88,34 +94,49 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
 
     @Override
     public Optional<BaselineComparison> compareWithBaseline(TraceId traceId) {
-        Optional<Trace> trace = reader.findTrace(traceId);
-        if (trace.isEmpty()) {
-            return Optional.empty();
-        }
-        TraceSummary run = trace.get().summary();
+        return reader.findTrace(traceId).map(this::compareWithBaseline);
+    }
+
+    @Override
+    public BaselineComparison compareWithBaseline(Trace trace) {
+        TraceSummary run = trace.summary();
+        TraceId traceId = run.traceId();
         BaselineKey key = BaselineKey.of(run);
-        List<RunProfile> previous = new ArrayList<>();
-        Optional<TraceId> mostRecent = Optional.empty();
-        TraceSearch search = new TraceSearch(Optional.of(run.serviceName()), Optional.empty(), Optional.empty(),
-                Optional.of(run.startTimeUnixNano() - 1), false, 100, Optional.empty());
+        List<TraceSummary> earlierRuns = new ArrayList<>();
+        TraceSearch.Builder candidates = TraceSearch.builder().serviceName(run.serviceName())
+                .startTo(run.startTimeUnixNano() - 1).limit(100);
+        if (key.isRootName()) {
+            // the key is service and root name, both columns: only same-workflow runs are read
+            // (a run of that root that reports a workflow name has another key: leave room for some)
+            candidates.rootName(run.rootName()).limit(2 * BASELINE_RUNS + 1);
+        }
+        TraceSearch search = candidates.build();
         for (TraceSummary candidate : reader.search(search).traces()) {
-            if (previous.size() == BASELINE_RUNS) {
+            if (earlierRuns.size() == BASELINE_RUNS) {
                 break;
             }
-            if (!BaselineKey.of(candidate).equals(key) || candidate.traceId().equals(traceId)) {
-                continue;
+            if (BaselineKey.of(candidate).equals(key) && !candidate.traceId().equals(traceId)) {
+                earlierRuns.add(candidate);
             }
-            Optional<Trace> earlier = reader.findTrace(candidate.traceId());
-            if (earlier.isPresent()) {
-                previous.add(RunProfile.of(earlier.get().summary(), earlier.get().spans()));
+        }
+        // one read for all earlier runs: a profile needs their span names, not assembled traces
+        Map<TraceId, List<Span>> spans = earlierRuns.isEmpty() ? Map.of()
+                : reader.findSpans(earlierRuns.stream().map(TraceSummary::traceId).toList());
+        List<RunProfile> previous = new ArrayList<>();
+        Optional<TraceId> mostRecent = Optional.empty();
+        for (TraceSummary earlier : earlierRuns) {
+            List<Span> earlierSpans = spans.get(earlier.traceId());
+            if (earlierSpans != null) {
+                // priced like the run itself, with today's table
+                previous.add(RunProfile.of(repriced(earlier), earlierSpans));
                 if (mostRecent.isEmpty()) {
-                    mostRecent = Optional.of(candidate.traceId());
+                    mostRecent = Optional.of(earlier.traceId());
                 }
             }
         }
-        RegressionReport report = RegressionDetector.compare(RunProfile.of(run, trace.get().spans()), previous,
+        RegressionReport report = RegressionDetector.compare(RunProfile.of(run, trace.spans()), previous,
                 RegressionThresholds.DEFAULTS);
-        return Optional.of(new BaselineComparison(report, mostRecent));
+        return new BaselineComparison(report, mostRecent);
     }
 
     @Override

@@ -295,6 +295,16 @@ public abstract class TraceStoreContract {
     }
 
     @Test
+    protected void search_byRootName_matchesTheRootOnly() {
+        append(trace(61, 3, "checkout"));
+        append(trace(62, 2, "step-1"));
+        assertThat(ids(TraceSearch.builder().rootName("checkout"))).containsExactly(traceId(61));
+        assertThat(ids(TraceSearch.builder().rootName("step-1"))).as("a child's name is not the root's")
+                .containsExactly(traceId(62));
+        assertThat(ids(TraceSearch.builder().rootName("step-2"))).isEmpty();
+    }
+
+    @Test
     protected void search_byAttributes_allMustHoldOnOneSpan() {
         appendFilterFixture();
         assertThat(ids(TraceSearch.builder().attribute("http.status_code", "500")))
@@ -312,6 +322,19 @@ public abstract class TraceStoreContract {
         assertThat(ids(TraceSearch.builder().text("tool.call"))).containsExactly(traceId(2));
         assertThat(ids(TraceSearch.builder().text("agent"))).containsExactly(traceId(2));
         assertThat(ids(TraceSearch.builder().text("nothing-like-this"))).isEmpty();
+    }
+
+    @Test
+    protected void findSpans_readsSeveralTracesAtOnce_acrossTheirChunks() {
+        List<Span> one = trace(1, 4, "first");
+        append(one.subList(0, 2));
+        append(one.subList(1, 4));
+        append(trace(2, 3, "second"));
+        var spans = store.findSpans(List.of(traceId(1), traceId(2), traceId(404)));
+        assertThat(spans).containsOnlyKeys(traceId(1), traceId(2));
+        assertThat(spans.get(traceId(1))).extracting(Span::spanId).containsExactlyInAnyOrderElementsOf(
+                one.stream().map(Span::spanId).toList());
+        assertThat(spans.get(traceId(2))).hasSize(3);
     }
 
     @Test
