@@ -6,10 +6,8 @@ import dev.tta.obs.domain.StatusCode;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * What one span chunk can be found by, for both SQL stores: exact terms (a span name, an
@@ -111,7 +109,7 @@ public final class SearchTerms {
         for (String p : primitiveTypes) {
             exact.add(hasher.start(PRIMITIVE).add(p).finish());
         }
-        Set<String> seen = new HashSet<>();
+        LongSet seen = new LongSet(64);
         List<String> words = new ArrayList<>();
         int[] budget = {MAX_WORD_BUDGET_CHARS};
         long statusOk = statusOkHash();
@@ -186,7 +184,7 @@ public final class SearchTerms {
     /** The words of a free-text query, lower-cased and cut like stored words; each is matched as a prefix. */
     public static List<String> queryWords(String text) {
         List<String> out = new ArrayList<>();
-        words(text, new HashSet<>(), out, new int[] {Integer.MAX_VALUE});
+        words(text, new LongSet(16), out, new int[] {Integer.MAX_VALUE});
         return out;
     }
 
@@ -194,7 +192,7 @@ public final class SearchTerms {
      * The words of {@code text}: maximal runs of letters and digits (Unicode categories L and N),
      * lower-cased. Only the first {@link #MAX_VALUE_CHARS} characters count.
      */
-    static void words(String text, Set<String> seen, List<String> out, int[] budget) {
+    static void words(String text, LongSet seen, List<String> out, int[] budget) {
         if (budget[0] <= 0 || text.isEmpty()) {
             return;
         }
@@ -221,7 +219,7 @@ public final class SearchTerms {
         }
     }
 
-    private static void unicodeWords(String lower, Set<String> seen, List<String> out, int[] budget) {
+    private static void unicodeWords(String lower, LongSet seen, List<String> out, int[] budget) {
         int n = lower.length();
         int i = 0;
         while (i < n) {
@@ -238,20 +236,31 @@ public final class SearchTerms {
         }
     }
 
-    /** @return false once the budget is spent */
-    private static boolean addWord(String text, int start, int end, boolean lowerCase, Set<String> seen,
+    /**
+     * Adds the word {@code text[start, end)} (cut to {@link #MAX_WORD_CHARS}) unless the chunk has it
+     * already. Words are told apart by a 64-bit hash of their lower-cased characters, so a repeated
+     * word costs no string; two different words of one chunk colliding is not a practical concern.
+     *
+     * @return false once the budget is spent
+     */
+    private static boolean addWord(String text, int start, int end, boolean needsLowerCase, LongSet seen,
                                    List<String> out, int[] budget) {
         int len = Math.min(end - start, MAX_WORD_CHARS);
         if (len < end - start && Character.isHighSurrogate(text.charAt(start + len - 1))) {
             len--;
         }
-        String w = text.substring(start, start + len);
-        if (lowerCase) {
-            w = w.toLowerCase(Locale.ROOT);
+        long h = 0xcbf29ce484222325L;
+        for (int i = start; i < start + len; i++) {
+            char c = text.charAt(i);
+            if (needsLowerCase && c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            h = (h ^ c) * 0x100000001b3L;
         }
-        if (seen.add(w)) {
-            out.add(w);
-            budget[0] -= w.length() + 1;
+        if (seen.add(h)) {
+            String w = text.substring(start, start + len);
+            out.add(needsLowerCase ? w.toLowerCase(Locale.ROOT) : w);
+            budget[0] -= len + 1;
         }
         return budget[0] > 0;
     }
@@ -341,7 +350,7 @@ public final class SearchTerms {
     }
 
     /** Open-addressing set of longs that remembers insertion order; a chunk has a few hundred terms. */
-    private static final class LongSet {
+    static final class LongSet {
         private long[] table;
         private boolean[] used;
         private long[] order;
@@ -354,12 +363,14 @@ public final class SearchTerms {
             order = new long[Math.max(16, expected)];
         }
 
-        void add(long v) {
+        /** @return whether {@code v} was new */
+        boolean add(long v) {
             int mask = table.length - 1;
-            int i = (int) (v ^ (v >>> 32)) & mask;
+            long mixed = v * 0x9e3779b97f4a7c15L;
+            int i = (int) (mixed >>> 32) & mask;
             while (used[i]) {
                 if (table[i] == v) {
-                    return;
+                    return false;
                 }
                 i = (i + 1) & mask;
             }
@@ -372,6 +383,7 @@ public final class SearchTerms {
             if (size * 2 > table.length) {
                 grow();
             }
+            return true;
         }
 
         private void grow() {
