@@ -628,58 +628,59 @@ public final class SqliteTraceStore implements TraceStore {
         });
     }
 
+    @FunctionalInterface
+    private interface RowWork {
+        void accept(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs {@code select} (ending in {@code trace_id IN}) for the distinct ids, 500 at a time (under
+     * SQLite's limit of bound parameters), and hands every row to {@code row}.
+     */
+    private static void forIds(Connection c, String select, Collection<TraceId> traceIds, RowWork row)
+            throws SQLException {
+        List<TraceId> ids = new ArrayList<>(new java.util.LinkedHashSet<>(traceIds));
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<TraceId> part = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement(select + " (" + marks + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setBytes(i + 1, part.get(i).toBytes());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        row.accept(rs);
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public Map<TraceId, List<Span>> findSpans(Collection<TraceId> traceIds) {
-        List<TraceId> ids = new ArrayList<>(new java.util.LinkedHashSet<>(traceIds));
-        if (ids.isEmpty()) {
+        if (traceIds.isEmpty()) {
             return Map.of();
         }
         return read(c -> {
             Map<TraceId, List<Span>> out = new HashMap<>();
-            for (int from = 0; from < ids.size(); from += 500) {
-                List<TraceId> part = ids.subList(from, Math.min(ids.size(), from + 500));
-                String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT trace_id, spans FROM span_chunks WHERE trace_id IN (" + marks + ")")) {
-                    for (int i = 0; i < part.size(); i++) {
-                        ps.setBytes(i + 1, part.get(i).toBytes());
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new ArrayList<>())
-                                    .addAll(SpanCodec.decode(rs.getBytes(2)));
-                        }
-                    }
-                }
-            }
+            forIds(c, "SELECT trace_id, spans FROM span_chunks WHERE trace_id IN", traceIds, rs ->
+                    out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new ArrayList<>())
+                            .addAll(SpanCodec.decode(rs.getBytes(2))));
             return out;
         });
     }
 
     @Override
     public List<TraceSummary> findSummaries(Collection<TraceId> traceIds) {
-        List<TraceId> ids = new ArrayList<>(new java.util.LinkedHashSet<>(traceIds));
-        if (ids.isEmpty()) {
+        if (traceIds.isEmpty()) {
             return List.of();
         }
         return read(c -> {
-            List<TraceSummary> out = new ArrayList<>(ids.size());
-            for (int from = 0; from < ids.size(); from += 500) {
-                List<TraceId> part = ids.subList(from, Math.min(ids.size(), from + 500));
-                String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT trace_id, summary FROM traces WHERE trace_id IN (" + marks + ")")) {
-                    for (int i = 0; i < part.size(); i++) {
-                        ps.setBytes(i + 1, part.get(i).toBytes());
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            TraceId id = TraceId.fromBytes(rs.getBytes(1));
-                            out.add(SummaryCodec.decode(id, rs.getBytes(2)).orElseGet(() -> recompute(c, id)));
-                        }
-                    }
-                }
-            }
+            List<TraceSummary> out = new ArrayList<>(traceIds.size());
+            forIds(c, "SELECT trace_id, summary FROM traces WHERE trace_id IN", traceIds, rs -> {
+                TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                out.add(SummaryCodec.decode(id, rs.getBytes(2)).orElseGet(() -> recompute(c, id)));
+            });
             return out;
         });
     }

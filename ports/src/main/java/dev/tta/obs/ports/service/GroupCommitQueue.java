@@ -69,13 +69,7 @@ final class GroupCommitQueue<T> implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         lock.lock();
         try {
-            if (closing) {
-                throw new IngestOverloadedException("tta-obs is shutting down", 5);
-            }
-            // an oversized request is still taken when the queue is empty, or it could never be stored
-            if (queuedWeight > 0 && queuedWeight + w > maxQueuedWeight) {
-                throw full();
-            }
+            refuseUnlessRoomFor(w);
             queue.add(new Pending<>(item, w, done));
             queuedWeight += w;
             notEmpty.signal();
@@ -92,20 +86,22 @@ final class GroupCommitQueue<T> implements AutoCloseable {
     void checkRoomFor(long w) {
         lock.lock();
         try {
-            if (closing) {
-                throw new IngestOverloadedException("tta-obs is shutting down", 5);
-            }
-            if (queuedWeight > 0 && queuedWeight + w > maxQueuedWeight) {
-                throw full();
-            }
+            refuseUnlessRoomFor(w);
         } finally {
             lock.unlock();
         }
     }
 
-    private IngestOverloadedException full() {
-        return new IngestOverloadedException(what + " is full (" + queuedWeight + " " + unit
-                + " waiting to be written); retry shortly", 1);
+    /** Caller holds the lock. */
+    private void refuseUnlessRoomFor(long w) {
+        if (closing) {
+            throw new IngestOverloadedException("tta-obs is shutting down", 5);
+        }
+        // an oversized request is still taken when the queue is empty, or it could never be stored
+        if (queuedWeight > 0 && queuedWeight + w > maxQueuedWeight) {
+            throw new IngestOverloadedException(what + " is full (" + queuedWeight + " " + unit
+                    + " waiting to be written); retry shortly", 1);
+        }
     }
 
     long queuedWeight() {
