@@ -6,21 +6,18 @@ import dev.tta.obs.adapters.jdbc.ChunkPlan;
 import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
+import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
-import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
-import dev.tta.obs.ports.in.TraceCursor;
 import dev.tta.obs.ports.in.TracePage;
 import dev.tta.obs.ports.in.TraceSearch;
-import dev.tta.obs.ports.in.TraceSort;
 import dev.tta.obs.ports.in.TraceStats;
-import dev.tta.obs.ports.in.TraceStatusFilter;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
 import org.flywaydb.core.Flyway;
@@ -41,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -360,156 +356,49 @@ public final class PostgresTraceStore implements TraceStore {
         });
     }
 
-    private record TermFilter(String query, boolean negated) {
-    }
-
     /**
      * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
-     * and free-text filters each test the trace's chunks through the GIN index (each on its own,
-     * since two terms may sit in different chunks of one trace). Several attribute filters must
-     * hold on one span, which the index cannot tell, so those candidates are checked against their
-     * spans, page by page.
+     * and free-text filters each test the trace's chunks through the GIN index, each on its own,
+     * since two terms may sit in different chunks of one trace (see {@link TraceSearchSql}).
      */
     @Override
     public TracePage search(TraceSearch search) {
-        String key = switch (search.sort()) {
-            case NEWEST, OLDEST -> "t.start_ns";
-            case DURATION -> "t.duration_ns";
-            case COST -> "coalesce(t.cost_usd, -1.0)";
-        };
-        boolean cost = search.sort() == TraceSort.COST;
-        String dir = search.sort() == TraceSort.OLDEST ? "ASC" : "DESC";
-        String cmp = search.sort() == TraceSort.OLDEST ? ">" : "<";
-        StringBuilder where = new StringBuilder(" WHERE true");
-        List<Object> args = new ArrayList<>();
-        List<TermFilter> terms = new ArrayList<>();
-        search.serviceName().ifPresent(s -> {
-            where.append(" AND t.service_name = ?");
-            args.add(s);
-        });
-        search.rootName().ifPresent(n -> {
-            where.append(" AND t.root_name = ?");
-            args.add(n);
-        });
-        search.text().ifPresent(text -> {
-            for (String word : SearchTerms.queryWords(text)) {
-                terms.add(new TermFilter(PostgresTerms.word(word), false));
-            }
-        });
-        search.startFromUnixNano().ifPresent(v -> {
-            where.append(" AND t.start_ns >= ?");
-            args.add(v);
-        });
-        search.startToUnixNano().ifPresent(v -> {
-            where.append(" AND t.start_ns <= ?");
-            args.add(v);
-        });
-        if (search.errorsOnly()) {
-            where.append(" AND t.error_count > 0");
-        }
-        search.spanName().ifPresent(n -> terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.spanName(n)), false)));
-        search.status().ifPresent(st -> {
-            if (st == TraceStatusFilter.ERROR) {
-                where.append(" AND t.error_count > 0");
-            } else {
-                where.append(" AND t.error_count = 0");
-                terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
-            }
-        });
-        search.minDurationMs().ifPresent(v -> {
-            where.append(" AND t.duration_ns >= ?");
-            args.add((long) Math.ceil(v * 1_000_000.0));
-        });
-        search.maxDurationMs().ifPresent(v -> {
-            where.append(" AND t.duration_ns <= ?");
-            args.add((long) Math.floor(v * 1_000_000.0));
-        });
-        for (TraceSearch.AttributeMatch a : search.attributes()) {
-            terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.attribute(a.key(), a.value())), false));
-        }
-        search.primitive().ifPresent(p -> terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.primitive(p)), false)));
-        search.model().ifPresent(m -> terms.add(new TermFilter(PostgresTerms.exact(SearchTerms.model(m)), false)));
-        if (search.regressionsOnly()) {
-            where.append(" AND t.regression IS TRUE");
-        }
-        search.minCostUsd().ifPresent(v -> {
-            where.append(" AND t.cost_usd >= ?");
-            args.add(v);
-        });
-        for (TermFilter term : terms) {
-            where.append(term.negated() ? " AND NOT " : " AND ").append("EXISTS (SELECT 1 FROM span_chunks c"
-                    + " WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
-            args.add(term.query());
-        }
-        boolean verifyOneSpan = search.attributes().size() > 1;
-        int want = search.limit() + 1;
-        // most candidates of several attribute filters fail the one-span check: fetch more per round
-        int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
-        return read(c -> {
-            List<TraceSummary> out = new ArrayList<>();
-            List<Long> keys = new ArrayList<>();
-            Optional<TraceCursor> after = search.cursor();
-            while (out.size() < want) {
-                StringBuilder sql = new StringBuilder("SELECT t.trace_id, t.summary, ").append(key)
-                        .append(" FROM traces t").append(where);
-                List<Object> pageArgs = new ArrayList<>(args);
-                if (after.isPresent()) {
-                    sql.append(" AND (").append(key).append(", t.trace_id) ").append(cmp).append(" (?, ?)");
-                    pageArgs.add(cost ? (Object) Double.longBitsToDouble(after.get().sortKey()) : after.get().sortKey());
-                    pageArgs.add(after.get().traceId().toBytes());
-                }
-                sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", t.trace_id ").append(dir)
-                        .append(" LIMIT ?");
-                pageArgs.add(fetch);
-                int rows = 0;
-                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                    for (int i = 0; i < pageArgs.size(); i++) {
-                        ps.setObject(i + 1, pageArgs.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next() && out.size() < want) {
-                            rows++;
-                            TraceId id = TraceId.fromBytes(rs.getBytes(1));
-                            long sortKey = cost ? Double.doubleToLongBits(rs.getDouble(3)) : rs.getLong(3);
-                            after = Optional.of(new TraceCursor(sortKey, id));
-                            if (verifyOneSpan && !oneSpanHasAll(c, id, search.attributes())) {
-                                continue;
-                            }
-                            Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
-                            out.add(s.isPresent() ? s.get() : assembler.summarize(id, loadSpans(c, id)));
-                            keys.add(sortKey);
-                        }
-                    }
-                }
-                if (rows < fetch) {
-                    break;
-                }
-            }
-            Optional<TraceCursor> next = Optional.empty();
-            if (out.size() > search.limit()) {
-                out = new ArrayList<>(out.subList(0, search.limit()));
-                next = Optional.of(new TraceCursor(keys.get(search.limit() - 1), out.get(out.size() - 1).traceId()));
-            }
-            return new TracePage(out, next);
-        });
+        return read(c -> TraceSearchSql.search(c, search, dialect));
     }
 
-    private static boolean oneSpanHasAll(Connection c, TraceId id, List<TraceSearch.AttributeMatch> matches)
-            throws SQLException {
-        for (Span s : loadSpans(c, id)) {
-            boolean all = true;
-            for (TraceSearch.AttributeMatch m : matches) {
-                if (!s.attributes().get(m.key()).map(v -> v.asText().equals(m.value())).orElse(false)) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) {
-                return true;
-            }
+    private final TraceSearchSql.Dialect dialect = new TraceSearchSql.Dialect() {
+        @Override
+        public String tracesTable() {
+            return "traces t";
         }
-        return false;
-    }
+
+        @Override
+        public String column(String name) {
+            return "t." + name;
+        }
+
+        @Override
+        public String regressionFlag() {
+            return "t.regression IS TRUE";
+        }
+
+        @Override
+        public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
+                               List<Object> args) {
+            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
+            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> PostgresTerms.exact(term.exactHash().get())));
+        }
+
+        @Override
+        public List<Span> spans(Connection c, TraceId id) throws SQLException {
+            return loadSpans(c, id);
+        }
+
+        @Override
+        public TraceSummary recompute(Connection c, TraceId id) throws SQLException {
+            return assembler.summarize(id, loadSpans(c, id));
+        }
+    };
 
     @Override
     public long traceCount() {

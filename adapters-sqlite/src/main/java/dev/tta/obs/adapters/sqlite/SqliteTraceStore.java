@@ -5,24 +5,20 @@ import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
+import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
-import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
-import dev.tta.obs.ports.in.TraceCursor;
 import dev.tta.obs.ports.in.TracePage;
 import dev.tta.obs.ports.in.TraceSearch;
-import dev.tta.obs.ports.in.TraceSort;
 import dev.tta.obs.ports.in.TraceStats;
-import dev.tta.obs.ports.in.TraceStatusFilter;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
 import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 import java.nio.file.Files;
@@ -40,10 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -63,7 +58,7 @@ public final class SqliteTraceStore implements TraceStore {
     private final TraceAssembler assembler;
     private final Connection writer;
     /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
-    private final java.util.concurrent.BlockingDeque<Connection> readers;
+    private final BlockingDeque<Connection> readers;
     private final Map<Connection, TermChunkCache> termCaches = new java.util.IdentityHashMap<>();
     /** Chunks deleted since the store opened; tells term caches when to rebuild. */
     private volatile long deletedChunks;
@@ -103,7 +98,7 @@ public final class SqliteTraceStore implements TraceStore {
         this.writer.setAutoCommit(false);
         this.nextChunkId = readNextChunkId();
         indexUnindexedChunks();
-        this.readers = new java.util.concurrent.LinkedBlockingDeque<>(READERS);
+        this.readers = new LinkedBlockingDeque<>(READERS);
         for (int i = 0; i < READERS; i++) {
             Connection c = connect(true);
             allReaders.add(c);
@@ -436,150 +431,63 @@ public final class SqliteTraceStore implements TraceStore {
         return (int) Math.max(500, Math.sqrt(2.0 * page * Math.max(1, nextChunkId)));
     }
 
-    private record TermFilter(String match, boolean negated) {
-    }
-
     /**
      * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
-     * and free-text filters each narrow through the full-text table of span chunks. Several
-     * attribute filters must hold on one span, which the index cannot tell, so those candidates
-     * are checked against their spans, page by page.
+     * and free-text filters each narrow through the full-text table of span chunks (see
+     * {@link TraceSearchSql}).
      */
     @Override
     public TracePage search(TraceSearch search) {
-        String key = switch (search.sort()) {
-            case NEWEST, OLDEST -> "start_ns";
-            case DURATION -> "duration_ns";
-            case COST -> "coalesce(cost_usd, -1.0)";
-        };
-        boolean cost = search.sort() == TraceSort.COST;
-        String dir = search.sort() == TraceSort.OLDEST ? "ASC" : "DESC";
-        String cmp = search.sort() == TraceSort.OLDEST ? ">" : "<";
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        List<TermFilter> terms = new ArrayList<>();
-        search.serviceName().ifPresent(s -> {
-            where.append(" AND service_name = ?");
-            args.add(s);
-        });
-        search.rootName().ifPresent(n -> {
-            where.append(" AND root_name = ?");
-            args.add(n);
-        });
-        search.text().ifPresent(t -> {
-            for (String word : SearchTerms.queryWords(t)) {
-                terms.add(new TermFilter(SqliteTerms.word(word), false));
-            }
-        });
-        search.startFromUnixNano().ifPresent(v -> {
-            where.append(" AND start_ns >= ?");
-            args.add(v);
-        });
-        search.startToUnixNano().ifPresent(v -> {
-            where.append(" AND start_ns <= ?");
-            args.add(v);
-        });
-        if (search.errorsOnly()) {
-            where.append(" AND error_count > 0");
-        }
-        search.spanName().ifPresent(n -> terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.spanName(n)), false)));
-        search.status().ifPresent(st -> {
-            if (st == TraceStatusFilter.ERROR) {
-                where.append(" AND error_count > 0");
-            } else {
-                where.append(" AND error_count = 0");
-                terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.statusOk()), st == TraceStatusFilter.UNSET));
-            }
-        });
-        search.minDurationMs().ifPresent(v -> {
-            where.append(" AND duration_ns >= ?");
-            args.add((long) Math.ceil(v * 1_000_000.0));
-        });
-        search.maxDurationMs().ifPresent(v -> {
-            where.append(" AND duration_ns <= ?");
-            args.add((long) Math.floor(v * 1_000_000.0));
-        });
-        for (TraceSearch.AttributeMatch a : search.attributes()) {
-            terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.attribute(a.key(), a.value())), false));
-        }
-        search.primitive().ifPresent(p -> terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.primitive(p)), false)));
-        search.model().ifPresent(m -> terms.add(new TermFilter(SqliteTerms.exact(SearchTerms.model(m)), false)));
-        if (search.regressionsOnly()) {
-            where.append(" AND regression = 1");
-        }
-        search.minCostUsd().ifPresent(v -> {
-            where.append(" AND cost_usd >= ?");
-            args.add(v);
-        });
-        boolean verifyOneSpan = search.attributes().size() > 1;
-        int want = search.limit() + 1;
-        // most candidates of several attribute filters fail the one-span check: fetch more per round
-        int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
-        if (!terms.isEmpty() && indexBehind) {
+        if (indexBehind && !TraceSearchSql.terms(search).isEmpty()) {
             indexPendingBeforeSearch();
         }
-        return read(c -> {
-            int rareLimit = rareTermLimit(fetch);
-            for (TermFilter term : terms) {
-                // counting a prefix term reads its whole doclist (~20 ms at a million spans): a cached
-                // term was common when first seen and terms only grow more common, so it is not counted again
-                TermChunkCache cache = termCaches.get(c);
-                boolean rare = !cache.has(term.match()) && matchingChunks(c, term.match(), rareLimit) <= rareLimit;
-                where.append(term.negated() ? " AND NOT " : " AND ");
-                if (rare) {
-                    where.append(TERM_IN);
-                    args.add(term.match());
-                } else {
-                    where.append(termExists(cache.tableFor(term.match(), deletedChunks)));
-                }
-            }
-            List<TraceSummary> out = new ArrayList<>();
-            List<Long> keys = new ArrayList<>();
-            Optional<TraceCursor> after = search.cursor();
-            while (out.size() < want) {
-                StringBuilder sql = new StringBuilder("SELECT trace_id, summary, ").append(key)
-                        .append(" FROM traces").append(where);
-                List<Object> pageArgs = new ArrayList<>(args);
-                if (after.isPresent()) {
-                    sql.append(" AND (").append(key).append(", trace_id) ").append(cmp).append(" (?, ?)");
-                    pageArgs.add(cost ? (Object) Double.longBitsToDouble(after.get().sortKey()) : after.get().sortKey());
-                    pageArgs.add(after.get().traceId().toBytes());
-                }
-                sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", trace_id ").append(dir)
-                        .append(" LIMIT ?");
-                pageArgs.add(fetch);
-                int rows = 0;
-                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                    for (int i = 0; i < pageArgs.size(); i++) {
-                        ps.setObject(i + 1, pageArgs.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next() && out.size() < want) {
-                            rows++;
-                            TraceId id = TraceId.fromBytes(rs.getBytes(1));
-                            long sortKey = cost ? Double.doubleToLongBits(rs.getDouble(3)) : rs.getLong(3);
-                            after = Optional.of(new TraceCursor(sortKey, id));
-                            if (verifyOneSpan && !oneSpanHasAll(c, id, search.attributes())) {
-                                continue;
-                            }
-                            Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
-                            out.add(s.orElseGet(() -> recompute(c, id)));
-                            keys.add(sortKey);
-                        }
-                    }
-                }
-                if (rows < fetch) {
-                    break;
-                }
-            }
-            Optional<TraceCursor> next = Optional.empty();
-            if (out.size() > search.limit()) {
-                out = new ArrayList<>(out.subList(0, search.limit()));
-                next = Optional.of(new TraceCursor(keys.get(search.limit() - 1), out.get(out.size() - 1).traceId()));
-            }
-            return new TracePage(out, next);
-        });
+        return read(c -> TraceSearchSql.search(c, search, dialect));
     }
+
+    private final TraceSearchSql.Dialect dialect = new TraceSearchSql.Dialect() {
+        @Override
+        public String tracesTable() {
+            return "traces";
+        }
+
+        @Override
+        public String column(String name) {
+            return name;
+        }
+
+        @Override
+        public String regressionFlag() {
+            return "regression = 1";
+        }
+
+        @Override
+        public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
+                               List<Object> args) throws SQLException {
+            String match = term.word().map(SqliteTerms::word).orElseGet(() -> SqliteTerms.exact(term.exactHash().get()));
+            // counting a prefix term reads its whole doclist (~20 ms at a million spans): a cached
+            // term was common when first seen and terms only grow more common, so it is not counted again
+            TermChunkCache cache = termCaches.get(c);
+            int rareLimit = rareTermLimit(pageRows);
+            if (!cache.has(match) && matchingChunks(c, match, rareLimit) <= rareLimit) {
+                where.append(TERM_IN);
+                args.add(match);
+            } else {
+                where.append(termExists(cache.tableFor(match, deletedChunks)));
+            }
+        }
+
+        @Override
+        public List<Span> spans(Connection c, TraceId id) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?")) {
+                return loadSpans(ps, id.toBytes());
+            }
+        }
+
+        @Override
+        public TraceSummary recompute(Connection c, TraceId id) {
+            return SqliteTraceStore.this.recompute(c, id);
+        }
+    };
 
     private static int matchingChunks(Connection c, String match, int upTo) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM chunk_terms"
@@ -589,25 +497,6 @@ public final class SqliteTraceStore implements TraceStore {
                 return rs.next() ? rs.getInt(1) : 0;
             }
         }
-    }
-
-    private static boolean oneSpanHasAll(Connection c, TraceId id, List<TraceSearch.AttributeMatch> matches)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?")) {
-            for (Span s : loadSpans(ps, id.toBytes())) {
-                boolean all = true;
-                for (TraceSearch.AttributeMatch m : matches) {
-                    if (!s.attributes().get(m.key()).map(v -> v.asText().equals(m.value())).orElse(false)) {
-                        all = false;
-                        break;
-                    }
-                }
-                if (all) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private TraceSummary recompute(Connection c, TraceId id) {

@@ -1,0 +1,207 @@
+package dev.tta.obs.adapters.jdbc;
+
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.ports.in.TraceCursor;
+import dev.tta.obs.ports.in.TracePage;
+import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.ports.in.TraceSort;
+import dev.tta.obs.ports.in.TraceStatusFilter;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A trace search as SQL, for both stores. Column filters (service, root name, time window, errors,
+ * status, duration, cost, regression) go to the {@code traces} table and its indexes; name,
+ * attribute, model, primitive, status OK and free-text filters are {@link Term}s that each store
+ * answers with its own full-text index. Several attribute filters must hold on one span, which an
+ * index over chunks cannot tell, so those candidates are checked against their spans, page by page.
+ * Pages are keyset-paged on (sort key, trace id).
+ */
+public final class TraceSearchSql {
+    private TraceSearchSql() {
+    }
+
+    /** One full-text filter: an exact term's hash, or a free-text word. */
+    public record Term(Optional<Long> exactHash, Optional<String> word, boolean negated) {
+        static Term exact(long hash, boolean negated) {
+            return new Term(Optional.of(hash), Optional.empty(), negated);
+        }
+
+        static Term word(String word) {
+            return new Term(Optional.empty(), Optional.of(word), false);
+        }
+    }
+
+    /** What differs between the stores. */
+    public interface Dialect {
+        /** The {@code traces} table as the query names it, e.g. {@code traces} or {@code traces t}. */
+        String tracesTable();
+
+        /** A column of {@code traces} as the query names it, e.g. {@code t.start_ns}. */
+        String column(String name);
+
+        /** The predicate of a trace flagged as a regression. */
+        String regressionFlag();
+
+        /**
+         * Appends the predicate that a trace has the term (or, when negated, the caller has already
+         * appended {@code NOT}) and its bind arguments.
+         *
+         * @param pageRows how many rows a page round asks for, to plan rare against common terms
+         */
+        void appendTerm(Connection c, Term term, int pageRows, StringBuilder where, List<Object> args)
+                throws SQLException;
+
+        List<Span> spans(Connection c, TraceId id) throws SQLException;
+
+        TraceSummary recompute(Connection c, TraceId id) throws SQLException;
+    }
+
+    public static TracePage search(Connection c, TraceSearch search, Dialect d) throws SQLException {
+        String key = switch (search.sort()) {
+            case NEWEST, OLDEST -> d.column("start_ns");
+            case DURATION -> d.column("duration_ns");
+            case COST -> "coalesce(" + d.column("cost_usd") + ", -1.0)";
+        };
+        String id = d.column("trace_id");
+        boolean cost = search.sort() == TraceSort.COST;
+        String dir = search.sort() == TraceSort.OLDEST ? "ASC" : "DESC";
+        String cmp = search.sort() == TraceSort.OLDEST ? ">" : "<";
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        columnFilters(search, d, where, args);
+        boolean verifyOneSpan = search.attributes().size() > 1;
+        int want = search.limit() + 1;
+        // most candidates of several attribute filters fail the one-span check: fetch more per round
+        int fetch = verifyOneSpan ? Math.max(want * 8, 400) : want;
+        for (Term term : terms(search)) {
+            where.append(term.negated() ? " AND NOT " : " AND ");
+            d.appendTerm(c, term, fetch, where, args);
+        }
+        List<TraceSummary> out = new ArrayList<>();
+        List<Long> keys = new ArrayList<>();
+        Optional<TraceCursor> after = search.cursor();
+        while (out.size() < want) {
+            StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(d.column("summary"))
+                    .append(", ").append(key).append(" FROM ").append(d.tracesTable()).append(where);
+            List<Object> pageArgs = new ArrayList<>(args);
+            if (after.isPresent()) {
+                sql.append(" AND (").append(key).append(", ").append(id).append(") ").append(cmp).append(" (?, ?)");
+                pageArgs.add(cost ? (Object) Double.longBitsToDouble(after.get().sortKey()) : after.get().sortKey());
+                pageArgs.add(after.get().traceId().toBytes());
+            }
+            sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", ").append(id).append(' ')
+                    .append(dir).append(" LIMIT ?");
+            pageArgs.add(fetch);
+            int rows = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < pageArgs.size(); i++) {
+                    ps.setObject(i + 1, pageArgs.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && out.size() < want) {
+                        rows++;
+                        TraceId traceId = TraceId.fromBytes(rs.getBytes(1));
+                        long sortKey = cost ? Double.doubleToLongBits(rs.getDouble(3)) : rs.getLong(3);
+                        after = Optional.of(new TraceCursor(sortKey, traceId));
+                        if (verifyOneSpan && !oneSpanHasAll(d.spans(c, traceId), search.attributes())) {
+                            continue;
+                        }
+                        Optional<TraceSummary> s = SummaryCodec.decode(traceId, rs.getBytes(2));
+                        out.add(s.isPresent() ? s.get() : d.recompute(c, traceId));
+                        keys.add(sortKey);
+                    }
+                }
+            }
+            if (rows < fetch) {
+                break;
+            }
+        }
+        Optional<TraceCursor> next = Optional.empty();
+        if (out.size() > search.limit()) {
+            out = new ArrayList<>(out.subList(0, search.limit()));
+            next = Optional.of(new TraceCursor(keys.get(search.limit() - 1), out.get(out.size() - 1).traceId()));
+        }
+        return new TracePage(out, next);
+    }
+
+    private static void columnFilters(TraceSearch search, Dialect d, StringBuilder where, List<Object> args) {
+        search.serviceName().ifPresent(s -> {
+            where.append(" AND ").append(d.column("service_name")).append(" = ?");
+            args.add(s);
+        });
+        search.rootName().ifPresent(n -> {
+            where.append(" AND ").append(d.column("root_name")).append(" = ?");
+            args.add(n);
+        });
+        search.startFromUnixNano().ifPresent(v -> {
+            where.append(" AND ").append(d.column("start_ns")).append(" >= ?");
+            args.add(v);
+        });
+        search.startToUnixNano().ifPresent(v -> {
+            where.append(" AND ").append(d.column("start_ns")).append(" <= ?");
+            args.add(v);
+        });
+        if (search.errorsOnly() || search.status().orElse(null) == TraceStatusFilter.ERROR) {
+            where.append(" AND ").append(d.column("error_count")).append(" > 0");
+        }
+        if (search.status().isPresent() && search.status().get() != TraceStatusFilter.ERROR) {
+            where.append(" AND ").append(d.column("error_count")).append(" = 0");
+        }
+        search.minDurationMs().ifPresent(v -> {
+            where.append(" AND ").append(d.column("duration_ns")).append(" >= ?");
+            args.add((long) Math.ceil(v * 1_000_000.0));
+        });
+        search.maxDurationMs().ifPresent(v -> {
+            where.append(" AND ").append(d.column("duration_ns")).append(" <= ?");
+            args.add((long) Math.floor(v * 1_000_000.0));
+        });
+        if (search.regressionsOnly()) {
+            where.append(" AND ").append(d.regressionFlag());
+        }
+        search.minCostUsd().ifPresent(v -> {
+            where.append(" AND ").append(d.column("cost_usd")).append(" >= ?");
+            args.add(v);
+        });
+    }
+
+    /** The full-text filters of a search, free-text words first. */
+    public static List<Term> terms(TraceSearch search) {
+        List<Term> terms = new ArrayList<>();
+        search.text().ifPresent(t -> SearchTerms.queryWords(t).forEach(w -> terms.add(Term.word(w))));
+        search.spanName().ifPresent(n -> terms.add(Term.exact(SearchTerms.spanName(n), false)));
+        // ok: a span is marked ok; unset: none is (error_count = 0 is a column filter for both)
+        search.status().filter(st -> st != TraceStatusFilter.ERROR)
+                .ifPresent(st -> terms.add(Term.exact(SearchTerms.statusOk(), st == TraceStatusFilter.UNSET)));
+        for (TraceSearch.AttributeMatch a : search.attributes()) {
+            terms.add(Term.exact(SearchTerms.attribute(a.key(), a.value()), false));
+        }
+        search.primitive().ifPresent(p -> terms.add(Term.exact(SearchTerms.primitive(p), false)));
+        search.model().ifPresent(m -> terms.add(Term.exact(SearchTerms.model(m), false)));
+        return terms;
+    }
+
+    private static boolean oneSpanHasAll(List<Span> spans, List<TraceSearch.AttributeMatch> matches) {
+        for (Span s : spans) {
+            boolean all = true;
+            for (TraceSearch.AttributeMatch m : matches) {
+                if (!s.attributes().get(m.key()).map(v -> v.asText().equals(m.value())).orElse(false)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
