@@ -5,12 +5,22 @@ import com.google.protobuf.Duration;
 import com.google.rpc.RetryInfo;
 import dev.tta.obs.ports.in.IngestOverloadedException;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -30,6 +40,153 @@ final class OtlpGrpcFailures {
                 observer.onError(toStatus(failure instanceof CompletionException ? failure.getCause() : failure));
             }
         });
+    }
+
+    /**
+     * The service with request parsing moved into the call, so an undecodable message is answered
+     * {@code INVALID_ARGUMENT}, as OTLP asks (an exporter must not retry it). grpc-java parses with
+     * the method's marshaller before any handler runs and turns a failure there into {@code UNKNOWN}
+     * ("Application error processing RPC"), which reads as a server fault. The handlers are unchanged.
+     */
+    static ServerServiceDefinition rejectingUndecodableRequests(ServerServiceDefinition service) {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+        for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
+            b.addMethod(parsingInTheCall(m));
+        }
+        return b.build();
+    }
+
+    private static <Q, R> ServerMethodDefinition<byte[], R> parsingInTheCall(ServerMethodDefinition<Q, R> method) {
+        MethodDescriptor<Q, R> typed = method.getMethodDescriptor();
+        MethodDescriptor<byte[], R> raw = typed.toBuilder(RawBytes.INSTANCE, typed.getResponseMarshaller()).build();
+        ServerCallHandler<byte[], R> handler = (call, headers) -> {
+            ServerCall.Listener<Q> inner = method.getServerCallHandler().startCall(new TypedCall<>(call, typed), headers);
+            return new ServerCall.Listener<>() {
+                private boolean rejected;
+
+                @Override
+                public void onMessage(byte[] message) {
+                    Q request;
+                    try {
+                        request = typed.parseRequest(new ByteArrayInputStream(message));
+                    } catch (RuntimeException e) {
+                        rejected = true;
+                        Throwable cause = e.getCause() != null ? e.getCause() : e;
+                        call.close(io.grpc.Status.INVALID_ARGUMENT.withDescription("the request is not a valid OTLP "
+                                + "protobuf message (" + cause.getMessage() + "); nothing was stored"), new Metadata());
+                        return;
+                    }
+                    inner.onMessage(request);
+                }
+
+                @Override
+                public void onHalfClose() {
+                    if (!rejected) {
+                        inner.onHalfClose();
+                    }
+                }
+
+                @Override
+                public void onCancel() {
+                    inner.onCancel();
+                }
+
+                @Override
+                public void onComplete() {
+                    inner.onComplete();
+                }
+
+                @Override
+                public void onReady() {
+                    inner.onReady();
+                }
+            };
+        };
+        return ServerMethodDefinition.create(raw, handler);
+    }
+
+    /** The raw call as the typed handler expects it; requests arrive already parsed. */
+    private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
+        private final ServerCall<byte[], R> call;
+        private final MethodDescriptor<Q, R> method;
+
+        TypedCall(ServerCall<byte[], R> call, MethodDescriptor<Q, R> method) {
+            this.call = call;
+            this.method = method;
+        }
+
+        @Override
+        public void request(int numMessages) {
+            call.request(numMessages);
+        }
+
+        @Override
+        public void sendHeaders(Metadata headers) {
+            call.sendHeaders(headers);
+        }
+
+        @Override
+        public void sendMessage(R message) {
+            call.sendMessage(message);
+        }
+
+        @Override
+        public void close(io.grpc.Status status, Metadata trailers) {
+            call.close(status, trailers);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return call.isCancelled();
+        }
+
+        @Override
+        public boolean isReady() {
+            return call.isReady();
+        }
+
+        @Override
+        public void setMessageCompression(boolean enabled) {
+            call.setMessageCompression(enabled);
+        }
+
+        @Override
+        public void setCompression(String compressor) {
+            call.setCompression(compressor);
+        }
+
+        @Override
+        public io.grpc.Attributes getAttributes() {
+            return call.getAttributes();
+        }
+
+        @Override
+        public String getAuthority() {
+            return call.getAuthority();
+        }
+
+        @Override
+        public MethodDescriptor<Q, R> getMethodDescriptor() {
+            return method;
+        }
+    }
+
+    private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+        INSTANCE;
+
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     static StatusRuntimeException toStatus(Throwable e) {

@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 /** OTLP/gRPC {@code LogsService/Export}; answers after the records are committed. */
 @Singleton
-public class OtlpGrpcLogsService extends LogsServiceGrpc.LogsServiceImplBase {
+public class OtlpGrpcLogsService implements LogsServiceGrpc.AsyncService, io.grpc.BindableService {
     private final OtlpExports exports;
 
     public OtlpGrpcLogsService(OtlpExports exports) {
@@ -18,5 +18,10 @@ public class OtlpGrpcLogsService extends LogsServiceGrpc.LogsServiceImplBase {
     @Override
     public void export(ExportLogsServiceRequest request, StreamObserver<ExportLogsServiceResponse> observer) {
         OtlpGrpcFailures.answer(exports.logs(request), observer);
+    }
+
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return OtlpGrpcFailures.rejectingUndecodableRequests(LogsServiceGrpc.bindService(this));
     }
 }

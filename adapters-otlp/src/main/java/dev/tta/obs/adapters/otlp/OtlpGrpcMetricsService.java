@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 /** OTLP/gRPC {@code MetricsService/Export}; answers after the points are committed. */
 @Singleton
-public class OtlpGrpcMetricsService extends MetricsServiceGrpc.MetricsServiceImplBase {
+public class OtlpGrpcMetricsService implements MetricsServiceGrpc.AsyncService, io.grpc.BindableService {
     private final OtlpExports exports;
 
     public OtlpGrpcMetricsService(OtlpExports exports) {
@@ -18,5 +18,10 @@ public class OtlpGrpcMetricsService extends MetricsServiceGrpc.MetricsServiceImp
     @Override
     public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> observer) {
         OtlpGrpcFailures.answer(exports.metrics(request), observer);
+    }
+
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return OtlpGrpcFailures.rejectingUndecodableRequests(MetricsServiceGrpc.bindService(this));
     }
 }

@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 /** OTLP/gRPC {@code TraceService/Export}; answers after the spans are committed. */
 @Singleton
-public class OtlpGrpcTraceService extends TraceServiceGrpc.TraceServiceImplBase {
+public class OtlpGrpcTraceService implements TraceServiceGrpc.AsyncService, io.grpc.BindableService {
     private final OtlpExports exports;
 
     public OtlpGrpcTraceService(OtlpExports exports) {
@@ -18,5 +18,10 @@ public class OtlpGrpcTraceService extends TraceServiceGrpc.TraceServiceImplBase 
     @Override
     public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> observer) {
         OtlpGrpcFailures.answer(exports.traces(request), observer);
+    }
+
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return OtlpGrpcFailures.rejectingUndecodableRequests(TraceServiceGrpc.bindService(this));
     }
 }
