@@ -19,6 +19,7 @@ import dev.tta.obs.ports.in.QueryWorkflowStats;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.out.TelemetryStore;
 import dev.tta.obs.ports.service.GroupCommitIngest;
+import dev.tta.obs.ports.service.RegressionMarker;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
 import dev.tta.obs.ports.service.LiveTraceFeed;
 import dev.tta.obs.ports.service.RetentionService;
@@ -77,8 +78,18 @@ public class CoreFactory {
 
     @Context
     @Bean(preDestroy = "close")
-    GroupCommitIngest groupCommitIngest(TraceStore store, TtaObsConfig config, LiveTraceFeed liveFeed) {
-        return new GroupCommitIngest(store, config.maxQueuedSpans(), config.maxSpansPerCommit(), liveFeed);
+    GroupCommitIngest groupCommitIngest(TraceStore store, TtaObsConfig config, LiveTraceFeed liveFeed,
+                                        RegressionMarker regressions) {
+        return new GroupCommitIngest(store, config.maxQueuedSpans(), config.maxSpansPerCommit(),
+                liveFeed.andThen(regressions));
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    RegressionMarker regressionMarker(TraceQueryService query, TraceStore store,
+                                      @Property(name = "tta.regressions.settle-ms", defaultValue = "1000") long settleMs,
+                                      @Property(name = "tta.regressions.max-pending", defaultValue = "10000") int maxPending) {
+        return new RegressionMarker(query, store, settleMs, maxPending);
     }
 
     // one service answers both the query and the delete use cases

@@ -84,6 +84,23 @@ class RegressionIT {
             JsonNode first = service.getJson("/api/traces/" + ids.get(0));
             assertThat(first.get("summary").get("regression").asBoolean()).isFalse();
             assertThat(first.get("baseline").get("enoughBaseline").asBoolean()).isFalse();
+
+            // the list: verdicts are kept once each trace has been quiet for a second
+            List<String> flagged = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (flagged.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                flagged.clear();
+                service.getJson("/api/traces?regressions=true").get("traces")
+                        .forEach(t -> flagged.add(t.get("traceId").asText()));
+            }
+            assertThat(flagged).as("regressions=true").containsExactly(slow);
+            JsonNode list = service.getJson("/api/traces?limit=10").get("traces");
+            for (JsonNode row : list) {
+                assertThat(row.get("regression").asBoolean()).as("list badge of %s", row.get("traceId"))
+                        .isEqualTo(row.get("traceId").asText().equals(slow));
+            }
+            assertThat(list).hasSize(6);
         }
     }
 }

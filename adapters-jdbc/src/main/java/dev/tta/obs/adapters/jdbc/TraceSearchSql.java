@@ -14,8 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A trace search as SQL, for both stores. Column filters (service, root name, time window, errors,
@@ -48,7 +50,7 @@ public final class TraceSearchSql {
         /** A column of {@code traces} as the query names it, e.g. {@code t.start_ns}. */
         String column(String name);
 
-        /** The predicate of a trace flagged as a regression. */
+        /** The predicate of a trace flagged as a regression (true or false, never null). */
         String regressionFlag();
 
         /**
@@ -88,10 +90,11 @@ public final class TraceSearchSql {
         }
         List<TraceSummary> out = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
+        Set<TraceId> regressions = new HashSet<>();
         Optional<TraceCursor> after = search.cursor();
         while (out.size() < want) {
             StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(d.column("summary"))
-                    .append(", ").append(key).append(" FROM ").append(d.tracesTable()).append(where);
+                    .append(", ").append(key).append(", ").append(d.regressionFlag()).append(" FROM ").append(d.tracesTable()).append(where);
             List<Object> pageArgs = new ArrayList<>(args);
             if (after.isPresent()) {
                 sql.append(" AND (").append(key).append(", ").append(id).append(") ").append(cmp).append(" (?, ?)");
@@ -118,6 +121,9 @@ public final class TraceSearchSql {
                         Optional<TraceSummary> s = SummaryCodec.decode(traceId, rs.getBytes(2));
                         out.add(s.isPresent() ? s.get() : d.recompute(c, traceId));
                         keys.add(sortKey);
+                        if (rs.getBoolean(4)) {
+                            regressions.add(traceId);
+                        }
                     }
                 }
             }
@@ -127,10 +133,11 @@ public final class TraceSearchSql {
         }
         Optional<TraceCursor> next = Optional.empty();
         if (out.size() > search.limit()) {
+            regressions.remove(out.get(search.limit()).traceId());
             out = new ArrayList<>(out.subList(0, search.limit()));
             next = Optional.of(new TraceCursor(keys.get(search.limit() - 1), out.get(out.size() - 1).traceId()));
         }
-        return new TracePage(out, next);
+        return new TracePage(out, next, regressions);
     }
 
     private static void columnFilters(TraceSearch search, Dialect d, StringBuilder where, List<Object> args) {

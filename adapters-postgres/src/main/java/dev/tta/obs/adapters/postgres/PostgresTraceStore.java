@@ -244,7 +244,7 @@ public final class PostgresTraceStore implements TraceStore {
                              + " service_name = excluded.service_name, root_name = excluded.root_name,"
                              + " span_count = excluded.span_count, error_count = excluded.error_count,"
                              + " cost_usd = excluded.cost_usd, summary = excluded.summary,"
-                             + " updated_ns = excluded.updated_ns");
+                             + " updated_ns = excluded.updated_ns, regression = NULL");
              PreparedStatement insertOperation = c.prepareStatement(
                      "INSERT INTO operations (service_name, span_name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             for (ChunkPlan.Write w : traces) {
@@ -379,7 +379,7 @@ public final class PostgresTraceStore implements TraceStore {
 
         @Override
         public String regressionFlag() {
-            return "t.regression IS TRUE";
+            return "coalesce(t.regression, false)";
         }
 
         @Override
@@ -416,6 +416,24 @@ public final class PostgresTraceStore implements TraceStore {
             return Map.of();
         }
         return read(c -> loadSpans(c, new LinkedHashSet<>(traceIds)));
+    }
+
+    @Override
+    public void flagRegressions(Map<TraceId, Boolean> verdicts) {
+        if (verdicts.isEmpty()) {
+            return;
+        }
+        write("write to", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE traces SET regression = ? WHERE trace_id = ?")) {
+                for (Map.Entry<TraceId, Boolean> v : verdicts.entrySet()) {
+                    ps.setBoolean(1, v.getValue());
+                    ps.setBytes(2, v.getKey().toBytes());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     @Override

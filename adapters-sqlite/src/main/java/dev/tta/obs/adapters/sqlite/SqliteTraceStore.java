@@ -457,7 +457,7 @@ public final class SqliteTraceStore implements TraceStore {
 
         @Override
         public String regressionFlag() {
-            return "regression = 1";
+            return "coalesce(regression, 0) = 1";
         }
 
         @Override
@@ -645,6 +645,25 @@ public final class SqliteTraceStore implements TraceStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public synchronized void flagRegressions(Map<TraceId, Boolean> verdicts) {
+        if (verdicts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = writer.prepareStatement("UPDATE traces SET regression = ? WHERE trace_id = ?")) {
+            for (Map.Entry<TraceId, Boolean> v : verdicts.entrySet()) {
+                ps.setInt(1, v.getValue() ? 1 : 0);
+                ps.setBytes(2, v.getKey().toBytes());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw new StoreUnavailableException("could not write to " + file + ": " + rootMessage(e), e);
+        }
     }
 
     @Override

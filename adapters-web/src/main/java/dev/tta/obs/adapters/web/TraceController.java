@@ -4,6 +4,7 @@ import dev.tta.obs.domain.InvalidTelemetryException;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
@@ -169,7 +170,12 @@ public class TraceController {
         }
         TracePage page = query.search(search);
         List<Object> traces = new ArrayList<>(page.traces().size());
-        page.traces().forEach(s -> traces.add(TraceJson.summary(s)));
+        for (TraceSummary s : page.traces()) {
+            Map<String, Object> row = TraceJson.summary(s);
+            // the stored verdict; the detail compares afresh
+            row.put("regression", page.regressions().contains(s.traceId()));
+            traces.add(row);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("traces", traces);
         body.put("nextCursor", page.nextCursor().map(TraceCursor::encode).orElse(null));

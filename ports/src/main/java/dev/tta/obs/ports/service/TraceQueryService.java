@@ -55,7 +55,7 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
         for (TraceSummary s : page.traces()) {
             repriced.add(repriced(s));
         }
-        return new TracePage(repriced, page.nextCursor());
+        return new TracePage(repriced, page.nextCursor(), page.regressions());
     }
 
     private TraceSummary repriced(TraceSummary s) {

@@ -295,6 +295,24 @@ public abstract class TraceStoreContract {
     }
 
     @Test
+    protected void regressionVerdicts_areKeptListedAndFiltered_untilTheTraceChanges() {
+        List<Span> slow = trace(71, 3, "answer");
+        append(slow);
+        append(trace(72, 3, "answer"));
+        store.flagRegressions(java.util.Map.of(traceId(71), true, traceId(72), false, traceId(404), true));
+
+        TracePage flagged = store.search(TraceSearch.builder().regressionsOnly(true).limit(10).build());
+        assertThat(flagged.traces()).extracting(TraceSummary::traceId).containsExactly(traceId(71));
+        TracePage all = store.search(TraceSearch.builder().limit(10).build());
+        assertThat(all.regressions()).containsExactly(traceId(71));
+
+        // new spans may change the verdict: it is cleared until the trace is judged again
+        append(List.of(span(71, 9, 0, "late").build()));
+        assertThat(ids(TraceSearch.builder().regressionsOnly(true))).isEmpty();
+        assertThat(store.search(TraceSearch.builder().limit(10).build()).regressions()).isEmpty();
+    }
+
+    @Test
     protected void search_byRootName_matchesTheRootOnly() {
         append(trace(61, 3, "checkout"));
         append(trace(62, 2, "step-1"));
