@@ -88,7 +88,7 @@ public class CoreFactory {
     @Bean(preDestroy = "close")
     RegressionMarker regressionMarker(TraceQueryService query, TraceStore store,
                                       @Property(name = "tta.regressions.settle-ms", defaultValue = "1000") long settleMs,
-                                      @Property(name = "tta.regressions.max-pending", defaultValue = "10000") int maxPending) {
+                                      @Property(name = "tta.regressions.max-pending", defaultValue = "2000") int maxPending) {
         return new RegressionMarker(query, store, settleMs, maxPending);
     }
 

@@ -28,9 +28,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A trace is judged after {@code settle} without new spans, and again whenever it gets more.
  * Bounded: judging takes at most a quarter of one core (~1-2 ms a trace, so ~150 traces a
- * second), and at most {@code maxPending} traces wait; beyond that new ones are not judged
- * (counted in {@link #skipped()}), which only happens under bulk ingest far beyond a developer's
- * loop (a load test).
+ * second); while a bulk load runs (hundreds of traces waiting and commits still coming) it waits
+ * for a pause; at most {@code maxPending} traces wait, beyond that new ones are not judged
+ * (counted in {@link #skipped()}).
  */
 public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCloseable {
     private static final int BATCH = 200;
@@ -44,6 +44,9 @@ public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCl
     private final AtomicLong skipped = new AtomicLong();
     private final Thread worker;
     private volatile boolean closing;
+    private volatile long lastCommitNanos;
+    /** More traces waiting than a developer's loop produces: a bulk load is running. */
+    private static final int BULK = 200;
 
     public RegressionMarker(CompareRuns compare, RegressionFlags flags, long settleMillis, int maxPending) {
         this(compare, flags, settleMillis, maxPending, System::nanoTime, true);
@@ -66,6 +69,7 @@ public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCl
     @Override
     public void accept(List<SpanBatch> committed) {
         long now = clock.getAsLong();
+        lastCommitNanos = now;
         Set<TraceId> touched = new LinkedHashSet<>();
         for (SpanBatch batch : committed) {
             for (Span s : batch.spans()) {
@@ -92,6 +96,11 @@ public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCl
     private void run() {
         while (!closing) {
             try {
+                if (bulkLoadRunning()) {
+                    // the CPU belongs to ingest now; the waiting traces are judged when it pauses
+                    Thread.sleep(100);
+                    continue;
+                }
                 long start = System.nanoTime();
                 if (judgeSettled() == 0) {
                     Thread.sleep(Math.max(50, TimeUnit.NANOSECONDS.toMillis(settleNanos) / 4));
@@ -107,6 +116,14 @@ public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCl
                 sleepQuietly();
             }
         }
+    }
+
+    private boolean bulkLoadRunning() {
+        int waiting;
+        synchronized (pending) {
+            waiting = pending.size();
+        }
+        return waiting > BULK && clock.getAsLong() - lastCommitNanos < TimeUnit.MILLISECONDS.toNanos(250);
     }
 
     /** Judges up to one batch of traces that have been quiet for the settle time; returns how many. */
