@@ -211,10 +211,14 @@ public final class LoadGenerator {
             System.out.printf("search, 4 kinds (%d samples after 20 unmeasured calls of each): p50 %.2f ms, p99 %.2f ms%s%n",
                     search.length, pct(search, 50) / 1e6, pct(search, 99) / 1e6, kinds);
             System.out.printf("first call of each kind, in the order above:%s%n", firstCalls.substring(0, firstCalls.length() - 1));
-            long dbBytes = Files.size(dataDir.resolve("tta-obs.sqlite"))
-                    + (Files.exists(dataDir.resolve("tta-obs.sqlite-wal")) ? Files.size(dataDir.resolve("tta-obs.sqlite-wal")) : 0);
-            System.out.printf("database: %d MB, %.0f bytes per stored span%n", dbBytes / (1024 * 1024),
-                    (double) dbBytes / Math.max(stored, 1));
+            if (extra.contains("--storage=postgres")) {
+                System.out.println("database: PostgreSQL; its size is read on the server (pg_total_relation_size)");
+            } else {
+                long dbBytes = Files.size(dataDir.resolve("tta-obs.sqlite"))
+                        + (Files.exists(dataDir.resolve("tta-obs.sqlite-wal")) ? Files.size(dataDir.resolve("tta-obs.sqlite-wal")) : 0);
+                System.out.printf("database: %d MB, %.0f bytes per stored span%n", dbBytes / (1024 * 1024),
+                        (double) dbBytes / Math.max(stored, 1));
+            }
             System.out.printf("server peak RSS over the whole run (ingest and reads): %d MB%n",
                     rssKb(server.pid(), "VmHWM:") / 1024);
         } finally {
