@@ -3,6 +3,7 @@ package dev.tta.obs.adapters.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tta.obs.adapters.jdbc.ChunkPlan;
+import dev.tta.obs.adapters.jdbc.OperationsSql;
 import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
@@ -492,31 +493,12 @@ public final class PostgresTraceStore implements TraceStore {
 
     @Override
     public List<String> services() {
-        return strings("SELECT DISTINCT service_name FROM operations ORDER BY 1", Optional.empty());
+        return read(OperationsSql::services);
     }
 
     @Override
     public List<String> operations(Optional<String> service) {
-        return service.isPresent()
-                ? strings("SELECT span_name FROM operations WHERE service_name = ? ORDER BY 1", service)
-                : strings("SELECT DISTINCT span_name FROM operations ORDER BY 1", Optional.empty());
-    }
-
-    private List<String> strings(String sql, Optional<String> arg) {
-        return read(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (arg.isPresent()) {
-                    ps.setString(1, arg.get());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return read(c -> OperationsSql.operations(c, service));
     }
 
     @Override
