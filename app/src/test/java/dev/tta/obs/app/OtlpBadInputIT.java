@@ -121,15 +121,10 @@ class OtlpBadInputIT {
         io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort)
                 .usePlaintext().build();
         try {
-            // the bytes an exporter would send, cut short: grpc-java itself would call that INTERNAL
+            // the bytes an exporter would send, cut short: grpc-java itself would answer UNKNOWN
             byte[] whole = request(span().build()).toByteArray();
-            io.grpc.MethodDescriptor<byte[], byte[]> export = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-                    .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-                    .setRequestMarshaller(RawBytes.INSTANCE).setResponseMarshaller(RawBytes.INSTANCE).build();
             io.grpc.StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    () -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT,
-                            Arrays.copyOf(whole, whole.length - 5)),
+                    () -> dev.tta.obs.bench.RawOtlpGrpc.export(channel, Arrays.copyOf(whole, whole.length - 5)),
                     io.grpc.StatusRuntimeException.class);
             assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
             assertThat(e.getStatus().getDescription()).contains("not a valid OTLP protobuf message")
@@ -140,24 +135,6 @@ class OtlpBadInputIT {
             assertThat(service.getJson("/api/traces").get("traces")).as("a good export afterwards").hasSize(1);
         } finally {
             channel.shutdownNow();
-        }
-    }
-
-    private enum RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public java.io.InputStream stream(byte[] value) {
-            return new java.io.ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(java.io.InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
         }
     }
 

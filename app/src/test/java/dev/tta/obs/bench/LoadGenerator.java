@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,7 @@ public final class LoadGenerator {
             // traces are others than the sampled ones, so no sample is read from a warm cache)
             List<String> warmupIds = new ArrayList<>();
             for (int r = 0; r < warmup && warmupIds.size() < 200; r++) {
-                request(requests + r, 1, 1, 0, warmupIds, 200);
+                warmupIds.add(HexFormat.of().formatHex(traceId(requests + r, 0)));
             }
             for (String id : warmupIds) {
                 get(http, base + "/api/traces/" + id);
@@ -227,16 +228,20 @@ public final class LoadGenerator {
         }
     }
 
+    /** The id of trace {@code traceIndex} of request {@code r}: unique per run, and known without the request. */
+    private static byte[] traceId(int r, int traceIndex) {
+        return ByteBuffer.allocate(16).putLong(0x7a7a000000000000L | r).putLong(traceIndex + 1L).array();
+    }
+
     private static byte[] request(int r, int spans, int perTrace, int attributes, List<String> sampleIds, int samples) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder()
                 .setScope(InstrumentationScope.newBuilder().setName("tta.bench").setVersion("1.0"));
         long now = System.currentTimeMillis() * 1_000_000L;
-        byte[] traceId = new byte[16];
         byte[] parent = new byte[8];
         for (int s = 0; s < spans; s++) {
             int traceIndex = s / perTrace;
             int inTrace = s % perTrace;
-            ByteBuffer.wrap(traceId).putLong(0x7a7a000000000000L | r).putLong(traceIndex + 1L);
+            byte[] traceId = traceId(r, traceIndex);
             byte[] spanId = ByteBuffer.allocate(8).putInt(r + 1).putInt(s + 1).array();
             Span.Builder span = Span.newBuilder()
                     .setTraceId(ByteString.copyFrom(traceId))
@@ -250,11 +255,7 @@ public final class LoadGenerator {
             } else {
                 parent = spanId;
                 if (sampleIds.size() < samples) {
-                    StringBuilder hex = new StringBuilder();
-                    for (byte b : traceId) {
-                        hex.append(String.format("%02x", b));
-                    }
-                    sampleIds.add(hex.toString());
+                    sampleIds.add(HexFormat.of().formatHex(traceId));
                 }
             }
             for (int a = 0; a < attributes; a++) {
@@ -289,36 +290,11 @@ public final class LoadGenerator {
         return spans;
     }
 
-    /**
-     * The Export method with the request already encoded: the generator sends the same bytes an SDK
-     * would, without spending its CPU (shared with the server on this machine) re-serializing 500
-     * spans per call.
-     */
-    private static final io.grpc.MethodDescriptor<byte[], byte[]> EXPORT = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-            .setRequestMarshaller(new RawBytes()).setResponseMarshaller(new RawBytes()).build();
-
-    private static final class RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public java.io.InputStream stream(byte[] value) {
-            return new java.io.ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(java.io.InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    }
-
     /** One gRPC Export, answered like HTTP for the bookkeeping: 200, or 503 when it should be retried. */
     private static int export(io.grpc.ManagedChannel channel, byte[] body) {
         try {
-            io.grpc.stub.ClientCalls.blockingUnaryCall(channel, EXPORT, io.grpc.CallOptions.DEFAULT, body);
+            // already encoded: the generator does not spend the CPU it shares with the server re-serializing
+            RawOtlpGrpc.export(channel, body);
             return 200;
         } catch (io.grpc.StatusRuntimeException e) {
             return e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
