@@ -46,7 +46,8 @@ class RetentionIT {
 
     private static long databaseBytes(Path dir) throws Exception {
         long size = 0;
-        for (String name : new String[] {"tta-obs.sqlite", "tta-obs.sqlite-wal"}) {
+        for (String name : new String[] {"tta-obs.sqlite", "tta-obs.sqlite-wal", "tta-obs-search.sqlite",
+                "tta-obs-search.sqlite-wal"}) {
             Path f = dir.resolve(name);
             if (Files.exists(f)) {
                 size += Files.size(f);

@@ -215,10 +215,11 @@ public final class LoadGenerator {
             if (extra.contains("--storage=postgres")) {
                 System.out.println("database: PostgreSQL; its size is read on the server (pg_total_relation_size)");
             } else {
-                long dbBytes = Files.size(dataDir.resolve("tta-obs.sqlite"))
-                        + (Files.exists(dataDir.resolve("tta-obs.sqlite-wal")) ? Files.size(dataDir.resolve("tta-obs.sqlite-wal")) : 0);
-                System.out.printf("database: %d MB, %.0f bytes per stored span%n", dbBytes / (1024 * 1024),
-                        (double) dbBytes / Math.max(stored, 1));
+                long spanBytes = fileBytes(dataDir, "tta-obs.sqlite");
+                long indexBytes = fileBytes(dataDir, "tta-obs-search.sqlite");
+                System.out.printf("database: %d MB (spans %d MB, search index %d MB), %.0f bytes per stored span%n",
+                        (spanBytes + indexBytes) / (1024 * 1024), spanBytes / (1024 * 1024), indexBytes / (1024 * 1024),
+                        (double) (spanBytes + indexBytes) / Math.max(stored, 1));
             }
             System.out.printf("server peak RSS over the whole run (ingest and reads): %d MB%n",
                     rssKb(server.pid(), "VmHWM:") / 1024);
@@ -361,6 +362,17 @@ public final class LoadGenerator {
     }
 
     /** A memory line of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (peak resident). */
+    /** A SQLite file with its write-ahead log. */
+    private static long fileBytes(Path dir, String name) throws IOException {
+        long size = 0;
+        for (Path f : List.of(dir.resolve(name), dir.resolve(name + "-wal"))) {
+            if (Files.exists(f)) {
+                size += Files.size(f);
+            }
+        }
+        return size;
+    }
+
     static long rssKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith(field)) {

@@ -38,10 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -72,46 +69,33 @@ public final class SqliteTraceStore implements TraceStore {
     private static final int MAX_KNOWN_OPERATIONS = 100_000;
     private volatile long nextChunkId;
 
-    /**
-     * Full-text rows of committed chunks not yet in {@code chunk_terms}, oldest first; guarded by
-     * {@code this}. The index costs twice what the spans' own inserts cost when written per commit
-     * (FTS5 flushes and merges a segment per transaction), so it is written after the spans'
-     * commit, in transactions of up to {@link #INDEX_BATCH_CHUNKS} chunks. A search with a term
-     * filter writes what is pending first, so it never misses an acknowledged span.
-     */
-    private final List<PendingTerms> pendingTerms = new ArrayList<>();
-    private long oldestPendingNanos;
-    /** Whether {@link #pendingTerms} holds anything; read without the lock by searches. */
-    private volatile boolean indexBehind;
-    private static final int INDEX_BATCH_CHUNKS = 2_000;
+    /** The full-text rows of the chunks, in a file of their own (see {@link SearchIndex}). */
+    private final SearchIndex index;
     private static final long INDEX_DELAY_NANOS = 100_000_000L;
-    private final long indexDelayNanos;
-    private final ScheduledExecutorService indexer;
-
-    private record PendingTerms(long chunkId, String terms) {
-    }
 
     private SqliteTraceStore(Path file, TraceAssembler assembler, long indexDelayNanos) throws SQLException {
         this.file = file;
-        this.indexDelayNanos = indexDelayNanos;
         this.assembler = assembler;
         this.writer = connect(false);
         this.writer.setAutoCommit(false);
-        this.nextChunkId = readNextChunkId();
-        indexUnindexedChunks();
+        this.index = SearchIndex.open(SearchIndex.fileFor(file), indexDelayNanos);
         this.readers = new LinkedBlockingDeque<>(READERS);
-        for (int i = 0; i < READERS; i++) {
-            Connection c = connect(true);
-            allReaders.add(c);
-            readers.add(c);
-            termCaches.put(c, new TermChunkCache(c));
+        try {
+            this.nextChunkId = readNextChunkId();
+            indexUnindexedChunks();
+            for (int i = 0; i < READERS; i++) {
+                Connection c = connect(true);
+                allReaders.add(c);
+                readers.add(c);
+                index.attachTo(c);
+                termCaches.put(c, new TermChunkCache(c));
+            }
+        } catch (SQLException | RuntimeException e) {
+            allReaders.forEach(SqliteTraceStore::closeQuietly);
+            index.close();
+            closeQuietly(writer);
+            throw e;
         }
-        this.indexer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tta-obs-search-index");
-            t.setDaemon(true);
-            return t;
-        });
-        this.indexer.scheduleWithFixedDelay(this::indexIfDue, 50, 50, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -145,11 +129,10 @@ public final class SqliteTraceStore implements TraceStore {
 
     private long readNextChunkId() throws SQLException {
         // never below the index's mark: an id whose search row survived a delete is not given out again
-        try (PreparedStatement ps = writer.prepareStatement("SELECT max(coalesce((SELECT max(chunk_id) FROM span_chunks), 0),"
-                + " (SELECT indexed_upto FROM search_index_state)) + 1");
+        try (PreparedStatement ps = writer.prepareStatement("SELECT coalesce(max(chunk_id), 0) FROM span_chunks");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
+            return Math.max(rs.getLong(1), index.mark()) + 1;
         } finally {
             writer.commit();
         }
@@ -157,74 +140,35 @@ public final class SqliteTraceStore implements TraceStore {
 
 
 
-    /** After a crash: chunks committed but not yet indexed get their search rows now, before serving. */
+    /**
+     * Chunks committed but not yet indexed (after a crash, or with a new index file) get their
+     * search rows now, before serving.
+     */
     private void indexUnindexedChunks() throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement("SELECT c.chunk_id, c.trace_id, c.spans FROM span_chunks c"
-                + " WHERE c.chunk_id > (SELECT indexed_upto FROM search_index_state) ORDER BY c.chunk_id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                List<Span> spans = SpanCodec.decode(rs.getBytes(3));
-                if (spans.isEmpty()) {
-                    continue;
+        List<SearchIndex.Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = writer.prepareStatement("SELECT chunk_id, trace_id, spans FROM span_chunks"
+                + " WHERE chunk_id > ? ORDER BY chunk_id")) {
+            ps.setLong(1, index.mark());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<Span> spans = SpanCodec.decode(rs.getBytes(3));
+                    if (spans.isEmpty()) {
+                        continue;
+                    }
+                    TraceId traceId = TraceId.fromBytes(rs.getBytes(2));
+                    List<String> kinds = assembler.summarize(traceId, spans).rollup().primitiveTypes();
+                    rows.add(new SearchIndex.Row(rs.getLong(1),
+                            SearchTerms.forChunk(spans, kinds).text(SqliteTerms.EXACT_PREFIX)));
+                    if (rows.size() >= 2_000) {
+                        index.add(rows);
+                        rows = new ArrayList<>();
+                    }
                 }
-                TraceId traceId = TraceId.fromBytes(rs.getBytes(2));
-                List<String> kinds = assembler.summarize(traceId, spans).rollup().primitiveTypes();
-                pendingTerms.add(new PendingTerms(rs.getLong(1),
-                        SearchTerms.forChunk(spans, kinds).text(SqliteTerms.EXACT_PREFIX)));
             }
         }
         writer.commit();
-        indexPending();
-    }
-
-    private void indexIfDue() {
-        synchronized (this) {
-            if (!pendingTerms.isEmpty() && System.nanoTime() - oldestPendingNanos >= indexDelayNanos) {
-                indexPendingQuietly();
-            }
-        }
-    }
-
-    /** Writes every pending search row and the new mark in one transaction. Caller holds {@code this}. */
-    private void indexPending() throws SQLException {
-        if (pendingTerms.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = writer.prepareStatement("INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
-             PreparedStatement mark = writer.prepareStatement("UPDATE search_index_state SET indexed_upto = ?")) {
-            long upto = 0;
-            for (PendingTerms p : pendingTerms) {
-                insert.setLong(1, p.chunkId());
-                insert.setString(2, p.terms());
-                insert.addBatch();
-                upto = Math.max(upto, p.chunkId());
-            }
-            insert.executeBatch();
-            mark.setLong(1, upto);
-            mark.executeUpdate();
-            writer.commit();
-            pendingTerms.clear();
-            indexBehind = false;
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly();
-            throw e;
-        }
-    }
-
-    /** For callers that must not fail because of the index: the rows stay pending and are tried again. */
-    private void indexPendingQuietly() {
-        try {
-            indexPending();
-        } catch (SQLException | RuntimeException e) {
-            // the spans are committed; only their search rows wait, and the next attempt or start writes them
-        }
-    }
-
-    /** Before a search that reads the index: what is acknowledged must be findable. */
-    private void indexPendingBeforeSearch() {
-        synchronized (this) {
-            indexPendingQuietly();
-        }
+        index.add(rows);
+        index.write();
     }
 
     private Connection connect(boolean readOnly) throws SQLException {
@@ -262,7 +206,7 @@ public final class SqliteTraceStore implements TraceStore {
         Set<String> newOperations = new HashSet<>();
         long firstChunkId = nextChunkId;
         List<ChunkPlan.Write> writes;
-        List<PendingTerms> newTerms = new ArrayList<>();
+        List<SearchIndex.Row> newTerms = new ArrayList<>();
         try (PreparedStatement existing = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?");
              PreparedStatement loadChunks = writer.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?");
              PreparedStatement insertChunk = writer.prepareStatement(
@@ -307,7 +251,7 @@ public final class SqliteTraceStore implements TraceStore {
                 insertChunk.setInt(3, chunk.spans().size());
                 insertChunk.setBytes(4, chunk.encodedSpans());
                 insertChunk.addBatch();
-                newTerms.add(new PendingTerms(chunkId, chunk.terms().text(SqliteTerms.EXACT_PREFIX)));
+                newTerms.add(new SearchIndex.Row(chunkId, chunk.terms().text(SqliteTerms.EXACT_PREFIX)));
                 for (Span s : chunk.spans()) {
                     String key = s.serviceName() + '\u0000' + s.name();
                     if (!knownOperations.contains(key) && newOperations.add(key)) {
@@ -357,14 +301,7 @@ public final class SqliteTraceStore implements TraceStore {
                 stats.add(w.chunk().summary());
             }
         }
-        if (pendingTerms.isEmpty()) {
-            oldestPendingNanos = System.nanoTime();
-        }
-        pendingTerms.addAll(newTerms);
-        indexBehind = !pendingTerms.isEmpty();
-        if (pendingTerms.size() >= INDEX_BATCH_CHUNKS) {
-            indexPendingQuietly();
-        }
+        index.add(newTerms);
     }
 
     private static List<Span> loadSpans(PreparedStatement loadChunks, byte[] traceId) throws SQLException {
@@ -439,8 +376,9 @@ public final class SqliteTraceStore implements TraceStore {
      */
     @Override
     public TracePage search(TraceSearch search) {
-        if (indexBehind && !TraceSearchSql.terms(search).isEmpty()) {
-            indexPendingBeforeSearch();
+        if (index.behind() && !TraceSearchSql.terms(search).isEmpty()) {
+            // what was acknowledged must be findable: write the rows still queued first
+            index.writeQuietly();
         }
         return read(c -> TraceSearchSql.search(c, search, dialect));
     }
@@ -652,9 +590,8 @@ public final class SqliteTraceStore implements TraceStore {
     public synchronized boolean deleteTrace(TraceId traceId) {
         byte[] id = traceId.toBytes();
         Optional<TraceSummary> before;
+        List<Long> chunkIds;
         try {
-            // a chunk's search row must exist before the delete that removes it with the chunk
-            indexPending();
             try (PreparedStatement ps = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?")) {
                 ps.setBytes(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -668,23 +605,21 @@ public final class SqliteTraceStore implements TraceStore {
             if (before.isEmpty()) {
                 before = Optional.of(recompute(writer, traceId));
             }
-            try (PreparedStatement terms = writer.prepareStatement(
-                    "DELETE FROM chunk_terms WHERE rowid IN (SELECT chunk_id FROM span_chunks WHERE trace_id = ?)");
-                 PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
+            chunkIds = chunkIds(List.of(traceId));
+            try (PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
                  PreparedStatement trace = writer.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
-                long removedChunks = 0;
-                for (PreparedStatement ps : List.of(terms, chunks, trace)) {
+                for (PreparedStatement ps : List.of(chunks, trace)) {
                     ps.setBytes(1, id);
-                    int n = ps.executeUpdate();
-                    removedChunks += ps == chunks ? n : 0;
+                    ps.executeUpdate();
                 }
                 writer.commit();
-                deletedChunks += removedChunks;
+                deletedChunks += chunkIds.size();
             }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw new StoreUnavailableException("could not delete from " + file + ": " + rootMessage(e), e);
         }
+        index.remove(chunkIds);
         if (statsLoaded) {
             stats.remove(before.get());
         }
@@ -697,9 +632,8 @@ public final class SqliteTraceStore implements TraceStore {
             throw new IllegalArgumentException("maxPerCall must be positive, got " + maxPerCall);
         }
         Map<TraceId, byte[]> victims = new java.util.LinkedHashMap<>();
-        long removedChunks = 0;
+        List<Long> removedChunks;
         try {
-            indexPending();
             if (arrivedBeforeUnixNano.isPresent()) {
                 try (PreparedStatement ps = writer.prepareStatement("SELECT trace_id, summary FROM traces"
                         + " WHERE updated_ns < ? ORDER BY updated_ns, trace_id LIMIT ?")) {
@@ -721,21 +655,17 @@ public final class SqliteTraceStore implements TraceStore {
                 writer.commit();
                 return 0;
             }
-            try (PreparedStatement terms = writer.prepareStatement(
-                    "DELETE FROM chunk_terms WHERE rowid IN (SELECT chunk_id FROM span_chunks WHERE trace_id = ?)");
-                 PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
+            removedChunks = chunkIds(victims.keySet());
+            try (PreparedStatement chunks = writer.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
                  PreparedStatement trace = writer.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
                 for (TraceId id : victims.keySet()) {
                     byte[] bytes = id.toBytes();
-                    for (PreparedStatement ps : List.of(terms, chunks, trace)) {
+                    for (PreparedStatement ps : List.of(chunks, trace)) {
                         ps.setBytes(1, bytes);
                         ps.addBatch();
                     }
                 }
-                terms.executeBatch();
-                for (int n : chunks.executeBatch()) {
-                    removedChunks += Math.max(n, 0);
-                }
+                chunks.executeBatch();
                 trace.executeBatch();
             }
             List<TraceSummary> removed = new ArrayList<>(victims.size());
@@ -743,7 +673,8 @@ public final class SqliteTraceStore implements TraceStore {
                 SummaryCodec.decode(v.getKey(), v.getValue()).ifPresent(removed::add);
             }
             writer.commit();
-            deletedChunks += removedChunks;
+            deletedChunks += removedChunks.size();
+            index.remove(removedChunks);
             if (statsLoaded) {
                 if (removed.size() == victims.size()) {
                     removed.forEach(stats::remove);
@@ -757,6 +688,22 @@ public final class SqliteTraceStore implements TraceStore {
             rollbackQuietly();
             throw new StoreUnavailableException("could not evict from " + file + ": " + rootMessage(e), e);
         }
+    }
+
+    /** The chunks of these traces, whose search rows go when they go. */
+    private List<Long> chunkIds(Collection<TraceId> traces) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = writer.prepareStatement("SELECT chunk_id FROM span_chunks WHERE trace_id = ?")) {
+            for (TraceId id : traces) {
+                ps.setBytes(1, id.toBytes());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     private static void collectVictims(PreparedStatement ps, Map<TraceId, byte[]> into) throws SQLException {
@@ -777,13 +724,10 @@ public final class SqliteTraceStore implements TraceStore {
             }
             st.executeUpdate("DELETE FROM traces");
             int removedChunks = st.executeUpdate("DELETE FROM span_chunks");
-            st.executeUpdate("INSERT INTO chunk_terms (chunk_terms) VALUES ('delete-all')");
             st.executeUpdate("DELETE FROM operations");
-            st.executeUpdate("UPDATE search_index_state SET indexed_upto = " + (nextChunkId - 1));
             writer.commit();
             deletedChunks += removedChunks;
-            pendingTerms.clear();
-            indexBehind = false;
+            index.removeAll(nextChunkId - 1);
             knownOperations.clear();
             stats.clear();
             statsLoaded = true;
@@ -804,8 +748,6 @@ public final class SqliteTraceStore implements TraceStore {
 
     @Override
     public synchronized void close() {
-        indexer.shutdownNow();
-        indexPendingQuietly();
         for (Connection c : allReaders) {
             closeQuietly(c);
         }
@@ -818,6 +760,7 @@ public final class SqliteTraceStore implements TraceStore {
             // best effort: SQLite replays the WAL on the next open anyway
         }
         closeQuietly(writer);
+        index.close();
     }
 
     private static void closeQuietly(Connection c) {

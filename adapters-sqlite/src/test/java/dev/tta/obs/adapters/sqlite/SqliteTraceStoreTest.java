@@ -49,7 +49,8 @@ class SqliteTraceStoreTest extends TraceStoreContract {
             assertThat(names(store, "indexed-before")).containsExactly("indexed-before");
             store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(2, 3, "pending-at-crash"))));
             // what a SIGKILL leaves: the committed file and WAL, with the second chunk's search row unwritten
-            for (String name : java.util.List.of("crash.sqlite", "crash.sqlite-wal")) {
+            for (String name : java.util.List.of("crash.sqlite", "crash.sqlite-wal", "crash-search.sqlite",
+                    "crash-search.sqlite-wal")) {
                 Files.copy(dir.resolve(name), copy.resolve(name));
             }
         }
@@ -57,6 +58,24 @@ class SqliteTraceStoreTest extends TraceStoreContract {
             assertThat(names(reopened, "pending-at-crash")).containsExactly("pending-at-crash");
             assertThat(names(reopened, "indexed-before")).containsExactly("indexed-before");
             assertThat(names(reopened, "step")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aLostSearchIndexFile_isRebuiltFromTheSpansOnTheNextStart() throws Exception {
+        Path file = dir.resolve("lost-index.sqlite");
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER)) {
+            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(4, 3, "before-loss"))));
+            assertThat(names(store, "before-loss")).containsExactly("before-loss");
+        }
+        Path index = dir.resolve("lost-index-search.sqlite");
+        assertThat(index).exists();
+        Files.delete(index);
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
+            assertThat(names(reopened, "before-loss")).containsExactly("before-loss");
+            // a new chunk takes an id above the rebuilt rows, and is found beside them
+            reopened.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(5, 3, "after-loss"))));
+            assertThat(names(reopened, "loss")).containsExactlyInAnyOrder("before-loss", "after-loss");
         }
     }
 
