@@ -67,6 +67,16 @@ final class ByteSource {
         return s;
     }
 
+    void skip(int n) {
+        need(n);
+        pos += n;
+    }
+
+    /** Skips a string or byte array: its length, then that many bytes. */
+    void skipSized() {
+        skip(readVarInt());
+    }
+
     boolean hasMore() {
         return pos < buf.length;
     }

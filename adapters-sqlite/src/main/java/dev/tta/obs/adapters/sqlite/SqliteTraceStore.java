@@ -485,15 +485,15 @@ public final class SqliteTraceStore implements TraceStore {
     }
 
     @Override
-    public Map<TraceId, List<Span>> findSpans(Collection<TraceId> traceIds) {
+    public Map<TraceId, Map<String, Integer>> spanNameCounts(Collection<TraceId> traceIds) {
         if (traceIds.isEmpty()) {
             return Map.of();
         }
         return read(c -> {
-            Map<TraceId, List<Span>> out = new HashMap<>();
+            Map<TraceId, Map<String, Integer>> out = new HashMap<>();
             forIds(c, "SELECT trace_id, spans FROM span_chunks WHERE trace_id IN", traceIds, rs ->
-                    out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new ArrayList<>())
-                            .addAll(SpanCodec.decode(rs.getBytes(2))));
+                    SpanCodec.countNames(rs.getBytes(2),
+                            out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new HashMap<>())));
             return out;
         });
     }

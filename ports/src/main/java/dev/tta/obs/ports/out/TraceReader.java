@@ -25,14 +25,18 @@ public interface TraceReader {
     Optional<Trace> findTrace(TraceId traceId);
 
     /**
-     * The stored spans of several traces at once, as stored (no order, duplicates already removed),
-     * for callers that need spans but not assembled traces (comparing a run with earlier runs).
-     * Traces not stored are absent from the map. Stores should answer with one query.
+     * For several traces at once, how many spans of each name each has (a span stored twice counts
+     * once): what comparing a run with its earlier runs needs, without reading the spans' other
+     * fields. Traces not stored are absent from the map. Stores should answer with one query.
      */
-    default Map<TraceId, List<Span>> findSpans(Collection<TraceId> traceIds) {
-        Map<TraceId, List<Span>> out = new HashMap<>();
+    default Map<TraceId, Map<String, Integer>> spanNameCounts(Collection<TraceId> traceIds) {
+        Map<TraceId, Map<String, Integer>> out = new HashMap<>();
         for (TraceId id : traceIds) {
-            findTrace(id).ifPresent(t -> out.put(id, t.spans()));
+            findTrace(id).ifPresent(t -> {
+                Map<String, Integer> counts = new HashMap<>();
+                t.spans().forEach(s -> counts.merge(s.name(), 1, Integer::sum));
+                out.put(id, counts);
+            });
         }
         return out;
     }

@@ -119,16 +119,16 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
                 earlierRuns.add(candidate);
             }
         }
-        // one read for all earlier runs: a profile needs their span names, not assembled traces
-        Map<TraceId, List<Span>> spans = earlierRuns.isEmpty() ? Map.of()
-                : reader.findSpans(earlierRuns.stream().map(TraceSummary::traceId).toList());
+        // one read for all earlier runs: a profile needs their span names, not their spans
+        Map<TraceId, Map<String, Integer>> names = earlierRuns.isEmpty() ? Map.of()
+                : reader.spanNameCounts(earlierRuns.stream().map(TraceSummary::traceId).toList());
         List<RunProfile> previous = new ArrayList<>();
         Optional<TraceId> mostRecent = Optional.empty();
         for (TraceSummary earlier : earlierRuns) {
-            List<Span> earlierSpans = spans.get(earlier.traceId());
-            if (earlierSpans != null) {
+            Map<String, Integer> earlierNames = names.get(earlier.traceId());
+            if (earlierNames != null) {
                 // priced like the run itself, with today's table
-                previous.add(RunProfile.of(repriced(earlier), earlierSpans));
+                previous.add(new RunProfile(repriced(earlier), earlierNames));
                 if (mostRecent.isEmpty()) {
                     mostRecent = Optional.of(earlier.traceId());
                 }

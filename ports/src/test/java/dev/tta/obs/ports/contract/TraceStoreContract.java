@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -343,16 +344,18 @@ public abstract class TraceStoreContract {
     }
 
     @Test
-    protected void findSpans_readsSeveralTracesAtOnce_acrossTheirChunks() {
-        List<Span> one = trace(1, 4, "first");
+    protected void spanNameCounts_readsSeveralTracesAtOnce_acrossTheirChunks_countingARepeatedSpanOnce() {
+        List<Span> one = new ArrayList<>(trace(1, 4, "first"));
+        one.add(span(1, 7, 0, "step-1").build());
         append(one.subList(0, 2));
-        append(one.subList(1, 4));
+        append(one.subList(1, 5));
         append(trace(2, 3, "second"));
-        var spans = store.findSpans(List.of(traceId(1), traceId(2), traceId(404)));
-        assertThat(spans).containsOnlyKeys(traceId(1), traceId(2));
-        assertThat(spans.get(traceId(1))).extracting(Span::spanId).containsExactlyInAnyOrderElementsOf(
-                one.stream().map(Span::spanId).toList());
-        assertThat(spans.get(traceId(2))).hasSize(3);
+        var counts = store.spanNameCounts(List.of(traceId(1), traceId(2), traceId(404)));
+        assertThat(counts).containsOnlyKeys(traceId(1), traceId(2));
+        assertThat(counts.get(traceId(1))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("first", 1, "step-1", 2, "step-2", 1, "step-3", 1));
+        assertThat(counts.get(traceId(2))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("second", 1, "step-1", 1, "step-2", 1));
     }
 
     @Test
