@@ -34,17 +34,21 @@ final class HexIds {
                     + bytes + " bytes), got " + hex.length() + " characters");
         }
         boolean allZero = true;
+        boolean lowerCase = true;
         for (int i = 0; i < hex.length(); i++) {
-            int n = nibble(hex.charAt(i));
+            char c = hex.charAt(i);
+            int n = nibble(c);
             if (n < 0) {
                 throw new InvalidTelemetryException(what + " is not hex: '" + abbreviate(hex) + "'");
             }
             allZero &= n == 0;
+            lowerCase &= c <= '9' || c >= 'a';
         }
         if (allZero) {
             throw new InvalidTelemetryException(what + " is all zeros, which OpenTelemetry defines as invalid");
         }
-        return hex.toLowerCase(java.util.Locale.ROOT);
+        // every span's ids pass here on ingest; ids from binary OTLP are lower case already
+        return lowerCase ? hex : hex.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String abbreviate(String s) {

@@ -32,7 +32,7 @@ public final class TraceAssembler {
      * only if it ended later (an SDK that re-exports an updated span), otherwise the first stays.
      */
     public static List<Span> distinct(Collection<Span> spans) {
-        Map<SpanId, Span> byId = new LinkedHashMap<>();
+        Map<SpanId, Span> byId = new LinkedHashMap<>(Math.max(16, spans.size() * 2));
         for (Span span : spans) {
             byId.merge(span.spanId(), span, (a, b) -> b.endTimeUnixNano() > a.endTimeUnixNano() ? b : a);
         }
@@ -43,10 +43,6 @@ public final class TraceAssembler {
         List<Span> spans = distinct(allSpans);
         if (spans.isEmpty()) {
             throw new IllegalArgumentException("a trace needs at least one span");
-        }
-        Set<SpanId> ids = new HashSet<>();
-        for (Span s : spans) {
-            ids.add(s.spanId());
         }
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;

@@ -44,6 +44,7 @@ public final class OtlpSpanMapper {
 
     public static Mapped map(ExportTraceServiceRequest request, AttributeLimits limits) {
         AttributeLimiter limiter = new AttributeLimiter(limits);
+        TraceIds traceIds = new TraceIds();
         List<Span> spans = new ArrayList<>();
         long rejected = 0;
         String firstError = "";
@@ -53,7 +54,7 @@ public final class OtlpSpanMapper {
                 InstrumentationScope scope = scope(ss.getScope(), limiter);
                 for (io.opentelemetry.proto.trace.v1.Span ps : ss.getSpansList()) {
                     try {
-                        spans.add(span(ps, resource, scope, limiter));
+                        spans.add(span(ps, resource, scope, limiter, traceIds));
                     } catch (InvalidTelemetryException e) {
                         rejected++;
                         if (firstError.isEmpty()) {
@@ -78,9 +79,27 @@ public final class OtlpSpanMapper {
                 sc.getDroppedAttributesCount() + a.dropped());
     }
 
+    /**
+     * SDKs send a trace's spans next to each other: the previous span's id is reused when the bytes
+     * are the same, which saves hex-encoding it again and makes later grouping by trace compare
+     * one instance.
+     */
+    private static final class TraceIds {
+        private ByteString lastBytes;
+        private TraceId last;
+
+        TraceId of(ByteString bytes) {
+            if (last == null || !bytes.equals(lastBytes)) {
+                last = traceId(bytes, "trace_id");
+                lastBytes = bytes;
+            }
+            return last;
+        }
+    }
+
     private static Span span(io.opentelemetry.proto.trace.v1.Span ps, Resource resource, InstrumentationScope scope,
-                             AttributeLimiter limiter) {
-        TraceId traceId = traceId(ps.getTraceId(), "trace_id");
+                             AttributeLimiter limiter, TraceIds traceIds) {
+        TraceId traceId = traceIds.of(ps.getTraceId());
         SpanBuilder b = Span.builder(traceId, spanId(ps.getSpanId(), "span_id"));
         if (!ps.getParentSpanId().isEmpty()) {
             b.parent(spanId(ps.getParentSpanId(), "parent_span_id"));
