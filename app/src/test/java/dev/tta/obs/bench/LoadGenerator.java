@@ -149,13 +149,7 @@ public final class LoadGenerator {
             System.out.printf("server CPU: %.2f s (%.0f spans per CPU-second), RSS %d MB (peak %d MB); load generator CPU %.2f s%n",
                     cpuSeconds, acked / Math.max(cpuSeconds, 0.001), rssKb(server.pid(), "VmRSS:") / 1024,
                     rssKb(server.pid(), "VmHWM:") / 1024, clientCpuSeconds);
-            StringBuilder byThread = new StringBuilder();
-            threadsAfter.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
-                    .forEach(e -> byThread.append(String.format(" %s %.2f s,", e.getKey(), e.getValue() / 100.0)));
-            System.out.printf("server CPU by thread group:%s%n", byThread.length() == 0 ? " -" : byThread.substring(0, byThread.length() - 1));
+            System.out.printf("server CPU by thread group:%s%n", busiestThreads(threadsBefore, threadsAfter, 8));
             System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
 
@@ -173,6 +167,24 @@ public final class LoadGenerator {
             for (String id : warmupIds) {
                 get(http, base + "/api/traces/" + id);
             }
+            // reads are timed once the server is idle again: right after a bulk load it still judges
+            // the new traces for regressions and writes search rows, on the same two cores
+            Map<String, Long> settleBefore = threadTicks(server.pid());
+            long settleStart = System.nanoTime();
+            long ticks = cpuTicks(server.pid());
+            while (System.nanoTime() - settleStart < 60_000_000_000L) {
+                Thread.sleep(500);
+                long now = cpuTicks(server.pid());
+                boolean idle = now - ticks <= 2;
+                ticks = now;
+                if (idle) {
+                    break;
+                }
+            }
+            Map<String, Long> settleAfter = threadTicks(server.pid());
+            System.out.printf("server idle (under 2%% of a core) %.1f s after the load;%s%n",
+                    (System.nanoTime() - settleStart) / 1e9, busiestThreads(settleBefore, settleAfter, 4));
+            long[] stealBefore = machineTicks();
             long[] byId = new long[someTraceIds.size()];
             for (int i = 0; i < byId.length; i++) {
                 long s = System.nanoTime();
@@ -212,6 +224,11 @@ public final class LoadGenerator {
             System.out.printf("search, 4 kinds (%d samples after 20 unmeasured calls of each): p50 %.2f ms, p99 %.2f ms%s%n",
                     search.length, pct(search, 50) / 1e6, pct(search, 99) / 1e6, kinds);
             System.out.printf("first call of each kind, in the order above:%s%n", firstCalls.substring(0, firstCalls.length() - 1));
+            long[] stealAfter = machineTicks();
+            // a virtual machine's host can stop it for tens of milliseconds; reads in such a pause
+            // are slow whatever the server does, so the share of such time is part of the result
+            System.out.printf("host steal during the timed reads: %.1f%% of the machine's CPU time%n",
+                    100.0 * (stealAfter[1] - stealBefore[1]) / Math.max(1, stealAfter[0] - stealBefore[0]));
             if (extra.contains("--storage=postgres")) {
                 System.out.println("database: PostgreSQL; its size is read on the server (pg_total_relation_size)");
             } else {
@@ -335,6 +352,27 @@ public final class LoadGenerator {
     }
 
     /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
+    /** The thread groups that used the most CPU between two {@link #threadTicks} readings, e.g. " writer 6.10 s, ...". */
+    private static String busiestThreads(Map<String, Long> before, Map<String, Long> after, int limit) {
+        StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(limit)
+                .forEach(e -> out.append(String.format(" %s %.2f s,", e.getKey(), e.getValue() / 100.0)));
+        return out.length() == 0 ? " -" : out.substring(0, out.length() - 1);
+    }
+
+    /** All CPU ticks of the machine and the steal ticks among them (/proc/stat). */
+    static long[] machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total, f.length > 8 ? Long.parseLong(f[8]) : 0};
+    }
+
     static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
