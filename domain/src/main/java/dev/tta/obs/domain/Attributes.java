@@ -10,9 +10,31 @@ public final class Attributes {
     private static final Attributes EMPTY = new Attributes(Map.of());
 
     private final Map<String, AttributeValue> values;
+    /**
+     * Bits of the keys' hashes: most lookups on the ingest path are for keys a span does not have
+     * (classifying a span asks for ~60 well-known keys), and a clear bit answers those without a
+     * map lookup.
+     */
+    private final long keyBits;
 
     private Attributes(Map<String, AttributeValue> values) {
         this.values = values;
+        long bits = 0;
+        for (String key : values.keySet()) {
+            bits |= bit(key);
+        }
+        this.keyBits = bits;
+    }
+
+    /** Two bits per key (a 64-bit Bloom filter): with 10 keys, ~7% of absent keys get past it, not ~15%. */
+    private static long bit(String key) {
+        int h = key.hashCode();
+        return (1L << (h ^ (h >>> 16))) | (1L << ((h * 0x9E3779B9) >>> 26));
+    }
+
+    private AttributeValue value(String key) {
+        long b = bit(key);
+        return (keyBits & b) != b ? null : values.get(key);
     }
 
     public static Attributes empty() {
@@ -51,17 +73,17 @@ public final class Attributes {
     }
 
     public Optional<AttributeValue> get(String key) {
-        return Optional.ofNullable(values.get(key));
+        return Optional.ofNullable(value(key));
     }
 
     public Optional<String> getString(String key) {
-        AttributeValue v = values.get(key);
+        AttributeValue v = value(key);
         return v == null ? Optional.empty() : Optional.of(v.asText());
     }
 
     /** A long from a long, a double or a numeric string: exporters are not consistent about it. */
     public Optional<Long> getLong(String key) {
-        AttributeValue v = values.get(key);
+        AttributeValue v = value(key);
         if (v instanceof AttributeValue.LongValue l) {
             return Optional.of(l.value());
         }
@@ -79,7 +101,7 @@ public final class Attributes {
     }
 
     public Optional<Double> getDouble(String key) {
-        AttributeValue v = values.get(key);
+        AttributeValue v = value(key);
         if (v instanceof AttributeValue.DoubleValue d) {
             return Optional.of(d.value());
         }
@@ -98,7 +120,7 @@ public final class Attributes {
 
     /** A boolean from a bool or the strings "true"/"false". */
     public Optional<Boolean> getBoolean(String key) {
-        AttributeValue v = values.get(key);
+        AttributeValue v = value(key);
         if (v instanceof AttributeValue.BoolValue b) {
             return Optional.of(b.value());
         }

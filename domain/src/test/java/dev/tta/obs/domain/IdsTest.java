@@ -34,4 +34,28 @@ class IdsTest {
         assertThat(a.getLong("x")).isEmpty();
         assertThat(a.getLong("missing")).isEmpty();
     }
+
+    @Test
+    void attributes_findEveryKeyTheyHold_andNoneTheyDoNot() {
+        java.util.Random random = new java.util.Random(42);
+        for (int size : new int[] {1, 3, 10, 64, 300}) {
+            Attributes.Builder b = Attributes.builder();
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            while (keys.size() < size) {
+                String key = "k." + Long.toString(random.nextLong(), 36);
+                keys.add(key);
+                b.put(key, key.length());
+            }
+            Attributes a = b.build();
+            for (String key : keys) {
+                assertThat(a.getLong(key)).contains((long) key.length());
+                assertThat(a.get(key)).isPresent();
+            }
+            for (int i = 0; i < 1_000; i++) {
+                String absent = "absent." + i;
+                assertThat(a.get(absent)).isEmpty();
+                assertThat(a.getString(absent)).isEmpty();
+            }
+        }
+    }
 }

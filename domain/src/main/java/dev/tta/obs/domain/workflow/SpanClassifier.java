@@ -166,8 +166,9 @@ public final class SpanClassifier {
                 return kindOfPrimitiveClass(primitive.group(1));
             }
         }
-        Matcher tta = TTA_SPAN_NAME.matcher(name.toLowerCase(Locale.ROOT));
-        if (name.indexOf('.') > 0 && tta.matches()) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        Matcher tta = name.indexOf('.') > 0 ? TTA_SPAN_NAME.matcher(lower) : null;
+        if (tta != null && tta.matches()) {
             return Optional.of(switch (tta.group(1)) {
                 case "sequential" -> PrimitiveKind.SEQUENTIAL;
                 case "parallel" -> PrimitiveKind.PARALLEL;
@@ -182,7 +183,6 @@ public final class SpanClassifier {
                 default -> PrimitiveKind.WORKFLOW;
             });
         }
-        String lower = name.toLowerCase(Locale.ROOT);
         if (lower.startsWith("chat ") || lower.startsWith("text_completion ") || lower.startsWith("generate_content ")) {
             return Optional.of(PrimitiveKind.LLM);
         }
@@ -225,10 +225,12 @@ public final class SpanClassifier {
     private static Optional<PrimitiveKind> kindOfAttributeNamespace(Attributes a) {
         PrimitiveKind best = null;
         for (String key : a.asMap().keySet()) {
-            PrimitiveKind k = key.startsWith("retry.") ? PrimitiveKind.RETRY
-                    : key.startsWith("fallback.") ? PrimitiveKind.FALLBACK
-                    : key.startsWith("saga.") ? PrimitiveKind.SAGA
-                    : key.startsWith("circuit_breaker.") ? PrimitiveKind.CIRCUIT_BREAKER
+            // the first character rules out most keys before any prefix comparison (every span passes here)
+            char first = key.isEmpty() ? ' ' : key.charAt(0);
+            PrimitiveKind k = first == 'r' && key.startsWith("retry.") ? PrimitiveKind.RETRY
+                    : first == 'f' && key.startsWith("fallback.") ? PrimitiveKind.FALLBACK
+                    : first == 's' && key.startsWith("saga.") ? PrimitiveKind.SAGA
+                    : first == 'c' && key.startsWith("circuit_breaker.") ? PrimitiveKind.CIRCUIT_BREAKER
                     : null;
             // the same precedence whatever the attribute order: retry before fallback before saga
             if (k != null && (best == null || k.ordinal() < best.ordinal())) {
