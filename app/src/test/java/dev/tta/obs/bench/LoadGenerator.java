@@ -102,6 +102,7 @@ public final class LoadGenerator {
             }
             Map<String, Long> threadsBefore = threadTicks(server.pid());
             long cpuBefore = cpuTicks(server.pid());
+            long[] ingestStealBefore = machineTicks();
             long clientCpuBefore = cpuTicks(ProcessHandle.current().pid());
             long[] latencies = new long[requests];
             AtomicLong next = new AtomicLong();
@@ -150,6 +151,7 @@ public final class LoadGenerator {
                     cpuSeconds, acked / Math.max(cpuSeconds, 0.001), rssKb(server.pid(), "VmRSS:") / 1024,
                     rssKb(server.pid(), "VmHWM:") / 1024, clientCpuSeconds);
             System.out.printf("server CPU by thread group:%s%n", busiestThreads(threadsBefore, threadsAfter, 8));
+            System.out.printf("host steal during ingest: %s%n", stealSince(ingestStealBefore));
             System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
 
@@ -224,11 +226,9 @@ public final class LoadGenerator {
             System.out.printf("search, 4 kinds (%d samples after 20 unmeasured calls of each): p50 %.2f ms, p99 %.2f ms%s%n",
                     search.length, pct(search, 50) / 1e6, pct(search, 99) / 1e6, kinds);
             System.out.printf("first call of each kind, in the order above:%s%n", firstCalls.substring(0, firstCalls.length() - 1));
-            long[] stealAfter = machineTicks();
             // a virtual machine's host can stop it for tens of milliseconds; reads in such a pause
             // are slow whatever the server does, so the share of such time is part of the result
-            System.out.printf("host steal during the timed reads: %.1f%% of the machine's CPU time%n",
-                    100.0 * (stealAfter[1] - stealBefore[1]) / Math.max(1, stealAfter[0] - stealBefore[0]));
+            System.out.printf("host steal during the timed reads: %s%n", stealSince(stealBefore));
             if (extra.contains("--storage=postgres")) {
                 System.out.println("database: PostgreSQL; its size is read on the server (pg_total_relation_size)");
             } else {
@@ -361,6 +361,12 @@ public final class LoadGenerator {
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(limit)
                 .forEach(e -> out.append(String.format(" %s %.2f s,", e.getKey(), e.getValue() / 100.0)));
         return out.length() == 0 ? " -" : out.substring(0, out.length() - 1);
+    }
+
+    /** The share of the machine's CPU time its host took (steal) since {@code before}, from {@link #machineTicks}. */
+    private static String stealSince(long[] before) throws IOException {
+        long[] now = machineTicks();
+        return String.format("%.1f%% of the machine's CPU time", 100.0 * (now[1] - before[1]) / Math.max(1, now[0] - before[0]));
     }
 
     /** All CPU ticks of the machine and the steal ticks among them (/proc/stat). */

@@ -78,14 +78,28 @@ public final class SearchTerms {
         public String text(char exactPrefix) {
             String t = text;
             if (t == null || textPrefix != exactPrefix) {
-                StringBuilder sb = new StringBuilder(exact.length * 18 + words.size() * 8);
+                // filled in place: a chunk has ~100 exact tokens, and a builder per token showed in profiles
+                int length = exact.length * 18;
+                for (String w : words) {
+                    length += w.length() + 1;
+                }
+                char[] out = new char[length];
+                int at = 0;
                 for (long h : exact) {
-                    appendToken(sb, exactPrefix, h).append(' ');
+                    out[at] = exactPrefix;
+                    for (int i = 16; i > 0; i--) {
+                        out[at + i] = HEX[(int) h & 0xf];
+                        h >>>= 4;
+                    }
+                    out[at + 17] = ' ';
+                    at += 18;
                 }
                 for (String w : words) {
-                    sb.append(w).append(' ');
+                    w.getChars(0, w.length(), out, at);
+                    at += w.length();
+                    out[at++] = ' ';
                 }
-                t = sb.toString();
+                t = new String(out);
                 textPrefix = exactPrefix;
                 text = t;
             }
@@ -123,6 +137,11 @@ public final class SearchTerms {
             for (var e : s.attributes().asMap().entrySet()) {
                 String key = e.getKey();
                 AttributeValue value = e.getValue();
+                if (value instanceof AttributeValue.LongValue l && !isModelKey(key)) {
+                    // half of all values are numbers: hashed from their digits, no string made
+                    exact.add(hasher.start(ATTR).add(key).addZero().addDecimal(l.value()).finish());
+                    continue;
+                }
                 String text = value.asText();
                 exact.add(hasher.start(ATTR).add(key).addZero().add(text).finish());
                 if (isModelKey(key)) {
@@ -336,6 +355,25 @@ public final class SearchTerms {
                     addByte(0x80 | ((c >> 6) & 0x3f));
                     addByte(0x80 | (c & 0x3f));
                 }
+            }
+            return this;
+        }
+
+        /** The same bytes as {@code add(Long.toString(v))}. */
+        Hasher addDecimal(long v) {
+            if (v == Long.MIN_VALUE) {
+                return add(Long.toString(v));
+            }
+            if (v < 0) {
+                addByte('-');
+                v = -v;
+            }
+            long div = 1;
+            while (v / div >= 10) {
+                div *= 10;
+            }
+            for (; div > 0; div /= 10) {
+                addByte((int) ('0' + (v / div) % 10));
             }
             return this;
         }

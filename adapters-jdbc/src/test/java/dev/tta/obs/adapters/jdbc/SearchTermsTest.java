@@ -117,6 +117,21 @@ class SearchTermsTest {
     }
 
     @Test
+    void numberValues_hashLikeTheirDecimalText() {
+        java.util.Random random = new java.util.Random(7);
+        List<Long> values = new ArrayList<>(List.of(0L, 7L, 9L, 10L, 99L, 100L, -1L, -10L, Long.MAX_VALUE,
+                Long.MIN_VALUE, Long.MIN_VALUE + 1, 1_000_000_000_000_000_000L));
+        for (int i = 0; i < 2_000; i++) {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        for (long v : values) {
+            Span span = Fixtures.span(1, 0, null, "n").attributes(Attributes.builder().put("count", v).build()).build();
+            assertThat(SearchTerms.forChunk(List.of(span), List.of()).exact())
+                    .as("value %d", v).contains(SearchTerms.attribute("count", Long.toString(v)));
+        }
+    }
+
+    @Test
     void wordsStopAtTheChunkBudget() {
         List<Span> spans = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
