@@ -80,6 +80,32 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     }
 
     @Test
+    void anotherProcessOpeningTheFiles_doesNotStopTheServersIndex() {
+        // `tta-obs export --data-dir` opens the store while the server runs: on open it indexes the
+        // chunks above the mark, which may be rows the server has queued but not yet written
+        Path file = dir.resolve("shared.sqlite");
+        try (SqliteTraceStore server = SqliteTraceStore.open(file, ASSEMBLER, java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
+            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(6, 2, "queued-in-server"))));
+            try (SqliteTraceStore export = SqliteTraceStore.open(file, ASSEMBLER)) {
+                assertThat(names(export, "queued-in-server")).containsExactly("queued-in-server");
+            }
+            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(7, 2, "after-the-export"))));
+            assertThat(names(server, "queued-in-server")).containsExactly("queued-in-server");
+            assertThat(names(server, "after-the-export")).containsExactly("after-the-export");
+        }
+        // and a query counts the chunk once, though both processes wrote its row
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("shared-search.sqlite"));
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM chunk_terms WHERE chunk_terms MATCH ?")) {
+            ps.setString(1, SqliteTerms.word("queued"));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aTermSearch_findsSpansWhoseSearchRowsAreStillPending() {
         try (SqliteTraceStore store = SqliteTraceStore.open(dir.resolve("pending.sqlite"), ASSEMBLER,
                 java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
