@@ -72,6 +72,8 @@ public final class SqliteTraceStore implements TraceStore {
     /** The full-text rows of the chunks, in a file of their own (see {@link SearchIndex}). */
     private final SearchIndex index;
     private static final long INDEX_DELAY_NANOS = 100_000_000L;
+    private static final int REBUILD_NOTICE_CHUNKS = 10_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqliteTraceStore.class);
 
     private SqliteTraceStore(Path file, TraceAssembler assembler, long indexDelayNanos) throws SQLException {
         this.file = file;
@@ -145,6 +147,8 @@ public final class SqliteTraceStore implements TraceStore {
      * search rows now, before serving.
      */
     private void indexUnindexedChunks() throws SQLException {
+        long started = System.nanoTime();
+        long chunks = 0;
         List<SearchIndex.Row> rows = new ArrayList<>();
         try (PreparedStatement ps = writer.prepareStatement("SELECT chunk_id, trace_id, spans FROM span_chunks"
                 + " WHERE chunk_id > ? ORDER BY chunk_id")) {
@@ -159,6 +163,10 @@ public final class SqliteTraceStore implements TraceStore {
                     List<String> kinds = assembler.summarize(traceId, spans).rollup().primitiveTypes();
                     rows.add(new SearchIndex.Row(rs.getLong(1),
                             SearchTerms.forChunk(spans, kinds).text(SqliteTerms.EXACT_PREFIX)));
+                    if (++chunks == REBUILD_NOTICE_CHUNKS) {
+                        // after a crash only a few chunks wait; this many means a new or lost index file
+                        LOG.info("Building the search index {} from the stored spans (once)", index.file());
+                    }
                     if (rows.size() >= 2_000) {
                         index.add(rows);
                         rows = new ArrayList<>();
@@ -169,6 +177,10 @@ public final class SqliteTraceStore implements TraceStore {
         writer.commit();
         index.add(rows);
         index.write();
+        if (chunks >= REBUILD_NOTICE_CHUNKS) {
+            LOG.info("Search index built: {} span chunks in {} s", chunks,
+                    String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        }
     }
 
     private Connection connect(boolean readOnly) throws SQLException {
