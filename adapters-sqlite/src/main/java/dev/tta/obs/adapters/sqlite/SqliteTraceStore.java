@@ -229,6 +229,14 @@ public final class SqliteTraceStore implements TraceStore {
                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
              PreparedStatement insertOperation = writer.prepareStatement(
                      "INSERT OR IGNORE INTO operations (service_name, span_name) VALUES (?, ?)")) {
+            // another process may have written chunks since (`tta-obs import --data-dir` while the
+            // server runs): this transaction's snapshot says which ids are taken. (Read to the end
+            // and closed here: a statement left open would keep this snapshot past the commit.)
+            try (PreparedStatement highest = writer.prepareStatement("SELECT coalesce(max(chunk_id), 0) FROM span_chunks");
+                 ResultSet rs = highest.executeQuery()) {
+                rs.next();
+                nextChunkId = Math.max(nextChunkId, rs.getLong(1) + 1);
+            }
             writes = ChunkPlan.plan(batches, assembler, new ChunkPlan.Stored() {
                 @Override
                 public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) throws SQLException {

@@ -106,6 +106,26 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     }
 
     @Test
+    void anImportIntoTheFilesOfARunningServer_andTheServersNextWrites_bothKeepTheirSpans() {
+        // `tta-obs import --data-dir` writes the same file while the server runs
+        Path file = dir.resolve("two-writers.sqlite");
+        try (SqliteTraceStore server = SqliteTraceStore.open(file, ASSEMBLER)) {
+            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(8, 2, "before-import"))));
+            try (SqliteTraceStore importer = SqliteTraceStore.open(file, ASSEMBLER)) {
+                importer.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(9, 2, "imported"))));
+            }
+            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(10, 2, "after-import"))));
+            assertThat(names(server, "import")).containsExactlyInAnyOrder("before-import", "imported", "after-import");
+        }
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
+            for (int t = 8; t <= 10; t++) {
+                assertThat(reopened.findTrace(Fixtures.traceId(t))).get()
+                        .satisfies(trace -> assertThat(trace.spans()).hasSize(2));
+            }
+        }
+    }
+
+    @Test
     void aTermSearch_findsSpansWhoseSearchRowsAreStillPending() {
         try (SqliteTraceStore store = SqliteTraceStore.open(dir.resolve("pending.sqlite"), ASSEMBLER,
                 java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
