@@ -32,7 +32,7 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     void data_survivesReopeningTheFile() {
         Path file = dir.resolve("reopen.sqlite");
         try (TraceStore first = SqliteTraceStore.open(file, ASSEMBLER)) {
-            first.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(1, 3, "persisted"))));
+            appendTrace(first, 1, 3, "persisted");
         }
         try (TraceStore second = SqliteTraceStore.open(file, ASSEMBLER)) {
             assertThat(second.findTrace(Fixtures.traceId(1)).orElseThrow().spans()).hasSize(3);
@@ -45,9 +45,9 @@ class SqliteTraceStoreTest extends TraceStoreContract {
         Path copy = dir.resolve("after-crash");
         Files.createDirectories(copy);
         try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER, java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
-            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(1, 3, "indexed-before"))));
+            appendTrace(store, 1, 3, "indexed-before");
             assertThat(names(store, "indexed-before")).containsExactly("indexed-before");
-            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(2, 3, "pending-at-crash"))));
+            appendTrace(store, 2, 3, "pending-at-crash");
             // what a SIGKILL leaves: the committed file and WAL, with the second chunk's search row unwritten
             for (String name : java.util.List.of("crash.sqlite", "crash.sqlite-wal", "crash-search.sqlite",
                     "crash-search.sqlite-wal")) {
@@ -65,7 +65,7 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     void aLostSearchIndexFile_isRebuiltFromTheSpansOnTheNextStart() throws Exception {
         Path file = dir.resolve("lost-index.sqlite");
         try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER)) {
-            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(4, 3, "before-loss"))));
+            appendTrace(store, 4, 3, "before-loss");
             assertThat(names(store, "before-loss")).containsExactly("before-loss");
         }
         Path index = dir.resolve("lost-index-search.sqlite");
@@ -74,7 +74,7 @@ class SqliteTraceStoreTest extends TraceStoreContract {
         try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
             assertThat(names(reopened, "before-loss")).containsExactly("before-loss");
             // a new chunk takes an id above the rebuilt rows, and is found beside them
-            reopened.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(5, 3, "after-loss"))));
+            appendTrace(reopened, 5, 3, "after-loss");
             assertThat(names(reopened, "loss")).containsExactlyInAnyOrder("before-loss", "after-loss");
         }
     }
@@ -85,11 +85,11 @@ class SqliteTraceStoreTest extends TraceStoreContract {
         // chunks above the mark, which may be rows the server has queued but not yet written
         Path file = dir.resolve("shared.sqlite");
         try (SqliteTraceStore server = SqliteTraceStore.open(file, ASSEMBLER, java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
-            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(6, 2, "queued-in-server"))));
+            appendTrace(server, 6, 2, "queued-in-server");
             try (SqliteTraceStore export = SqliteTraceStore.open(file, ASSEMBLER)) {
                 assertThat(names(export, "queued-in-server")).containsExactly("queued-in-server");
             }
-            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(7, 2, "after-the-export"))));
+            appendTrace(server, 7, 2, "after-the-export");
             assertThat(names(server, "queued-in-server")).containsExactly("queued-in-server");
             assertThat(names(server, "after-the-export")).containsExactly("after-the-export");
         }
@@ -110,11 +110,11 @@ class SqliteTraceStoreTest extends TraceStoreContract {
         // `tta-obs import --data-dir` writes the same file while the server runs
         Path file = dir.resolve("two-writers.sqlite");
         try (SqliteTraceStore server = SqliteTraceStore.open(file, ASSEMBLER)) {
-            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(8, 2, "before-import"))));
+            appendTrace(server, 8, 2, "before-import");
             try (SqliteTraceStore importer = SqliteTraceStore.open(file, ASSEMBLER)) {
-                importer.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(9, 2, "imported"))));
+                appendTrace(importer, 9, 2, "imported");
             }
-            server.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(10, 2, "after-import"))));
+            appendTrace(server, 10, 2, "after-import");
             assertThat(names(server, "import")).containsExactlyInAnyOrder("before-import", "imported", "after-import");
         }
         try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
@@ -129,9 +129,14 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     void aTermSearch_findsSpansWhoseSearchRowsAreStillPending() {
         try (SqliteTraceStore store = SqliteTraceStore.open(dir.resolve("pending.sqlite"), ASSEMBLER,
                 java.util.concurrent.TimeUnit.HOURS.toNanos(1))) {
-            store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(3, 2, "just-acknowledged"))));
+            appendTrace(store, 3, 2, "just-acknowledged");
             assertThat(names(store, "just-acknowledged")).containsExactly("just-acknowledged");
         }
+    }
+
+    /** Appends Fixtures' trace {@code n} of {@code size} spans, its root named {@code root}. */
+    private static void appendTrace(TraceStore store, int n, int size, String root) {
+        store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(n, size, root))));
     }
 
     private static java.util.List<String> names(TraceStore store, String text) {
