@@ -79,20 +79,16 @@ public final class SearchTerms {
             String t = text;
             if (t == null || textPrefix != exactPrefix) {
                 // filled in place: a chunk has ~100 exact tokens, and a builder per token showed in profiles
-                int length = exact.length * 18;
+                int length = exact.length * (TOKEN_CHARS + 1);
                 for (String w : words) {
                     length += w.length() + 1;
                 }
                 char[] out = new char[length];
                 int at = 0;
                 for (long h : exact) {
-                    out[at] = exactPrefix;
-                    for (int i = 16; i > 0; i--) {
-                        out[at + i] = HEX[(int) h & 0xf];
-                        h >>>= 4;
-                    }
-                    out[at + 17] = ' ';
-                    at += 18;
+                    writeToken(out, at, exactPrefix, h);
+                    out[at + TOKEN_CHARS] = ' ';
+                    at += TOKEN_CHARS + 1;
                 }
                 for (String w : words) {
                     w.getChars(0, w.length(), out, at);
@@ -185,19 +181,21 @@ public final class SearchTerms {
 
     /** {@code prefix} and the hash as 16 lower-case hex digits: one token no word can equal. */
     public static String token(char exactPrefix, long hash) {
-        return appendToken(new StringBuilder(17), exactPrefix, hash).toString();
+        char[] chars = new char[TOKEN_CHARS];
+        writeToken(chars, 0, exactPrefix, hash);
+        return new String(chars);
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final int TOKEN_CHARS = 17;
 
-    private static StringBuilder appendToken(StringBuilder sb, char prefix, long h) {
-        char[] chars = new char[17];
-        chars[0] = prefix;
-        for (int i = 16; i > 0; i--) {
-            chars[i] = HEX[(int) h & 0xf];
+    /** Writes {@link #token} into {@code out} at {@code at}, without a string per token. */
+    private static void writeToken(char[] out, int at, char prefix, long h) {
+        out[at] = prefix;
+        for (int i = TOKEN_CHARS - 1; i > 0; i--) {
+            out[at + i] = HEX[(int) h & 0xf];
             h >>>= 4;
         }
-        return sb.append(chars);
     }
 
     /** The words of a free-text query, lower-cased and cut like stored words; each is matched as a prefix. */

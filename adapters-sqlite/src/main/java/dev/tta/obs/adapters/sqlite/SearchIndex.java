@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code chunk_terms} and {@code search_index_state} there, since the main file has neither.
  */
 final class SearchIndex implements AutoCloseable {
-    private static final int BATCH_CHUNKS = 2_000;
+    /** Rows per index transaction; also how many rows a caller hands over at once at most. */
+    static final int BATCH_CHUNKS = 2_000;
     /** The writer waits for the index beyond this many queued chunks, so the queue's memory is bounded. */
     private static final int MAX_QUEUED_CHUNKS = 20_000;
 

@@ -167,7 +167,7 @@ public final class SqliteTraceStore implements TraceStore {
                         // after a crash only a few chunks wait; this many means a new or lost index file
                         LOG.info("Building the search index {} from the stored spans (once)", index.file());
                     }
-                    if (rows.size() >= 2_000) {
+                    if (rows.size() >= SearchIndex.BATCH_CHUNKS) {
                         index.add(rows);
                         rows = new ArrayList<>();
                     }
