@@ -41,11 +41,43 @@ final class AttributeLimiter {
                 truncated++;
             }
         }
-        int dropped = kvs.size() - keep;
+        return limited(map, kvs.size() - keep, truncated);
+    }
+
+    int maxAttributes() {
+        return limits.maxAttributes();
+    }
+
+    /**
+     * Counts what one element lost ({@code dropped} attributes beyond the count limit, {@code
+     * truncated} values cut) and wraps the kept ones.
+     */
+    Limited limited(LinkedHashMap<String, AttributeValue> kept, int dropped, int truncated) {
         droppedAttributes += dropped;
         truncatedValues += truncated;
         // a truncated value counts as dropped too: the attribute as sent is not what is stored
-        return new Limited(Attributes.ofOwned(map), dropped + truncated);
+        return new Limited(Attributes.ofOwned(kept), dropped + truncated);
+    }
+
+    /** A string value under the length limit; sets {@code cut[0]} when it had to be cut. */
+    String cut(String s, boolean[] cut) {
+        int max = limits.maxValueLength();
+        if (s.length() <= max) {
+            return s;
+        }
+        cut[0] = true;
+        // never split a surrogate pair: half a character would not survive UTF-8
+        return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
+    }
+
+    /** A bytes value under the length limit; sets {@code cut[0]} when it had to be cut. */
+    byte[] cut(byte[] b, boolean[] cut) {
+        int max = limits.maxValueLength();
+        if (b.length <= max) {
+            return b;
+        }
+        cut[0] = true;
+        return Arrays.copyOf(b, max);
     }
 
     /** A value without the count limit (a log body), still under the length limit. */
@@ -59,29 +91,12 @@ final class AttributeLimiter {
     }
 
     private AttributeValue value(AnyValue v, boolean[] cut) {
-        int max = limits.maxValueLength();
         return switch (v.getValueCase()) {
-            case STRING_VALUE -> {
-                String s = v.getStringValue();
-                if (s.length() > max) {
-                    cut[0] = true;
-                    // never split a surrogate pair: half a character would not survive UTF-8
-                    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-                    s = s.substring(0, end);
-                }
-                yield new AttributeValue.StringValue(s);
-            }
+            case STRING_VALUE -> new AttributeValue.StringValue(cut(v.getStringValue(), cut));
             case BOOL_VALUE -> new AttributeValue.BoolValue(v.getBoolValue());
             case INT_VALUE -> new AttributeValue.LongValue(v.getIntValue());
             case DOUBLE_VALUE -> new AttributeValue.DoubleValue(v.getDoubleValue());
-            case BYTES_VALUE -> {
-                byte[] b = v.getBytesValue().toByteArray();
-                if (b.length > max) {
-                    cut[0] = true;
-                    b = Arrays.copyOf(b, max);
-                }
-                yield new AttributeValue.BytesValue(b);
-            }
+            case BYTES_VALUE -> new AttributeValue.BytesValue(cut(v.getBytesValue().toByteArray(), cut));
             case ARRAY_VALUE -> {
                 List<AnyValue> items = v.getArrayValue().getValuesList();
                 // nested lists obey the count limit too, or one attribute could smuggle in 100k values

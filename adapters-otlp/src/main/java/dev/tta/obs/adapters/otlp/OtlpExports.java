@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.otlp;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tta.obs.ports.in.IngestLogs;
 import dev.tta.obs.ports.in.IngestMetrics;
 import dev.tta.obs.ports.in.IngestSpans;
@@ -38,7 +39,19 @@ public class OtlpExports {
     }
 
     public CompletionStage<ExportTraceServiceResponse> traces(ExportTraceServiceRequest request) {
-        OtlpSpanMapper.Mapped mapped = OtlpSpanMapper.map(request, limits);
+        return traces(OtlpSpanMapper.map(request, limits));
+    }
+
+    /**
+     * A protobuf trace export's spans, decoded from its bytes.
+     *
+     * @throws InvalidProtocolBufferException when the bytes are not a valid export
+     */
+    public OtlpSpanMapper.Mapped decodeTraces(byte[] protobuf) throws InvalidProtocolBufferException {
+        return OtlpTraceDecoder.map(protobuf, limits);
+    }
+
+    public CompletionStage<ExportTraceServiceResponse> traces(OtlpSpanMapper.Mapped mapped) {
         ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
         String message = message(mapped.rejected(), "span", mapped.firstError(), mapped.cuts());
         if (!message.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.tta.obs.adapters.otlp;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
 import dev.tta.obs.ports.in.IngestOverloadedException;
 import dev.tta.obs.ports.out.StoreUnavailableException;
@@ -13,6 +14,7 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /** Answers a gRPC export after its commit, and spells failures the way OTLP/gRPC exporters retry on. */
 final class OtlpGrpcFailures {
@@ -71,9 +74,7 @@ final class OtlpGrpcFailures {
                         request = typed.parseRequest(new ByteArrayInputStream(message));
                     } catch (RuntimeException e) {
                         rejected = true;
-                        Throwable cause = e.getCause() != null ? e.getCause() : e;
-                        call.close(io.grpc.Status.INVALID_ARGUMENT.withDescription("the request is not a valid OTLP "
-                                + "protobuf message (" + cause.getMessage() + "); nothing was stored"), new Metadata());
+                        call.close(undecodable(e.getCause() != null ? e.getCause() : e), new Metadata());
                         return;
                     }
                     inner.onMessage(request);
@@ -103,6 +104,38 @@ final class OtlpGrpcFailures {
             };
         };
         return ServerMethodDefinition.create(raw, handler);
+    }
+
+    /** Decodes a request's bytes; a parse failure is the request's fault. */
+    interface RawDecoder<D> {
+        D decode(byte[] body) throws InvalidProtocolBufferException;
+    }
+
+    /**
+     * A unary method that gets the request's bytes and decodes them itself (a trace export goes
+     * straight into spans, see {@link OtlpTraceDecoder}), answering an undecodable request {@code
+     * INVALID_ARGUMENT} as {@link #rejectingUndecodableRequests} does.
+     */
+    static <D, R> ServerServiceDefinition decodingRequestBytes(MethodDescriptor<?, R> method, RawDecoder<D> decoder,
+                                                               Function<D, CompletionStage<R>> export) {
+        MethodDescriptor<byte[], R> raw = method.toBuilder(RawBytes.INSTANCE, method.getResponseMarshaller()).build();
+        return ServerServiceDefinition.builder(MethodDescriptor.extractFullServiceName(method.getFullMethodName()))
+                .addMethod(raw, ServerCalls.asyncUnaryCall((body, observer) -> {
+                    D decoded;
+                    try {
+                        decoded = decoder.decode(body);
+                    } catch (InvalidProtocolBufferException e) {
+                        observer.onError(undecodable(e).asRuntimeException());
+                        return;
+                    }
+                    answer(export.apply(decoded), observer);
+                }))
+                .build();
+    }
+
+    private static io.grpc.Status undecodable(Throwable cause) {
+        return io.grpc.Status.INVALID_ARGUMENT.withDescription("the request is not a valid OTLP protobuf message ("
+                + cause.getMessage() + "); nothing was stored");
     }
 
     /** The raw call as the typed handler expects it; requests arrive already parsed. */

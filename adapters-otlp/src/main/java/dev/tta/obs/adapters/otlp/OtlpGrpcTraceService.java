@@ -1,14 +1,16 @@
 package dev.tta.obs.adapters.otlp;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
-/** OTLP/gRPC {@code TraceService/Export}; answers after the spans are committed. */
+/**
+ * OTLP/gRPC {@code TraceService/Export}; answers after the spans are committed. The request's
+ * bytes are decoded straight into spans, as over HTTP, not parsed into generated messages first.
+ */
 @Singleton
-public class OtlpGrpcTraceService implements TraceServiceGrpc.AsyncService, io.grpc.BindableService {
+public class OtlpGrpcTraceService implements BindableService {
     private final OtlpExports exports;
 
     public OtlpGrpcTraceService(OtlpExports exports) {
@@ -16,12 +18,8 @@ public class OtlpGrpcTraceService implements TraceServiceGrpc.AsyncService, io.g
     }
 
     @Override
-    public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> observer) {
-        OtlpGrpcFailures.answer(exports.traces(request), observer);
-    }
-
-    @Override
-    public io.grpc.ServerServiceDefinition bindService() {
-        return OtlpGrpcFailures.rejectingUndecodableRequests(TraceServiceGrpc.bindService(this));
+    public ServerServiceDefinition bindService() {
+        return OtlpGrpcFailures.decodingRequestBytes(TraceServiceGrpc.getExportMethod(), exports::decodeTraces,
+                exports::traces);
     }
 }
