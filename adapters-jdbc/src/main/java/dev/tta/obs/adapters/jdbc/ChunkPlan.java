@@ -99,7 +99,7 @@ public final class ChunkPlan {
             TraceChunk chunk = pieces.size() == 1 && fresh.size() == only.spans().size()
                     // nothing was a duplicate: the prepared encoding and terms still hold
                     ? new TraceChunk(traceId, fresh, summary, only.encodedSpans(), SummaryCodec.encode(summary),
-                            only.terms())
+                            only.terms(), only.operations())
                     : PreparedChunks.chunk(fresh, summary);
             out.add(new Write(chunk, old));
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One export readied for a SQL store on its request thread: the spans grouped by trace, and for each
@@ -22,9 +23,10 @@ public final class PreparedChunks implements SpanSink.Prepared {
     /**
      * @param spans   distinct by span id
      * @param summary the summary of these spans alone
+     * @param operations the spans' distinct (service, name) pairs
      */
     public record TraceChunk(TraceId traceId, List<Span> spans, TraceSummary summary, byte[] encodedSpans,
-                             byte[] encodedSummary, SearchTerms.Chunk terms) {
+                             byte[] encodedSummary, SearchTerms.Chunk terms, Set<KnownOperations.Operation> operations) {
     }
 
     private final SpanBatch batch;
@@ -56,7 +58,7 @@ public final class PreparedChunks implements SpanSink.Prepared {
     /** The chunk of {@code spans} (distinct) with the summary of the trace they join. */
     static TraceChunk chunk(List<Span> spans, TraceSummary summary) {
         return new TraceChunk(summary.traceId(), spans, summary, SpanCodec.encode(spans), SummaryCodec.encode(summary),
-                SearchTerms.forChunk(spans, summary.rollup().primitiveTypes()));
+                SearchTerms.forChunk(spans, summary.rollup().primitiveTypes()), KnownOperations.of(spans));
     }
 
     /** {@code p} as prepared by a SQL store, preparing it now if something else made it. */

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tta.obs.adapters.jdbc.ChunkPlan;
 import dev.tta.obs.adapters.jdbc.OperationsSql;
+import dev.tta.obs.adapters.jdbc.KnownOperations;
 import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
@@ -61,7 +62,6 @@ public final class PostgresTraceStore implements TraceStore {
     /** How long a caller waits for a connection before the exporter is told to retry. */
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
-    private static final int MAX_KNOWN_OPERATIONS = 100_000;
 
     private final String description;
     private final TraceAssembler assembler;
@@ -70,7 +70,7 @@ public final class PostgresTraceStore implements TraceStore {
     /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
     private volatile boolean statsLoaded;
     /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
-    private final Set<String> knownOperations = new HashSet<>();
+    private final KnownOperations knownOperations = new KnownOperations();
 
     private PostgresTraceStore(String description, TraceAssembler assembler, HikariDataSource pool) {
         this.description = description;
@@ -201,9 +201,7 @@ public final class PostgresTraceStore implements TraceStore {
         if (batches.isEmpty()) {
             return;
         }
-        Set<String> newOperations = new LinkedHashSet<>();
-        List<ChunkPlan.Write> written = write("write to", c -> {
-            newOperations.clear();
+        Inserted inserted = write("write to", c -> {
             List<ChunkPlan.Write> writes = ChunkPlan.plan(batches, assembler, new ChunkPlan.Stored() {
                 @Override
                 public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) throws SQLException {
@@ -215,24 +213,26 @@ public final class PostgresTraceStore implements TraceStore {
                     return loadSpans(c, ids);
                 }
             });
-            insert(c, writes, newOperations);
-            return writes;
+            return new Inserted(writes, insert(c, writes));
         });
-        if (knownOperations.size() + newOperations.size() <= MAX_KNOWN_OPERATIONS) {
-            knownOperations.addAll(newOperations);
-        }
+        knownOperations.written(inserted.operations());
         if (statsLoaded) {
-            for (ChunkPlan.Write w : written) {
+            for (ChunkPlan.Write w : inserted.writes()) {
                 w.before().ifPresent(stats::remove);
                 stats.add(w.chunk().summary());
             }
         }
     }
 
-    private void insert(Connection c, List<ChunkPlan.Write> traces, Set<String> newOperations) throws SQLException {
+    private record Inserted(List<ChunkPlan.Write> writes, Set<KnownOperations.Operation> operations) {
+    }
+
+    /** Inserts the chunks, summaries and new operations; returns the operations it inserted. */
+    private Set<KnownOperations.Operation> insert(Connection c, List<ChunkPlan.Write> traces) throws SQLException {
         if (traces.isEmpty()) {
-            return;
+            return Set.of();
         }
+        Set<KnownOperations.Operation> newOperations = knownOperations.newIn(traces);
         long now = System.currentTimeMillis() * 1_000_000L;
         try (PreparedStatement insertChunk = c.prepareStatement(
                      "INSERT INTO span_chunks (trace_id, span_count, spans, terms)"
@@ -253,14 +253,6 @@ public final class PostgresTraceStore implements TraceStore {
                 byte[] id = chunk.traceId().toBytes();
                 addChunks(c, insertChunk, id, chunk.spans(), chunk.encodedSpans(), chunk.terms(),
                         chunk.summary().rollup().primitiveTypes());
-                for (Span s : chunk.spans()) {
-                    String key = s.serviceName() + '\u0000' + s.name();
-                    if (!knownOperations.contains(key) && newOperations.add(key)) {
-                        insertOperation.setString(1, s.serviceName());
-                        insertOperation.setString(2, s.name());
-                        insertOperation.addBatch();
-                    }
-                }
                 TraceSummary summary = chunk.summary();
                 upsertTrace.setBytes(1, id);
                 upsertTrace.setLong(2, summary.startTimeUnixNano());
@@ -279,12 +271,18 @@ public final class PostgresTraceStore implements TraceStore {
                 upsertTrace.setLong(11, now);
                 upsertTrace.addBatch();
             }
+            for (KnownOperations.Operation op : newOperations) {
+                insertOperation.setString(1, op.service());
+                insertOperation.setString(2, op.spanName());
+                insertOperation.addBatch();
+            }
             insertChunk.executeBatch();
             upsertTrace.executeBatch();
             if (!newOperations.isEmpty()) {
                 insertOperation.executeBatch();
             }
         }
+        return newOperations;
     }
 
     /** One chunk row, or several when the spans' terms would not fit one tsvector. */

@@ -2,6 +2,7 @@ package dev.tta.obs.adapters.sqlite;
 
 import dev.tta.obs.adapters.jdbc.ChunkPlan;
 import dev.tta.obs.adapters.jdbc.OperationsSql;
+import dev.tta.obs.adapters.jdbc.KnownOperations;
 import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
@@ -65,8 +66,7 @@ public final class SqliteTraceStore implements TraceStore {
     /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
     private volatile boolean statsLoaded;
     /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
-    private final Set<String> knownOperations = new HashSet<>();
-    private static final int MAX_KNOWN_OPERATIONS = 100_000;
+    private final KnownOperations knownOperations = new KnownOperations();
     private volatile long nextChunkId;
 
     /** The full-text rows of the chunks, in a file of their own (see {@link SearchIndex}). */
@@ -215,7 +215,7 @@ public final class SqliteTraceStore implements TraceStore {
             return;
         }
         long now = System.currentTimeMillis() * 1_000_000L;
-        Set<String> newOperations = new HashSet<>();
+        Set<KnownOperations.Operation> newOperations = Set.of();
         long firstChunkId = nextChunkId;
         List<ChunkPlan.Write> writes;
         List<SearchIndex.Row> newTerms = new ArrayList<>();
@@ -272,14 +272,6 @@ public final class SqliteTraceStore implements TraceStore {
                 insertChunk.setBytes(4, chunk.encodedSpans());
                 insertChunk.addBatch();
                 newTerms.add(new SearchIndex.Row(chunkId, chunk.terms().text(SqliteTerms.EXACT_PREFIX)));
-                for (Span s : chunk.spans()) {
-                    String key = s.serviceName() + '\u0000' + s.name();
-                    if (!knownOperations.contains(key) && newOperations.add(key)) {
-                        insertOperation.setString(1, s.serviceName());
-                        insertOperation.setString(2, s.name());
-                        insertOperation.addBatch();
-                    }
-                }
                 upsertTrace.setBytes(1, id);
                 upsertTrace.setLong(2, summary.startTimeUnixNano());
                 upsertTrace.setLong(3, summary.endTimeUnixNano());
@@ -301,6 +293,12 @@ public final class SqliteTraceStore implements TraceStore {
                 writer.commit();
                 return;
             }
+            newOperations = knownOperations.newIn(writes);
+            for (KnownOperations.Operation op : newOperations) {
+                insertOperation.setString(1, op.service());
+                insertOperation.setString(2, op.spanName());
+                insertOperation.addBatch();
+            }
             insertChunk.executeBatch();
             upsertTrace.executeBatch();
             if (!newOperations.isEmpty()) {
@@ -312,9 +310,7 @@ public final class SqliteTraceStore implements TraceStore {
             nextChunkId = firstChunkId;
             throw new StoreUnavailableException("could not write to " + file + ": " + rootMessage(e), e);
         }
-        if (knownOperations.size() + newOperations.size() <= MAX_KNOWN_OPERATIONS) {
-            knownOperations.addAll(newOperations);
-        }
+        knownOperations.written(newOperations);
         if (statsLoaded) {
             for (ChunkPlan.Write w : writes) {
                 w.before().ifPresent(stats::remove);
