@@ -54,6 +54,8 @@ public final class LoadGenerator {
         int port = Integer.parseInt(opts.getOrDefault("port", "18799"));
         String extra = opts.getOrDefault("server-args", "");
         boolean grpc = opts.getOrDefault("protocol", "http").equals("grpc");
+        // "raw": a socket per client (RawHttpExporter); "jdk": java.net.http, which costs ~5x the CPU
+        boolean jdkClient = opts.getOrDefault("http-client", "raw").equals("jdk");
         int grpcPort = Integer.parseInt(opts.getOrDefault("grpc-port", String.valueOf(port + 1)));
 
         Path dataDir = Files.createTempDirectory("tta-obs-bench");
@@ -78,7 +80,8 @@ public final class LoadGenerator {
             waitForHealth(http, base, server);
             System.out.printf("server pid %d, data %s%n", server.pid(), dataDir);
             System.out.printf("load: %d requests x %d spans (%d-span traces, %d attributes), %d clients, %s%n",
-                    requests, spansPerRequest, spansPerTrace, attributes, clients, grpc ? "OTLP/gRPC" : "OTLP/HTTP protobuf");
+                    requests, spansPerRequest, spansPerTrace, attributes, clients, grpc ? "OTLP/gRPC"
+                            : "OTLP/HTTP protobuf (" + (jdkClient ? "java.net.http client" : "socket client") + ")");
             io.grpc.ManagedChannel channel = grpc
                     ? io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
                             .maxInboundMessageSize(64 * 1024 * 1024).build()
@@ -102,6 +105,7 @@ public final class LoadGenerator {
             }
             Map<String, Long> threadsBefore = threadTicks(server.pid());
             long cpuBefore = cpuTicks(server.pid());
+            long writtenBefore = bytesWritten(server.pid());
             long[] ingestStealBefore = machineTicks();
             long clientCpuBefore = cpuTicks(ProcessHandle.current().pid());
             long[] latencies = new long[requests];
@@ -113,14 +117,15 @@ public final class LoadGenerator {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 futures.add(pool.submit(() -> {
+                    RawHttpExporter raw = new RawHttpExporter("127.0.0.1", port, "/v1/traces");
                     int i;
                     while ((i = (int) next.getAndIncrement()) < requests) {
                         long s = System.nanoTime();
-                        int status = grpc ? export(channel, bodies.get(i)) : post(http, base + "/v1/traces", bodies.get(i));
+                        int status = send(grpc, jdkClient, channel, raw, http, base, bodies.get(i));
                         while (status == 429 || status == 503) {
                             refused.incrementAndGet();
                             sleep(50);
-                            status = grpc ? export(channel, bodies.get(i)) : post(http, base + "/v1/traces", bodies.get(i));
+                            status = send(grpc, jdkClient, channel, raw, http, base, bodies.get(i));
                         }
                         latencies[i] = System.nanoTime() - s;
                         if (status == 200) {
@@ -129,6 +134,7 @@ public final class LoadGenerator {
                             System.err.println("export answered " + status);
                         }
                     }
+                    raw.close();
                     return null;
                 }));
             }
@@ -141,6 +147,7 @@ public final class LoadGenerator {
                 channel.shutdownNow();
             }
             double cpuSeconds = (cpuTicks(server.pid()) - cpuBefore) / 100.0;
+            long written = bytesWritten(server.pid()) - writtenBefore;
             double clientCpuSeconds = (cpuTicks(ProcessHandle.current().pid()) - clientCpuBefore) / 100.0;
             Map<String, Long> threadsAfter = threadTicks(server.pid());
             Arrays.sort(latencies);
@@ -152,6 +159,10 @@ public final class LoadGenerator {
                     rssKb(server.pid(), "VmHWM:") / 1024, clientCpuSeconds);
             System.out.printf("server CPU by thread group:%s%n", busiestThreads(threadsBefore, threadsAfter, 8));
             System.out.printf("host steal during ingest: %s%n", stealSince(ingestStealBefore));
+            // the database files' growth is ~290 bytes a span; what is written beyond that is the
+            // b-trees' pages rewritten in the WAL and copied again by checkpoints
+            System.out.printf("server wrote %d MB during ingest (%.0f bytes per span)%n", written / (1024 * 1024),
+                    (double) written / Math.max(acked, 1));
             System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
 
@@ -320,6 +331,14 @@ public final class LoadGenerator {
         }
     }
 
+    private static int send(boolean grpc, boolean jdkClient, io.grpc.ManagedChannel channel, RawHttpExporter raw,
+                            HttpClient http, String base, byte[] body) throws IOException, InterruptedException {
+        if (grpc) {
+            return export(channel, body);
+        }
+        return jdkClient ? post(http, base + "/v1/traces", body) : raw.post(body);
+    }
+
     private static int post(HttpClient http, String url, byte[] body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
@@ -415,6 +434,16 @@ public final class LoadGenerator {
             }
         }
         return size;
+    }
+
+    /** Bytes the process handed to write() (its WAL appends and checkpoints), from /proc/PID/io. */
+    static long bytesWritten(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+            if (line.startsWith("wchar:")) {
+                return Long.parseLong(line.substring(6).trim());
+            }
+        }
+        return -1;
     }
 
     static long rssKb(long pid, String field) throws IOException {
