@@ -99,8 +99,7 @@ final class OtlpTraceDecoder {
         while (pos < end) {
             int tag = tag();
             if (tag == (1 << 3 | WIRE_LEN)) {
-                int len = length(end);
-                resourceSpans(pos + len, spans, rejections);
+                resourceSpans(endOf(end), spans, rejections);
             } else {
                 skipUnknown(tag, end, 1);
             }
