@@ -67,6 +67,35 @@ public final class TraceSearchSql {
         TraceSummary recompute(Connection c, TraceId id) throws SQLException;
     }
 
+    /**
+     * The cursor key of a trace without a cost: {@code coalesce(cost_usd, -1.0)}, as before the
+     * split. Costs are never negative unless a client reports garbage; a priced trace at exactly
+     * -1 ending a page would send the next page to the unpriced traces early.
+     */
+    private static final long UNPRICED_KEY = Double.doubleToLongBits(-1.0);
+
+    /** The cost order's page condition and order: priced traces first, then unpriced ones by id. */
+    private static void pageCostSql(Dialect d, String id, boolean unpriced, Optional<TraceCursor> after,
+                                    StringBuilder sql, List<Object> args) {
+        String cost = d.column("cost_usd");
+        if (unpriced) {
+            sql.append(" AND ").append(cost).append(" IS NULL");
+            if (after.isPresent() && after.get().sortKey() == UNPRICED_KEY) {
+                sql.append(" AND ").append(id).append(" < ?");
+                args.add(after.get().traceId().toBytes());
+            }
+            sql.append(" ORDER BY ").append(id).append(" DESC");
+            return;
+        }
+        sql.append(" AND ").append(cost).append(" IS NOT NULL");
+        if (after.isPresent()) {
+            sql.append(" AND (").append(cost).append(", ").append(id).append(") < (?, ?)");
+            args.add(Double.longBitsToDouble(after.get().sortKey()));
+            args.add(after.get().traceId().toBytes());
+        }
+        sql.append(" ORDER BY ").append(cost).append(" DESC, ").append(id).append(" DESC");
+    }
+
     public static TracePage search(Connection c, TraceSearch search, Dialect d) throws SQLException {
         String key = switch (search.sort()) {
             case NEWEST, OLDEST -> d.column("start_ns");
@@ -92,17 +121,25 @@ public final class TraceSearchSql {
         List<Long> keys = new ArrayList<>();
         Set<TraceId> regressions = new HashSet<>();
         Optional<TraceCursor> after = search.cursor();
+        // by cost: priced traces by (cost, id) from their partial index, then the unpriced ones by
+        // id alone from the primary key; an unpriced trace's key stays -1, so cursors carry over
+        boolean unpriced = cost && after.isPresent() && after.get().sortKey() == UNPRICED_KEY;
         while (out.size() < want) {
             StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(d.column("summary"))
                     .append(", ").append(key).append(", ").append(d.regressionFlag()).append(" FROM ").append(d.tracesTable()).append(where);
             List<Object> pageArgs = new ArrayList<>(args);
-            if (after.isPresent()) {
-                sql.append(" AND (").append(key).append(", ").append(id).append(") ").append(cmp).append(" (?, ?)");
-                pageArgs.add(cost ? (Object) Double.longBitsToDouble(after.get().sortKey()) : after.get().sortKey());
-                pageArgs.add(after.get().traceId().toBytes());
+            if (cost) {
+                pageCostSql(d, id, unpriced, after, sql, pageArgs);
+            } else {
+                if (after.isPresent()) {
+                    sql.append(" AND (").append(key).append(", ").append(id).append(") ").append(cmp).append(" (?, ?)");
+                    pageArgs.add(after.get().sortKey());
+                    pageArgs.add(after.get().traceId().toBytes());
+                }
+                sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", ").append(id).append(' ')
+                        .append(dir);
             }
-            sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", ").append(id).append(' ')
-                    .append(dir).append(" LIMIT ?");
+            sql.append(" LIMIT ?");
             pageArgs.add(fetch);
             int rows = 0;
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -128,6 +165,10 @@ public final class TraceSearchSql {
                 }
             }
             if (rows < fetch) {
+                if (cost && !unpriced) {
+                    unpriced = true;
+                    continue;
+                }
                 break;
             }
         }
