@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+
+import javax.sql.DataSource;
 
 /**
  * The team store: the same SPI as the SQLite store, on a PostgreSQL server.
@@ -66,16 +69,19 @@ public final class PostgresTraceStore implements TraceStore {
     private final String description;
     private final TraceAssembler assembler;
     private final HikariDataSource pool;
+    /** The server without the pool, for when the pool has no connection to give (see {@link #connection}). */
+    private final DataSource direct;
     private final RunningStats stats = new RunningStats();
     /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
     private volatile boolean statsLoaded;
     /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
     private final KnownOperations knownOperations = new KnownOperations();
 
-    private PostgresTraceStore(String description, TraceAssembler assembler, HikariDataSource pool) {
+    private PostgresTraceStore(String description, TraceAssembler assembler, HikariDataSource pool, DataSource direct) {
         this.description = description;
         this.assembler = assembler;
         this.pool = pool;
+        this.direct = direct;
     }
 
     /**
@@ -123,7 +129,7 @@ public final class PostgresTraceStore implements TraceStore {
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setValidationTimeout(Math.min(CONNECTION_TIMEOUT_MS - 500, 2_000));
         try {
-            return new PostgresTraceStore("postgres " + where, assembler, new HikariDataSource(config));
+            return new PostgresTraceStore("postgres " + where, assembler, new HikariDataSource(config), direct);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot open PostgreSQL database " + where + ": " + rootMessage(e), e);
         }
@@ -157,30 +163,86 @@ public final class PostgresTraceStore implements TraceStore {
     }
 
     private <T> T read(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
+        try {
+            return withConnection(work, false);
+        } catch (SQLException | RuntimeException e) {
             throw new StoreUnavailableException("could not read from " + description + ": " + rootMessage(e), e);
         }
     }
 
     /** One transaction; rolled back on any failure, so a failed write leaves nothing behind. */
     private <T> T write(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return withConnection(work, true);
         } catch (SQLException | RuntimeException e) {
             throw new StoreUnavailableException("could not " + what + " " + description + ": " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection, and once more on a new one if the first broke. The
+     * pool hands out a connection used in the last half second without checking it, so right
+     * after the server comes back (a restart, a network blip) the pool may still hold dead ones;
+     * they are all evicted on that failure and the second attempt gets a live one. A pool timeout (the server is
+     * away) is not retried: the exporter hears 503 after one wait, not two. Writes are idempotent
+     * (span ids), so repeating one whose commit was lost on the wire is safe.
+     */
+    private <T> T withConnection(Work<T> work, boolean transaction) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Connection c = connection();
+            try (c) {
+                return transaction ? inTransaction(c, work) : work.run(c);
+            } catch (SQLException | RuntimeException e) {
+                if (attempt > 1 || !brokenConnection(e)) {
+                    throw e;
+                }
+                // what broke one pooled connection (a restart) broke the idle ones too
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
+    }
+
+    /**
+     * A pooled connection, or one straight from the server when the pool has none to give in time.
+     * While the server is away the pool backs off between connection attempts, up to 5 s, so for
+     * a few seconds after the server is back it can still time out; asking the server directly
+     * makes the first export after an outage succeed instead of failing once more.
+     */
+    private Connection connection() throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException poolTimedOut) {
+            return direct.getConnection();
+        }
+    }
+
+    private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // a broken connection: the failure that broke it is the one to report
+            }
+        }
+    }
+
+    /** SQLSTATE class 08 (connection exception) or 57P01-57P03 (the server shut down or is starting). */
+    static boolean brokenConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -513,7 +575,7 @@ public final class PostgresTraceStore implements TraceStore {
 
     @Override
     public void scanSummaries(long fromUnixNano, Consumer<TraceSummary> sink) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
                 scan(c, "SELECT trace_id, summary FROM traces WHERE start_ns >= ?", fromUnixNano, sink);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +80,26 @@ class PostgresOutageTest {
         try (PostgresTraceStore store = PostgresTraceStore.open(url(), Optional.of("tta"), Optional.of("right-one"),
                 ASSEMBLER)) {
             assertThat(store.traceCount()).isZero();
+        }
+    }
+
+    @Test
+    void connectionsKilledByTheServer_theNextWriteAndReadSucceedOnFreshOnes() throws Exception {
+        try (PostgresTraceStore store = PostgresTraceStore.open(url(), Optional.of("postgres"), Optional.empty(), ASSEMBLER);
+             Connection admin = pg.getPostgresDatabase().getConnection(); Statement st = admin.createStatement()) {
+            store.append(List.of(new SpanBatch(trace(1, 3, "before"))));
+            // what a server restart or a network blip does to pooled connections; the pool hands out
+            // a connection used in the last half second unchecked, so the next write gets a dead one
+            try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = 'tta-obs'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("connections killed").isPositive();
+            }
+            store.append(List.of(new SpanBatch(trace(2, 3, "after"))));
+            st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = 'tta-obs'").close();
+            assertThat(store.findTrace(traceId(2)).orElseThrow().spans()).hasSize(3);
+            assertThat(store.traceCount()).isEqualTo(2);
         }
     }
 
