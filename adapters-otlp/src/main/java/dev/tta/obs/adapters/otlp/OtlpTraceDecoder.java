@@ -335,6 +335,7 @@ final class OtlpTraceDecoder {
         }
     }
 
+    /** Notes where the {@code index}th occurrence of a repeated field is, (start, end) at 2 × index, and skips it. */
     private int[] noteRange(int[] ranges, int index, int len) {
         if (ranges == null) {
             ranges = new int[8];
@@ -495,15 +496,7 @@ final class OtlpTraceDecoder {
         }
 
         void note(OtlpTraceDecoder d, int len) {
-            if (notes == null) {
-                notes = new int[32];
-            } else if (2 * noted + 1 >= notes.length) {
-                notes = Arrays.copyOf(notes, notes.length * 2);
-            }
-            notes[2 * noted] = d.pos;
-            notes[2 * noted + 1] = d.pos + len;
-            noted++;
-            d.pos += len;
+            notes = d.noteRange(notes, noted++, len);
         }
 
         /** Converts the noted attributes; may run twice (again to validate a rejected span). */
