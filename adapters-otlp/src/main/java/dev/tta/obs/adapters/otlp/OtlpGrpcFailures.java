@@ -106,17 +106,13 @@ final class OtlpGrpcFailures {
         return ServerMethodDefinition.create(raw, handler);
     }
 
-    /** Decodes a request's bytes; a parse failure is the request's fault. */
-    interface RawDecoder<D> {
-        D decode(byte[] body) throws InvalidProtocolBufferException;
-    }
-
     /**
      * A unary method that gets the request's bytes and decodes them itself (a trace export goes
      * straight into spans, see {@link OtlpTraceDecoder}), answering an undecodable request {@code
      * INVALID_ARGUMENT} as {@link #rejectingUndecodableRequests} does.
      */
-    static <D, R> ServerServiceDefinition decodingRequestBytes(MethodDescriptor<?, R> method, RawDecoder<D> decoder,
+    static <D, R> ServerServiceDefinition decodingRequestBytes(MethodDescriptor<?, R> method,
+                                                               ProtobufDecoder<D> decoder,
                                                                Function<D, CompletionStage<R>> export) {
         MethodDescriptor<byte[], R> raw = method.toBuilder(RawBytes.INSTANCE, method.getResponseMarshaller()).build();
         return ServerServiceDefinition.builder(MethodDescriptor.extractFullServiceName(method.getFullMethodName()))

@@ -1,6 +1,5 @@
 package dev.tta.obs.adapters.otlp;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.tta.obs.ports.in.IngestOverloadedException;
 import dev.tta.obs.ports.out.StoreUnavailableException;
@@ -142,18 +141,13 @@ public class OtlpHttpController {
         CompletionStage<? extends Message> run();
     }
 
-    /** Decodes a protobuf body; a parse failure is the request's fault. */
-    private interface ProtobufDecoder {
-        Export decode(byte[] body) throws InvalidProtocolBufferException;
-    }
-
     /**
      * @param builder the request type, filled from a JSON body and naming the type in errors
      * @param protobuf decodes a protobuf body
      * @param json runs the export of a JSON body once it is merged into {@code builder}
      */
     private CompletionStage<MutableHttpResponse<byte[]>> export(
-            HttpRequest<?> request, Message.Builder builder, ProtobufDecoder protobuf,
+            HttpRequest<?> request, Message.Builder builder, ProtobufDecoder<Export> protobuf,
             Function<Message.Builder, CompletionStage<? extends Message>> json) {
         Optional<String> origin = request.getHeaders().getOrigin();
         if (origin.isPresent() && !settings.allowsOrigin(origin.get())) {
@@ -190,7 +184,7 @@ public class OtlpHttpController {
                 : failure(enc, failure instanceof CompletionException ? failure.getCause() : failure), origin));
     }
 
-    private static Export decode(HttpRequest<?> request, Message.Builder builder, ProtobufDecoder protobuf,
+    private static Export decode(HttpRequest<?> request, Message.Builder builder, ProtobufDecoder<Export> protobuf,
                                  Function<Message.Builder, CompletionStage<? extends Message>> json, Encoding enc,
                                  long limit) {
         if (!(request instanceof ServerHttpRequest<?> server)) {
