@@ -2,6 +2,8 @@ package dev.tta.obs.adapters.jdbc;
 
 import dev.tta.obs.domain.Span;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +48,22 @@ public final class KnownOperations {
             }
         }
         return out;
+    }
+
+    /**
+     * Inserts {@code operations} with {@code insert}, a statement taking (service, span name) that
+     * ignores pairs already in the table.
+     */
+    public static void insert(PreparedStatement insert, Set<Operation> operations) throws SQLException {
+        if (operations.isEmpty()) {
+            return;
+        }
+        for (Operation op : operations) {
+            insert.setString(1, op.service());
+            insert.setString(2, op.spanName());
+            insert.addBatch();
+        }
+        insert.executeBatch();
     }
 
     public void written(Set<Operation> operations) {

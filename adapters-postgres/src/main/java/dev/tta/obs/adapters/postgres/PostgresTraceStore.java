@@ -3,8 +3,8 @@ package dev.tta.obs.adapters.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tta.obs.adapters.jdbc.ChunkPlan;
-import dev.tta.obs.adapters.jdbc.OperationsSql;
 import dev.tta.obs.adapters.jdbc.KnownOperations;
+import dev.tta.obs.adapters.jdbc.OperationsSql;
 import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
@@ -183,9 +183,10 @@ public final class PostgresTraceStore implements TraceStore {
      * Runs {@code work} on a pooled connection, and once more on a new one if the first broke. The
      * pool hands out a connection used in the last half second without checking it, so right
      * after the server comes back (a restart, a network blip) the pool may still hold dead ones;
-     * they are all evicted on that failure and the second attempt gets a live one. A pool timeout (the server is
-     * away) is not retried: the exporter hears 503 after one wait, not two. Writes are idempotent
-     * (span ids), so repeating one whose commit was lost on the wire is safe.
+     * they are all evicted on that failure and the second attempt gets a live one. Not getting a
+     * connection at all (the server is away) is not retried: the exporter hears 503 after one
+     * wait, not two. Writes are idempotent (span ids), so repeating one whose commit was lost on
+     * the wire is safe.
      */
     private <T> T withConnection(Work<T> work, boolean transaction) throws SQLException {
         for (int attempt = 1; ; attempt++) {
@@ -333,16 +334,9 @@ public final class PostgresTraceStore implements TraceStore {
                 upsertTrace.setLong(11, now);
                 upsertTrace.addBatch();
             }
-            for (KnownOperations.Operation op : newOperations) {
-                insertOperation.setString(1, op.service());
-                insertOperation.setString(2, op.spanName());
-                insertOperation.addBatch();
-            }
             insertChunk.executeBatch();
             upsertTrace.executeBatch();
-            if (!newOperations.isEmpty()) {
-                insertOperation.executeBatch();
-            }
+            KnownOperations.insert(insertOperation, newOperations);
         }
         return newOperations;
     }

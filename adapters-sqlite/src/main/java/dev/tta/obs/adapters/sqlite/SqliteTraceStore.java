@@ -1,8 +1,8 @@
 package dev.tta.obs.adapters.sqlite;
 
 import dev.tta.obs.adapters.jdbc.ChunkPlan;
-import dev.tta.obs.adapters.jdbc.OperationsSql;
 import dev.tta.obs.adapters.jdbc.KnownOperations;
+import dev.tta.obs.adapters.jdbc.OperationsSql;
 import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
@@ -294,16 +294,9 @@ public final class SqliteTraceStore implements TraceStore {
                 return;
             }
             newOperations = knownOperations.newIn(writes);
-            for (KnownOperations.Operation op : newOperations) {
-                insertOperation.setString(1, op.service());
-                insertOperation.setString(2, op.spanName());
-                insertOperation.addBatch();
-            }
             insertChunk.executeBatch();
             upsertTrace.executeBatch();
-            if (!newOperations.isEmpty()) {
-                insertOperation.executeBatch();
-            }
+            KnownOperations.insert(insertOperation, newOperations);
             writer.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
