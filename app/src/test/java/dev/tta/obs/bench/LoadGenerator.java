@@ -272,7 +272,7 @@ public final class LoadGenerator {
         return ByteBuffer.allocate(16).putLong(0x7a7a000000000000L | r).putLong(traceIndex + 1L).array();
     }
 
-    private static byte[] request(int r, int spans, int perTrace, int attributes, List<String> sampleIds, int samples) {
+    static byte[] request(int r, int spans, int perTrace, int attributes, List<String> sampleIds, int samples) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder()
                 .setScope(InstrumentationScope.newBuilder().setName("tta.bench").setVersion("1.0"));
         long now = System.currentTimeMillis() * 1_000_000L;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Microbenchmarks (JMH) of hot loops: builds the modules and the test classes, then runs the named
+# benchmarks, e.g. `bench/jmh.sh IngestPathBench` or `bench/jmh.sh 'IngestPathBench.(decode|prepare)'`.
+# Any other arguments go to JMH (-f forks, -wi/-i iterations, -prof gc, -h for the rest).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+./mvnw -B -q -DskipTests package -pl app -am
+./mvnw -B -q dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+exec java -cp "app/target/test-classes:$(cat app/target/bench.classpath)" org.openjdk.jmh.Main "$@"
