@@ -1,29 +1,61 @@
 package dev.tta.obs.domain;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
-/** An immutable, insertion-ordered set of key/value attributes. */
+/**
+ * An immutable, insertion-ordered set of key/value attributes.
+ *
+ * <p>Kept as two parallel arrays, not a map: a span has ~10 attributes, every exported span builds
+ * one of these, and a hash map's entry objects were the largest part of decoding a span. Lookups
+ * scan the keys (after a Bloom filter); sets larger than {@link #INDEXED_ABOVE} get a hash index.
+ */
 public final class Attributes {
-    private static final Attributes EMPTY = new Attributes(Map.of());
+    private static final Attributes EMPTY = new Attributes(new String[0], new AttributeValue[0], 0);
+    private static final int INDEXED_ABOVE = 16;
 
-    private final Map<String, AttributeValue> values;
+    private final String[] keys;
+    private final AttributeValue[] values;
+    private final int size;
     /**
      * Bits of the keys' hashes: most lookups on the ingest path are for keys a span does not have
      * (classifying a span asks for ~60 well-known keys), and a clear bit answers those without a
-     * map lookup.
+     * scan.
      */
     private final long keyBits;
+    /** Position by key, for large sets only. */
+    private final Map<String, Integer> index;
+    private Map<String, AttributeValue> mapView;
+    private int hash;
 
-    private Attributes(Map<String, AttributeValue> values) {
+    /** Takes the arrays as they are: keys distinct, {@code size} entries used. */
+    private Attributes(String[] keys, AttributeValue[] values, int size) {
+        this.keys = keys;
         this.values = values;
+        this.size = size;
         long bits = 0;
-        for (String key : values.keySet()) {
-            bits |= bit(key);
+        for (int i = 0; i < size; i++) {
+            bits |= bit(keys[i]);
         }
         this.keyBits = bits;
+        if (size > INDEXED_ABOVE) {
+            Map<String, Integer> byKey = new HashMap<>(size * 2);
+            for (int i = 0; i < size; i++) {
+                byKey.put(keys[i], i);
+            }
+            this.index = byKey;
+        } else {
+            this.index = null;
+        }
     }
 
     /** Two bits per key (a 64-bit Bloom filter): with 10 keys, ~7% of absent keys get past it, not ~15%. */
@@ -32,9 +64,28 @@ public final class Attributes {
         return (1L << (h ^ (h >>> 16))) | (1L << ((h * 0x9E3779B9) >>> 26));
     }
 
-    private AttributeValue value(String key) {
+    private int indexOf(String key) {
         long b = bit(key);
-        return (keyBits & b) != b ? null : values.get(key);
+        if ((keyBits & b) != b) {
+            return -1;
+        }
+        if (index != null) {
+            Integer i = index.get(key);
+            return i == null ? -1 : i;
+        }
+        int h = key.hashCode();
+        for (int i = 0; i < size; i++) {
+            String k = keys[i];
+            if (k == key || (k.hashCode() == h && k.equals(key))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private AttributeValue value(String key) {
+        int i = indexOf(key);
+        return i < 0 ? null : values[i];
     }
 
     public static Attributes empty() {
@@ -45,31 +96,60 @@ public final class Attributes {
         if (values.isEmpty()) {
             return EMPTY;
         }
-        return new Attributes(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+        String[] k = new String[values.size()];
+        AttributeValue[] v = new AttributeValue[values.size()];
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : values.entrySet()) {
+            k[i] = Objects.requireNonNull(e.getKey(), "attribute key");
+            v[i] = Objects.requireNonNull(e.getValue(), "attribute value");
+            i++;
+        }
+        return new Attributes(k, v, i);
     }
 
-    /**
-     * Takes ownership of a map the caller built and will never touch again, without the defensive
-     * copy {@link #of} makes: decoding a span's attributes is on the ingest hot path.
-     */
-    public static Attributes ofOwned(LinkedHashMap<String, AttributeValue> values) {
-        return values.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(values));
+    /** The key of the {@code i}th attribute, in insertion order; iterating by index costs no iterator. */
+    public String keyAt(int i) {
+        Objects.checkIndex(i, size);
+        return keys[i];
+    }
+
+    /** The value of the {@code i}th attribute, in insertion order. */
+    public AttributeValue valueAt(int i) {
+        Objects.checkIndex(i, size);
+        return values[i];
+    }
+
+    public void forEach(BiConsumer<String, AttributeValue> action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(keys[i], values[i]);
+        }
     }
 
     public static Builder builder() {
-        return new Builder();
+        return new Builder(8);
     }
 
+    /** A builder sized for {@code expectedSize} attributes. */
+    public static Builder builder(int expectedSize) {
+        return new Builder(Math.max(1, expectedSize));
+    }
+
+    /** An unmodifiable map view, in insertion order. */
     public Map<String, AttributeValue> asMap() {
-        return values;
+        Map<String, AttributeValue> m = mapView;
+        if (m == null) {
+            m = new MapView();
+            mapView = m;
+        }
+        return m;
     }
 
     public int size() {
-        return values.size();
+        return size;
     }
 
     public boolean isEmpty() {
-        return values.isEmpty();
+        return size == 0;
     }
 
     public Optional<AttributeValue> get(String key) {
@@ -136,27 +216,143 @@ public final class Attributes {
         return Optional.empty();
     }
 
+    /** Equal when they hold the same keys with equal values, in any order (as two maps are). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Attributes other && values.equals(other.values);
+        if (o == this) {
+            return true;
+        }
+        if (!(o instanceof Attributes other) || other.size != size || other.hashCode() != hashCode()) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (!values[i].equals(other.value(keys[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /** The hash a map with these entries has; kept, since resources and scopes are map keys on the ingest path. */
     @Override
     public int hashCode() {
-        return values.hashCode();
+        int h = hash;
+        if (h == 0 && size > 0) {
+            for (int i = 0; i < size; i++) {
+                h += keys[i].hashCode() ^ values[i].hashCode();
+            }
+            hash = h;
+        }
+        return h;
     }
 
     @Override
     public String toString() {
-        return values.toString();
+        return asMap().toString();
     }
 
+    private final class MapView extends AbstractMap<String, AttributeValue> {
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String k && indexOf(k) >= 0;
+        }
+
+        @Override
+        public AttributeValue get(Object key) {
+            return key instanceof String k ? value(k) : null;
+        }
+
+        @Override
+        public Set<Entry<String, AttributeValue>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<Entry<String, AttributeValue>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < size;
+                        }
+
+                        @Override
+                        public Entry<String, AttributeValue> next() {
+                            if (next >= size) {
+                                throw new NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new SimpleImmutableEntry<>(keys[i], values[i]);
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /**
+     * Collects attributes in order; putting a key again replaces its value in place, as a
+     * {@code LinkedHashMap} would.
+     */
     public static final class Builder {
-        private final LinkedHashMap<String, AttributeValue> values = new LinkedHashMap<>();
+        private String[] keys;
+        private AttributeValue[] values;
+        private int size;
+        private Map<String, Integer> index;
+
+        private Builder(int capacity) {
+            keys = new String[capacity];
+            values = new AttributeValue[capacity];
+        }
 
         public Builder put(String key, AttributeValue value) {
-            values.put(key, value);
+            Objects.requireNonNull(key, "attribute key");
+            Objects.requireNonNull(value, "attribute value");
+            int at = find(key);
+            if (at >= 0) {
+                values[at] = value;
+                return this;
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = key;
+            values[size] = value;
+            if (index != null) {
+                index.put(key, size);
+            } else if (size == INDEXED_ABOVE) {
+                index = new HashMap<>();
+                for (int i = 0; i <= size; i++) {
+                    index.put(keys[i], i);
+                }
+            }
+            size++;
             return this;
+        }
+
+        private int find(String key) {
+            if (index != null) {
+                Integer i = index.get(key);
+                return i == null ? -1 : i;
+            }
+            int h = key.hashCode();
+            for (int i = 0; i < size; i++) {
+                String k = keys[i];
+                if (k == key || (k.hashCode() == h && k.equals(key))) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         public Builder put(String key, String value) {
@@ -176,11 +372,15 @@ public final class Attributes {
         }
 
         public int size() {
-            return values.size();
+            return size;
         }
 
+        /** The attributes put so far; the builder can go on collecting without changing them. */
         public Attributes build() {
-            return Attributes.of(values);
+            if (size == 0) {
+                return EMPTY;
+            }
+            return new Attributes(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tta.obs.adapters.jdbc;
 
 import dev.tta.obs.domain.AttributeValue;
+import dev.tta.obs.domain.Attributes;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.StatusCode;
 
@@ -122,24 +123,30 @@ public final class SearchTerms {
         LongSet seen = new LongSet(64);
         List<String> words = new ArrayList<>();
         int[] budget = {MAX_WORD_BUDGET_CHARS};
-        long statusOk = statusOkHash();
+        KeyMemo keys = new KeyMemo();
+        String lastService = null;
         for (Span s : spans) {
             exact.add(hasher.start(NAME).add(s.name()).finish());
             words(s.name(), seen, words, budget);
-            words(s.serviceName(), seen, words, budget);
-            if (s.status().code() == StatusCode.OK) {
-                exact.add(statusOk);
+            if (s.serviceName() != lastService) {
+                // a chunk's spans share one service string: its words are in the chunk already
+                lastService = s.serviceName();
+                words(lastService, seen, words, budget);
             }
-            for (var e : s.attributes().asMap().entrySet()) {
-                String key = e.getKey();
-                AttributeValue value = e.getValue();
+            if (s.status().code() == StatusCode.OK) {
+                exact.add(STATUS_OK);
+            }
+            Attributes attributes = s.attributes();
+            for (int i = 0, n = attributes.size(); i < n; i++) {
+                String key = attributes.keyAt(i);
+                AttributeValue value = attributes.valueAt(i);
                 if (value instanceof AttributeValue.LongValue l && !isModelKey(key)) {
                     // half of all values are numbers: hashed from their digits, no string made
-                    exact.add(hasher.start(ATTR).add(key).addZero().addDecimal(l.value()).finish());
+                    exact.add(keys.attribute(hasher, key).addDecimal(l.value()).finish());
                     continue;
                 }
                 String text = value.asText();
-                exact.add(hasher.start(ATTR).add(key).addZero().add(text).finish());
+                exact.add(keys.attribute(hasher, key).add(text).finish());
                 if (isModelKey(key)) {
                     exact.add(hasher.start(MODEL).add(text).finish());
                 }
@@ -172,12 +179,10 @@ public final class SearchTerms {
     }
 
     public static long statusOk() {
-        return statusOkHash();
+        return STATUS_OK;
     }
 
-    private static long statusOkHash() {
-        return new Hasher().start(STATUS).add("OK").finish();
-    }
+    private static final long STATUS_OK = new Hasher().start(STATUS).add("OK").finish();
 
     /** {@code prefix} and the hash as 16 lower-case hex digits: one token no word can equal. */
     public static String token(char exactPrefix, long hash) {
@@ -192,9 +197,21 @@ public final class SearchTerms {
     /** Writes {@link #token} into {@code out} at {@code at}, without a string per token. */
     private static void writeToken(char[] out, int at, char prefix, long h) {
         out[at] = prefix;
-        for (int i = TOKEN_CHARS - 1; i > 0; i--) {
-            out[at + i] = HEX[(int) h & 0xf];
-            h >>>= 4;
+        // two digits per step: a chunk renders ~100 tokens
+        for (int i = TOKEN_CHARS - 2; i > 0; i -= 2) {
+            int pair = HEX_PAIRS[(int) h & 0xff];
+            out[at + i] = (char) (pair >>> 8);
+            out[at + i + 1] = (char) (pair & 0xff);
+            h >>>= 8;
+        }
+    }
+
+    /** For each byte, its two lower-case hex digits as (high << 8 | low). */
+    private static final int[] HEX_PAIRS = new int[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            HEX_PAIRS[b] = HEX[b >>> 4] << 8 | HEX[b & 0xf];
         }
     }
 
@@ -310,6 +327,7 @@ public final class SearchTerms {
      * {@code String.getBytes(UTF_8)}), so no byte array is built per term.
      */
     private static final class Hasher {
+        private final byte[] digits = new byte[20];
         private long h1;
         private long h2;
 
@@ -366,14 +384,33 @@ public final class SearchTerms {
                 addByte('-');
                 v = -v;
             }
-            long div = 1;
-            while (v / div >= 10) {
-                div *= 10;
-            }
-            for (; div > 0; div /= 10) {
-                addByte((int) ('0' + (v / div) % 10));
+            // digits from the right, each by a division by the constant 10 (a multiplication once
+            // compiled), then fed from the left
+            int n = 0;
+            do {
+                long q = v / 10;
+                digits[n++] = (byte) ('0' + (v - q * 10));
+                v = q;
+            } while (v != 0);
+            while (n > 0) {
+                addByte(digits[--n]);
             }
             return this;
+        }
+
+        /** Continues from a state {@link #state1()}/{@link #state2()} returned, as if its bytes were fed again. */
+        Hasher resume(long state1, long state2) {
+            h1 = state1;
+            h2 = state2;
+            return this;
+        }
+
+        long state1() {
+            return h1;
+        }
+
+        long state2() {
+            return h2;
         }
 
         long finish() {
@@ -382,6 +419,33 @@ public final class SearchTerms {
             a *= 0xff51afd7ed558ccdL;
             a ^= a >>> 33;
             return a ^ Long.rotateLeft(h2, 29);
+        }
+    }
+
+    /**
+     * The hash state after {@code attr \0 key \0} for the keys of one chunk: its spans repeat the
+     * same keys (often long ones, {@code gen_ai.usage.input_tokens}), so each key's bytes are hashed
+     * once per chunk instead of once per attribute. Direct-mapped by the key's cached string hash; a
+     * slot taken by another key is simply overwritten.
+     */
+    private static final class KeyMemo {
+        private static final int SLOTS = 64;
+        private final String[] keys = new String[SLOTS];
+        private final long[] state1 = new long[SLOTS];
+        private final long[] state2 = new long[SLOTS];
+
+        Hasher attribute(Hasher hasher, String key) {
+            int h = key.hashCode();
+            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+            String k = keys[slot];
+            if (k == key || (k != null && k.equals(key))) {
+                return hasher.resume(state1[slot], state2[slot]);
+            }
+            hasher.start(ATTR).add(key).addZero();
+            keys[slot] = key;
+            state1[slot] = hasher.state1();
+            state2[slot] = hasher.state2();
+            return hasher;
         }
     }
 

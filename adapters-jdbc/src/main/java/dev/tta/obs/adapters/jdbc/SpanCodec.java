@@ -372,10 +372,11 @@ public final class SpanCodec {
     }
 
     private static void writeAttributes(ByteSink out, Attributes attributes, Names names) {
-        out.writeVarInt(attributes.size());
-        for (var e : attributes.asMap().entrySet()) {
-            names.write(out, e.getKey());
-            writeValue(out, e.getValue(), names);
+        int n = attributes.size();
+        out.writeVarInt(n);
+        for (int i = 0; i < n; i++) {
+            names.write(out, attributes.keyAt(i));
+            writeValue(out, attributes.valueAt(i), names);
         }
     }
 
@@ -414,11 +415,11 @@ public final class SpanCodec {
         if (n == 0) {
             return Attributes.empty();
         }
-        LinkedHashMap<String, AttributeValue> map = new LinkedHashMap<>(n * 2);
+        Attributes.Builder map = Attributes.builder(n);
         for (int i = 0; i < n; i++) {
             map.put(readName(in, names), readValue(in, names));
         }
-        return Attributes.ofOwned(map);
+        return map.build();
     }
 
     private static AttributeValue readValue(ByteSource in, NameTable names) {

@@ -117,6 +117,46 @@ class SearchTermsTest {
     }
 
     @Test
+    void aChunkOfManySpans_hashesEveryAttributeAsOnItsOwn_whateverTheKeysRepeatOrCollide() {
+        // a chunk remembers each key's hash state; 300 keys over 64 slots overwrite one another,
+        // and keys equal but not the same string must hash alike
+        Random r = new Random(11);
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            keys.add(k % 3 == 0 ? randomText(r, 5) : "key." + k);
+        }
+        List<Span> spans = new ArrayList<>();
+        Set<Long> expected = new LinkedHashSet<>();
+        for (int s = 0; s < 200; s++) {
+            Attributes.Builder a = Attributes.builder();
+            for (int i = 0; i < 12; i++) {
+                String key = new String(keys.get(r.nextInt(s < 100 ? 20 : keys.size())).toCharArray());
+                if (r.nextBoolean()) {
+                    long v = r.nextLong() >> r.nextInt(64);
+                    a.put(key, v);
+                } else {
+                    a.put(key, randomText(r, 4));
+                }
+            }
+            Span span = Fixtures.span(1, s, null, "op-" + (s % 7)).attributes(a.build()).build();
+            spans.add(span);
+            expected.add(SearchTerms.spanName(span.name()));
+            span.attributes().asMap().forEach((k, v) -> expected.add(SearchTerms.attribute(k, v.asText())));
+        }
+        assertThat(SearchTerms.forChunk(spans, List.of()).exact()).containsExactlyInAnyOrder(
+                expected.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    @Test
+    void tokens_areThePrefixAndSixteenHexDigits() {
+        Random r = new Random(3);
+        for (int i = 0; i < 1_000; i++) {
+            long h = r.nextLong();
+            assertThat(SearchTerms.token('x', h)).isEqualTo("x" + String.format("%016x", h));
+        }
+    }
+
+    @Test
     void numberValues_hashLikeTheirDecimalText() {
         java.util.Random random = new java.util.Random(7);
         List<Long> values = new ArrayList<>(List.of(0L, 7L, 9L, 10L, 99L, 100L, -1L, -10L, Long.MAX_VALUE,

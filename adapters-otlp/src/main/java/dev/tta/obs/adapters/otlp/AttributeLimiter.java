@@ -7,7 +7,6 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -31,7 +30,7 @@ final class AttributeLimiter {
             return new Limited(Attributes.empty(), 0);
         }
         int keep = Math.min(kvs.size(), limits.maxAttributes());
-        LinkedHashMap<String, AttributeValue> map = new LinkedHashMap<>(keep * 2);
+        Attributes.Builder map = Attributes.builder(keep);
         int truncated = 0;
         for (int i = 0; i < keep; i++) {
             KeyValue kv = kvs.get(i);
@@ -52,11 +51,11 @@ final class AttributeLimiter {
      * Counts what one element lost ({@code dropped} attributes beyond the count limit, {@code
      * truncated} values cut) and wraps the kept ones.
      */
-    Limited limited(LinkedHashMap<String, AttributeValue> kept, int dropped, int truncated) {
+    Limited limited(Attributes.Builder kept, int dropped, int truncated) {
         droppedAttributes += dropped;
         truncatedValues += truncated;
         // a truncated value counts as dropped too: the attribute as sent is not what is stored
-        return new Limited(Attributes.ofOwned(kept), dropped + truncated);
+        return new Limited(kept.build(), dropped + truncated);
     }
 
     /** A string value under the length limit; sets {@code cut[0]} when it had to be cut. */
@@ -116,11 +115,11 @@ final class AttributeLimiter {
                     cut[0] = true;
                     entries = entries.subList(0, limits.maxAttributes());
                 }
-                LinkedHashMap<String, AttributeValue> map = new LinkedHashMap<>();
+                Attributes.Builder map = Attributes.builder(entries.size());
                 for (KeyValue kv : entries) {
                     map.put(kv.getKey(), value(kv.getValue(), cut));
                 }
-                yield new AttributeValue.MapValue(Attributes.ofOwned(map));
+                yield new AttributeValue.MapValue(map.build());
             }
             // an empty AnyValue is OTLP's null; an empty string is the closest typed value we keep
             default -> new AttributeValue.StringValue("");

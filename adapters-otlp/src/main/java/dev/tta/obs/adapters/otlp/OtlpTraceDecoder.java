@@ -23,7 +23,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -477,7 +476,7 @@ final class OtlpTraceDecoder {
      * first), or noted and converted later (a span's, after its ids are checked).
      */
     private static final class Kvs {
-        private LinkedHashMap<String, AttributeValue> map;
+        private Attributes.Builder map;
         private int count;
         private int truncated;
         private int[] notes;
@@ -486,7 +485,7 @@ final class OtlpTraceDecoder {
         void add(OtlpTraceDecoder d, int len) {
             int end = d.pos + len;
             if (map == null) {
-                map = new LinkedHashMap<>();
+                map = Attributes.builder(Math.max(noted, 4));
             }
             // beyond the count limit an attribute is still read (protobuf would reject it if
             // malformed), but not kept
@@ -527,7 +526,7 @@ final class OtlpTraceDecoder {
      *
      * @return whether its value was cut to the limits
      */
-    private boolean attribute(int end, LinkedHashMap<String, AttributeValue> map, boolean discard) {
+    private boolean attribute(int end, Attributes.Builder map, boolean discard) {
         String key = "";
         AttributeValue value = null;
         boolean[] cut = {false};
@@ -611,7 +610,7 @@ final class OtlpTraceDecoder {
     }
 
     private AttributeValue kvlist(int end, boolean[] cut, int depth) {
-        LinkedHashMap<String, AttributeValue> map = new LinkedHashMap<>();
+        Attributes.Builder map = Attributes.builder();
         int count = 0;
         while (pos < end) {
             int tag = tag();
@@ -647,7 +646,7 @@ final class OtlpTraceDecoder {
         if (count > limiter.maxAttributes()) {
             cut[0] = true;
         }
-        return new AttributeValue.MapValue(Attributes.ofOwned(map));
+        return new AttributeValue.MapValue(map.build());
     }
 
     // ---- wire format

@@ -224,7 +224,8 @@ public final class SpanClassifier {
     /** The primitive whose attribute namespace a span uses ({@code retry.*}, ...), in one pass over the keys. */
     private static Optional<PrimitiveKind> kindOfAttributeNamespace(Attributes a) {
         PrimitiveKind best = null;
-        for (String key : a.asMap().keySet()) {
+        for (int i = 0, n = a.size(); i < n; i++) {
+            String key = a.keyAt(i);
             // the first character rules out most keys before any prefix comparison (every span passes here)
             char first = key.isEmpty() ? ' ' : key.charAt(0);
             PrimitiveKind k = first == 'r' && key.startsWith("retry.") ? PrimitiveKind.RETRY
