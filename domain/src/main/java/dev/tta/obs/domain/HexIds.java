@@ -7,21 +7,50 @@ final class HexIds {
     private HexIds() {
     }
 
-    static String encode(byte[] bytes) {
-        char[] out = new char[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
-            out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
-        }
-        return new String(out);
+    /** 16 hex characters for {@code v}, most significant first (as the id's bytes are). */
+    static String encode(long v) {
+        byte[] out = new byte[16];
+        writeHex(out, 0, v);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    static byte[] decode(String hex) {
-        byte[] out = new byte[hex.length() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) ((nibble(hex.charAt(2 * i)) << 4) | nibble(hex.charAt(2 * i + 1)));
+    static String encode(long high, long low) {
+        byte[] out = new byte[32];
+        writeHex(out, 0, high);
+        writeHex(out, 16, low);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void writeHex(byte[] out, int at, long v) {
+        for (int i = 15; i >= 0; i--) {
+            out[at + i] = (byte) DIGITS[(int) v & 0xf];
+            v >>>= 4;
         }
-        return out;
+    }
+
+    /** The number 16 hex characters of {@code hex} at {@code from} spell; they were validated before. */
+    static long parseLong(String hex, int from) {
+        long v = 0;
+        for (int i = from; i < from + 16; i++) {
+            v = v << 4 | nibble(hex.charAt(i));
+        }
+        return v;
+    }
+
+    /** Big-endian, as ids travel in OTLP. */
+    static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = at; i < at + 8; i++) {
+            v = v << 8 | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    static void writeLong(byte[] b, int at, long v) {
+        for (int i = at + 7; i >= at; i--) {
+            b[i] = (byte) v;
+            v >>>= 8;
+        }
     }
 
     /** Validates and lower-cases; the message names the field so an exporter author can fix it. */

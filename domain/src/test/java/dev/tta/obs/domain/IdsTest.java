@@ -16,6 +16,42 @@ class IdsTest {
     }
 
     @Test
+    void idsFromBytesAndFromHex_areEqual_hashAlike_andSortAsTheirHex() {
+        java.util.Random r = new java.util.Random(9);
+        java.util.List<TraceId> traces = new java.util.ArrayList<>();
+        java.util.List<SpanId> spans = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            byte[] t = new byte[16];
+            byte[] s = new byte[8];
+            r.nextBytes(t);
+            r.nextBytes(s);
+            if (i % 5 == 0) {
+                // high bytes zero or with the sign bit set: unsigned order must hold
+                t[0] = (byte) (i % 10 == 0 ? 0 : 0xff);
+                s[0] = (byte) (i % 10 == 0 ? 0 : 0x80);
+            }
+            TraceId trace = TraceId.fromBytes(t);
+            SpanId span = SpanId.fromBytes(s);
+            assertThat(trace.hex()).isEqualTo(java.util.HexFormat.of().formatHex(t));
+            assertThat(span.hex()).isEqualTo(java.util.HexFormat.of().formatHex(s));
+            assertThat(TraceId.of(trace.hex().toUpperCase())).isEqualTo(trace).hasSameHashCodeAs(trace);
+            assertThat(SpanId.of(span.hex())).isEqualTo(span).hasSameHashCodeAs(span);
+            assertThat(trace.toBytes()).isEqualTo(t);
+            assertThat(span.toBytes()).isEqualTo(s);
+            traces.add(trace);
+            spans.add(span);
+        }
+        for (int i = 1; i < traces.size(); i++) {
+            assertThat(Integer.signum(traces.get(i).compareTo(traces.get(i - 1))))
+                    .isEqualTo(Integer.signum(traces.get(i).hex().compareTo(traces.get(i - 1).hex())));
+            assertThat(Integer.signum(spans.get(i).compareTo(spans.get(i - 1))))
+                    .isEqualTo(Integer.signum(spans.get(i).hex().compareTo(spans.get(i - 1).hex())));
+        }
+        assertThatThrownBy(() -> SpanId.fromBytes(new byte[8])).hasMessageContaining("all zeros");
+        assertThatThrownBy(() -> TraceId.fromBytes(new byte[16])).hasMessageContaining("all zeros");
+    }
+
+    @Test
     void wrongLengthNonHexAndAllZeroIds_areRefusedWithAReason() {
         assertThatThrownBy(() -> TraceId.of("abc")).isInstanceOf(InvalidTelemetryException.class)
                 .hasMessageContaining("32 hex characters");
