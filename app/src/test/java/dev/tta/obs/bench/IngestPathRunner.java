@@ -1,0 +1,64 @@
+package dev.tta.obs.bench;
+
+import dev.tta.obs.adapters.otlp.OtlpExports;
+import dev.tta.obs.adapters.otlp.OtlpReceiverSettings;
+import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
+import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.workflow.WorkflowRollups;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+
+/**
+ * The request thread's share of an export, for {@link SideBySideBench}: decoding the load
+ * generator's 500-span requests, and optionally the SQLite store's {@code prepare}. Public API
+ * only, so that it runs against older builds too.
+ */
+public final class IngestPathRunner {
+    private final byte[][] requests = new byte[8][];
+    private final OtlpExports exports = new OtlpExports(null, null, null,
+            new OtlpReceiverSettings(64L << 20, 1024, 1 << 20, ""));
+    private final SqliteTraceStore store;
+    private long sink;
+
+    public IngestPathRunner() throws Exception {
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = LoadGenerator.request(7 + i, 500, 10, 10, new ArrayList<>(), 0);
+        }
+        Path dir = Files.createTempDirectory("tta-obs-side-by-side");
+        store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"),
+                new TraceAssembler(new WorkflowRollups(PriceTable.bundled())));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = Files.list(dir)) {
+                store.close();
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+                Files.delete(dir);
+            } catch (Exception e) {
+                // a leftover temporary directory is not worth a stack trace
+            }
+        }));
+    }
+
+    /** Runs for about {@code nanos} and returns the time per span. */
+    public double nanosPerSpan(long nanos, boolean prepare) throws Exception {
+        long start = System.nanoTime();
+        long spans = 0;
+        int i = 0;
+        while (System.nanoTime() - start < nanos) {
+            SpanBatch batch = exports.decodeTraces(requests[i++ & 7]).batch();
+            sink += prepare ? store.prepare(batch).batch().spans().size() : batch.spans().size();
+            spans += batch.spans().size();
+        }
+        return (System.nanoTime() - start) / (double) spans;
+    }
+
+    @Override
+    public String toString() {
+        return "IngestPathRunner(" + sink + ")";
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Compares the ingest path (protobuf decoding and the SQLite store's prepare) of revision REV with
+# the working tree, in one JVM, alternating 300 ms blocks (SideBySideBench): on this noisy shared VM
+# that is the comparison to trust, not two runs of bench/load.sh a minute apart.
+#   bench/side-by-side.sh REV [decode|prepare] [blocks]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+rev="${1:?usage: bench/side-by-side.sh REV [decode|prepare] [blocks]}"
+shift
+base="$(mktemp -d)"
+git worktree add -q --detach "$base/tree" "$rev"
+trap 'git worktree remove --force "$base/tree"; rm -rf "$base"' EXIT
+modules=domain,ports,adapters-jdbc,adapters-otlp,adapters-sqlite
+(cd "$base/tree" && ./mvnw -B -q -DskipTests package -pl "$modules" -am)
+./mvnw -B -q -DskipTests package -pl app -am
+./mvnw -B -q dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+classes() { (cd "$1" && ls -d "$PWD"/{domain,ports,adapters-jdbc,adapters-otlp,adapters-sqlite}/target/classes | paste -sd:); }
+java -Dlogback.configurationFile=app/src/main/resources/logback.xml -XX:+UseSerialGC -Xms256m -Xmx512m \
+    -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.SideBySideBench \
+    "$(classes "$base/tree")" "$(classes "$root")" "$@"
