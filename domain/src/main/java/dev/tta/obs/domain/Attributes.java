@@ -66,9 +66,11 @@ public final class Attributes {
 
     private int indexOf(String key) {
         long b = bit(key);
-        if ((keyBits & b) != b) {
-            return -1;
-        }
+        return (keyBits & b) != b ? -1 : find(keys, size, index, key);
+    }
+
+    /** Where {@code key} is among the first {@code size} keys: by the index when there is one, else by a scan. */
+    private static int find(String[] keys, int size, Map<String, Integer> index, String key) {
         if (index != null) {
             Integer i = index.get(key);
             return i == null ? -1 : i;
@@ -317,7 +319,7 @@ public final class Attributes {
         public Builder put(String key, AttributeValue value) {
             Objects.requireNonNull(key, "attribute key");
             Objects.requireNonNull(value, "attribute value");
-            int at = find(key);
+            int at = find(keys, size, index, key);
             if (at >= 0) {
                 values[at] = value;
                 return this;
@@ -338,21 +340,6 @@ public final class Attributes {
             }
             size++;
             return this;
-        }
-
-        private int find(String key) {
-            if (index != null) {
-                Integer i = index.get(key);
-                return i == null ? -1 : i;
-            }
-            int h = key.hashCode();
-            for (int i = 0; i < size; i++) {
-                String k = keys[i];
-                if (k == key || (k.hashCode() == h && k.equals(key))) {
-                    return i;
-                }
-            }
-            return -1;
         }
 
         public Builder put(String key, String value) {
