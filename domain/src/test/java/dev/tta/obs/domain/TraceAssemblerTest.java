@@ -32,6 +32,25 @@ class TraceAssemblerTest {
     }
 
     @Test
+    void distinct_keepsEachSpanIdOnce_theLaterEndedCopy_inFirstArrivalOrder_smallAndLarge() {
+        Random r = new Random(13);
+        for (int round = 0; round < 400; round++) {
+            int n = r.nextInt(70);
+            List<Span> spans = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // few ids for some rounds (many repeats), one per span for others (none)
+                int id = round % 2 == 0 ? r.nextInt(Math.max(1, n / 3)) : i;
+                spans.add(span(id, null, 100, 100 + r.nextInt(50)));
+            }
+            java.util.LinkedHashMap<SpanId, Span> expected = new java.util.LinkedHashMap<>();
+            for (Span s : spans) {
+                expected.merge(s.spanId(), s, (a, b) -> b.endTimeUnixNano() > a.endTimeUnixNano() ? b : a);
+            }
+            assertThat(TraceAssembler.distinct(spans)).containsExactlyElementsOf(expected.values());
+        }
+    }
+
+    @Test
     void treeOrder_putsParentsFirstAndSiblingsByStart() {
         Trace trace = assembler.assemble(TRACE, tree());
         assertThat(trace.spans()).extracting(Span::name).containsExactly("s0", "s2", "s4", "s1", "s3");
