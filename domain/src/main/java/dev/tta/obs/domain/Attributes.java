@@ -10,17 +10,17 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * An immutable, insertion-ordered set of key/value attributes.
  *
- * <p>Kept as two parallel arrays, not a map: a span has ~10 attributes, every exported span builds
- * one of these, and a hash map's entry objects were the largest part of decoding a span. Lookups
- * scan the keys (after a Bloom filter); sets larger than {@link #INDEXED_ABOVE} get a hash index.
+ * <p>Kept as two parallel arrays, not a map: a span has ~10 attributes and every exported span
+ * builds one of these, so it is two arrays instead of a map's table and an entry object per
+ * attribute, and reading them in order (encoding, search terms) needs no iterator. Lookups scan the
+ * keys (after a Bloom filter); sets larger than {@link #INDEXED_ABOVE} get a hash index.
  */
 public final class Attributes {
-    private static final Attributes EMPTY = new Attributes(new String[0], new AttributeValue[0], 0);
+    private static final Attributes EMPTY = new Attributes(new String[0], new AttributeValue[0]);
     private static final int INDEXED_ABOVE = 16;
 
     private final String[] keys;
@@ -37,11 +37,11 @@ public final class Attributes {
     private Map<String, AttributeValue> mapView;
     private int hash;
 
-    /** Takes the arrays as they are: keys distinct, {@code size} entries used. */
-    private Attributes(String[] keys, AttributeValue[] values, int size) {
+    /** Takes the arrays as they are: keys distinct, both of one length. */
+    private Attributes(String[] keys, AttributeValue[] values) {
         this.keys = keys;
         this.values = values;
-        this.size = size;
+        this.size = keys.length;
         long bits = 0;
         for (int i = 0; i < size; i++) {
             bits |= bit(keys[i]);
@@ -106,7 +106,7 @@ public final class Attributes {
             v[i] = Objects.requireNonNull(e.getValue(), "attribute value");
             i++;
         }
-        return new Attributes(k, v, i);
+        return new Attributes(k, v);
     }
 
     /** The key of the {@code i}th attribute, in insertion order; iterating by index costs no iterator. */
@@ -119,12 +119,6 @@ public final class Attributes {
     public AttributeValue valueAt(int i) {
         Objects.checkIndex(i, size);
         return values[i];
-    }
-
-    public void forEach(BiConsumer<String, AttributeValue> action) {
-        for (int i = 0; i < size; i++) {
-            action.accept(keys[i], values[i]);
-        }
     }
 
     public static Builder builder() {
@@ -367,7 +361,7 @@ public final class Attributes {
             if (size == 0) {
                 return EMPTY;
             }
-            return new Attributes(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size);
+            return new Attributes(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
         }
     }
 }
