@@ -4,7 +4,6 @@ import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.adapters.otlp.OtlpExports;
-import dev.tta.obs.adapters.otlp.OtlpReceiverSettings;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
@@ -70,7 +69,7 @@ public class IngestPathBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         body = LoadGenerator.request(7, SPANS, 10, 10, new ArrayList<>(), 0);
-        exports = new OtlpExports(null, null, null, new OtlpReceiverSettings(64L << 20, 1024, 1 << 20, ""));
+        exports = IngestPathRunner.decoderOnly();
         batch = exports.decodeTraces(body).batch();
         assembler = new TraceAssembler(new WorkflowRollups(PriceTable.bundled()));
         Map<TraceId, List<Span>> byTrace = new LinkedHashMap<>();

@@ -19,8 +19,7 @@ import java.util.ArrayList;
  */
 public final class IngestPathRunner {
     private final byte[][] requests = new byte[8][];
-    private final OtlpExports exports = new OtlpExports(null, null, null,
-            new OtlpReceiverSettings(64L << 20, 1024, 1 << 20, ""));
+    private final OtlpExports exports = decoderOnly();
     private final SqliteTraceStore store;
     private long sink;
 
@@ -42,6 +41,11 @@ public final class IngestPathRunner {
                 // a leftover temporary directory is not worth a stack trace
             }
         }));
+    }
+
+    /** OTLP decoding with the receiver's default limits, and nothing to ingest into. */
+    static OtlpExports decoderOnly() {
+        return new OtlpExports(null, null, null, new OtlpReceiverSettings(64L << 20, 1024, 1 << 20, ""));
     }
 
     /** Runs for about {@code nanos} and returns the time per span. */

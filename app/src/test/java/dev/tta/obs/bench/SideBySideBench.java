@@ -28,6 +28,10 @@ public final class SideBySideBench {
             System.exit(2);
         }
         String stage = args.length > 2 ? args[2] : "prepare";
+        if (!stage.equals("prepare") && !stage.equals("decode")) {
+            System.err.println("stage must be decode or prepare, got '" + stage + "'");
+            System.exit(2);
+        }
         int blocks = args.length > 3 ? Integer.parseInt(args[3]) : 50;
         Method[] run = new Method[2];
         Object[] runners = new Object[2];
