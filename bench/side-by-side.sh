@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Compares the ingest path (protobuf decoding and the SQLite store's prepare) of revision REV with
-# the working tree, in one JVM, alternating 300 ms blocks (SideBySideBench): on this noisy shared VM
+# Compares the ingest path (protobuf decoding and the SQLite store's prepare, or the store's write)
+# of revision REV with the working tree, in one JVM, alternating 300 ms blocks (SideBySideBench): on this noisy shared VM
 # that is the comparison to trust, not two runs of bench/load.sh a minute apart.
-#   bench/side-by-side.sh REV [decode|prepare] [blocks]
+#   bench/side-by-side.sh REV [decode|prepare|write] [blocks]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-rev="${1:?usage: bench/side-by-side.sh REV [decode|prepare] [blocks]}"
+rev="${1:?usage: bench/side-by-side.sh REV [decode|prepare|write] [blocks]}"
 shift
 base="$(mktemp -d)"
 git worktree add -q --detach "$base/tree" "$rev"

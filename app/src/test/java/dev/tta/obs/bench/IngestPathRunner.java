@@ -8,20 +8,27 @@ import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
 
+import dev.tta.obs.ports.out.SpanSink;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The request thread's share of an export, for {@link SideBySideBench}: decoding the load
- * generator's 500-span requests, and optionally the SQLite store's {@code prepare}. Public API
- * only, so that it runs against older builds too.
+ * generator's 500-span requests, and optionally the SQLite store's {@code prepare}; or the
+ * single writer's share, the store's {@code write}. Public API only, so that it runs against older
+ * builds too.
  */
 public final class IngestPathRunner {
     private final byte[][] requests = new byte[8][];
     private final OtlpExports exports = decoderOnly();
     private final SqliteTraceStore store;
     private long sink;
+    private int nextRequest = 1_000;
 
     public IngestPathRunner() throws Exception {
         for (int i = 0; i < requests.length; i++) {
@@ -59,6 +66,30 @@ public final class IngestPathRunner {
             spans += batch.spans().size();
         }
         return (System.nanoTime() - start) / (double) spans;
+    }
+
+    /**
+     * Writes {@code commits} commits of two fresh 500-span requests each (what two clients give the
+     * group-commit writer) and returns the writer's CPU time per span; decoding and {@code prepare}
+     * are not counted. The trace ids never repeat, so the store grows as under load.
+     */
+    public double writeCpuNanosPerSpan(int commits) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu = 0;
+        long spans = 0;
+        for (int c = 0; c < commits; c++) {
+            List<SpanSink.Prepared> group = new ArrayList<>(2);
+            for (int b = 0; b < 2; b++) {
+                SpanBatch batch = exports.decodeTraces(LoadGenerator.request(nextRequest++, 500, 10, 10,
+                        new ArrayList<>(), 0)).batch();
+                group.add(store.prepare(batch));
+                spans += batch.spans().size();
+            }
+            long t0 = threads.getCurrentThreadCpuTime();
+            store.write(group);
+            cpu += threads.getCurrentThreadCpuTime() - t0;
+        }
+        return cpu / (double) spans;
     }
 
     @Override

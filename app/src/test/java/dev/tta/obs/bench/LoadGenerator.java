@@ -268,8 +268,28 @@ public final class LoadGenerator {
     }
 
     /** The id of trace {@code traceIndex} of request {@code r}: unique per run, and known without the request. */
-    private static byte[] traceId(int r, int traceIndex) {
-        return ByteBuffer.allocate(16).putLong(0x7a7a000000000000L | r).putLong(traceIndex + 1L).array();
+    /**
+     * Trace {@code traceIndex} of request {@code r}: random-looking, as an SDK's ids are (W3C trace
+     * context makes them random), so the stores' trace-id indexes take inserts all over the key
+     * space as they would in use. Ids that grew with the request number only ever appended to those
+     * b-trees, which flattered the writer. Deterministic, so a run's ids can be read back, and
+     * unique: {@link #mix} is a bijection.
+     */
+    static byte[] traceId(int r, int traceIndex) {
+        long n = (long) (r + 1) << 32 | (traceIndex + 1L);
+        return ByteBuffer.allocate(16).putLong(mix(n)).putLong(mix(~n)).array();
+    }
+
+    /** SplitMix64's finalizer: a bijection on longs that scatters neighbouring inputs. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** A span's length: 0.5 to 2.5 ms, varying like real work, so traces differ in duration too. */
+    static long spanNanos(int r, int s) {
+        return 500_000L + Math.floorMod(mix((long) r << 32 | s), 2_000_000L);
     }
 
     static byte[] request(int r, int spans, int perTrace, int attributes, List<String> sampleIds, int samples) {
@@ -288,7 +308,7 @@ public final class LoadGenerator {
                     .setName(inTrace == 0 ? "workflow-" + (traceIndex % 10) : "step-" + inTrace)
                     .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
                     .setStartTimeUnixNano(now + inTrace * 1_000_000L)
-                    .setEndTimeUnixNano(now + inTrace * 1_000_000L + 500_000L);
+                    .setEndTimeUnixNano(now + inTrace * 1_000_000L + spanNanos(r, s));
             if (inTrace > 0) {
                 span.setParentSpanId(ByteString.copyFrom(parent));
             } else {

@@ -77,8 +77,7 @@ public final class StoreWriteBench {
         for (int s = 0; s < spans; s++) {
             int traceIndex = s / perTrace;
             int inTrace = s % perTrace;
-            TraceId traceId = TraceId.fromBytes(ByteBuffer.allocate(16).putLong(0x7a7a000000000000L | r)
-                    .putLong(traceIndex + 1L).array());
+            TraceId traceId = TraceId.fromBytes(LoadGenerator.traceId(r, traceIndex));
             SpanId spanId = SpanId.fromBytes(ByteBuffer.allocate(8).putInt(r + 1).putInt(s + 1).array());
             Attributes.Builder attrs = Attributes.builder();
             for (int a = 0; a < attributes; a++) {
@@ -91,7 +90,7 @@ public final class StoreWriteBench {
             var b = Span.builder(traceId, spanId)
                     .name(inTrace == 0 ? "workflow-" + (traceIndex % 10) : "step-" + inTrace)
                     .kind(SpanKind.INTERNAL)
-                    .start(now + inTrace * 1_000_000L).end(now + inTrace * 1_000_000L + 500_000L)
+                    .start(now + inTrace * 1_000_000L).end(now + inTrace * 1_000_000L + LoadGenerator.spanNanos(r, s))
                     .resource(resource).scope(scope).attributes(attrs.build());
             if (inTrace > 0) {
                 b.parent(parent);
