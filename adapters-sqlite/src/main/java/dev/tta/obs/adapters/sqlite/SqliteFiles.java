@@ -31,11 +31,6 @@ final class SqliteFiles {
         // the WAL is reused, not shrunk, after a checkpoint; cap what it keeps so a burst does not
         // leave a large file behind for good
         c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(8L * 1024 * 1024));
-        // Checkpoint every ~40 MB of WAL instead of SQLite's ~4 MB. Trace ids are random, so each
-        // commit dirties a leaf page per new trace in every trace-id b-tree; a checkpoint writes each
-        // such page to the database once however many commits changed it, and then syncs. Ten times
-        // fewer checkpoints: fewer page writes and fsyncs for the same commits (docs/performance.md).
-        c.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "10000");
         c.setReadOnly(readOnly);
         return c;
     }
