@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares the ingest path (protobuf decoding and the SQLite store's prepare, or the store's write)
-# of revision REV with the working tree, in one JVM, alternating 300 ms blocks (SideBySideBench): on this noisy shared VM
-# that is the comparison to trust, not two runs of bench/load.sh a minute apart.
+# of revision REV with the working tree, in one JVM, alternating blocks (SideBySideBench: 300 ms,
+# or 20 commits for write): on this noisy shared VM that is the comparison to trust, not two runs
+# of bench/load.sh a minute apart.
 #   bench/side-by-side.sh REV [decode|prepare|write] [blocks]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

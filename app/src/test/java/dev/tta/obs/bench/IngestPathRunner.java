@@ -7,7 +7,6 @@ import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
-
 import dev.tta.obs.ports.out.SpanSink;
 
 import java.lang.management.ManagementFactory;

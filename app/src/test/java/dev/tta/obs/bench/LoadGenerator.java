@@ -267,7 +267,6 @@ public final class LoadGenerator {
         }
     }
 
-    /** The id of trace {@code traceIndex} of request {@code r}: unique per run, and known without the request. */
     /**
      * Trace {@code traceIndex} of request {@code r}: random-looking, as an SDK's ids are (W3C trace
      * context makes them random), so the stores' trace-id indexes take inserts all over the key
