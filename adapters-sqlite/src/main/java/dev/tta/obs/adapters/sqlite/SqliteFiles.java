@@ -21,7 +21,7 @@ final class SqliteFiles {
         c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         c.setBusyTimeout(10_000);
         c.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        // Page cache per connection (7 connections: two writers, five readers), in KiB. Resident memory
+        // Page cache per connection (8 connections: two writers, the checkpointer, five readers), in KiB. Resident memory
         // is a target (under 512 MB at a million spans), and the operating system's file cache serves
         // re-reads as well, so each connection keeps only its hot pages: the writer's index pages,
         // a reader's recent traces. Memory-mapped reads are off for the same reason: every mapping

@@ -56,6 +56,7 @@ public final class SqliteTraceStore implements TraceStore {
     private final Path file;
     private final TraceAssembler assembler;
     private final Connection writer;
+    private final WalCheckpointer checkpointer;
     /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
     private final BlockingDeque<Connection> readers;
     private final Map<Connection, TermChunkCache> termCaches = new java.util.IdentityHashMap<>();
@@ -79,8 +80,13 @@ public final class SqliteTraceStore implements TraceStore {
         this.file = file;
         this.assembler = assembler;
         this.writer = connect(false);
+        try (var st = writer.createStatement()) {
+            st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
+        }
         this.writer.setAutoCommit(false);
         this.index = SearchIndex.open(SearchIndex.fileFor(file), indexDelayNanos);
+        this.checkpointer = new WalCheckpointer(connect(false), file, this, "tta-obs-checkpointer",
+                WalCheckpointer.RESTART_PAGES);
         this.readers = new LinkedBlockingDeque<>(READERS);
         try {
             this.nextChunkId = readNextChunkId();
@@ -94,6 +100,7 @@ public final class SqliteTraceStore implements TraceStore {
             }
         } catch (SQLException | RuntimeException e) {
             allReaders.forEach(SqliteTraceStore::closeQuietly);
+            checkpointer.close();
             index.close();
             closeQuietly(writer);
             throw e;
@@ -136,7 +143,7 @@ public final class SqliteTraceStore implements TraceStore {
             rs.next();
             return Math.max(rs.getLong(1), index.mark()) + 1;
         } finally {
-            writer.commit();
+            commit();
         }
     }
 
@@ -174,7 +181,7 @@ public final class SqliteTraceStore implements TraceStore {
                 }
             }
         }
-        writer.commit();
+        commit();
         index.add(rows);
         index.write();
         if (chunks >= REBUILD_NOTICE_CHUNKS) {
@@ -290,14 +297,14 @@ public final class SqliteTraceStore implements TraceStore {
                 upsertTrace.addBatch();
             }
             if (writes.isEmpty()) {
-                writer.commit();
+                commit();
                 return;
             }
             newOperations = knownOperations.newIn(writes);
             insertChunk.executeBatch();
             upsertTrace.executeBatch();
             KnownOperations.insert(insertOperation, newOperations);
-            writer.commit();
+            commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             nextChunkId = firstChunkId;
@@ -543,7 +550,7 @@ public final class SqliteTraceStore implements TraceStore {
                 Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
                 stats.add(s.orElseGet(() -> recompute(writer, id)));
             }
-            writer.commit();
+            commit();
         } catch (SQLException e) {
             throw new StoreUnavailableException("could not read " + file + ": " + rootMessage(e), e);
         }
@@ -588,7 +595,7 @@ public final class SqliteTraceStore implements TraceStore {
                 ps.addBatch();
             }
             ps.executeBatch();
-            writer.commit();
+            commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw new StoreUnavailableException("could not write to " + file + ": " + rootMessage(e), e);
@@ -605,7 +612,7 @@ public final class SqliteTraceStore implements TraceStore {
                 ps.setBytes(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        writer.commit();
+                        commit();
                         return false;
                     }
                     before = SummaryCodec.decode(traceId, rs.getBytes(1));
@@ -621,7 +628,7 @@ public final class SqliteTraceStore implements TraceStore {
                     ps.setBytes(1, id);
                     ps.executeUpdate();
                 }
-                writer.commit();
+                commit();
                 deletedChunks += chunkIds.size();
             }
         } catch (SQLException | RuntimeException e) {
@@ -661,7 +668,7 @@ public final class SqliteTraceStore implements TraceStore {
                 }
             }
             if (victims.isEmpty()) {
-                writer.commit();
+                commit();
                 return 0;
             }
             removedChunks = chunkIds(victims.keySet());
@@ -681,7 +688,7 @@ public final class SqliteTraceStore implements TraceStore {
             for (Map.Entry<TraceId, byte[]> v : victims.entrySet()) {
                 SummaryCodec.decode(v.getKey(), v.getValue()).ifPresent(removed::add);
             }
-            writer.commit();
+            commit();
             deletedChunks += removedChunks.size();
             index.remove(removedChunks);
             if (statsLoaded) {
@@ -734,7 +741,7 @@ public final class SqliteTraceStore implements TraceStore {
             st.executeUpdate("DELETE FROM traces");
             int removedChunks = st.executeUpdate("DELETE FROM span_chunks");
             st.executeUpdate("DELETE FROM operations");
-            writer.commit();
+            commit();
             deletedChunks += removedChunks;
             index.removeAll(nextChunkId - 1);
             knownOperations.clear();
@@ -747,6 +754,11 @@ public final class SqliteTraceStore implements TraceStore {
         }
     }
 
+    private void commit() throws SQLException {
+        writer.commit();
+        checkpointer.committed();
+    }
+
     private void rollbackQuietly() {
         try {
             writer.rollback();
@@ -756,7 +768,15 @@ public final class SqliteTraceStore implements TraceStore {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        // first, and outside the lock: its last checkpoint may be waiting for the lock
+        checkpointer.close();
+        synchronized (this) {
+            closeConnections();
+        }
+    }
+
+    private void closeConnections() {
         for (Connection c : allReaders) {
             closeQuietly(c);
         }
