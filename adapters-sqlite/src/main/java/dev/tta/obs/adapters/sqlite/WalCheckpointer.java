@@ -34,8 +34,8 @@ final class WalCheckpointer implements AutoCloseable {
     /** The writers' own checkpoint, a backstop: ~64 MB of log. */
     static final int WRITER_CHECKPOINT_PAGES = 16_000;
     /**
-     * When this thread starts finishing the log (12 MB). Commits keep landing meanwhile: at ~50k
-     * spans/s the log reached 25 MB at the median restart, 47 MB at most.
+     * When this thread starts finishing the log (12 MB). Commits keep landing meanwhile: at 50-60k
+     * spans/s the log reached ~27 MB at the median restart, and the backstop now and then.
      */
     static final int RESTART_PAGES = 3_000;
     /** Few enough pages to copy under the writer's lock: about two commits of 500 spans. */
@@ -44,8 +44,10 @@ final class WalCheckpointer implements AutoCloseable {
     /**
      * The least time between two checkpoints: a page that several commits in a row rewrite (the
      * b-trees' inner pages, the appended ends of the time-ordered indexes) is then copied once.
+     * Against 50 ms: a fifth less CPU on this thread and 5% fewer bytes written; at 500 ms the
+     * log reaches the backstop and the writer checkpoints again.
      */
-    private static final long MIN_INTERVAL_MILLIS = 50;
+    private static final long MIN_INTERVAL_MILLIS = 100;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WalCheckpointer.class);
 
     private final Connection connection;
