@@ -21,6 +21,7 @@ import dev.tta.obs.ports.out.TelemetryStore;
 import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.RegressionMarker;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
+import dev.tta.obs.ports.service.TelemetryQueryService;
 import dev.tta.obs.ports.service.LiveTraceFeed;
 import dev.tta.obs.ports.service.RetentionService;
 import dev.tta.obs.ports.service.TraceQueryService;
@@ -176,6 +177,11 @@ public class CoreFactory {
         Path file = config.dataDir().resolve("tta-obs.sqlite");
         SqliteTraceStore.open(file, assembler).close();
         return SqliteTelemetryStore.open(file);
+    }
+
+    @Singleton
+    TelemetryQueryService telemetryQueries(TelemetryStore store) {
+        return new TelemetryQueryService(store);
     }
 
     @Context

@@ -14,7 +14,7 @@ import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.WorkflowRollupCalculator;
-import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.domain.query.TraceSearch;
 
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,7 +1,7 @@
 package dev.tta.obs.adapters.jdbc;
 
 import dev.tta.obs.domain.TraceSummary;
-import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.domain.query.TraceStats;
 
 import java.time.LocalDate;
 import java.util.HashMap;

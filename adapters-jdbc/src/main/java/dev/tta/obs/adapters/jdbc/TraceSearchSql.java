@@ -3,11 +3,11 @@ package dev.tta.obs.adapters.jdbc;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
-import dev.tta.obs.ports.in.TraceCursor;
-import dev.tta.obs.ports.in.TracePage;
-import dev.tta.obs.ports.in.TraceSearch;
-import dev.tta.obs.ports.in.TraceSort;
-import dev.tta.obs.ports.in.TraceStatusFilter;
+import dev.tta.obs.domain.query.TraceCursor;
+import dev.tta.obs.domain.query.TracePage;
+import dev.tta.obs.domain.query.TraceSearch;
+import dev.tta.obs.domain.query.TraceSort;
+import dev.tta.obs.domain.query.TraceStatusFilter;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

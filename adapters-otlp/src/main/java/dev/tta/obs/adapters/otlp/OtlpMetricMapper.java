@@ -2,9 +2,9 @@ package dev.tta.obs.adapters.otlp;
 
 import dev.tta.obs.domain.InstrumentationScope;
 import dev.tta.obs.domain.Resource;
-import dev.tta.obs.ports.telemetry.MetricBatch;
-import dev.tta.obs.ports.telemetry.MetricPoint;
-import dev.tta.obs.ports.telemetry.MetricPoint.MetricType;
+import dev.tta.obs.domain.telemetry.MetricBatch;
+import dev.tta.obs.domain.telemetry.MetricPoint;
+import dev.tta.obs.domain.telemetry.MetricPoint.MetricType;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;

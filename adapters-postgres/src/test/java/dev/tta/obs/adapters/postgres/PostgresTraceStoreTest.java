@@ -4,7 +4,7 @@ import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.ports.contract.Fixtures;
 import dev.tta.obs.ports.contract.TraceStoreContract;
-import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
 import org.junit.jupiter.api.AfterAll;

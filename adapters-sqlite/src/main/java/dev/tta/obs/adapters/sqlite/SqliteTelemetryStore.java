@@ -7,11 +7,11 @@ import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TelemetryStore;
-import dev.tta.obs.ports.telemetry.LogBatch;
-import dev.tta.obs.ports.telemetry.LogEntry;
-import dev.tta.obs.ports.telemetry.MetricBatch;
-import dev.tta.obs.ports.telemetry.MetricPoint;
-import dev.tta.obs.ports.telemetry.MetricSeries;
+import dev.tta.obs.domain.telemetry.LogBatch;
+import dev.tta.obs.domain.telemetry.LogEntry;
+import dev.tta.obs.domain.telemetry.MetricBatch;
+import dev.tta.obs.domain.telemetry.MetricPoint;
+import dev.tta.obs.domain.telemetry.MetricSeries;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -159,7 +159,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
     }
 
     @Override
-    public List<String> names() {
+    public List<String> metricNames() {
         return read(c -> {
             List<String> names = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT name FROM metric_points ORDER BY name");
@@ -173,7 +173,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
     }
 
     @Override
-    public List<MetricSeries> series(String name, Map<String, String> attributeFilter, int maxPoints) {
+    public List<MetricSeries> metricSeries(String name, Map<String, String> attributeFilter, int maxPoints) {
         record Key(String service, String attributes) {
         }
         record Rows(String unit, MetricPoint.MetricType type, List<MetricSeries.Point> points) {

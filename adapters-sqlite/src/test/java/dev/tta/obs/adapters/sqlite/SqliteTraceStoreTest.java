@@ -140,7 +140,7 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     }
 
     private static java.util.List<String> names(TraceStore store, String text) {
-        return store.search(dev.tta.obs.ports.in.TraceSearch.builder().text(text).limit(10).build()).traces().stream()
+        return store.search(dev.tta.obs.domain.query.TraceSearch.builder().text(text).limit(10).build()).traces().stream()
                 .map(dev.tta.obs.domain.TraceSummary::rootName).toList();
     }
 

@@ -21,7 +21,7 @@ import dev.tta.obs.domain.workflow.SpanInsight;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.regression.RegressionReport;
 import dev.tta.obs.ports.in.CompareRuns;
-import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.TraceTimeline;
 
 import java.util.ArrayList;

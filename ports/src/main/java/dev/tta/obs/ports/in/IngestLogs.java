@@ -1,6 +1,6 @@
 package dev.tta.obs.ports.in;
 
-import dev.tta.obs.ports.telemetry.LogBatch;
+import dev.tta.obs.domain.telemetry.LogBatch;
 
 import java.util.concurrent.CompletionStage;
 

@@ -1,6 +1,6 @@
 package dev.tta.obs.ports.in;
 
-import dev.tta.obs.ports.telemetry.MetricBatch;
+import dev.tta.obs.domain.telemetry.MetricBatch;
 
 import java.util.concurrent.CompletionStage;
 

@@ -1,5 +1,6 @@
 package dev.tta.obs.ports.in;
 
+import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.domain.TraceSummary;
 
 /** What the live feed pushes. */

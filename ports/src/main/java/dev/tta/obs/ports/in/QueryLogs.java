@@ -1,7 +1,7 @@
 package dev.tta.obs.ports.in;
 
 import dev.tta.obs.domain.TraceId;
-import dev.tta.obs.ports.telemetry.LogEntry;
+import dev.tta.obs.domain.telemetry.LogEntry;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.tta.obs.ports.in;
 
-import dev.tta.obs.ports.telemetry.MetricSeries;
+import dev.tta.obs.domain.telemetry.MetricSeries;
 
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.tta.obs.ports.in;
 
+import dev.tta.obs.domain.query.TracePage;
+import dev.tta.obs.domain.query.TraceSearch;
+import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 

@@ -1,7 +1,7 @@
 package dev.tta.obs.ports.out;
 
-import dev.tta.obs.ports.telemetry.LogBatch;
-import dev.tta.obs.ports.telemetry.MetricBatch;
+import dev.tta.obs.domain.telemetry.LogBatch;
+import dev.tta.obs.domain.telemetry.MetricBatch;
 
 import java.util.List;
 

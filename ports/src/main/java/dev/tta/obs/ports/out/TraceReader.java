@@ -4,9 +4,9 @@ import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
-import dev.tta.obs.ports.in.TracePage;
-import dev.tta.obs.ports.in.TraceSearch;
-import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.domain.query.TracePage;
+import dev.tta.obs.domain.query.TraceSearch;
+import dev.tta.obs.domain.query.TraceStats;
 
 import java.time.LocalDate;
 import java.util.Collection;

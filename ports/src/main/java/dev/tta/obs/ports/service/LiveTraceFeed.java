@@ -8,7 +8,7 @@ import dev.tta.obs.ports.in.LiveEvent;
 import dev.tta.obs.ports.in.LiveFilter;
 import dev.tta.obs.ports.in.LiveSubscription;
 import dev.tta.obs.ports.in.QueryTraces;
-import dev.tta.obs.ports.in.TraceStats;
+import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.WatchTraces;
 import dev.tta.obs.ports.out.TraceReader;
 

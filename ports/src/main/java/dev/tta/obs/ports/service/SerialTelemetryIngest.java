@@ -3,8 +3,8 @@ package dev.tta.obs.ports.service;
 import dev.tta.obs.ports.in.IngestLogs;
 import dev.tta.obs.ports.in.IngestMetrics;
 import dev.tta.obs.ports.out.TelemetrySink;
-import dev.tta.obs.ports.telemetry.LogBatch;
-import dev.tta.obs.ports.telemetry.MetricBatch;
+import dev.tta.obs.domain.telemetry.LogBatch;
+import dev.tta.obs.domain.telemetry.MetricBatch;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,8 +8,8 @@ import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
-import dev.tta.obs.ports.in.TracePage;
-import dev.tta.obs.ports.in.TraceSearch;
+import dev.tta.obs.domain.query.TracePage;
+import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.out.TraceStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -278,11 +278,11 @@ public abstract class TraceStoreContract {
     @Test
     protected void search_byStatus_errorOkUnset() {
         appendFilterFixture();
-        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.ports.in.TraceStatusFilter.ERROR)))
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.domain.query.TraceStatusFilter.ERROR)))
                 .containsExactly(traceId(2));
-        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.ports.in.TraceStatusFilter.OK)))
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.domain.query.TraceStatusFilter.OK)))
                 .containsExactly(traceId(1));
-        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.ports.in.TraceStatusFilter.UNSET)))
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.domain.query.TraceStatusFilter.UNSET)))
                 .containsExactly(traceId(5), traceId(4), traceId(3));
     }
 
@@ -407,12 +407,12 @@ public abstract class TraceStoreContract {
     @Test
     protected void search_sortsByOldestDurationAndCost_andPagesEachWithoutGaps() {
         appendFilterFixture();
-        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.ports.in.TraceSort.OLDEST)))
+        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.domain.query.TraceSort.OLDEST)))
                 .containsExactly(traceId(1), traceId(2), traceId(3), traceId(4), traceId(5));
-        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.ports.in.TraceSort.DURATION)).get(0)).isEqualTo(traceId(3));
-        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.ports.in.TraceSort.COST)).subList(0, 2))
+        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.domain.query.TraceSort.DURATION)).get(0)).isEqualTo(traceId(3));
+        assertThat(ids(TraceSearch.builder().sort(dev.tta.obs.domain.query.TraceSort.COST)).subList(0, 2))
                 .containsExactly(traceId(3), traceId(1));
-        for (dev.tta.obs.ports.in.TraceSort sort : dev.tta.obs.ports.in.TraceSort.values()) {
+        for (dev.tta.obs.domain.query.TraceSort sort : dev.tta.obs.domain.query.TraceSort.values()) {
             List<TraceId> all = ids(TraceSearch.builder().sort(sort));
             List<TraceId> paged = new ArrayList<>();
             TraceSearch s = TraceSearch.builder().sort(sort).limit(2).build();
@@ -450,7 +450,7 @@ public abstract class TraceStoreContract {
         java.time.LocalDate day = java.time.Instant.ofEpochSecond(0, Fixtures.T0).atZone(java.time.ZoneOffset.UTC).toLocalDate();
         assertThat(store.stats(day).traceCount()).isZero();
         appendFilterFixture();
-        dev.tta.obs.ports.in.TraceStats s = store.stats(day);
+        dev.tta.obs.domain.query.TraceStats s = store.stats(day);
         assertThat(s.traceCount()).isEqualTo(5);
         assertThat(s.errorRate()).isEqualTo(0.2);
         assertThat(s.p50Ms()).isCloseTo(11, org.assertj.core.data.Percentage.withPercentage(3));
@@ -461,7 +461,7 @@ public abstract class TraceStoreContract {
 
         append(List.of(span(2, 9, 0, "fixed").build()));
         store.deleteTrace(traceId(3));
-        dev.tta.obs.ports.in.TraceStats after = store.stats(day);
+        dev.tta.obs.domain.query.TraceStats after = store.stats(day);
         assertThat(after.traceCount()).isEqualTo(4);
         assertThat(after.p99Ms()).as("the 1 s trace is gone").isLessThan(30);
         assertThat(after.costTodayUsd()).hasValueSatisfying(c -> assertThat(c).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-9)));

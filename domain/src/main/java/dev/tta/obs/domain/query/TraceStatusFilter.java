@@ -1,4 +1,4 @@
-package dev.tta.obs.ports.in;
+package dev.tta.obs.domain.query;
 
 /**
  * A trace's status as the list shows it: {@code ERROR} when any span failed, else {@code OK} when

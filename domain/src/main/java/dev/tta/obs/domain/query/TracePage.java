@@ -1,4 +1,4 @@
-package dev.tta.obs.ports.in;
+package dev.tta.obs.domain.query;
 
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;

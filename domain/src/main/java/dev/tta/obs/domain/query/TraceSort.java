@@ -1,4 +1,4 @@
-package dev.tta.obs.ports.in;
+package dev.tta.obs.domain.query;
 
 /** Result order; ties are broken by trace id so paging never repeats or skips a trace. */
 public enum TraceSort {

@@ -1,4 +1,4 @@
-package dev.tta.obs.ports.telemetry;
+package dev.tta.obs.domain.telemetry;
 
 import dev.tta.obs.domain.AttributeValue;
 import dev.tta.obs.domain.Attributes;
