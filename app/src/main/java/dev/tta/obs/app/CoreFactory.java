@@ -18,6 +18,8 @@ import dev.tta.obs.ports.service.TraceTransferService;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.out.TelemetryStore;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.RegressionMarker;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
@@ -62,7 +64,7 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
-    TraceStore sqliteStore(TtaObsConfig config, TraceAssembler assembler) {
+    TraceStore<?> sqliteStore(TtaObsConfig config, TraceAssembler assembler) {
         Path file = config.dataDir().resolve("tta-obs.sqlite");
         return SqliteTraceStore.open(file, assembler);
     }
@@ -70,24 +72,35 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "postgres")
-    TraceStore postgresStore(@Property(name = "tta.db.url") String url,
+    TraceStore<?> postgresStore(@Property(name = "tta.db.url") String url,
                              @Nullable @Property(name = "tta.db.user") String user,
                              @Nullable @Property(name = "tta.db.password") String password,
                              TraceAssembler assembler) {
         return PostgresTraceStore.open(url, Optional.ofNullable(user), Optional.ofNullable(password), assembler);
     }
 
+    @Singleton
+    WallClock wallClock() {
+        return WallClock.system();
+    }
+
+    // the ingest use case, between the receivers' decoding and the store
+    @Singleton
+    TraceIngest<?> traceIngest(TraceStore<?> store, TraceAssembler assembler, WallClock clock) {
+        return TraceIngest.of(store, assembler, clock);
+    }
+
     @Context
     @Bean(preDestroy = "close")
-    GroupCommitIngest groupCommitIngest(TraceStore store, TtaObsConfig config, LiveTraceFeed liveFeed,
+    GroupCommitIngest groupCommitIngest(TraceIngest<?> ingest, TtaObsConfig config, LiveTraceFeed liveFeed,
                                         RegressionMarker regressions) {
-        return new GroupCommitIngest(store, config.maxQueuedSpans(), config.maxSpansPerCommit(),
+        return new GroupCommitIngest(ingest, config.maxQueuedSpans(), config.maxSpansPerCommit(),
                 liveFeed.andThen(regressions));
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    RegressionMarker regressionMarker(TraceQueryService query, TraceStore store,
+    RegressionMarker regressionMarker(TraceQueryService query, TraceStore<?> store,
                                       @Property(name = "tta.regressions.settle-ms", defaultValue = "1000") long settleMs,
                                       @Property(name = "tta.regressions.max-pending", defaultValue = "2000") int maxPending) {
         return new RegressionMarker(query, store, settleMs, maxPending);
@@ -95,26 +108,26 @@ public class CoreFactory {
 
     // one service answers both the query and the delete use cases
     @Singleton
-    TraceQueryService queryTraces(TraceStore store, PriceTable prices) {
+    TraceQueryService queryTraces(TraceStore<?> store, PriceTable prices) {
         return new TraceQueryService(store, store, Clock.systemUTC(), prices);
     }
 
     @Singleton
-    TransferTraces transferTraces(TraceStore store) {
-        return new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
+    TransferTraces transferTraces(TraceStore<?> store, TraceIngest<?> ingest) {
+        return new TraceTransferService(store, ingest, List.of(new JaegerFormat(), new OtlpJsonFormat()));
     }
 
     @Singleton
-    QueryWorkflowStats workflowStats(TraceStore store, PriceTable prices) {
+    QueryWorkflowStats workflowStats(TraceStore<?> store, PriceTable prices) {
         return new WorkflowStatsService(store, prices);
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    LiveTraceFeed liveFeed(TraceStore store, TraceQueryService query,
+    LiveTraceFeed liveFeed(TraceQueryService query,
                            @Property(name = "tta.live.window-ms", defaultValue = "100") long windowMs,
                            @Property(name = "tta.live.client-queue", defaultValue = "512") int clientQueue) {
-        return new LiveTraceFeed(store, query, windowMs, clientQueue);
+        return new LiveTraceFeed(query, windowMs, clientQueue);
     }
 
     @Singleton
@@ -149,13 +162,13 @@ public class CoreFactory {
     // @Context: the first pass runs soon after start-up, whether or not anyone reads the API
     @Context
     @Bean(preDestroy = "close")
-    RetentionService retention(TraceStore store, TtaObsConfig config) {
+    RetentionService retention(TraceStore<?> store, TtaObsConfig config) {
         return new RetentionService(store, config.maxTraces(), config.retention(), Clock.systemUTC(),
                 config.retentionEvery());
     }
 
     @Singleton
-    ServiceInfo serviceInfo(TraceStore store) {
+    ServiceInfo serviceInfo(TraceStore<?> store) {
         return new ServiceInfo(Version.current(), store.describe());
     }
 
@@ -163,7 +176,7 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
-    TelemetryStore sqliteTelemetryStore(TtaObsConfig config, TraceStore migrated) {
+    TelemetryStore sqliteTelemetryStore(TtaObsConfig config, TraceStore<?> migrated) {
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
     }
 
@@ -173,7 +186,7 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "postgres")
-    TelemetryStore localTelemetryStore(TtaObsConfig config, TraceAssembler assembler, TraceStore postgresFirst) {
+    TelemetryStore localTelemetryStore(TtaObsConfig config, TraceAssembler assembler, TraceStore<?> postgresFirst) {
         Path file = config.dataDir().resolve("tta-obs.sqlite");
         SqliteTraceStore.open(file, assembler).close();
         return SqliteTelemetryStore.open(file);

@@ -1,5 +1,8 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
 import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
 import dev.tta.obs.domain.TraceId;
@@ -122,8 +125,10 @@ final class ExportCommand implements Callable<Integer> {
         if (remote.remote()) {
             return exportRemote(selection, toStdout, started);
         }
-        try (TraceStore store = storage.open()) {
-            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
+        TraceAssembler assembler = storage.assembler();
+        try (TraceStore<?> store = storage.open(assembler)) {
+            TransferTraces transfer = new TraceTransferService(store,
+                    TraceIngest.of(store, assembler, WallClock.system()), List.of(new JaegerFormat(), new OtlpJsonFormat()));
             if (!transfer.formats().contains(format)) {
                 throw new IllegalArgumentException("--format must be one of " + transfer.formats() + ", got '" + format + "'");
             }

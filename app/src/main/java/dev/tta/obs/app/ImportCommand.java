@@ -1,5 +1,8 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
 import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
 import dev.tta.obs.ports.in.TransferTraces;
@@ -66,8 +69,10 @@ final class ImportCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (TraceStore store = storage.open()) {
-            TransferTraces transfer = new TraceTransferService(store, store, List.of(new JaegerFormat(), new OtlpJsonFormat()));
+        TraceAssembler assembler = storage.assembler();
+        try (TraceStore<?> store = storage.open(assembler)) {
+            TransferTraces transfer = new TraceTransferService(store,
+                    TraceIngest.of(store, assembler, WallClock.system()), List.of(new JaegerFormat(), new OtlpJsonFormat()));
             for (Path f : files) {
                 long started = System.nanoTime();
                 ProgressBar bar = new ProgressBar(err(), "importing " + f.getFileName(), "bytes", ProgressBar.terminal());

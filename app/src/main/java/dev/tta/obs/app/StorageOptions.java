@@ -60,16 +60,20 @@ final class StorageOptions {
         return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 
+    /** Summaries priced as the server prices them: the bundled table with the data directory's prices.tsv over it. */
+    TraceAssembler assembler() throws IOException {
+        PriceTable prices = PriceTable.bundledWithOverrides(Optional.of(dataDirectory().resolve(PriceTable.FILE_NAME))
+                .filter(java.nio.file.Files::isRegularFile));
+        return new TraceAssembler(new WorkflowRollups(prices));
+    }
+
     /**
      * Opens the store without the server; works while `tta-obs start` runs on the same data (SQLite's
      * WAL; PostgreSQL takes concurrent clients anyway).
      */
-    TraceStore open() throws IOException {
+    TraceStore<?> open(TraceAssembler assembler) {
         validate();
         Path dir = dataDirectory();
-        PriceTable prices = PriceTable.bundledWithOverrides(
-                Optional.of(dir.resolve(PriceTable.FILE_NAME)).filter(java.nio.file.Files::isRegularFile));
-        TraceAssembler assembler = new TraceAssembler(new WorkflowRollups(prices));
         if (storage.equals("postgres")) {
             return PostgresTraceStore.open(dbUrl.trim(), given(dbUser), given(dbPassword), assembler);
         }

@@ -1,5 +1,7 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.Attributes;
@@ -52,10 +54,11 @@ class ExportImportIT {
     }
 
     private void seed(Path dataDir, int traces) {
-        try (var store = SqliteTraceStore.open(dataDir.resolve("tta-obs.sqlite"),
-                new TraceAssembler(WorkflowRollupCalculator.NONE))) {
+        TraceAssembler assembler = new TraceAssembler(WorkflowRollupCalculator.NONE);
+        try (var store = SqliteTraceStore.open(dataDir.resolve("tta-obs.sqlite"), assembler)) {
+            var ingest = TraceIngest.of(store, assembler, WallClock.system());
             for (int n = 1; n <= traces; n++) {
-                store.append(List.of(new SpanBatch(trace(n, n % 2 == 0 ? "even" : "odd"))));
+                ingest.append(List.of(new SpanBatch(trace(n, n % 2 == 0 ? "even" : "odd"))));
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.Attributes;
 import dev.tta.obs.domain.Resource;
@@ -33,8 +35,9 @@ class ExportScaleIT {
     void millionSpanExport_runsInASixtyFourMegabyteHeap() throws Exception {
         Resource resource = new Resource(Attributes.builder().put("service.name", "scale").build(), 0);
         Attributes attrs = Attributes.builder().put("step", "x").put("n", 1L).build();
-        try (var store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"),
-                new TraceAssembler(WorkflowRollupCalculator.NONE))) {
+        TraceAssembler assembler = new TraceAssembler(WorkflowRollupCalculator.NONE);
+        try (var store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"), assembler)) {
+            var ingest = TraceIngest.of(store, assembler, WallClock.system());
             List<Span> batch = new ArrayList<>();
             for (int t = 0; t < TRACES; t++) {
                 TraceId traceId = TraceId.of(String.format("%032x", 0x5ca1e0000000L + t));
@@ -49,11 +52,11 @@ class ExportScaleIT {
                     batch.add(b.build());
                 }
                 if (batch.size() >= 20_000) {
-                    store.append(List.of(new SpanBatch(batch)));
+                    ingest.append(List.of(new SpanBatch(batch)));
                     batch = new ArrayList<>();
                 }
             }
-            store.append(List.of(new SpanBatch(batch)));
+            ingest.append(List.of(new SpanBatch(batch)));
         }
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

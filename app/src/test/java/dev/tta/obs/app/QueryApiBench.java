@@ -1,5 +1,7 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.Attributes;
@@ -148,7 +150,9 @@ public final class QueryApiBench {
     private static void load(Path dir, int traces) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve("tta-obs.sqlite");
-        try (SqliteTraceStore store = SqliteTraceStore.open(file, new TraceAssembler(WorkflowRollupCalculator.NONE))) {
+        TraceAssembler assembler = new TraceAssembler(WorkflowRollupCalculator.NONE);
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, assembler)) {
+            var ingest = TraceIngest.of(store, assembler, WallClock.system());
             long have = store.traceCount();
             if (have >= traces) {
                 return;
@@ -198,12 +202,12 @@ public final class QueryApiBench {
                     group.add(b.attributes(a.build()).build());
                 }
                 if (group.size() >= 20_000) {
-                    store.append(List.of(new SpanBatch(group)));
+                    ingest.append(List.of(new SpanBatch(group)));
                     group = new ArrayList<>();
                 }
             }
             if (!group.isEmpty()) {
-                store.append(List.of(new SpanBatch(group)));
+                ingest.append(List.of(new SpanBatch(group)));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "loaded in %.1f s (%,.0f spans/s through SqliteTraceStore.append, 20k per commit)%n",

@@ -1,5 +1,8 @@
 package dev.tta.obs.bench;
 
+import dev.tta.obs.adapters.jdbc.EncodedChunk;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
@@ -65,6 +68,7 @@ public class IngestPathBench {
     private TraceAssembler assembler;
     private Path dir;
     private SqliteTraceStore store;
+    private TraceIngest<EncodedChunk> ingest;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -83,6 +87,7 @@ public class IngestPathBench {
         }
         dir = Files.createTempDirectory("tta-obs-jmh");
         store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"), assembler);
+        ingest = TraceIngest.of(store, assembler, WallClock.system());
     }
 
     @TearDown(Level.Trial)
@@ -102,10 +107,10 @@ public class IngestPathBench {
         return exports.decodeTraces(body);
     }
 
-    /** Everything the SQLite store does on the request thread. */
+    /** Everything the core and the SQLite store do on the request thread. */
     @Benchmark
     public Object prepare() {
-        return store.prepare(batch);
+        return ingest.prepare(batch);
     }
 
     /** A trace's summary: times, services, classification of every span and the workflow rollup. */

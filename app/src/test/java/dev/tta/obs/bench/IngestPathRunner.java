@@ -7,9 +7,10 @@ import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
-import dev.tta.obs.ports.out.SpanSink;
 
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +19,19 @@ import java.util.List;
 
 /**
  * The request thread's share of an export, for {@link SideBySideBench}: decoding the load
- * generator's 500-span requests, and optionally the SQLite store's {@code prepare}; or the
- * single writer's share, the store's {@code write}. Public API only, so that it runs against older
- * builds too.
+ * generator's 500-span requests, and optionally preparing them for the SQLite store; or the
+ * single writer's share, committing them. Preparing and committing are called by reflection, so
+ * one build of this class runs against both ingest APIs: the store's own {@code prepare}/{@code write}
+ * (before the ingest moved into the core) and the core's {@code TraceIngest.prepare}/{@code commit}.
  */
 public final class IngestPathRunner {
     private final byte[][] requests = new byte[8][];
     private final OtlpExports exports = decoderOnly();
     private final SqliteTraceStore store;
+    /** {@code prepare(SpanBatch)} and {@code commit(List)} (or the store's {@code write(List)}) on {@link #ingest}. */
+    private final Object ingest;
+    private final Method prepare;
+    private final Method commit;
     private long sink;
     private int nextRequest = 1_000;
 
@@ -34,8 +40,23 @@ public final class IngestPathRunner {
             requests[i] = LoadGenerator.request(7 + i, 500, 10, 10, new ArrayList<>(), 0);
         }
         Path dir = Files.createTempDirectory("tta-obs-side-by-side");
-        store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"),
-                new TraceAssembler(new WorkflowRollups(PriceTable.bundled())));
+        TraceAssembler assembler = new TraceAssembler(new WorkflowRollups(PriceTable.bundled()));
+        store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"), assembler);
+        Class<?> core = coreIngest();
+        if (core != null) {
+            Class<?> sinkType = Class.forName("dev.tta.obs.ports.out.SpanSink");
+            Class<?> clockType = Class.forName("dev.tta.obs.ports.out.WallClock");
+            Object clock = Proxy.newProxyInstance(clockType.getClassLoader(), new Class<?>[] {clockType},
+                    (proxy, method, args) -> method.getName().equals("nowUnixNano")
+                            ? System.currentTimeMillis() * 1_000_000L : null);
+            ingest = core.getMethod("of", sinkType, TraceAssembler.class, clockType).invoke(null, store, assembler, clock);
+            prepare = core.getMethod("prepare", SpanBatch.class);
+            commit = core.getMethod("commit", List.class);
+        } else {
+            ingest = store;
+            prepare = store.getClass().getMethod("prepare", SpanBatch.class);
+            commit = store.getClass().getMethod("write", List.class);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (var files = Files.list(dir)) {
                 store.close();
@@ -47,6 +68,18 @@ public final class IngestPathRunner {
                 // a leftover temporary directory is not worth a stack trace
             }
         }));
+    }
+
+    private static Class<?> coreIngest() {
+        try {
+            return Class.forName("dev.tta.obs.ports.service.TraceIngest");
+        } catch (ClassNotFoundException olderBuild) {
+            return null;
+        }
+    }
+
+    private Object prepare(SpanBatch batch) throws Exception {
+        return prepare.invoke(ingest, batch);
     }
 
     /** OTLP decoding with the receiver's default limits, and nothing to ingest into. */
@@ -61,7 +94,7 @@ public final class IngestPathRunner {
         int i = 0;
         while (System.nanoTime() - start < nanos) {
             SpanBatch batch = exports.decodeTraces(requests[i++ & 7]).batch();
-            sink += prepare ? store.prepare(batch).batch().spans().size() : batch.spans().size();
+            sink += prepare ? prepare(batch).hashCode() & 1 : 0;
             spans += batch.spans().size();
         }
         return (System.nanoTime() - start) / (double) spans;
@@ -77,15 +110,15 @@ public final class IngestPathRunner {
         long cpu = 0;
         long spans = 0;
         for (int c = 0; c < commits; c++) {
-            List<SpanSink.Prepared> group = new ArrayList<>(2);
+            List<Object> group = new ArrayList<>(2);
             for (int b = 0; b < 2; b++) {
                 SpanBatch batch = exports.decodeTraces(LoadGenerator.request(nextRequest++, 500, 10, 10,
                         new ArrayList<>(), 0)).batch();
-                group.add(store.prepare(batch));
+                group.add(prepare(batch));
                 spans += batch.spans().size();
             }
             long t0 = threads.getCurrentThreadCpuTime();
-            store.write(group);
+            commit.invoke(ingest, group);
             cpu += threads.getCurrentThreadCpuTime() - t0;
         }
         return cpu / (double) spans;

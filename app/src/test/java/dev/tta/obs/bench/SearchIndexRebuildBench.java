@@ -1,5 +1,7 @@
 package dev.tta.obs.bench;
 
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
@@ -23,8 +25,9 @@ public final class SearchIndexRebuildBench {
         Path dir = Files.createTempDirectory("tta-obs-rebuild-bench");
         Path db = dir.resolve("tta-obs.sqlite");
         try (SqliteTraceStore store = SqliteTraceStore.open(db, assembler)) {
+            var ingest = TraceIngest.of(store, assembler, WallClock.system());
             for (int b = 0; b < spans / 500; b++) {
-                store.append(List.of(StoreWriteBench.batch(b, 500, 10, 10)));
+                ingest.append(List.of(StoreWriteBench.batch(b, 500, 10, 10)));
             }
         }
         Files.delete(dir.resolve("tta-obs-search.sqlite"));

@@ -1,5 +1,8 @@
 package dev.tta.obs.bench;
 
+import dev.tta.obs.adapters.jdbc.EncodedChunk;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.domain.Attributes;
 import dev.tta.obs.domain.InstrumentationScope;
@@ -13,7 +16,6 @@ import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
-import dev.tta.obs.ports.out.SpanSink;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -46,13 +48,14 @@ public final class StoreWriteBench {
             }
             try (SqliteTraceStore store = SqliteTraceStore.open(dir.resolve("tta-obs.sqlite"), assembler)) {
                 long t0 = System.nanoTime();
-                List<SpanSink.Prepared> prepared = new ArrayList<>();
+                TraceIngest<EncodedChunk> ingest = TraceIngest.of(store, assembler, WallClock.system());
+                List<TraceIngest.Prepared<EncodedChunk>> prepared = new ArrayList<>();
                 for (SpanBatch b : input) {
-                    prepared.add(store.prepare(b));
+                    prepared.add(ingest.prepare(b));
                 }
                 long t1 = System.nanoTime();
                 for (int i = 0; i < prepared.size(); i += GROUP) {
-                    store.write(prepared.subList(i, Math.min(i + GROUP, prepared.size())));
+                    ingest.commit(prepared.subList(i, Math.min(i + GROUP, prepared.size())));
                 }
                 long t2 = System.nanoTime();
                 double spans = batches * 500.0;

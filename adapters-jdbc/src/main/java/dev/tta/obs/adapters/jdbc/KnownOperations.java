@@ -1,6 +1,7 @@
 package dev.tta.obs.adapters.jdbc;
 
 import dev.tta.obs.domain.Span;
+import dev.tta.obs.ports.out.TraceWrite;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -38,10 +39,10 @@ public final class KnownOperations {
     }
 
     /** The operations of {@code writes} not written before, each once; call {@link #written} after the commit. */
-    public Set<Operation> newIn(List<ChunkPlan.Write> writes) {
+    public Set<Operation> newIn(List<TraceWrite<EncodedChunk>> writes) {
         Set<Operation> out = new LinkedHashSet<>();
-        for (ChunkPlan.Write w : writes) {
-            for (Operation op : w.chunk().operations()) {
+        for (TraceWrite<EncodedChunk> w : writes) {
+            for (Operation op : w.encoded().operations()) {
                 if (!known.contains(op)) {
                     out.add(op);
                 }

@@ -2,17 +2,15 @@ package dev.tta.obs.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.tta.obs.adapters.jdbc.ChunkPlan;
+import dev.tta.obs.adapters.jdbc.EncodedChunk;
 import dev.tta.obs.adapters.jdbc.KnownOperations;
 import dev.tta.obs.adapters.jdbc.OperationsSql;
-import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;
-import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
@@ -21,6 +19,8 @@ import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.StoredTraces;
+import dev.tta.obs.ports.out.TraceWrite;
 import dev.tta.obs.ports.out.TraceStore;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -60,7 +60,7 @@ import javax.sql.DataSource;
  * server goes away a write fails with {@link StoreUnavailableException} (the exporter retries) and
  * the store works again as soon as the server is back.
  */
-public final class PostgresTraceStore implements TraceStore {
+public final class PostgresTraceStore implements TraceStore<EncodedChunk> {
     private static final int POOL_SIZE = 5;
     /** How long a caller waits for a connection before the exporter is told to retry. */
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
@@ -255,48 +255,54 @@ public final class PostgresTraceStore implements TraceStore {
     }
 
     @Override
-    public Prepared prepare(SpanBatch batch) {
-        return PreparedChunks.of(batch, assembler);
+    public EncodedChunk encode(TraceId traceId, List<Span> spans, TraceSummary summary) {
+        return EncodedChunk.of(spans, summary);
     }
 
     @Override
-    public synchronized void write(List<? extends Prepared> batches) {
-        if (batches.isEmpty()) {
-            return;
-        }
+    public synchronized List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
         Inserted inserted = write("write to", c -> {
-            List<ChunkPlan.Write> writes = ChunkPlan.plan(batches, assembler, new ChunkPlan.Stored() {
+            List<TraceWrite<EncodedChunk>> writes = plan.against(new StoredTraces() {
                 @Override
-                public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) throws SQLException {
-                    return loadSummaries(c, ids);
+                public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) {
+                    try {
+                        return loadSummaries(c, ids);
+                    } catch (SQLException e) {
+                        throw new StoreUnavailableException("could not read from " + description + ": " + rootMessage(e), e);
+                    }
                 }
 
                 @Override
-                public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) throws SQLException {
-                    return loadSpans(c, ids);
+                public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) {
+                    try {
+                        return loadSpans(c, ids);
+                    } catch (SQLException e) {
+                        throw new StoreUnavailableException("could not read from " + description + ": " + rootMessage(e), e);
+                    }
                 }
             });
-            return new Inserted(writes, insert(c, writes));
+            return new Inserted(writes, insert(c, writes, arrivedUnixNano));
         });
         knownOperations.written(inserted.operations());
         if (statsLoaded) {
-            for (ChunkPlan.Write w : inserted.writes()) {
-                w.before().ifPresent(stats::remove);
-                stats.add(w.chunk().summary());
+            for (TraceWrite<EncodedChunk> w : inserted.writes()) {
+                w.replaces().ifPresent(stats::remove);
+                stats.add(w.summary());
             }
         }
+        return inserted.writes();
     }
 
-    private record Inserted(List<ChunkPlan.Write> writes, Set<KnownOperations.Operation> operations) {
+    private record Inserted(List<TraceWrite<EncodedChunk>> writes, Set<KnownOperations.Operation> operations) {
     }
 
     /** Inserts the chunks, summaries and new operations; returns the operations it inserted. */
-    private Set<KnownOperations.Operation> insert(Connection c, List<ChunkPlan.Write> traces) throws SQLException {
+    private Set<KnownOperations.Operation> insert(Connection c, List<TraceWrite<EncodedChunk>> traces, long now)
+            throws SQLException {
         if (traces.isEmpty()) {
             return Set.of();
         }
         Set<KnownOperations.Operation> newOperations = knownOperations.newIn(traces);
-        long now = System.currentTimeMillis() * 1_000_000L;
         try (PreparedStatement insertChunk = c.prepareStatement(
                      "INSERT INTO span_chunks (trace_id, span_count, spans, terms)"
                              + " VALUES (?, ?, ?, array_to_tsvector(?::text[]))");
@@ -311,12 +317,12 @@ public final class PostgresTraceStore implements TraceStore {
                              + " updated_ns = excluded.updated_ns, regression = NULL");
              PreparedStatement insertOperation = c.prepareStatement(
                      "INSERT INTO operations (service_name, span_name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            for (ChunkPlan.Write w : traces) {
-                PreparedChunks.TraceChunk chunk = w.chunk();
-                byte[] id = chunk.traceId().toBytes();
-                addChunks(c, insertChunk, id, chunk.spans(), chunk.encodedSpans(), chunk.terms(),
-                        chunk.summary().rollup().primitiveTypes());
-                TraceSummary summary = chunk.summary();
+            for (TraceWrite<EncodedChunk> w : traces) {
+                EncodedChunk chunk = w.encoded();
+                TraceSummary summary = w.summary();
+                byte[] id = w.traceId().toBytes();
+                addChunks(c, insertChunk, id, w.spans(), chunk.spans(), chunk.terms(),
+                        summary.rollup().primitiveTypes());
                 upsertTrace.setBytes(1, id);
                 upsertTrace.setLong(2, summary.startTimeUnixNano());
                 upsertTrace.setLong(3, summary.endTimeUnixNano());
@@ -330,7 +336,7 @@ public final class PostgresTraceStore implements TraceStore {
                 } else {
                     upsertTrace.setNull(9, Types.DOUBLE);
                 }
-                upsertTrace.setBytes(10, chunk.encodedSummary());
+                upsertTrace.setBytes(10, chunk.summary(summary));
                 upsertTrace.setLong(11, now);
                 upsertTrace.addBatch();
             }

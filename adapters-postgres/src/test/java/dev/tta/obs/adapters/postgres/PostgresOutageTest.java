@@ -87,7 +87,7 @@ class PostgresOutageTest {
     void connectionsKilledByTheServer_theNextWriteAndReadSucceedOnFreshOnes() throws Exception {
         try (PostgresTraceStore store = PostgresTraceStore.open(url(), Optional.of("postgres"), Optional.empty(), ASSEMBLER);
              Connection admin = pg.getPostgresDatabase().getConnection(); Statement st = admin.createStatement()) {
-            store.append(List.of(new SpanBatch(trace(1, 3, "before"))));
+            Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(1, 3, "before"))));
             // what a server restart or a network blip does to pooled connections; the pool hands out
             // a connection used in the last half second unchecked, so the next write gets a dead one
             try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
@@ -95,7 +95,7 @@ class PostgresOutageTest {
                 rs.next();
                 assertThat(rs.getInt(1)).as("connections killed").isPositive();
             }
-            store.append(List.of(new SpanBatch(trace(2, 3, "after"))));
+            Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(2, 3, "after"))));
             st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                     + " WHERE application_name = 'tta-obs'").close();
             assertThat(store.findTrace(traceId(2)).orElseThrow().spans()).hasSize(3);
@@ -106,16 +106,16 @@ class PostgresOutageTest {
     @Test
     void serverGoneAway_failsWritesRetryably_andRecoversWhenItIsBack() throws Exception {
         try (PostgresTraceStore store = PostgresTraceStore.open(url(), Optional.of("postgres"), Optional.empty(), ASSEMBLER)) {
-            store.append(List.of(new SpanBatch(trace(1, 3, "before"))));
+            Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(1, 3, "before"))));
 
             pg.close();
             pg = null;
-            assertThatThrownBy(() -> store.append(List.of(new SpanBatch(trace(2, 3, "during")))))
+            assertThatThrownBy(() -> Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(2, 3, "during")))))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> store.findTrace(traceId(1))).isInstanceOf(StoreUnavailableException.class);
 
             pg = server(port);
-            store.append(List.of(new SpanBatch(trace(2, 3, "after"))));
+            Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(2, 3, "after"))));
             assertThat(store.findTrace(traceId(1)).orElseThrow().spans()).hasSize(3);
             assertThat(store.findTrace(traceId(2)).orElseThrow().spans()).extracting(s -> s.name())
                     .contains("after").doesNotContain("during");

@@ -34,7 +34,7 @@ class PostgresTraceStoreTest extends TraceStoreContract {
     }
 
     @Override
-    protected TraceStore newStore() throws Exception {
+    protected TraceStore<?> newStore() throws Exception {
         return open(server.freshSchemaUrl());
     }
 
@@ -43,16 +43,16 @@ class PostgresTraceStoreTest extends TraceStoreContract {
     }
 
     private void append(int trace, int spans, String name) {
-        store.append(List.of(new SpanBatch(trace(trace, spans, name))));
+        Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(trace, spans, name))));
     }
 
     @Test
     void data_survivesReopeningTheDatabase() throws Exception {
         String url = server.freshSchemaUrl();
-        try (TraceStore first = open(url)) {
-            first.append(List.of(new SpanBatch(trace(1, 3, "persisted"))));
+        try (TraceStore<?> first = open(url)) {
+            Fixtures.ingestInto(first).append(List.of(new SpanBatch(trace(1, 3, "persisted"))));
         }
-        try (TraceStore second = open(url)) {
+        try (TraceStore<?> second = open(url)) {
             assertThat(second.findTrace(traceId(1)).orElseThrow().spans()).hasSize(3);
             assertThat(second.search(TraceSearch.builder().spanName("persisted").build()).traces()).hasSize(1);
         }
@@ -71,7 +71,7 @@ class PostgresTraceStoreTest extends TraceStoreContract {
             }
             spans.add(Fixtures.span(9, i, i == 0 ? null : 0, "s" + i).attributes(a.build()).build());
         }
-        store.append(List.of(new SpanBatch(spans)));
+        Fixtures.ingestInto(store).append(List.of(new SpanBatch(spans)));
         assertThat(store.findTrace(traceId(9)).orElseThrow().spans()).hasSize(800);
         for (int i = 0; i < 800; i += 37) {
             assertThat(store.search(TraceSearch.builder().attribute("key" + (i % 100), "value-" + i + "-" + (i % 100))
@@ -110,7 +110,7 @@ class PostgresTraceStoreTest extends TraceStoreContract {
     @Test
     void describe_neverShowsThePassword() throws Exception {
         String url = server.freshSchemaUrl() + "&password=hunter2";
-        try (TraceStore s = open(url)) {
+        try (TraceStore<?> s = open(url)) {
             assertThat(s.describe()).startsWith("postgres jdbc:postgresql://").doesNotContain("hunter2");
         }
     }

@@ -1,16 +1,14 @@
 package dev.tta.obs.adapters.sqlite;
 
-import dev.tta.obs.adapters.jdbc.ChunkPlan;
+import dev.tta.obs.adapters.jdbc.EncodedChunk;
 import dev.tta.obs.adapters.jdbc.KnownOperations;
 import dev.tta.obs.adapters.jdbc.OperationsSql;
-import dev.tta.obs.adapters.jdbc.PreparedChunks;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.domain.Span;
-import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
@@ -19,6 +17,8 @@ import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.StoredTraces;
+import dev.tta.obs.ports.out.TraceWrite;
 import dev.tta.obs.ports.out.TraceStore;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  * read back first, so the new spans can be de-duplicated against the stored ones and the summary
  * recomputed over the union: that is what makes writes idempotent and order-free.
  */
-public final class SqliteTraceStore implements TraceStore {
+public final class SqliteTraceStore implements TraceStore<EncodedChunk> {
     private static final int READERS = 4;
 
     private final Path file;
@@ -208,23 +208,17 @@ public final class SqliteTraceStore implements TraceStore {
     }
 
     @Override
-    public Prepared prepare(SpanBatch batch) {
-        PreparedChunks prepared = PreparedChunks.of(batch, assembler);
-        for (PreparedChunks.TraceChunk c : prepared.chunks()) {
-            c.terms().text(SqliteTerms.EXACT_PREFIX);
-        }
-        return prepared;
+    public EncodedChunk encode(TraceId traceId, List<Span> spans, TraceSummary summary) {
+        EncodedChunk chunk = EncodedChunk.of(spans, summary);
+        chunk.terms().text(SqliteTerms.EXACT_PREFIX);
+        return chunk;
     }
 
     @Override
-    public synchronized void write(List<? extends Prepared> batches) {
-        if (batches.isEmpty()) {
-            return;
-        }
-        long now = System.currentTimeMillis() * 1_000_000L;
+    public synchronized List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
         Set<KnownOperations.Operation> newOperations = Set.of();
         long firstChunkId = nextChunkId;
-        List<ChunkPlan.Write> writes;
+        List<TraceWrite<EncodedChunk>> writes;
         List<SearchIndex.Row> newTerms = new ArrayList<>();
         try (PreparedStatement existing = writer.prepareStatement("SELECT summary FROM traces WHERE trace_id = ?");
              PreparedStatement loadChunks = writer.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?");
@@ -244,39 +238,47 @@ public final class SqliteTraceStore implements TraceStore {
                 rs.next();
                 nextChunkId = Math.max(nextChunkId, rs.getLong(1) + 1);
             }
-            writes = ChunkPlan.plan(batches, assembler, new ChunkPlan.Stored() {
+            writes = plan.against(new StoredTraces() {
                 @Override
-                public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) throws SQLException {
+                public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) {
                     Map<TraceId, Optional<TraceSummary>> out = new HashMap<>();
-                    for (TraceId id : ids) {
-                        existing.setBytes(1, id.toBytes());
-                        try (ResultSet rs = existing.executeQuery()) {
-                            if (rs.next()) {
-                                out.put(id, SummaryCodec.decode(id, rs.getBytes(1)));
+                    try {
+                        for (TraceId id : ids) {
+                            existing.setBytes(1, id.toBytes());
+                            try (ResultSet rs = existing.executeQuery()) {
+                                if (rs.next()) {
+                                    out.put(id, SummaryCodec.decode(id, rs.getBytes(1)));
+                                }
                             }
                         }
+                    } catch (SQLException e) {
+                        throw new StoreUnavailableException("could not read " + file + ": " + rootMessage(e), e);
                     }
                     return out;
                 }
 
                 @Override
-                public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) throws SQLException {
+                public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) {
                     Map<TraceId, List<Span>> out = new HashMap<>();
-                    for (TraceId id : ids) {
-                        out.put(id, loadSpans(loadChunks, id.toBytes()));
+                    try {
+                        for (TraceId id : ids) {
+                            out.put(id, loadSpans(loadChunks, id.toBytes()));
+                        }
+                    } catch (SQLException e) {
+                        throw new StoreUnavailableException("could not read " + file + ": " + rootMessage(e), e);
                     }
                     return out;
                 }
             });
-            for (ChunkPlan.Write w : writes) {
-                PreparedChunks.TraceChunk chunk = w.chunk();
-                TraceSummary summary = chunk.summary();
-                byte[] id = chunk.traceId().toBytes();
+            for (TraceWrite<EncodedChunk> w : writes) {
+                EncodedChunk chunk = w.encoded();
+                TraceSummary summary = w.summary();
+                byte[] id = w.traceId().toBytes();
                 long chunkId = nextChunkId++;
                 insertChunk.setLong(1, chunkId);
                 insertChunk.setBytes(2, id);
-                insertChunk.setInt(3, chunk.spans().size());
-                insertChunk.setBytes(4, chunk.encodedSpans());
+                insertChunk.setInt(3, w.spans().size());
+                insertChunk.setBytes(4, chunk.spans());
                 insertChunk.addBatch();
                 newTerms.add(new SearchIndex.Row(chunkId, chunk.terms().text(SqliteTerms.EXACT_PREFIX)));
                 upsertTrace.setBytes(1, id);
@@ -287,8 +289,8 @@ public final class SqliteTraceStore implements TraceStore {
                 upsertTrace.setString(6, summary.rootName());
                 upsertTrace.setInt(7, summary.spanCount());
                 upsertTrace.setInt(8, summary.errorCount());
-                upsertTrace.setBytes(9, chunk.encodedSummary());
-                upsertTrace.setLong(10, now);
+                upsertTrace.setBytes(9, chunk.summary(summary));
+                upsertTrace.setLong(10, arrivedUnixNano);
                 if (summary.rollup().costUsd().isPresent()) {
                     upsertTrace.setDouble(11, summary.rollup().costUsd().get());
                 } else {
@@ -298,7 +300,7 @@ public final class SqliteTraceStore implements TraceStore {
             }
             if (writes.isEmpty()) {
                 commit();
-                return;
+                return writes;
             }
             newOperations = knownOperations.newIn(writes);
             insertChunk.executeBatch();
@@ -312,12 +314,13 @@ public final class SqliteTraceStore implements TraceStore {
         }
         knownOperations.written(newOperations);
         if (statsLoaded) {
-            for (ChunkPlan.Write w : writes) {
-                w.before().ifPresent(stats::remove);
-                stats.add(w.chunk().summary());
+            for (TraceWrite<EncodedChunk> w : writes) {
+                w.replaces().ifPresent(stats::remove);
+                stats.add(w.summary());
             }
         }
         index.add(newTerms);
+        return writes;
     }
 
     private static List<Span> loadSpans(PreparedStatement loadChunks, byte[] traceId) throws SQLException {

@@ -24,17 +24,17 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     Path dir;
 
     @Override
-    protected TraceStore newStore() {
+    protected TraceStore<?> newStore() {
         return SqliteTraceStore.open(dir.resolve("db-" + files.incrementAndGet() + ".sqlite"), ASSEMBLER);
     }
 
     @Test
     void data_survivesReopeningTheFile() {
         Path file = dir.resolve("reopen.sqlite");
-        try (TraceStore first = SqliteTraceStore.open(file, ASSEMBLER)) {
+        try (TraceStore<?> first = SqliteTraceStore.open(file, ASSEMBLER)) {
             appendTrace(first, 1, 3, "persisted");
         }
-        try (TraceStore second = SqliteTraceStore.open(file, ASSEMBLER)) {
+        try (TraceStore<?> second = SqliteTraceStore.open(file, ASSEMBLER)) {
             assertThat(second.findTrace(Fixtures.traceId(1)).orElseThrow().spans()).hasSize(3);
         }
     }
@@ -135,11 +135,11 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     }
 
     /** Appends Fixtures' trace {@code n} of {@code size} spans, its root named {@code root}. */
-    private static void appendTrace(TraceStore store, int n, int size, String root) {
-        store.append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(n, size, root))));
+    private static void appendTrace(TraceStore<?> store, int n, int size, String root) {
+        Fixtures.ingestInto(store).append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(n, size, root))));
     }
 
-    private static java.util.List<String> names(TraceStore store, String text) {
+    private static java.util.List<String> names(TraceStore<?> store, String text) {
         return store.search(dev.tta.obs.domain.query.TraceSearch.builder().text(text).limit(10).build()).traces().stream()
                 .map(dev.tta.obs.domain.TraceSummary::rootName).toList();
     }

@@ -1,61 +1,56 @@
 package dev.tta.obs.ports.out;
 
-import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where accepted spans go to be kept.
+ * Where accepted spans are kept. The core decides what to write (which spans are new, each
+ * trace's summary, the summary it replaces; see {@code TraceIngest}); a sink only stores it.
  *
- * <p>A write has two halves. {@link #prepare} does the CPU work that needs no database (grouping by
- * trace, summaries, encoding, search terms); it is called on the exporter's request thread, so
- * several exports are prepared in parallel. {@link #write} then commits prepared batches from the
- * single writer thread, which is left with little more than the inserts.
+ * <p>A write has two halves. {@link #encode} turns one trace's new spans into the store's own
+ * form ({@code E}: bytes, index terms); it is pure and called on the exporters' request threads, so
+ * several exports are encoded in parallel. {@link #write} then commits from the single writer
+ * thread, which is left with little more than the inserts.
  *
  * <p>Contract, checked by the storage contract suite:
  * <ul>
- *   <li><b>Durable before return.</b> When {@link #write} returns normally, every span of every
- *   batch is committed: a crash right after loses none of them. When it throws, none of the
- *   batches is visible (all or nothing), so the caller may answer the exporter with an error
- *   and the exporter's retry stores them once.</li>
- *   <li><b>Idempotent on (trace id, span id).</b> Writing a span that is already stored
- *   changes nothing a reader can see, so resent batches count once.</li>
- *   <li><b>Order-free.</b> Spans of one trace may arrive across many calls, children before
- *   parents; the stored trace and its summary are the same as for one ordered call.</li>
+ *   <li><b>Durable before return.</b> When {@link #write} returns normally, every write of the
+ *   plan is committed: a crash right after loses none of them. When it throws, none is visible
+ *   (all or nothing), so the caller may answer the exporter with an error and the exporter's retry
+ *   stores them once.</li>
+ *   <li><b>Stored as told.</b> A {@link TraceWrite}'s spans are added to its trace and its summary
+ *   replaces the stored one; {@link StoredTraces}, read inside the same transaction, is what the
+ *   plan merges with, so idempotence and order-freedom (decided by the core) hold.</li>
  *   <li><b>One writer.</b> Callers serialize their {@link #write} calls (the group-commit writer
- *   does); {@link #prepare} may run on any number of threads at once; readers may run concurrently
- *   and see either all of a call's spans or none.</li>
+ *   does); {@link #encode} may run on any number of threads at once; readers may run concurrently
+ *   and see either all of a call's writes or none.</li>
  * </ul>
+ *
+ * @param <E> the store's encoding of a chunk of spans; only the store looks inside it
  */
-public interface SpanSink {
-
-    /** A batch readied for {@link #write}; a store may carry any precomputed form of it. */
-    interface Prepared {
-        SpanBatch batch();
-    }
+public interface SpanSink<E> {
 
     /**
-     * Readies a batch without touching the database. Thread-safe. A store given a {@link Prepared}
-     * made by another store (or by this default) prepares it again inside {@link #write}.
+     * The store's form of {@code spans} (distinct, all of {@code traceId}) with {@code summary},
+     * the summary of the trace they join. Pure and thread-safe.
      */
-    default Prepared prepare(SpanBatch batch) {
-        return () -> batch;
+    E encode(TraceId traceId, List<Span> spans, TraceSummary summary);
+
+    /** Decides the writes of one commit from what is stored; called once, inside the commit. */
+    @FunctionalInterface
+    interface WritePlan<E> {
+        List<TraceWrite<E>> against(StoredTraces stored);
     }
 
     /**
-     * Commits the batches, all or nothing.
+     * Commits what {@code plan} decides against the stored traces, all or nothing, stamping
+     * {@code arrivedUnixNano} as the touched traces' arrival (retention goes by it).
      *
+     * @return the writes committed
      * @throws StoreUnavailableException when the database cannot be reached; retryable
      */
-    void write(List<? extends Prepared> batches);
-
-    /** Prepares and writes on the caller's thread: for imports, tests and tools. */
-    default void append(List<SpanBatch> batches) {
-        List<Prepared> prepared = new ArrayList<>(batches.size());
-        for (SpanBatch b : batches) {
-            prepared.add(prepare(b));
-        }
-        write(prepared);
-    }
+    List<TraceWrite<E>> write(long arrivedUnixNano, WritePlan<E> plan);
 }

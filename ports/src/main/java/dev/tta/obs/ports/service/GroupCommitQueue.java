@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -20,14 +21,14 @@ import java.util.function.ToLongFunction;
  * a few huge requests cannot exhaust memory, and a full queue is refused at once instead of
  * blocking. A request's stage completes only after the commit that holds it.
  */
-final class GroupCommitQueue<T> implements AutoCloseable {
+final class GroupCommitQueue<T, R> implements AutoCloseable {
     private final String what;
     private final String unit;
     private final long maxQueuedWeight;
     private final long maxWeightPerCommit;
     private final ToLongFunction<T> weight;
-    private final Consumer<List<T>> commit;
-    private final Consumer<List<T>> afterCommit;
+    private final Function<List<T>, R> commit;
+    private final Consumer<R> afterCommit;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
@@ -41,11 +42,11 @@ final class GroupCommitQueue<T> implements AutoCloseable {
     /**
      * @param what        the queue's name in the overload message, e.g. "ingest queue"
      * @param unit        what the weight counts, e.g. "spans"
-     * @param commit      writes one group durably; throwing fails every request of the group
-     * @param afterCommit told of every committed group, on the writer thread; must be quick
+     * @param commit      writes one group durably and says what it wrote; throwing fails every request of the group
+     * @param afterCommit told what every committed group wrote, on the writer thread; must be quick
      */
     GroupCommitQueue(String threadName, String what, String unit, long maxQueuedWeight, long maxWeightPerCommit,
-                     ToLongFunction<T> weight, Consumer<List<T>> commit, Consumer<List<T>> afterCommit) {
+                     ToLongFunction<T> weight, Function<List<T>, R> commit, Consumer<R> afterCommit) {
         if (maxQueuedWeight < 1 || maxWeightPerCommit < 1) {
             throw new IllegalArgumentException("queue and commit sizes must be positive");
         }
@@ -123,8 +124,9 @@ final class GroupCommitQueue<T> implements AutoCloseable {
             for (Pending<T> p : group) {
                 items.add(p.item());
             }
+            R written;
             try {
-                commit.accept(items);
+                written = commit.apply(items);
             } catch (RuntimeException | Error e) {
                 for (Pending<T> p : group) {
                     p.done().completeExceptionally(e);
@@ -135,7 +137,7 @@ final class GroupCommitQueue<T> implements AutoCloseable {
                 p.done().complete(null);
             }
             try {
-                afterCommit.accept(items);
+                afterCommit.accept(written);
             } catch (RuntimeException e) {
                 // a listener's failure must never turn a committed write into an error
             }

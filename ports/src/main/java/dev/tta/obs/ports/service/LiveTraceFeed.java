@@ -1,7 +1,5 @@
 package dev.tta.obs.ports.service;
 
-import dev.tta.obs.domain.Span;
-import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.in.LiveEvent;
@@ -10,36 +8,34 @@ import dev.tta.obs.ports.in.LiveSubscription;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.WatchTraces;
-import dev.tta.obs.ports.out.TraceReader;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Turns commits into live events. The writer only records which traces a commit touched (it must
- * stay quick); the feed's own thread reads their latest summaries and fans them out. A trace sent
- * less than one window ago waits until the window has passed, so a burst of spans on one trace
- * becomes one update per window carrying the newest summary, not one per commit.
+ * Turns commits into live events. The writer hands over the summaries it committed and returns
+ * (it must stay quick); the feed's own thread fans them out. A trace sent less than one window ago
+ * waits until the window has passed, so a burst of spans on one trace becomes one update per
+ * window carrying the newest summary, not one per commit.
  */
-public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch>>, AutoCloseable {
+public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSummary>>, AutoCloseable {
     private static final long STATS_INTERVAL_NANOS = 500_000_000L;
     private static final long IDLE_STATS_NANOS = 1_000_000_000L;
 
-    private final TraceReader reader;
     private final QueryTraces stats;
     private final long windowNanos;
     private final int queueCapacity;
     private final List<LiveSubscription> subscribers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
-    private final Set<TraceId> dirty = new LinkedHashSet<>();
+    /** The newest committed summary of each trace not yet sent, in order of first change. */
+    private final Map<TraceId, TraceSummary> dirty = new LinkedHashMap<>();
     private final Map<TraceId, Long> lastSent = new HashMap<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -50,8 +46,7 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch
      * @param windowMillis  at most one update per trace per this many milliseconds
      * @param queueCapacity events a subscriber may have waiting before it starts missing them
      */
-    public LiveTraceFeed(TraceReader reader, QueryTraces stats, long windowMillis, int queueCapacity) {
-        this.reader = reader;
+    public LiveTraceFeed(QueryTraces stats, long windowMillis, int queueCapacity) {
         this.stats = stats;
         this.windowNanos = windowMillis * 1_000_000L;
         this.queueCapacity = queueCapacity;
@@ -78,17 +73,15 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch
         return subscribers.size();
     }
 
-    /** The group-commit writer's after-commit hook: records the touched traces and returns. */
+    /** The group-commit writer's after-commit hook: records the committed summaries and returns. */
     @Override
-    public void accept(List<SpanBatch> committed) {
-        if (subscribers.isEmpty()) {
+    public void accept(List<TraceSummary> committed) {
+        if (subscribers.isEmpty() || committed.isEmpty()) {
             return;
         }
         synchronized (lock) {
-            for (SpanBatch b : committed) {
-                for (Span s : b.spans()) {
-                    dirty.add(s.traceId());
-                }
+            for (TraceSummary s : committed) {
+                dirty.put(s.traceId(), s);
             }
             lock.notifyAll();
         }
@@ -96,39 +89,39 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<SpanBatch
 
     private void run() {
         while (!closing) {
-            List<TraceId> due;
+            List<TraceSummary> due;
             try {
                 due = takeDue();
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                if (!due.isEmpty() && !subscribers.isEmpty()) {
-                    List<TraceSummary> summaries = reader.findSummaries(due);
-                    for (TraceSummary s : summaries) {
+                if (!subscribers.isEmpty()) {
+                    for (TraceSummary s : due) {
                         publish(new LiveEvent.TraceChanged(s));
                     }
                 }
                 maybePublishStats(!due.isEmpty());
             } catch (RuntimeException e) {
-                // a failed read must not stop the feed; the next commit brings the traces again
+                // a failed stats read must not stop the feed
             }
         }
     }
 
     /** Waits until some dirty trace is out of its window (or a stats tick is due) and takes those. */
-    private List<TraceId> takeDue() throws InterruptedException {
+    private List<TraceSummary> takeDue() throws InterruptedException {
         synchronized (lock) {
             while (!closing) {
                 long now = System.nanoTime();
                 lastSent.values().removeIf(t -> now - t >= windowNanos);
-                List<TraceId> due = new ArrayList<>();
+                List<TraceSummary> due = new ArrayList<>();
                 long nextWake = now + IDLE_STATS_NANOS;
-                for (Iterator<TraceId> it = dirty.iterator(); it.hasNext(); ) {
-                    TraceId id = it.next();
+                for (Iterator<TraceSummary> it = dirty.values().iterator(); it.hasNext(); ) {
+                    TraceSummary summary = it.next();
+                    TraceId id = summary.traceId();
                     Long sent = lastSent.get(id);
                     if (sent == null) {
-                        due.add(id);
+                        due.add(summary);
                         it.remove();
                         lastSent.put(id, now);
                     } else {

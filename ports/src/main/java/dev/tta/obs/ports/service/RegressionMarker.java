@@ -1,7 +1,6 @@
 package dev.tta.obs.ports.service;
 
-import dev.tta.obs.domain.Span;
-import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.out.RegressionFlags;
@@ -10,7 +9,6 @@ import dev.tta.obs.ports.out.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +30,7 @@ import java.util.function.LongSupplier;
  * for a pause; at most {@code maxPending} traces wait, beyond that new ones are not judged
  * (counted in {@link #skipped()}).
  */
-public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCloseable {
+public final class RegressionMarker implements Consumer<List<TraceSummary>>, AutoCloseable {
     private static final int BATCH = 200;
 
     private final CompareRuns compare;
@@ -67,22 +65,12 @@ public final class RegressionMarker implements Consumer<List<SpanBatch>>, AutoCl
     }
 
     @Override
-    public void accept(List<SpanBatch> committed) {
+    public void accept(List<TraceSummary> committed) {
         long now = clock.getAsLong();
         lastCommitNanos = now;
-        Set<TraceId> touched = new LinkedHashSet<>();
-        TraceId last = null;
-        for (SpanBatch batch : committed) {
-            for (Span s : batch.spans()) {
-                // a trace's spans arrive next to each other: hash its id once, not once per span
-                if (s.traceId() != last) {
-                    last = s.traceId();
-                    touched.add(last);
-                }
-            }
-        }
         synchronized (pending) {
-            for (TraceId id : touched) {
+            for (TraceSummary s : committed) {
+                TraceId id = s.traceId();
                 // re-inserted at the end: the map stays in order of last write
                 if (pending.remove(id) == null && pending.size() >= maxPending) {
                     skipped.incrementAndGet();

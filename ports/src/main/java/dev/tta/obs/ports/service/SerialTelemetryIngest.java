@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, AutoCloseable {
     private final TelemetrySink sink;
-    private final GroupCommitQueue<Item> queue;
+    private final GroupCommitQueue<Item, Void> queue;
 
     /** One request: metrics or logs. */
     private record Item(MetricBatch metrics, LogBatch logs, int size) {
@@ -27,7 +27,10 @@ public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, A
     public SerialTelemetryIngest(TelemetrySink sink, long maxQueuedItems) {
         this.sink = sink;
         this.queue = new GroupCommitQueue<>("tta-obs-telemetry-writer", "metrics/logs queue", "items",
-                maxQueuedItems, Long.MAX_VALUE, Item::size, this::write, items -> { });
+                maxQueuedItems, Long.MAX_VALUE, Item::size, items -> {
+                    write(items);
+                    return null;
+                }, written -> { });
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.in.TraceSelection;
 import dev.tta.obs.ports.in.TransferProgress;
 import dev.tta.obs.ports.in.TransferTraces;
-import dev.tta.obs.ports.out.SpanSink;
 import dev.tta.obs.ports.out.TraceFormat;
 import dev.tta.obs.ports.out.TraceReader;
 
@@ -37,12 +36,12 @@ public final class TraceTransferService implements TransferTraces {
     private static final int IMPORT_BATCH_SPANS = 5_000;
 
     private final TraceReader reader;
-    private final SpanSink sink;
+    private final TraceIngest<?> ingest;
     private final Map<String, TraceFormat> formats = new LinkedHashMap<>();
 
-    public TraceTransferService(TraceReader reader, SpanSink sink, List<TraceFormat> formats) {
+    public TraceTransferService(TraceReader reader, TraceIngest<?> ingest, List<TraceFormat> formats) {
         this.reader = reader;
-        this.sink = sink;
+        this.ingest = ingest;
         for (TraceFormat f : formats) {
             this.formats.put(f.name(), f);
         }
@@ -132,12 +131,12 @@ public final class TraceTransferService implements TransferTraces {
         long spans = format.read(in, group -> {
             pending.addAll(group);
             if (pending.size() >= IMPORT_BATCH_SPANS) {
-                sink.append(List.of(new SpanBatch(pending)));
+                ingest.append(List.of(new SpanBatch(pending)));
                 pending.clear();
             }
         });
         if (!pending.isEmpty()) {
-            sink.append(List.of(new SpanBatch(pending)));
+            ingest.append(List.of(new SpanBatch(pending)));
         }
         progress.advanced(Math.max(counted.count, 0), sizeBytes);
         return new ImportResult(format.name(), spans);

@@ -1,5 +1,9 @@
 package dev.tta.obs.ports.contract;
 
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.ports.out.SpanSink;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.domain.AttributeValue;
 import dev.tta.obs.domain.Attributes;
 import dev.tta.obs.domain.InstrumentationScope;
@@ -133,5 +137,14 @@ public final class Fixtures {
 
     public static Map<String, AttributeValue> map(Attributes a) {
         return a.asMap();
+    }
+
+    /** The core's ingest in front of {@code store}, stamping arrival from the system clock: for tests that write directly. */
+    public static TraceIngest<?> ingestInto(SpanSink<?> store) {
+        return ingestInto(store, new TraceAssembler(ROLLUPS));
+    }
+
+    public static TraceIngest<?> ingestInto(SpanSink<?> store, TraceAssembler assembler) {
+        return TraceIngest.of(store, assembler, WallClock.system());
     }
 }

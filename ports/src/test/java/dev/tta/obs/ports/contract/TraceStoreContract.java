@@ -6,11 +6,13 @@ import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.Trace;
+import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.out.TraceStore;
+import dev.tta.obs.ports.service.TraceIngest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.tta.obs.ports.contract.Fixtures.fullSpan;
 import static dev.tta.obs.ports.contract.Fixtures.span;
@@ -33,14 +36,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that cannot support one can override it with a reason, in the open.
  */
 public abstract class TraceStoreContract {
-    protected TraceStore store;
+    protected TraceStore<?> store;
+    /** The arrival clock: it stands still unless a test moves it. */
+    protected final AtomicLong nowUnixNano = new AtomicLong(1_800_000_000_000_000_000L);
+    private final TraceAssembler assembler = new TraceAssembler(Fixtures.ROLLUPS);
 
     /** A new, empty store. */
-    protected abstract TraceStore newStore() throws Exception;
+    protected abstract TraceStore<?> newStore() throws Exception;
 
     @BeforeEach
     protected void openStore() throws Exception {
         store = newStore();
+    }
+
+    /** The core's ingest in front of the current store, as the server has it. */
+    protected TraceIngest<?> ingest() {
+        return TraceIngest.of(store, assembler, nowUnixNano::get);
     }
 
     @AfterEach
@@ -51,7 +62,7 @@ public abstract class TraceStoreContract {
     }
 
     protected void append(List<Span> spans) {
-        store.append(List.of(new SpanBatch(spans)));
+        ingest().append(List.of(new SpanBatch(spans)));
     }
 
     @Test
@@ -68,6 +79,17 @@ public abstract class TraceStoreContract {
         assertThat(read.events().get(0).attributes().getString("exception.stacktrace")).get().asString()
                 .contains("A.java:1");
         assertThat(read.status().code()).isEqualTo(StatusCode.ERROR);
+    }
+
+    @Test
+    protected void aCommit_returnsTheSummariesAReaderThenSees_andNothingForSpansAlreadyStored() {
+        List<Span> spans = trace(3, 6, "told");
+        List<TraceSummary> first = ingest().append(List.of(new SpanBatch(spans.subList(3, 6))));
+        assertThat(first).containsExactlyElementsOf(store.findSummaries(List.of(traceId(3))));
+        List<TraceSummary> merged = ingest().append(List.of(new SpanBatch(spans.subList(0, 4))));
+        assertThat(merged).hasSize(1).containsExactlyElementsOf(store.findSummaries(List.of(traceId(3))));
+        assertThat(merged.get(0).spanCount()).isEqualTo(6);
+        assertThat(ingest().append(List.of(new SpanBatch(spans)))).as("a resend changes nothing").isEmpty();
     }
 
     @Test
@@ -107,7 +129,7 @@ public abstract class TraceStoreContract {
         List<Span> spans = trace(3, 5, "retried-export");
         append(spans);
         append(spans);
-        store.append(List.of(new SpanBatch(spans), new SpanBatch(spans.subList(0, 2))));
+        ingest().append(List.of(new SpanBatch(spans), new SpanBatch(spans.subList(0, 2))));
 
         Trace trace = store.findTrace(traceId(3)).orElseThrow();
         assertThat(trace.spans()).hasSize(5);
@@ -365,13 +387,13 @@ public abstract class TraceStoreContract {
         for (int t = 1000; t < 1800; t++) {
             many.add(span(t, 0, null, t % 100 == 0 ? "everyday job marked" : "everyday job").build());
         }
-        store.append(List.of(new SpanBatch(many)));
+        ingest().append(List.of(new SpanBatch(many)));
         assertThat(ids(TraceSearch.builder().text("everyday").limit(3).build()))
                 .containsExactly(traceId(1799), traceId(1798), traceId(1797));
         assertThat(ids(TraceSearch.builder().text("everyday marked").limit(3).build()))
                 .containsExactly(traceId(1700), traceId(1600), traceId(1500));
 
-        store.append(List.of(new SpanBatch(List.of(span(1900, 0, null, "everyday job marked").build()))));
+        ingest().append(List.of(new SpanBatch(List.of(span(1900, 0, null, "everyday job marked").build()))));
         assertThat(ids(TraceSearch.builder().text("everyday").limit(2).build())).containsExactly(traceId(1900), traceId(1799));
         assertThat(store.deleteTrace(traceId(1799))).isTrue();
         assertThat(ids(TraceSearch.builder().text("everyday job").limit(2).build())).containsExactly(traceId(1900), traceId(1798));
@@ -381,7 +403,7 @@ public abstract class TraceStoreContract {
 
     @Test
     protected void search_byFreeText_shortWordsMatchWholeWordsOnly() {
-        store.append(List.of(new SpanBatch(List.of(
+        ingest().append(List.of(new SpanBatch(List.of(
                 span(41, 0, null, "order 7 shipped").build(),
                 span(42, 0, null, "order 75 shipped").build(),
                 span(43, 0, null, "order 750 shipped").build()))));
@@ -511,10 +533,10 @@ public abstract class TraceStoreContract {
     }
 
     @Test
-    protected void evict_keepsTheNewestArrivals_inBoundedBatches() throws Exception {
+    protected void evict_keepsTheNewestArrivals_inBoundedBatches() {
         for (int t = 1; t <= 7; t++) {
             append(trace(t, 2, "run-" + t));
-            Thread.sleep(2); // distinct arrival times
+            nowUnixNano.addAndGet(1_000_000L);
         }
         assertThat(store.evict(3, Optional.empty(), 2)).isEqualTo(2);
         assertThat(store.evict(3, Optional.empty(), 2)).isEqualTo(2);
@@ -531,7 +553,7 @@ public abstract class TraceStoreContract {
     protected void evict_byArrivalAge_notByTheExportersClock() {
         // the fixtures start in January: evicting by start time would remove them at once
         append(trace(1, 2, "imported-long-ago"));
-        long now = System.currentTimeMillis() * 1_000_000L;
+        long now = nowUnixNano.get();
         assertThat(store.evict(Long.MAX_VALUE, Optional.of(now - 3_600_000_000_000L), 100)).isZero();
         assertThat(store.findTrace(traceId(1))).isPresent();
         assertThat(store.evict(Long.MAX_VALUE, Optional.of(now + 1_000_000_000L), 100)).isEqualTo(1);

@@ -1,13 +1,23 @@
 package dev.tta.obs.ports.service;
 
+import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.contract.Fixtures;
 import dev.tta.obs.ports.in.IngestOverloadedException;
 import dev.tta.obs.ports.out.SpanSink;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.StoredTraces;
+import dev.tta.obs.ports.out.TraceWrite;
+import dev.tta.obs.ports.out.WallClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -19,14 +29,46 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GroupCommitIngestTest {
 
+    private static final TraceAssembler ASSEMBLER = new TraceAssembler(Fixtures.ROLLUPS);
+
+    /** Nothing stored yet: every trace of these tests is new. */
+    static final StoredTraces EMPTY = new StoredTraces() {
+        @Override
+        public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) {
+            return Map.of();
+        }
+
+        @Override
+        public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) {
+            return Map.of();
+        }
+    };
+
+    /** A sink that keeps what it is told in memory; each commit is a call of {@link #commit}. */
+    abstract static class MemorySink implements SpanSink<String> {
+        @Override
+        public String encode(TraceId traceId, List<Span> spans, TraceSummary summary) {
+            return spans.size() + " spans";
+        }
+
+        @Override
+        public List<TraceWrite<String>> write(long arrivedUnixNano, WritePlan<String> plan) {
+            List<TraceWrite<String>> writes = plan.against(EMPTY);
+            commit(writes);
+            return writes;
+        }
+
+        abstract void commit(List<TraceWrite<String>> writes);
+    }
+
     /** A sink that holds its first write until released, so requests pile up behind it. */
-    static final class GatedSink implements SpanSink {
+    static final class GatedSink extends MemorySink {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final List<Integer> groupSizes = new ArrayList<>();
 
         @Override
-        public void write(List<? extends Prepared> batches) {
+        void commit(List<TraceWrite<String>> writes) {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -34,9 +76,13 @@ class GroupCommitIngestTest {
                 Thread.currentThread().interrupt();
             }
             synchronized (groupSizes) {
-                groupSizes.add(batches.size());
+                groupSizes.add(writes.size());
             }
         }
+    }
+
+    private static GroupCommitIngest ingest(SpanSink<String> sink, long maxQueued) {
+        return new GroupCommitIngest(TraceIngest.of(sink, ASSEMBLER, WallClock.system()), maxQueued, 10_000, b -> { });
     }
 
     private static SpanBatch batch(int trace, int spans) {
@@ -46,7 +92,7 @@ class GroupCommitIngestTest {
     @Test
     void requestsWaitingDuringACommit_areWrittenTogetherInTheNext() throws Exception {
         GatedSink sink = new GatedSink();
-        try (GroupCommitIngest ingest = new GroupCommitIngest(sink, 10_000, 10_000, b -> { })) {
+        try (GroupCommitIngest ingest = ingest(sink, 10_000)) {
             CompletableFuture<Void> first = ingest.ingest(batch(1, 2)).toCompletableFuture();
             assertThat(sink.entered.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -64,7 +110,7 @@ class GroupCommitIngestTest {
     @Test
     void fullQueue_isRefusedAtOnceWithARetryHint_andNothingIsTakenFromThatRequest() throws Exception {
         GatedSink sink = new GatedSink();
-        try (GroupCommitIngest ingest = new GroupCommitIngest(sink, 10, 10_000, b -> { })) {
+        try (GroupCommitIngest ingest = ingest(sink, 10)) {
             ingest.ingest(batch(1, 2));
             assertThat(sink.entered.await(5, TimeUnit.SECONDS)).isTrue();
             ingest.ingest(batch(2, 8));
@@ -79,13 +125,16 @@ class GroupCommitIngestTest {
     @Test
     void storeFailure_failsEveryRequestOfTheGroup_andTheWriterKeepsGoing() throws Exception {
         List<Integer> calls = new ArrayList<>();
-        SpanSink flaky = batches -> {
-            calls.add(batches.size());
-            if (calls.size() == 1) {
-                throw new StoreUnavailableException("disk gone", null);
+        MemorySink flaky = new MemorySink() {
+            @Override
+            void commit(List<TraceWrite<String>> writes) {
+                calls.add(writes.size());
+                if (calls.size() == 1) {
+                    throw new StoreUnavailableException("disk gone", null);
+                }
             }
         };
-        try (GroupCommitIngest ingest = new GroupCommitIngest(flaky, 10_000, 10_000, b -> { })) {
+        try (GroupCommitIngest ingest = ingest(flaky, 10_000)) {
             CompletableFuture<Void> failed = ingest.ingest(batch(1, 1)).toCompletableFuture();
             assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(StoreUnavailableException.class);
@@ -96,13 +145,16 @@ class GroupCommitIngestTest {
     @Test
     void close_writesWhatIsAlreadyQueued() throws Exception {
         List<Integer> written = new ArrayList<>();
-        SpanSink slow = batches -> {
-            synchronized (written) {
-                batches.forEach(b -> written.add(b.batch().size()));
+        MemorySink slow = new MemorySink() {
+            @Override
+            void commit(List<TraceWrite<String>> writes) {
+                synchronized (written) {
+                    writes.forEach(w -> written.add(w.spans().size()));
+                }
             }
         };
         CompletableFuture<Void> last;
-        try (GroupCommitIngest ingest = new GroupCommitIngest(slow, 10_000, 10_000, b -> { })) {
+        try (GroupCommitIngest ingest = ingest(slow, 10_000)) {
             for (int i = 1; i < 50; i++) {
                 ingest.ingest(batch(i, 1));
             }

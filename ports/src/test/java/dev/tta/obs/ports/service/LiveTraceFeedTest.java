@@ -1,6 +1,5 @@
 package dev.tta.obs.ports.service;
 
-import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
@@ -10,45 +9,23 @@ import dev.tta.obs.ports.in.LiveEvent;
 import dev.tta.obs.ports.in.LiveFilter;
 import dev.tta.obs.ports.in.LiveSubscription;
 import dev.tta.obs.ports.in.QueryTraces;
-import dev.tta.obs.domain.query.TracePage;
-import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
-import dev.tta.obs.ports.out.TraceReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LiveTraceFeedTest {
     private static final TraceAssembler ASSEMBLER = new TraceAssembler(WorkflowRollupCalculator.NONE);
     private final Map<TraceId, TraceSummary> stored = new ConcurrentHashMap<>();
-    private final AtomicInteger reads = new AtomicInteger();
     private LiveTraceFeed feed;
-
-    /** A reader over a map: the feed only needs summaries by id. */
-    private TraceReader reader() {
-        return (TraceReader) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {TraceReader.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("findSummaries")) {
-                        reads.incrementAndGet();
-                        List<TraceSummary> out = new ArrayList<>();
-                        for (Object id : (Collection<?>) args[0]) {
-                            Optional.ofNullable(stored.get(id)).ifPresent(out::add);
-                        }
-                        return out;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
 
     private QueryTraces stats() {
         return (QueryTraces) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {QueryTraces.class},
@@ -69,8 +46,9 @@ class LiveTraceFeedTest {
 
     private void commit(int trace, int spans) {
         var list = Fixtures.trace(trace, spans, "t" + trace);
-        stored.put(Fixtures.traceId(trace), ASSEMBLER.summarize(Fixtures.traceId(trace), list));
-        feed.accept(List.of(new SpanBatch(list)));
+        TraceSummary summary = ASSEMBLER.summarize(Fixtures.traceId(trace), list);
+        stored.put(Fixtures.traceId(trace), summary);
+        feed.accept(List.of(summary));
     }
 
     private static List<LiveEvent> drain(LiveSubscription s) {
@@ -88,7 +66,7 @@ class LiveTraceFeedTest {
 
     @Test
     void burstOnOneTrace_arrivesAsFewUpdatesCarryingTheLatestSummary() throws Exception {
-        feed = new LiveTraceFeed(reader(), stats(), 100, 1000);
+        feed = new LiveTraceFeed(stats(), 100, 1000);
         LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
         long start = System.nanoTime();
         for (int n = 1; n <= 50; n++) {
@@ -105,7 +83,7 @@ class LiveTraceFeedTest {
 
     @Test
     void newTrace_isPushedPromptly() throws Exception {
-        feed = new LiveTraceFeed(reader(), stats(), 100, 1000);
+        feed = new LiveTraceFeed(stats(), 100, 1000);
         List<Long> arrived = new ArrayList<>();
         LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> arrived.add(System.nanoTime()));
         long t0 = System.nanoTime();
@@ -126,7 +104,7 @@ class LiveTraceFeedTest {
 
     @Test
     void filter_keepsOnlyMatchingTraces() throws Exception {
-        feed = new LiveTraceFeed(reader(), stats(), 100, 1000);
+        feed = new LiveTraceFeed(stats(), 100, 1000);
         LiveSubscription sub = feed.subscribe(new LiveFilter(Optional.empty(), false, Optional.of("T2")), () -> { });
         commit(1, 2);
         commit(2, 2);
@@ -136,7 +114,7 @@ class LiveTraceFeedTest {
 
     @Test
     void slowSubscriber_isToldHowManyItMissed_thenGetsNewEvents() throws Exception {
-        feed = new LiveTraceFeed(reader(), stats(), 100, 3);
+        feed = new LiveTraceFeed(stats(), 100, 3);
         LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
         for (int t = 1; t <= 10; t++) {
             commit(t, 1);

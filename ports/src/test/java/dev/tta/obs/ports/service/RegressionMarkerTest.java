@@ -1,6 +1,8 @@
 package dev.tta.obs.ports.service;
 
-import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.WorkflowRollupCalculator;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.regression.BaselineKey;
@@ -47,10 +49,11 @@ class RegressionMarkerTest {
         return new RegressionMarker(compare, flags, 1_000, maxPending, now::get, false);
     }
 
-    private static List<SpanBatch> written(int... traces) {
-        List<SpanBatch> out = new ArrayList<>();
+    private static List<TraceSummary> written(int... traces) {
+        TraceAssembler assembler = new TraceAssembler(WorkflowRollupCalculator.NONE);
+        List<TraceSummary> out = new ArrayList<>();
         for (int t : traces) {
-            out.add(new SpanBatch(Fixtures.trace(t, 2, "run")));
+            out.add(assembler.summarize(Fixtures.traceId(t), Fixtures.trace(t, 2, "run")));
         }
         return out;
     }
