@@ -9,10 +9,9 @@ import dev.tta.obs.adapters.web.WebSecurity;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
-import dev.tta.obs.ports.in.IngestSpans;
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
 import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
-import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.adapters.otlp.OtlpReceiverSettings;
 import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.service.TraceTransferService;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
@@ -135,15 +134,13 @@ public class CoreFactory {
                             @Nullable @Property(name = "tta.web.auth-token") String authToken,
                             @Property(name = "tta.web.allowed-hosts", defaultValue = "") List<String> extraHosts,
                             @Property(name = "tta.web.allowed-origins", defaultValue = "") List<String> origins,
-                            @Property(name = "tta.otlp.cors-origins", defaultValue = "") List<String> otlpOrigins) {
+                            OtlpReceiverSettings otlp) {
         Set<String> hosts = new LinkedHashSet<>(WebSecurity.LOOPBACK_NAMES);
         hosts.addAll(BindAddress.namesOf(host));
         extraHosts.stream().map(String::trim).filter(h -> !h.isEmpty()).forEach(hosts::add);
         Set<String> allowedOrigins = new LinkedHashSet<>();
         origins.stream().map(String::trim).filter(o -> !o.isEmpty()).forEach(allowedOrigins::add);
-        Set<String> telemetryOrigins = new LinkedHashSet<>();
-        otlpOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).forEach(telemetryOrigins::add);
-        return new WebSecurity(hosts, Optional.ofNullable(authToken), allowedOrigins, telemetryOrigins);
+        return new WebSecurity(hosts, Optional.ofNullable(authToken), allowedOrigins, otlp::allowsOrigin);
     }
 
     @Singleton
@@ -172,24 +169,12 @@ public class CoreFactory {
         return new ServiceInfo(Version.current(), store.describe());
     }
 
-    // needs the trace store first: opening it runs the migrations that create the metric and log tables
+    // metrics and logs stay in the local SQLite file, with --storage=postgres too; opening it runs
+    // the migrations that create their tables
     @Context
     @Bean(preDestroy = "close")
-    @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
-    TelemetryStore sqliteTelemetryStore(TtaObsConfig config, TraceStore<?> migrated) {
+    TelemetryStore telemetryStore(TtaObsConfig config) {
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
-    }
-
-    // metrics and logs stay in the local SQLite file with --storage=postgres; opening the SQLite trace
-    // store once runs the migrations that create their tables. After the PostgreSQL store, so that an
-    // unreachable database is the error `start` reports.
-    @Context
-    @Bean(preDestroy = "close")
-    @Requires(property = "tta.storage", value = "postgres")
-    TelemetryStore localTelemetryStore(TtaObsConfig config, TraceAssembler assembler, TraceStore<?> postgresFirst) {
-        Path file = config.dataDir().resolve("tta-obs.sqlite");
-        SqliteTraceStore.open(file, assembler).close();
-        return SqliteTelemetryStore.open(file);
     }
 
     @Singleton

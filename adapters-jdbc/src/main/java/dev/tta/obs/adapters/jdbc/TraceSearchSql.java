@@ -61,9 +61,13 @@ public final class TraceSearchSql {
          */
         void appendTerm(Connection c, Term term, int pageRows, StringBuilder where, List<Object> args)
                 throws SQLException;
+    }
 
+    /** The stored traces a search reads beyond the summary rows. */
+    public interface Stored {
         List<Span> spans(Connection c, TraceId id) throws SQLException;
 
+        /** A summary from its spans, for one stored in a format this version cannot read. */
         TraceSummary recompute(Connection c, TraceId id) throws SQLException;
     }
 
@@ -96,7 +100,7 @@ public final class TraceSearchSql {
         sql.append(" ORDER BY ").append(cost).append(" DESC, ").append(id).append(" DESC");
     }
 
-    public static TracePage search(Connection c, TraceSearch search, Dialect d) throws SQLException {
+    public static TracePage search(Connection c, TraceSearch search, Dialect d, Stored stored) throws SQLException {
         String key = switch (search.sort()) {
             case NEWEST, OLDEST -> d.column("start_ns");
             case DURATION -> d.column("duration_ns");
@@ -152,11 +156,11 @@ public final class TraceSearchSql {
                         TraceId traceId = TraceId.fromBytes(rs.getBytes(1));
                         long sortKey = cost ? Double.doubleToLongBits(rs.getDouble(3)) : rs.getLong(3);
                         after = Optional.of(new TraceCursor(sortKey, traceId));
-                        if (verifyOneSpan && !oneSpanHasAll(d.spans(c, traceId), search.attributes())) {
+                        if (verifyOneSpan && !oneSpanHasAll(stored.spans(c, traceId), search.attributes())) {
                             continue;
                         }
                         Optional<TraceSummary> s = SummaryCodec.decode(traceId, rs.getBytes(2));
-                        out.add(s.isPresent() ? s.get() : d.recompute(c, traceId));
+                        out.add(s.isPresent() ? s.get() : stored.recompute(c, traceId));
                         keys.add(sortKey);
                         if (rs.getBoolean(4)) {
                             regressions.add(traceId);

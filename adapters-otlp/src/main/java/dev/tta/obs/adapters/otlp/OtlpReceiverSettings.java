@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,7 @@ public class OtlpReceiverSettings {
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s)
+                .map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -39,7 +41,12 @@ public class OtlpReceiverSettings {
         return attributeLimits;
     }
 
+    /**
+     * Whether a web page of {@code origin} may export OTLP from a browser: it was given with
+     * --cors-origin (a trailing {@code /} and letter case do not matter), or {@code *} was. The one
+     * rule for this list: the web adapter's guard asks here too.
+     */
     public boolean allowsOrigin(String origin) {
-        return corsOrigins.contains("*") || corsOrigins.contains(origin);
+        return corsOrigins.contains("*") || corsOrigins.contains(origin.toLowerCase(Locale.ROOT));
     }
 }

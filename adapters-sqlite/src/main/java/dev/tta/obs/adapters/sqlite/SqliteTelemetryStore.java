@@ -12,7 +12,6 @@ import dev.tta.obs.domain.telemetry.LogEntry;
 import dev.tta.obs.domain.telemetry.MetricBatch;
 import dev.tta.obs.domain.telemetry.MetricPoint;
 import dev.tta.obs.domain.telemetry.MetricSeries;
-import org.sqlite.SQLiteConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,15 +45,15 @@ public final class SqliteTelemetryStore implements TelemetryStore {
         this.reader = SqliteFiles.config(true).createConnection(SqliteFiles.url(file));
     }
 
+    /** Opens (creating if needed) the database file and brings its schema up to date. */
     public static SqliteTelemetryStore open(Path file) {
         try {
+            SqliteConnections.migrate(file);
             return new SqliteTelemetryStore(file);
-        } catch (SQLException e) {
+        } catch (Exception e) {
             throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
         }
     }
-
-
 
     @Override
     public synchronized void appendMetrics(List<MetricBatch> batches) {

@@ -127,7 +127,7 @@ public class LocalhostGuard implements Ordered {
 
     private boolean originAllowed(String origin, HttpRequest<?> request) {
         String o = origin.toLowerCase(Locale.ROOT);
-        if (security.otlpOrigins().contains(o) && request.getPath().startsWith("/v1/")) {
+        if (security.otlpOrigin().test(o) && request.getPath().startsWith("/v1/")) {
             // a browser app the user named with --cors-origin may send telemetry, nothing else
             return true;
         }

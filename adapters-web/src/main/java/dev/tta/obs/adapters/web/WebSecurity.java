@@ -3,6 +3,7 @@ package dev.tta.obs.adapters.web;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -11,16 +12,16 @@ import java.util.stream.Collectors;
  * @param allowedHosts   host names (without port) accepted in the Host header; anything else is a
  *                       DNS-rebinding attempt or a misconfiguration and is refused
  * @param authToken      when present, required on every API, live-feed and OTLP request
- * @param otlpOrigins    --cors-origin: web pages allowed to export OTLP from a browser, and only that
+ * @param otlpOrigin     --cors-origin: whether a web page of this origin may export OTLP from a
+ *                       browser, and only that (the OTLP receiver's settings own the list)
  * @param allowedOrigins browser origins (scheme://host:port) allowed to change state or open the
  *                       live feed, besides the server's own
  */
 public record WebSecurity(Set<String> allowedHosts, Optional<String> authToken, Set<String> allowedOrigins,
-                          Set<String> otlpOrigins) {
+                          Predicate<String> otlpOrigin) {
     public WebSecurity {
         allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         allowedOrigins = allowedOrigins.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-        otlpOrigins = otlpOrigins.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         authToken = authToken.filter(t -> !t.isBlank());
     }
 

@@ -1,6 +1,5 @@
 package dev.tta.obs.ports.out;
 
-import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;

@@ -1,7 +1,6 @@
 package dev.tta.obs.ports.service;
 
 import dev.tta.obs.domain.Trace;
-import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.cost.PriceTable;

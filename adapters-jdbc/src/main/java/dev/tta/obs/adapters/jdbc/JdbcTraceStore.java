@@ -1,0 +1,429 @@
+package dev.tta.obs.adapters.jdbc;
+
+import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.Trace;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.query.TracePage;
+import dev.tta.obs.domain.query.TraceSearch;
+import dev.tta.obs.domain.query.TraceStats;
+import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.StoredTraces;
+import dev.tta.obs.ports.out.TraceStore;
+import dev.tta.obs.ports.out.TraceWrite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What both SQL stores do the same way, over the same tables ({@code traces}: one row per trace
+ * with its encoded summary; {@code span_chunks}: the spans of one trace that arrived in one commit,
+ * encoded together; {@code operations}): the write of what the core decided, the reads, the
+ * running stats and the name lists. A store supplies its connections, how it binds a list of
+ * trace ids, its upsert and its chunk inserts (its search index differs).
+ */
+public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
+    /** The columns {@link #upsertTraceSql} binds, in this order; it must also clear the regression verdict. */
+    protected static final String TRACE_COLUMNS = "trace_id, start_ns, end_ns, duration_ns, service_name, root_name,"
+            + " span_count, error_count, cost_usd, summary, updated_ns";
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface RowWork {
+        void accept(ResultSet row) throws SQLException;
+    }
+
+    protected final TraceAssembler assembler;
+    private final RunningStats stats = new RunningStats();
+    /** Filled on the first stats call, under the writer's lock, then maintained by every write. */
+    private volatile boolean statsLoaded;
+    /** (service, span name) pairs known to be in the operations table; bounded, so only a shortcut. */
+    private final KnownOperations knownOperations = new KnownOperations();
+
+    protected JdbcTraceStore(TraceAssembler assembler) {
+        this.assembler = assembler;
+    }
+
+    // ---- what a store supplies
+
+    /** Runs {@code work} on a reading connection; a failure becomes {@link StoreUnavailableException}. */
+    protected abstract <T> T read(Work<T> work);
+
+    /** Like {@link #read}, for a scan that streams its rows (a store may need a transaction for a cursor). */
+    protected <T> T readStreaming(Work<T> work) {
+        return read(work);
+    }
+
+    /**
+     * Runs {@code work} in one transaction on the writing connection: committed when it returns,
+     * rolled back when it throws, which becomes {@link StoreUnavailableException} ("could not
+     * {@code what} ..."). Callers hold the writer's lock (this object's monitor).
+     */
+    protected abstract <T> T inWriteTransaction(String what, Work<T> work);
+
+    /**
+     * Runs {@code select}, which ends in {@code WHERE trace_id}, for the distinct {@code ids} (e.g.
+     * {@code IN (...)} or {@code = ANY(?)}) and hands every row to {@code row}.
+     */
+    protected abstract void forIds(Connection c, String select, Collection<TraceId> ids, RowWork row)
+            throws SQLException;
+
+    /** The statement that inserts or replaces a trace row: {@link #TRACE_COLUMNS}, regression cleared. */
+    protected abstract String upsertTraceSql();
+
+    /** The statement that inserts a (service, span name) pair unless it is there. */
+    protected abstract String insertOperationSql();
+
+    /** Inserts the writes' chunks, inside the write's transaction (before the trace rows). */
+    protected abstract void insertChunks(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException;
+
+    /** After a write committed, still under the writer's lock. */
+    protected void committed(List<TraceWrite<EncodedChunk>> writes) {
+    }
+
+    /** What a store adds to a chunk encoded on the request thread (e.g. its terms as index text). */
+    protected void readyForInsert(EncodedChunk chunk) {
+    }
+
+    // ---- writing
+
+    @Override
+    public final EncodedChunk encode(TraceId traceId, List<Span> spans, TraceSummary summary) {
+        EncodedChunk chunk = EncodedChunk.of(spans, summary);
+        readyForInsert(chunk);
+        return chunk;
+    }
+
+    private record Written(List<TraceWrite<EncodedChunk>> writes, Set<KnownOperations.Operation> operations) {
+    }
+
+    @Override
+    public final synchronized List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
+        Written written = inWriteTransaction("write to", c -> {
+            List<TraceWrite<EncodedChunk>> writes = plan.against(stored(c));
+            if (writes.isEmpty()) {
+                return new Written(writes, Set.of());
+            }
+            Set<KnownOperations.Operation> operations = knownOperations.newIn(writes);
+            insertChunks(c, writes);
+            upsertTraces(c, writes, arrivedUnixNano);
+            try (PreparedStatement ps = c.prepareStatement(insertOperationSql())) {
+                KnownOperations.insert(ps, operations);
+            }
+            return new Written(writes, operations);
+        });
+        knownOperations.written(written.operations());
+        if (statsLoaded) {
+            for (TraceWrite<EncodedChunk> w : written.writes()) {
+                w.replaces().ifPresent(stats::remove);
+                stats.add(w.summary());
+            }
+        }
+        committed(written.writes());
+        return written.writes();
+    }
+
+    private void upsertTraces(Connection c, List<TraceWrite<EncodedChunk>> writes, long arrivedUnixNano)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsertTraceSql())) {
+            for (TraceWrite<EncodedChunk> w : writes) {
+                TraceSummary s = w.summary();
+                ps.setBytes(1, w.traceId().toBytes());
+                ps.setLong(2, s.startTimeUnixNano());
+                ps.setLong(3, s.endTimeUnixNano());
+                ps.setLong(4, s.durationNanos());
+                ps.setString(5, s.serviceName());
+                ps.setString(6, s.rootName());
+                ps.setInt(7, s.spanCount());
+                ps.setInt(8, s.errorCount());
+                if (s.rollup().costUsd().isPresent()) {
+                    ps.setDouble(9, s.rollup().costUsd().get());
+                } else {
+                    ps.setNull(9, Types.DOUBLE);
+                }
+                ps.setBytes(10, w.encoded().summary(s));
+                ps.setLong(11, arrivedUnixNano);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** What the core's merge reads, inside the write's transaction. */
+    private StoredTraces stored(Connection c) {
+        return new StoredTraces() {
+            @Override
+            public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) {
+                return unchecked(c, conn -> loadSummaries(conn, ids));
+            }
+
+            @Override
+            public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) {
+                return unchecked(c, conn -> loadSpans(conn, ids));
+            }
+        };
+    }
+
+    /** For reads inside a transaction through an interface that cannot throw SQLException; the transaction reports it. */
+    private <T> T unchecked(Connection c, Work<T> work) {
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("could not read " + describe() + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public synchronized void flagRegressions(Map<TraceId, Boolean> verdicts) {
+        if (verdicts.isEmpty()) {
+            return;
+        }
+        inWriteTransaction("write to", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE traces SET regression = ? WHERE trace_id = ?")) {
+                for (Map.Entry<TraceId, Boolean> v : verdicts.entrySet()) {
+                    ps.setBoolean(1, v.getValue());
+                    ps.setBytes(2, v.getKey().toBytes());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public final synchronized long deleteAll() {
+        long count = inWriteTransaction("delete from", c -> {
+            long n;
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM traces");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                n = rs.getLong(1);
+            }
+            deleteAllRows(c);
+            return n;
+        });
+        allDeleted();
+        forgotAll();
+        return count;
+    }
+
+    /** Empties {@code traces}, {@code span_chunks} and {@code operations}, in {@link #deleteAll}'s transaction. */
+    protected abstract void deleteAllRows(Connection c) throws SQLException;
+
+    /** After {@link #deleteAll} committed. */
+    protected void allDeleted() {
+    }
+
+    // ---- upkeep of the running stats and the operations shortcut, for a store's deletes
+
+    /** After a commit deleted these traces (their summaries as they were). */
+    protected final void forgotten(Collection<TraceSummary> removed) {
+        if (statsLoaded) {
+            removed.forEach(stats::remove);
+        }
+    }
+
+    /** After a commit deleted traces whose summaries could not all be read: count again on the next read. */
+    protected final void statsUnknown() {
+        statsLoaded = false;
+    }
+
+    /** After a commit emptied the store. */
+    private void forgotAll() {
+        knownOperations.clear();
+        stats.clear();
+        statsLoaded = true;
+    }
+
+    // ---- reading
+
+    /** The stored traces among {@code ids} with their summaries; a summary that cannot be decoded is empty. */
+    protected final Map<TraceId, Optional<TraceSummary>> loadSummaries(Connection c, Collection<TraceId> ids)
+            throws SQLException {
+        Map<TraceId, Optional<TraceSummary>> out = new HashMap<>();
+        if (!ids.isEmpty()) {
+            forIds(c, "SELECT trace_id, summary FROM traces WHERE trace_id", ids, rs -> {
+                TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                out.put(id, SummaryCodec.decode(id, rs.getBytes(2)));
+            });
+        }
+        return out;
+    }
+
+    /** The summaries of the stored traces among {@code ids}, recomputed from the spans where they cannot be decoded. */
+    protected final List<TraceSummary> summariesOrRecomputed(Connection c, Collection<TraceId> ids) throws SQLException {
+        List<TraceSummary> out = new ArrayList<>(ids.size());
+        for (Map.Entry<TraceId, Optional<TraceSummary>> e : loadSummaries(c, ids).entrySet()) {
+            out.add(e.getValue().isPresent() ? e.getValue().get() : recompute(c, e.getKey()));
+        }
+        return out;
+    }
+
+    protected final Map<TraceId, List<Span>> loadSpans(Connection c, Collection<TraceId> ids) throws SQLException {
+        Map<TraceId, List<Span>> out = new HashMap<>();
+        if (!ids.isEmpty()) {
+            forIds(c, "SELECT trace_id, spans FROM span_chunks WHERE trace_id", ids, rs ->
+                    out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new ArrayList<>())
+                            .addAll(SpanCodec.decode(rs.getBytes(2))));
+        }
+        return out;
+    }
+
+    protected final List<Span> loadSpans(Connection c, TraceId id) throws SQLException {
+        List<Span> spans = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT spans FROM span_chunks WHERE trace_id = ?")) {
+            ps.setBytes(1, id.toBytes());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    spans.addAll(SpanCodec.decode(rs.getBytes(1)));
+                }
+            }
+        }
+        return spans;
+    }
+
+    /** A summary from its spans, for one stored in a format this version cannot read. */
+    protected final TraceSummary recompute(Connection c, TraceId id) throws SQLException {
+        return assembler.summarize(id, loadSpans(c, id));
+    }
+
+    private final TraceSearchSql.Stored searchable = new TraceSearchSql.Stored() {
+        @Override
+        public List<Span> spans(Connection c, TraceId id) throws SQLException {
+            return loadSpans(c, id);
+        }
+
+        @Override
+        public TraceSummary recompute(Connection c, TraceId id) throws SQLException {
+            return JdbcTraceStore.this.recompute(c, id);
+        }
+    };
+
+    /** Runs {@code search} with the store's dialect (see {@link TraceSearchSql}). */
+    protected final TracePage search(Connection c, TraceSearch search, TraceSearchSql.Dialect dialect)
+            throws SQLException {
+        return TraceSearchSql.search(c, search, dialect, searchable);
+    }
+
+    @Override
+    public Optional<Trace> findTrace(TraceId traceId) {
+        return read(c -> {
+            List<Span> spans = loadSpans(c, traceId);
+            return spans.isEmpty() ? Optional.empty() : Optional.of(assembler.assemble(traceId, spans));
+        });
+    }
+
+    @Override
+    public List<TraceSummary> findSummaries(Collection<TraceId> traceIds) {
+        return traceIds.isEmpty() ? List.of() : read(c -> summariesOrRecomputed(c, traceIds));
+    }
+
+    @Override
+    public Map<TraceId, Map<String, Integer>> spanNameCounts(Collection<TraceId> traceIds) {
+        if (traceIds.isEmpty()) {
+            return Map.of();
+        }
+        return read(c -> {
+            Map<TraceId, Map<String, Integer>> out = new HashMap<>();
+            forIds(c, "SELECT trace_id, spans FROM span_chunks WHERE trace_id", traceIds, rs ->
+                    SpanCodec.countNames(rs.getBytes(2),
+                            out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new HashMap<>())));
+            return out;
+        });
+    }
+
+    @Override
+    public long traceCount() {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM traces");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public TraceStats stats(LocalDate costDay) {
+        if (!statsLoaded) {
+            loadStats();
+        }
+        return stats.snapshot(costDay);
+    }
+
+    /** One scan, under the writer's lock so that no commit slips between the scan and upkeep. */
+    private synchronized void loadStats() {
+        if (statsLoaded) {
+            return;
+        }
+        stats.clear();
+        readStreaming(c -> {
+            scan(c, "SELECT trace_id, summary FROM traces", null, stats::add);
+            return null;
+        });
+        statsLoaded = true;
+    }
+
+    @Override
+    public List<String> services() {
+        return read(OperationsSql::services);
+    }
+
+    @Override
+    public List<String> operations(Optional<String> service) {
+        return read(c -> OperationsSql.operations(c, service));
+    }
+
+    @Override
+    public void scanSummaries(long fromUnixNano, Consumer<TraceSummary> sink) {
+        readStreaming(c -> {
+            scan(c, "SELECT trace_id, summary FROM traces WHERE start_ns >= ?", fromUnixNano, sink);
+            return null;
+        });
+    }
+
+    /** Streams the rows ({@code trace_id, summary}) in pages, so no scan sits in memory whole. */
+    private void scan(Connection c, String sql, Long arg, Consumer<TraceSummary> sink) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(1000);
+            if (arg != null) {
+                ps.setLong(1, arg);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                    Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
+                    sink.accept(s.isPresent() ? s.get() : recompute(c, id));
+                }
+            }
+        }
+    }
+
+    /** The innermost cause's message, first line only (a server's message may carry DETAIL and HINT lines). */
+    protected static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg.trim() : msg.substring(0, nl).trim();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.tta.obs.adapters.sqlite;
+
+import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteDataSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
+
+/**
+ * The SQLite store's connections to its file in WAL mode, where readers never block the single
+ * writer: the writer (its transactions committed through {@link #commit}, which tells the
+ * {@link WalCheckpointer} beside it) and a few readers, each with the search index attached and
+ * its own {@link TermChunkCache}.
+ */
+final class SqliteConnections implements AutoCloseable {
+    private static final int READERS = 4;
+
+    private final Path file;
+    private final Connection writer;
+    private final WalCheckpointer checkpointer;
+    /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
+    private final BlockingDeque<Connection> readers = new LinkedBlockingDeque<>(READERS);
+    private final List<Connection> allReaders = new ArrayList<>();
+    private final Map<Connection, TermChunkCache> termCaches = new IdentityHashMap<>();
+
+    /**
+     * Creates the file's directory if needed and brings the schema up to date (Flyway,
+     * {@code db/migration/sqlite}: spans, metrics and logs), so either store may open the file first.
+     */
+    static void migrate(Path file) throws Exception {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        SQLiteDataSource ds = new SQLiteDataSource(SqliteFiles.config(false));
+        ds.setUrl(SqliteFiles.url(file));
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration/sqlite").load().migrate();
+    }
+
+    /**
+     * @param writeLock what the writer's callers synchronize on; the checkpointer takes it for the
+     *                  last step of a log restart
+     */
+    SqliteConnections(Path file, SearchIndex index, Object writeLock) throws SQLException {
+        this.file = file;
+        this.writer = connect(false);
+        WalCheckpointer started = null;
+        try {
+            try (var st = writer.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
+            }
+            writer.setAutoCommit(false);
+            started = new WalCheckpointer(connect(false), file, writeLock, "tta-obs-checkpointer",
+                    WalCheckpointer.RESTART_PAGES);
+            for (int i = 0; i < READERS; i++) {
+                Connection c = connect(true);
+                allReaders.add(c);
+                readers.add(c);
+                index.attachTo(c);
+                termCaches.put(c, new TermChunkCache(c));
+            }
+        } catch (SQLException | RuntimeException e) {
+            allReaders.forEach(SqliteConnections::closeQuietly);
+            if (started != null) {
+                started.close();
+            }
+            closeQuietly(writer);
+            throw e;
+        }
+        this.checkpointer = started;
+    }
+
+    private Connection connect(boolean readOnly) throws SQLException {
+        return SqliteFiles.config(readOnly).createConnection(SqliteFiles.url(file));
+    }
+
+    /** The writer's connection; callers hold the write lock. */
+    Connection writer() {
+        return writer;
+    }
+
+    void commit() throws SQLException {
+        writer.commit();
+        checkpointer.committed();
+    }
+
+    void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the connection is already broken; the original error says why
+        }
+    }
+
+    /** Runs {@code work} on a reader, the one used last if it is free. */
+    <T> T read(JdbcTraceStore.Work<T> work) throws SQLException, InterruptedException {
+        Connection c = readers.takeFirst();
+        try {
+            return work.run(c);
+        } finally {
+            readers.addFirst(c);
+        }
+    }
+
+    TermChunkCache termCache(Connection reader) {
+        return termCaches.get(reader);
+    }
+
+    /** Stops the checkpointer first and outside the write lock: its last checkpoint may be waiting for that lock. */
+    void stopCheckpointer() {
+        checkpointer.close();
+    }
+
+    /** Closes the connections, leaving a single file behind (the log checkpointed) for the next start and for backups. */
+    @Override
+    public void close() {
+        for (Connection c : allReaders) {
+            closeQuietly(c);
+        }
+        try (var st = writer.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException ignored) {
+            // best effort: SQLite replays the WAL on the next open anyway
+        }
+        closeQuietly(writer);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing; nothing left to do with a failure
+        }
+    }
+}
