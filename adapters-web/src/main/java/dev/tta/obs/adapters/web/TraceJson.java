@@ -59,6 +59,7 @@ final class TraceJson {
         m.put("cacheHits", r.cacheHits());
         m.put("cacheMisses", r.cacheMisses());
         m.put("retries", r.retries());
+        m.put("retryAttempts", r.retryAttempts());
         m.put("fallbacksUsed", r.fallbacksUsed());
         m.put("timeouts", r.timeouts());
         m.put("compensations", r.compensations());

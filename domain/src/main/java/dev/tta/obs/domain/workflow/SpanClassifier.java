@@ -23,7 +23,6 @@ public final class SpanClassifier {
     private static final Pattern TTA_SPAN_NAME = Pattern.compile(
             "^(sequential|parallel|conditional|switch|router|route|retry|fallback|saga|cache|timeout|"
                     + "circuit_breaker|circuitbreaker|workflow)\\.(.+)$");
-    private static final Pattern ATTEMPT_NAME = Pattern.compile("(?i).*attempt[_ .-]?(\\d+).*");
 
     private SpanClassifier() {
     }
@@ -57,6 +56,27 @@ public final class SpanClassifier {
                 .or(() -> kindOfSpanName(span.name()))
                 .or(() -> kindOfFacts(span));
         return k.orElse(PrimitiveKind.OTHER);
+    }
+
+    /**
+     * The kind the span declares by naming its primitive class, in {@code primitive.type} (or an alias)
+     * or as {@code RetryPrimitive.execute}; empty when only its attribute namespace or a generic span
+     * name ({@code retry.attempt_2}, {@code cache.lookup}) hints at one. Containers of attempts, branches
+     * and lookups are recognised by this, so that their members, named anything, are not taken for
+     * containers themselves.
+     */
+    static Optional<PrimitiveKind> declaredKind(Span span) {
+        Optional<String> type = primitiveType(span.attributes());
+        if (type.isPresent()) {
+            return kindOfPrimitiveClass(type.get());
+        }
+        if (span.name().contains("Primitive")) {
+            Matcher primitive = PRIMITIVE_NAME.matcher(span.name());
+            if (primitive.matches()) {
+                return kindOfPrimitiveClass(primitive.group(1));
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<PrimitiveKind> kindOfPrimitiveClass(String className) {
@@ -265,16 +285,6 @@ public final class SpanClassifier {
             return Optional.empty();
         }
         return Optional.of(new SpanInsight.RetryFacts(attempt, max, finalAttempts, succeeded));
-    }
-
-    /** Whether the span is one attempt of a retry, as opposed to the retry primitive itself. */
-    static boolean isAttemptSpan(Span span, SpanInsight insight) {
-        if (insight.retry().flatMap(SpanInsight.RetryFacts::attempt).isEmpty()) {
-            return false;
-        }
-        return ATTEMPT_NAME.matcher(span.name()).matches()
-                || span.attributes().get("retry.primitive_type").isPresent()
-                || (insight.kind() != PrimitiveKind.RETRY && insight.primitiveType().isPresent());
     }
 
     private static Optional<SpanInsight.FallbackFacts> fallback(Attributes a, Span span) {

@@ -56,6 +56,49 @@ class WorkflowRollupsTest {
     }
 
     @Test
+    void attemptSpansNamedAnythingUnderTheRetrySpanAreItsAttempts() {
+        // the example: shown as "retry x5" when attempts were recognised by name
+        Span retry = span("RetryPrimitive.execute").time(0, 1_000).attr("retry.max_retries", 3L)
+                .attr("retry.final_attempts", 3L).build();
+        List<Span> spans = new ArrayList<>(List.of(retry));
+        for (long a = 1; a <= 3; a++) {
+            TestSpans.Draft d = span("flaky_tool.attempt").parent(retry).time(a * 100, a * 100 + 50)
+                    .attr("retry.attempt", a);
+            spans.add(a < 3 ? d.error("flaky").build() : d.build());
+        }
+        WorkflowRollup r = rollups.rollup(spans);
+        assertThat(r.retryAttempts()).isEqualTo(3);
+        assertThat(r.retries()).isEqualTo(2);
+        assertThat(r.primitiveTypes()).containsExactly("retry");
+    }
+
+    @Test
+    void aFallbackNestedInABranchIsAFallbackOfItsOwn() {
+        Span outer = span("FallbackPrimitive.execute").time(0, 1_000).build();
+        Span primary = span("answer_with_gpt").parent(outer).time(10, 400).error("429").build();
+        Span secondary = span("answer_locally").parent(outer).time(500, 990).build();
+        Span inner = span("pick_model").parent(secondary).time(510, 980).attr("primitive.type", "FallbackPrimitive")
+                .attr("fallback.used_fallback", true).build();
+        WorkflowRollup r = rollups.rollup(List.of(outer, primary, secondary, inner));
+        assertThat(r.fallbacksUsed()).isEqualTo(2);
+
+        // a fallback whose first branch answered ran no fallback, however many children it has
+        Span ok = span("FallbackPrimitive.execute").time(0, 1_000).build();
+        assertThat(rollups.rollup(List.of(ok, span("a").parent(ok).time(10, 20).build(),
+                span("b").parent(ok).time(30, 40).build())).fallbacksUsed()).isZero();
+    }
+
+    @Test
+    void aCacheSpanAndTheLookupInsideItAreOneLookup() {
+        Span cache = span("CachePrimitive.execute").attr("cache.hit", true).build();
+        Span lookup = span("redis GET").parent(cache).attr("cache.hit", true).build();
+        Span bare = span("embedding_cache").attr("cache.hit", false).build();
+        WorkflowRollup r = rollups.rollup(List.of(cache, lookup, bare));
+        assertThat(r.cacheHits()).isEqualTo(1);
+        assertThat(r.cacheMisses()).isEqualTo(1);
+    }
+
+    @Test
     void retrySummaryAloneCountsAttemptsBeyondTheFirst() {
         WorkflowRollup r = rollups.rollup(List.of(span("RetryPrimitive.execute")
                 .attr("primitive.type", "RetryPrimitive").attr("retry.final_attempts", 4L).build()));
