@@ -61,6 +61,28 @@ public record Span(
         return status.isError();
     }
 
+    /**
+     * The span ended in error by any convention: status ERROR, or a TTA.dev primitive that set
+     * {@code primitive.status=error} without setting the status.
+     */
+    public boolean failed() {
+        return status.isError() || attributes.getString("primitive.status")
+                .map(v -> v.trim().equalsIgnoreCase("error")).orElse(false);
+    }
+
+    /** An exception left this span's code: the span failed, or recorded an exception marked as escaping. */
+    public boolean errorEscaped() {
+        if (failed()) {
+            return true;
+        }
+        for (SpanEvent e : events) {
+            if (e.isException() && e.attributes().getBoolean("exception.escaped").orElse(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public String serviceName() {
         return resource.serviceName();
     }

@@ -52,6 +52,8 @@ final class TraceJson {
         m.put("durationMs", s.durationMs());
         m.put("spanCount", s.spanCount());
         m.put("errorCount", s.errorCount());
+        // a run whose errors a retry or fallback absorbed is "recovered", not "failed"
+        m.put("outcome", s.outcome().label());
         m.put("rootFound", s.rootFound());
         m.put("services", s.services());
         WorkflowRollup r = s.rollup();

@@ -356,10 +356,7 @@ public final class SpanClassifier {
     }
 
     private static boolean failed(Span span) {
-        if (span.isError()) {
-            return true;
-        }
-        return string(span.attributes(), "primitive.status").map(s -> s.equalsIgnoreCase("error")).orElse(false);
+        return span.failed();
     }
 
     static Optional<String> string(Attributes a, String key) {
