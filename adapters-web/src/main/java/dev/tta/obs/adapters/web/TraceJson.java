@@ -66,6 +66,7 @@ final class TraceJson {
         m.put("timeouts", r.timeouts());
         m.put("compensations", r.compensations());
         m.put("llmCalls", r.llmCalls());
+        m.put("callsWithoutUsage", r.modelUsage().stream().mapToInt(u -> u.callsWithoutUsage()).sum());
         m.put("inputTokens", r.inputTokens());
         m.put("outputTokens", r.outputTokens());
         m.put("cachedInputTokens", r.cachedInputTokens());
@@ -80,6 +81,7 @@ final class TraceJson {
             um.put("provider", u.provider());
             um.put("model", u.model());
             um.put("calls", u.calls());
+            um.put("callsWithoutUsage", u.callsWithoutUsage());
             um.put("inputTokens", u.inputTokens());
             um.put("cachedInputTokens", u.cachedInputTokens());
             um.put("outputTokens", u.outputTokens());
@@ -248,15 +250,21 @@ final class TraceJson {
             insight.compensated().ifPresent(c -> pm.put("compensated", c));
             m.put("primitive", pm);
         }
-        LlmUsage.from(s).ifPresent(u -> {
+        java.util.Optional<LlmUsage> usage = LlmUsage.from(s);
+        if (usage.isEmpty() && (insight.kind() == PrimitiveKind.LLM || insight.kind() == PrimitiveKind.EMBEDDING)) {
+            // a call that names no model and counts nothing is still a call, of unknown cost
+            usage = java.util.Optional.of(LlmUsage.unknown(java.util.Optional.empty()));
+        }
+        usage.ifPresent(u -> {
             Map<String, Object> lm = new LinkedHashMap<>();
             lm.put("model", u.model().orElse(null));
             lm.put("provider", u.provider().orElse(null));
+            lm.put("usageReported", u.tokensReported());
             lm.put("inputTokens", u.inputTokens());
             lm.put("cachedInputTokens", u.cachedInputTokens());
             lm.put("outputTokens", u.outputTokens());
             lm.put("reasoningTokens", u.reasoningTokens());
-            CostSummary cost = CostSummary.of(List.of(u.toModelUsage()), prices);
+            CostSummary cost = CostSummary.of(List.of(u.toModelUsage(s.failed())), prices);
             lm.put("costUsd", cost.costUsd().orElse(null));
             lm.put("costStatus", cost.status().name().toLowerCase(java.util.Locale.ROOT));
             List<Object> messages = new ArrayList<>();

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param reportedModel the model name exactly as the span reported it, for display
  * @param provider      canonical provider, from the span or inferred from the model or primitive
  * @param unsplitTokens tokens known only as a total (no input/output split)
+ * @param tokensReported whether the span sent any token count (zero included); a call without
+ *                      counts has an unknown cost, not a cost of $0
  */
 public record LlmUsage(
         Optional<String> model,
@@ -32,7 +34,8 @@ public record LlmUsage(
         long outputTokens,
         long reasoningTokens,
         long unsplitTokens,
-        Optional<Double> reportedCostUsd) {
+        Optional<Double> reportedCostUsd,
+        boolean tokensReported) {
 
     private static final String[] MODEL_KEYS = {"gen_ai.response.model", "gen_ai.request.model", "llm.model_name",
         "langfuse.observation.model.name", "llm.response.model", "llm.request.model"};
@@ -57,6 +60,14 @@ public record LlmUsage(
         Objects.requireNonNull(reportedModel, "reportedModel");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(reportedCostUsd, "reportedCostUsd");
+    }
+
+    /** A usage with token counts, as every usage was before calls without counts were kept. */
+    public LlmUsage(Optional<String> model, Optional<String> reportedModel, Optional<String> provider, long inputTokens,
+                    long cachedInputTokens, long cacheCreationInputTokens, long outputTokens, long reasoningTokens,
+                    long unsplitTokens, Optional<Double> reportedCostUsd) {
+        this(model, reportedModel, provider, inputTokens, cachedInputTokens, cacheCreationInputTokens, outputTokens,
+                reasoningTokens, unsplitTokens, reportedCostUsd, true);
     }
 
     /** The usage a span reports, or empty when it carries no model, token count or cost. */
@@ -109,17 +120,32 @@ public record LlmUsage(
                 .or(() -> first(a, PRIMITIVE_TYPE_KEYS).flatMap(ModelName::providerOfPrimitive))
                 .or(() -> model.flatMap(ModelName::inferProvider));
         return Optional.of(new LlmUsage(model, rawModel, provider, Math.max(0, in), Math.max(0, cached),
-                Math.max(0, cacheWrite), Math.max(0, out), Math.max(0, reasoning), Math.max(0, unsplit), cost));
+                Math.max(0, cacheWrite), Math.max(0, out), Math.max(0, reasoning), Math.max(0, unsplit), cost, hasTokens));
     }
 
     public long totalTokens() {
         return inputTokens + outputTokens + unsplitTokens;
     }
 
-    /** This call as one row of a trace's per-model usage. */
+    /** This call as one row of a trace's per-model usage, for a call that answered. */
     public ModelUsage toModelUsage() {
-        return new ModelUsage(provider.orElse(""), model.orElse(""), 1, inputTokens, cachedInputTokens, outputTokens,
-                reasoningTokens, unsplitTokens, reportedCostUsd);
+        return toModelUsage(false);
+    }
+
+    /**
+     * This call as one row of a trace's per-model usage. A call that answered without token counts
+     * or a cost is a call of unknown cost; one that {@code failed} without them was refused, and
+     * providers do not bill refused requests.
+     */
+    public ModelUsage toModelUsage(boolean failed) {
+        boolean unknown = !tokensReported && reportedCostUsd.isEmpty() && !failed;
+        return new ModelUsage(provider.orElse(""), model.orElse(""), 1, unknown ? 1 : 0, inputTokens, cachedInputTokens,
+                outputTokens, reasoningTokens, unsplitTokens, reportedCostUsd);
+    }
+
+    /** A call span that carries no usage fact at all: a call of an unknown model. */
+    public static LlmUsage unknown(Optional<String> provider) {
+        return new LlmUsage(Optional.empty(), Optional.empty(), provider, 0, 0, 0, 0, 0, 0, Optional.empty(), false);
     }
 
     private static Optional<Double> langfuseCost(String json) {

@@ -66,14 +66,19 @@ public final class SpanClassifier {
      * containers themselves.
      */
     static Optional<PrimitiveKind> declaredKind(Span span) {
+        return declaredClass(span).flatMap(SpanClassifier::kindOfPrimitiveClass);
+    }
+
+    /** The primitive class a span names, in an attribute or as its name ({@code OpenAIPrimitive.execute}). */
+    static Optional<String> declaredClass(Span span) {
         Optional<String> type = primitiveType(span.attributes());
         if (type.isPresent()) {
-            return kindOfPrimitiveClass(type.get());
+            return type;
         }
         if (span.name().contains("Primitive")) {
             Matcher primitive = PRIMITIVE_NAME.matcher(span.name());
             if (primitive.matches()) {
-                return kindOfPrimitiveClass(primitive.group(1));
+                return Optional.of(primitive.group(1));
             }
         }
         return Optional.empty();

@@ -7,6 +7,7 @@ import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.WorkflowRollup;
 import dev.tta.obs.domain.WorkflowRollupCalculator;
 import dev.tta.obs.domain.cost.CostSummary;
+import dev.tta.obs.domain.cost.ModelName;
 import dev.tta.obs.domain.cost.ModelUsage;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.llm.LlmUsage;
@@ -77,19 +78,35 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
         int compensations = countOutermost(spans, tree,
                 s -> insights.get(s.spanId()).compensated().orElse(false));
 
-        // LLM calls: innermost only, so a primitive wrapping an instrumented client call counts once
-        Set<SpanId> llmSpans = new HashSet<>();
-        spans.stream().filter(s -> insights.get(s.spanId()).kind() == PrimitiveKind.LLM)
-                .forEach(s -> llmSpans.add(s.spanId()));
-        Set<SpanId> aboveLlm = tree.ancestorsOf(llmSpans);
-        int llmCalls = (int) llmSpans.stream().filter(id -> !aboveLlm.contains(id)).count();
-
+        // Model calls: spans classified as LLM or embedding calls, or reporting tokens or a cost;
+        // innermost only, so a primitive or agent span wrapping an instrumented client call (and
+        // perhaps repeating its usage) counts once. Every call is a call of its model in modelUsage,
+        // those without token counts included, so llmCalls and modelUsage always agree.
         Map<SpanId, LlmUsage> usages = new HashMap<>();
+        Set<SpanId> candidates = new HashSet<>();
         for (Span s : spans) {
-            LlmUsage.from(s).filter(u -> u.totalTokens() > 0 || u.reportedCostUsd().isPresent())
-                    .ifPresent(u -> usages.put(s.spanId(), u));
+            PrimitiveKind kind = insights.get(s.spanId()).kind();
+            Optional<LlmUsage> u = LlmUsage.from(s);
+            u.ifPresent(x -> usages.put(s.spanId(), x));
+            boolean call = kind == PrimitiveKind.LLM || kind == PrimitiveKind.EMBEDDING
+                    || u.map(x -> x.tokensReported() || x.reportedCostUsd().isPresent()).orElse(false);
+            if (call) {
+                candidates.add(s.spanId());
+            }
         }
-        List<ModelUsage> perModel = perModel(spans, usages, tree);
+        Set<SpanId> aboveCalls = tree.ancestorsOf(candidates);
+        List<ModelUsage> calls = new ArrayList<>();
+        for (Span s : spans) {
+            if (candidates.contains(s.spanId()) && !aboveCalls.contains(s.spanId())) {
+                LlmUsage u = usages.get(s.spanId());
+                if (u == null) {
+                    u = LlmUsage.unknown(SpanClassifier.declaredClass(s).flatMap(ModelName::providerOfPrimitive));
+                }
+                calls.add(u.toModelUsage(s.failed()));
+            }
+        }
+        int llmCalls = calls.size();
+        List<ModelUsage> perModel = perModel(calls);
         long in = 0;
         long out = 0;
         long cached = 0;
@@ -111,16 +128,9 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
                 firstValue(describing, SESSION_KEYS));
     }
 
-    private static List<ModelUsage> perModel(List<Span> spans, Map<SpanId, LlmUsage> usages, Tree tree) {
+    private static List<ModelUsage> perModel(List<ModelUsage> calls) {
         Map<String, ModelUsage> byKey = new TreeMap<>();
-        Set<SpanId> aboveUsage = tree.ancestorsOf(usages.keySet());
-        for (Span s : spans) {
-            LlmUsage u = usages.get(s.spanId());
-            if (u == null || aboveUsage.contains(s.spanId())) {
-                // an agent or wrapper span repeating its children's usage would count it twice
-                continue;
-            }
-            ModelUsage m = u.toModelUsage();
+        for (ModelUsage m : calls) {
             String key = m.provider() + '\u0000' + m.model() + '\u0000' + m.isReported();
             byKey.merge(key, m, ModelUsage::plus);
         }
