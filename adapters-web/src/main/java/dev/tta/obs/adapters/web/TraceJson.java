@@ -257,7 +257,9 @@ final class TraceJson {
         }
         usage.ifPresent(u -> {
             Map<String, Object> lm = new LinkedHashMap<>();
+            // the family groups usage and finds prices; the exact name is what the call reported
             lm.put("model", u.model().orElse(null));
+            lm.put("reportedModel", u.reportedModel().orElse(null));
             lm.put("provider", u.provider().orElse(null));
             lm.put("usageReported", u.tokensReported());
             lm.put("inputTokens", u.inputTokens());

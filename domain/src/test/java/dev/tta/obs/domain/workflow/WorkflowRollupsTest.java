@@ -266,10 +266,12 @@ class WorkflowRollupsTest {
         WorkflowRollup r = rollups.rollup(spans);
         assertThat(r.llmCalls()).isEqualTo(4);
         assertThat(r.modelUsage().stream().mapToInt(ModelUsage::calls).sum()).isEqualTo(r.llmCalls());
-        // the refused gpt-4o call costs nothing; the two calls without counts leave the cost unknown
+        // the refused gpt-4o call costs nothing; the two calls without counts leave the cost partial
         assertThat(r.modelUsage().stream().mapToInt(ModelUsage::callsWithoutUsage).sum()).isEqualTo(2);
-        assertThat(r.costStatus()).isEqualTo(CostStatus.UNPRICED);
-        assertThat(r.unpricedModels()).containsExactly("openai/text-embedding-3-small");
+        assertThat(r.costStatus()).isEqualTo(CostStatus.PARTIAL);
+        assertThat(r.unpricedModels()).isEmpty();
+        // the embedding call at $0.02 per 1M input tokens
+        assertThat(r.costUsd().orElseThrow()).isCloseTo(10 * 0.02 / 1e6, within(1e-15));
         assertThat(r.modelUsage()).extracting(ModelUsage::displayName)
                 .contains("openai/(unknown model)", "openai/gpt-4o", "openai/text-embedding-3-small");
     }
