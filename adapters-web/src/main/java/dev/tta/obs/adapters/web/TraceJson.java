@@ -6,6 +6,7 @@ import dev.tta.obs.domain.InstrumentationScope;
 import dev.tta.obs.domain.Resource;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanEvent;
+import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceSummary;
@@ -98,13 +99,18 @@ final class TraceJson {
 
     /** The trace detail: spans in tree order with depth and self time, and the critical path. */
     static Map<String, Object> timeline(TraceTimeline t, PriceTable prices) {
+        return timeline(t, prices, Map.of());
+    }
+
+    /** @param messageLogs GenAI message log records per span, as events (see {@link ChatMessages#logRecordEvent}) */
+    static Map<String, Object> timeline(TraceTimeline t, PriceTable prices, Map<SpanId, List<SpanEvent>> messageLogs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("traceId", t.trace().traceId().hex());
         m.put("summary", summary(t.trace().summary()));
         List<Object> spans = new ArrayList<>(t.trace().spans().size());
         for (Span s : t.trace().spans()) {
             Map<String, Object> sm = span(s, t);
-            addInsights(sm, s, prices);
+            addInsights(sm, s, prices, messageLogs.getOrDefault(s.spanId(), List.of()));
             spans.add(sm);
         }
         m.put("spans", spans);
@@ -220,7 +226,7 @@ final class TraceJson {
     }
 
     /** What the domain understands about a span: its primitive and, for LLM calls, usage, cost and chat. */
-    static void addInsights(Map<String, Object> m, Span s, PriceTable prices) {
+    static void addInsights(Map<String, Object> m, Span s, PriceTable prices, List<SpanEvent> messageLogs) {
         SpanInsight insight = SpanClassifier.classify(s);
         if (insight.kind() != PrimitiveKind.OTHER) {
             Map<String, Object> pm = new LinkedHashMap<>();
@@ -270,7 +276,7 @@ final class TraceJson {
             lm.put("costUsd", cost.costUsd().orElse(null));
             lm.put("costStatus", cost.status().name().toLowerCase(java.util.Locale.ROOT));
             List<Object> messages = new ArrayList<>();
-            for (ChatMessage msg : ChatMessages.from(s)) {
+            for (ChatMessage msg : ChatMessages.from(s, messageLogs)) {
                 Map<String, Object> mm = new LinkedHashMap<>();
                 mm.put("role", msg.role());
                 mm.put("content", msg.content());

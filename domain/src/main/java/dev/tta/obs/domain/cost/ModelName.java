@@ -100,7 +100,16 @@ public final class ModelName {
             case "together_ai", "togetherai", "together" -> "together";
             case "anthropic", "claude" -> "anthropic";
             case "openai" -> "openai";
-            default -> p;
+            case "amazon-bedrock" -> "bedrock";
+            case "azure-openai" -> "azure";
+            case "vertex" -> "google";
+            default -> {
+                // the Vercel AI SDK names the provider and its API: openai.chat, anthropic.messages,
+                // google.generative-ai; the API part is not a provider of its own
+                int dot = p.indexOf('.');
+                yield dot > 0 && !p.startsWith("gcp.") && !p.startsWith("az.") && !p.startsWith("aws.")
+                        ? canonicalProvider(p.substring(0, dot)) : p;
+            }
         };
     }
 

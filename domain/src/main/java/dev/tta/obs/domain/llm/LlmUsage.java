@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The model, tokens and reported cost of one LLM call, read from whichever convention the span
- * uses: OpenTelemetry GenAI (current and deprecated names), OpenInference, OpenLLMetry or Langfuse.
+ * uses: OpenTelemetry GenAI (current and deprecated names), OpenInference, OpenLLMetry, Langfuse or
+ * the Vercel AI SDK ({@code ai.*}; its {@code ai.usage.inputTokens} includes the cached tokens).
  *
  * <p>Token counts follow OpenTelemetry GenAI: {@code inputTokens} includes the cached and
  * cache-creation tokens, {@code outputTokens} includes the reasoning tokens.
@@ -38,20 +39,22 @@ public record LlmUsage(
         boolean tokensReported) {
 
     private static final String[] MODEL_KEYS = {"gen_ai.response.model", "gen_ai.request.model", "llm.model_name",
-        "langfuse.observation.model.name", "llm.response.model", "llm.request.model"};
-    private static final String[] PROVIDER_KEYS = {"gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"};
+        "langfuse.observation.model.name", "llm.response.model", "llm.request.model", "ai.response.model", "ai.model.id"};
+    private static final String[] PROVIDER_KEYS = {"gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system",
+        "ai.model.provider"};
     private static final String[] INPUT_KEYS = {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
-        "llm.token_count.prompt", "llm.usage.prompt_tokens"};
+        "llm.token_count.prompt", "llm.usage.prompt_tokens", "ai.usage.inputTokens", "ai.usage.promptTokens"};
     private static final String[] OUTPUT_KEYS = {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
-        "llm.token_count.completion", "llm.usage.completion_tokens"};
+        "llm.token_count.completion", "llm.usage.completion_tokens", "ai.usage.outputTokens", "ai.usage.completionTokens"};
     private static final String[] CACHE_READ_KEYS = {"gen_ai.usage.cache_read.input_tokens",
-        "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read"};
+        "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read", "ai.usage.cachedInputTokens"};
     private static final String[] CACHE_WRITE_KEYS = {"gen_ai.usage.cache_creation.input_tokens",
         "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write"};
     private static final String[] REASONING_KEYS = {"gen_ai.usage.reasoning.output_tokens",
-        "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens"};
+        "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens",
+        "ai.usage.reasoningTokens"};
     private static final String[] TOTAL_KEYS = {"llm.usage.total_tokens", "llm.token_count.total",
-        "gen_ai.usage.total_tokens"};
+        "gen_ai.usage.total_tokens", "ai.usage.totalTokens"};
     private static final String[] COST_KEYS = {"gen_ai.usage.cost_usd", "llm.cost.total"};
     private static final String[] PRIMITIVE_TYPE_KEYS = {"primitive.type", "tta.primitive.type"};
 

@@ -53,6 +53,8 @@ public final class SpanClassifier {
                 .or(() -> string(a, "traceloop.span.kind").flatMap(SpanClassifier::kindOfTraceloop))
                 .or(() -> string(a, "gen_ai.operation.name").flatMap(SpanClassifier::kindOfGenAiOperation))
                 .or(() -> string(a, "langfuse.observation.type").flatMap(SpanClassifier::kindOfLangfuse))
+                .or(() -> string(a, "ai.operationId").or(() -> Optional.of(span.name()))
+                        .flatMap(SpanClassifier::kindOfVercelAiOperation))
                 .or(() -> kindOfSpanName(span.name()))
                 .or(() -> kindOfFacts(span));
         return k.orElse(PrimitiveKind.OTHER);
@@ -182,6 +184,27 @@ public final class SpanClassifier {
             case "chain" -> Optional.of(PrimitiveKind.WORKFLOW);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * The Vercel AI SDK's operations: {@code ai.generateText.doGenerate} and {@code ai.streamText.doStream}
+     * are the provider calls; the outer {@code ai.generateText} spans a whole multi-step exchange and is
+     * left to the other rules, so that it is not taken for one more call.
+     */
+    private static Optional<PrimitiveKind> kindOfVercelAiOperation(String op) {
+        if (!op.startsWith("ai.")) {
+            return Optional.empty();
+        }
+        if (op.endsWith(".doGenerate") || op.endsWith(".doStream")) {
+            return Optional.of(PrimitiveKind.LLM);
+        }
+        if (op.endsWith(".doEmbed")) {
+            return Optional.of(PrimitiveKind.EMBEDDING);
+        }
+        if (op.equals("ai.toolCall")) {
+            return Optional.of(PrimitiveKind.TOOL);
+        }
+        return Optional.empty();
     }
 
     static Optional<PrimitiveKind> kindOfSpanName(String name) {
