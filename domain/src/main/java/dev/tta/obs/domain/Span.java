@@ -52,9 +52,12 @@ public record Span(
         return new SpanBuilder(this);
     }
 
-    /** Never negative: a span whose end precedes its start (clock skew, a buggy SDK) lasts zero. */
+    /**
+     * Never negative: a span whose end precedes its start (clock skew, a buggy SDK) lasts zero.
+     * Times are unsigned 64-bit nanoseconds, compared as such.
+     */
     public long durationNanos() {
-        return Math.max(0, endTimeUnixNano - startTimeUnixNano);
+        return Long.compareUnsigned(endTimeUnixNano, startTimeUnixNano) <= 0 ? 0 : endTimeUnixNano - startTimeUnixNano;
     }
 
     public boolean isError() {

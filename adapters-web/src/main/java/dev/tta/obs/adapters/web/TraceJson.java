@@ -48,8 +48,8 @@ final class TraceJson {
         m.put("traceId", s.traceId().hex());
         m.put("rootName", s.rootName());
         m.put("serviceName", s.serviceName());
-        m.put("startTimeUnixNano", s.startTimeUnixNano());
-        m.put("endTimeUnixNano", s.endTimeUnixNano());
+        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
+        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
         m.put("durationMs", s.durationMs());
         m.put("spanCount", s.spanCount());
         m.put("errorCount", s.errorCount());
@@ -186,8 +186,8 @@ final class TraceJson {
         m.put("depth", depth);
         m.put("name", s.name());
         m.put("kind", s.kind().name());
-        m.put("startTimeUnixNano", s.startTimeUnixNano());
-        m.put("endTimeUnixNano", s.endTimeUnixNano());
+        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
+        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
         m.put("durationMs", s.durationNanos() / 1_000_000.0);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("code", s.status().code().name());
@@ -200,7 +200,9 @@ final class TraceJson {
         List<Object> events = new ArrayList<>(s.events().size());
         for (SpanEvent e : s.events()) {
             Map<String, Object> em = new LinkedHashMap<>();
-            em.put("timeUnixNano", e.timeUnixNano());
+            em.put("timeUnixNano", nanos(e.timeUnixNano()));
+            // signed: an event stamped before its span started (clock skew) has a negative offset
+            em.put("offsetMs", (e.timeUnixNano() - s.startTimeUnixNano()) / 1_000_000.0);
             em.put("name", e.name());
             em.put("attributes", attributes(e.attributes()));
             em.put("droppedAttributesCount", e.droppedAttributesCount());
@@ -295,6 +297,14 @@ final class TraceJson {
             lm.put("messages", messages);
             m.put("llm", lm);
         });
+    }
+
+    /**
+     * A time in unix nanoseconds. OTLP times are unsigned 64-bit: one past 2^63 ns is a large
+     * positive number, written as such (never as the negative Java long it is held in).
+     */
+    static Object nanos(long unixNano) {
+        return unixNano >= 0 ? (Object) unixNano : new java.math.BigInteger(Long.toUnsignedString(unixNano));
     }
 
     static Map<String, Object> resource(Resource r) {
