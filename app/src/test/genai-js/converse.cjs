@@ -2,7 +2,7 @@
 // answers after the tool result) through one instrumentation library, against the mock LLM,
 // exporting spans and log records over OTLP/HTTP protobuf to a running tta-obs. Prints
 // {"traceId": "..."} once every export was acknowledged. Run by GenAiConformanceIT.
-// usage: node converse.cjs <otel-openai|openinference-openai|vercel-ai> <tta-obs base url>
+// usage: node converse.cjs <otel-openai|openinference-openai|vercel-ai|vercel-ai-anthropic> <tta-obs base url>
 'use strict';
 const { context, trace } = require('@opentelemetry/api');
 const { logs } = require('@opentelemetry/api-logs');
@@ -69,6 +69,24 @@ async function withOpenAiClient(OpenAI, url) {
   if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
 }
 
+/** The conversation through the Vercel AI SDK, with its own telemetry on. */
+async function withVercelAi(model) {
+  const { generateText, streamText, tool, jsonSchema } = require('ai');
+  const telemetry = { isEnabled: true, recordInputs: true, recordOutputs: true };
+  const tools = { get_weather: tool({ description: 'Current weather in a city',
+    inputSchema: jsonSchema({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) }) };
+  const messages = [{ role: 'user', content: USER }];
+  const first = await generateText({ model, messages, tools, experimental_telemetry: telemetry });
+  const call = first.toolCalls[0];
+  messages.push(...first.response.messages, { role: 'tool', content: [{ type: 'tool-result',
+    toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: TOOL_RESULT } }] });
+  const second = streamText({ model, messages, tools, experimental_telemetry: telemetry });
+  let text = '';
+  for await (const piece of second.textStream) text += piece;
+  if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
+  await second.usage;
+}
+
 const libraries = {
   'otel-openai': async (url) => {
     // registered before openai is loaded: it patches the module as it is required
@@ -90,22 +108,12 @@ const libraries = {
     await withOpenAiClient(openai.OpenAI, url);
   },
   'vercel-ai': async (url) => {
-    const { generateText, streamText, tool, jsonSchema } = require('ai');
     const { createOpenAI } = require('@ai-sdk/openai');
-    const model = createOpenAI({ apiKey: 'test-key', baseURL: url }).chat('o4-mini');
-    const telemetry = { isEnabled: true, recordInputs: true, recordOutputs: true };
-    const tools = { get_weather: tool({ description: 'Current weather in a city',
-      inputSchema: jsonSchema({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) }) };
-    const messages = [{ role: 'user', content: USER }];
-    const first = await generateText({ model, messages, tools, experimental_telemetry: telemetry });
-    const call = first.toolCalls[0];
-    messages.push(...first.response.messages, { role: 'tool', content: [{ type: 'tool-result',
-      toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: TOOL_RESULT } }] });
-    const second = streamText({ model, messages, tools, experimental_telemetry: telemetry });
-    let text = '';
-    for await (const piece of second.textStream) text += piece;
-    if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
-    await second.usage;
+    await withVercelAi(createOpenAI({ apiKey: 'test-key', baseURL: url }).chat('o4-mini'));
+  },
+  'vercel-ai-anthropic': async (url) => {
+    const { createAnthropic } = require('@ai-sdk/anthropic');
+    await withVercelAi(createAnthropic({ apiKey: 'test-key', baseURL: url })('claude-sonnet-4-5'));
   },
 };
 

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.within;
  * so and tta-obs must not invent it. Without the npm packages (npm ci in app/src/test/genai-js)
  * the test is skipped, unless TTA_OBS_REQUIRE_JS=1 (as in CI) makes that a failure.
  *
- * <p>The mock answers with model {@code o4-mini-2025-04-16}; usage of the first call: 1200 input
+ * <p>The OpenAI mock answers with model {@code o4-mini-2025-04-16}; usage of the first call: 1200 input
  * tokens (1024 of them cached), 300 output (256 of them reasoning); of the second: 1350 input
  * (1024 cached), 20 output. List prices of o4-mini (bundled prices.tsv): $1.10 per 1M input
  * tokens, $0.275 per 1M cached input tokens, $4.40 per 1M output tokens, reasoning billed as output.
@@ -55,7 +55,8 @@ class GenAiConformanceIT {
     private static void requireNodeModules() {
         boolean installed = Files.isDirectory(JS.resolve("node_modules/@opentelemetry/instrumentation-openai"))
                 && Files.isDirectory(JS.resolve("node_modules/@arizeai/openinference-instrumentation-openai"))
-                && Files.isDirectory(JS.resolve("node_modules/ai"));
+                && Files.isDirectory(JS.resolve("node_modules/ai"))
+                && Files.isDirectory(JS.resolve("node_modules/@ai-sdk/anthropic"));
         String why = "the GenAI npm packages are not installed: run `npm ci` in " + JS;
         if ("1".equals(System.getenv("TTA_OBS_REQUIRE_JS"))) {
             assertThat(installed).as(why + " (TTA_OBS_REQUIRE_JS=1)").isTrue();
@@ -99,9 +100,13 @@ class GenAiConformanceIT {
     }
 
     private static void assertModel(JsonNode llm, String reported) {
-        assertThat(llm.get("model").asText()).isEqualTo("o4-mini");
+        assertModel(llm, "openai", "o4-mini", reported);
+    }
+
+    private static void assertModel(JsonNode llm, String provider, String family, String reported) {
+        assertThat(llm.get("model").asText()).isEqualTo(family);
         assertThat(llm.get("reportedModel").asText()).isEqualTo(reported);
-        assertThat(llm.get("provider").asText()).isEqualTo("openai");
+        assertThat(llm.get("provider").asText()).isEqualTo(provider);
     }
 
     private static void assertPriced(JsonNode llm, double usd) {
@@ -224,5 +229,29 @@ class GenAiConformanceIT {
         assertThat(summary.get("cachedInputTokens").asLong()).isEqualTo(2048);
         assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
         assertThat(summary.get("costUsd").asDouble()).isCloseTo(FIRST_FULL + SECOND_FULL, within(1e-12));
+    }
+
+    @Test
+    void vercelAiSdk6WithAnthropic() throws Exception {
+        JsonNode detail = converse("vercel-ai-anthropic");
+        List<JsonNode> calls = calls(detail);
+        JsonNode first = calls.get(0).get("llm");
+        JsonNode second = calls.get(1).get("llm");
+        // gen_ai.system is "anthropic.messages"; the family row of claude-sonnet-4-5-20250929 prices it
+        assertModel(first, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
+        assertModel(second, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
+        // Anthropic counts the 1024 cache-read tokens apart from input_tokens (176, then 326); the
+        // SDK adds them back into ai.usage.inputTokens, as GenAI counts them, and no reasoning is sent
+        assertTokens(first, 1200, 1024, 300, 0);
+        assertTokens(second, 1350, 1024, 20, 0);
+        // claude-sonnet-4-5 list prices: $3 input, $0.30 cache read, $15 output per 1M tokens
+        double firstUsd = (176 * 3.00 + 1024 * 0.30 + 300 * 15.00) / 1e6;
+        double secondUsd = (326 * 3.00 + 1024 * 0.30 + 20 * 15.00) / 1e6;
+        assertPriced(first, firstUsd);
+        assertPriced(second, secondUsd);
+        assertToolRequest(first.get("messages"), 0);
+        assertToolRequest(second.get("messages"), 0);
+        assertToolResultAndAnswer(second.get("messages"));
+        assertThat(detail.get("summary").get("costUsd").asDouble()).isCloseTo(firstUsd + secondUsd, within(1e-12));
     }
 }
