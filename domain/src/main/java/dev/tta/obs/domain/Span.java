@@ -52,13 +52,38 @@ public record Span(
         return new SpanBuilder(this);
     }
 
-    /** Never negative: a span whose end precedes its start (clock skew, a buggy SDK) lasts zero. */
+    /**
+     * Never negative: a span whose end precedes its start (clock skew, a buggy SDK) lasts zero.
+     * Times are unsigned 64-bit nanoseconds, compared as such.
+     */
     public long durationNanos() {
-        return Math.max(0, endTimeUnixNano - startTimeUnixNano);
+        return Long.compareUnsigned(endTimeUnixNano, startTimeUnixNano) <= 0 ? 0 : endTimeUnixNano - startTimeUnixNano;
     }
 
     public boolean isError() {
         return status.isError();
+    }
+
+    /**
+     * The span ended in error by any convention: status ERROR, or a TTA.dev primitive that set
+     * {@code primitive.status=error} without setting the status.
+     */
+    public boolean failed() {
+        return status.isError() || attributes.getString("primitive.status")
+                .map(v -> v.trim().equalsIgnoreCase("error")).orElse(false);
+    }
+
+    /** An exception left this span's code: the span failed, or recorded an exception marked as escaping. */
+    public boolean errorEscaped() {
+        if (failed()) {
+            return true;
+        }
+        for (SpanEvent e : events) {
+            if (e.isException() && e.attributes().getBoolean("exception.escaped").orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String serviceName() {

@@ -44,18 +44,21 @@ public final class TraceAssembler {
         if (spans.isEmpty()) {
             throw new IllegalArgumentException("a trace needs at least one span");
         }
-        long start = Long.MAX_VALUE;
-        long end = Long.MIN_VALUE;
+        // OTLP times are unsigned: compared as such, a time past 2^63 ns is later, not negative
+        long start = -1L;
+        long end = 0L;
         int errors = 0;
+        boolean anyFailed = false;
         Span root = null;
         Span earliest = null;
         Set<String> services = new TreeSet<>();
         for (Span s : spans) {
-            start = Math.min(start, s.startTimeUnixNano());
-            end = Math.max(end, Math.max(s.endTimeUnixNano(), s.startTimeUnixNano()));
+            start = unsignedMin(start, s.startTimeUnixNano());
+            end = unsignedMax(end, unsignedMax(s.endTimeUnixNano(), s.startTimeUnixNano()));
             if (s.isError()) {
                 errors++;
             }
+            anyFailed |= s.failed();
             services.add(s.serviceName());
             boolean isRoot = s.parentSpanId().isEmpty();
             if (isRoot && (root == null || BY_START.compare(s, root) < 0)) {
@@ -67,7 +70,37 @@ public final class TraceAssembler {
         }
         Span named = root != null ? root : earliest;
         return new TraceSummary(traceId, named.name(), named.serviceName(), start, end, spans.size(), errors,
-                root != null, new ArrayList<>(services), rollups.rollup(spans));
+                root != null, new ArrayList<>(services), rollups.rollup(spans), outcome(spans, root, anyFailed));
+    }
+
+    /**
+     * Failed when an error reached the root; recovered when errors stayed inside. Until the root
+     * arrives, the top of what has arrived (spans whose parent is missing) stands in for it.
+     */
+    static RunOutcome outcome(List<Span> spans, Span root, boolean anyFailed) {
+        if (!anyFailed && (root == null || !root.errorEscaped())) {
+            return RunOutcome.OK;
+        }
+        if (root != null) {
+            return root.errorEscaped() ? RunOutcome.FAILED : RunOutcome.RECOVERED;
+        }
+        Set<SpanId> ids = new HashSet<>();
+        spans.forEach(s -> ids.add(s.spanId()));
+        for (Span s : spans) {
+            boolean top = s.parentSpanId().map(p -> !ids.contains(p) || p.equals(s.spanId())).orElse(true);
+            if (top && s.errorEscaped()) {
+                return RunOutcome.FAILED;
+            }
+        }
+        return RunOutcome.RECOVERED;
+    }
+
+    private static long unsignedMin(long a, long b) {
+        return Long.compareUnsigned(a, b) <= 0 ? a : b;
+    }
+
+    private static long unsignedMax(long a, long b) {
+        return Long.compareUnsigned(a, b) >= 0 ? a : b;
     }
 
     /** The trace with spans in tree order: each parent before its children, siblings by start. */

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param rootName    the root span's name, or the earliest span's when the root has not arrived yet
  * @param rootFound   whether a span without a parent in this trace has arrived
  * @param services    every service that contributed a span, sorted
+ * @param errorCount  spans with status ERROR, whether or not the run absorbed them
+ * @param outcome     whether the run failed, recovered from its errors, or had none
  */
 public record TraceSummary(
         TraceId traceId,
@@ -23,7 +25,8 @@ public record TraceSummary(
         int errorCount,
         boolean rootFound,
         List<String> services,
-        WorkflowRollup rollup) {
+        WorkflowRollup rollup,
+        RunOutcome outcome) {
 
     public TraceSummary {
         Objects.requireNonNull(traceId, "traceId");
@@ -31,10 +34,23 @@ public record TraceSummary(
         Objects.requireNonNull(serviceName, "serviceName");
         services = List.copyOf(services);
         Objects.requireNonNull(rollup, "rollup");
+        Objects.requireNonNull(outcome, "outcome");
     }
 
+    /**
+     * A summary stored before the outcome was: any error counts as failed, as it did then. Stores
+     * write the outcome and read it back with the canonical constructor.
+     */
+    public TraceSummary(TraceId traceId, String rootName, String serviceName, long startTimeUnixNano,
+                        long endTimeUnixNano, int spanCount, int errorCount, boolean rootFound, List<String> services,
+                        WorkflowRollup rollup) {
+        this(traceId, rootName, serviceName, startTimeUnixNano, endTimeUnixNano, spanCount, errorCount, rootFound,
+                services, rollup, errorCount > 0 ? RunOutcome.FAILED : RunOutcome.OK);
+    }
+
+    /** Times are unsigned 64-bit nanoseconds; an end before the start (clock skew) lasts zero. */
     public long durationNanos() {
-        return Math.max(0, endTimeUnixNano - startTimeUnixNano);
+        return Long.compareUnsigned(endTimeUnixNano, startTimeUnixNano) <= 0 ? 0 : endTimeUnixNano - startTimeUnixNano;
     }
 
     public double durationMs() {
@@ -43,7 +59,7 @@ public record TraceSummary(
 
     public TraceSummary withRollup(WorkflowRollup newRollup) {
         return new TraceSummary(traceId, rootName, serviceName, startTimeUnixNano, endTimeUnixNano, spanCount,
-                errorCount, rootFound, services, newRollup);
+                errorCount, rootFound, services, newRollup, outcome);
     }
 
     public Set<String> serviceSet() {

@@ -15,6 +15,8 @@ import java.util.Optional;
  *
  * @param primitiveTypes    distinct primitive kinds seen, as lower-case labels, sorted
  * @param retries           re-attempts: attempts beyond the first, over all retry primitives
+ * @param retryAttempts     attempts made by retried operations, first attempts included: a retry
+ *                          whose third attempt succeeded counts 3 here and 2 in {@code retries}
  * @param fallbacksUsed     fallback primitives that ran their fallback
  * @param timeouts          timeouts that fired
  * @param compensations     sagas that ran their compensation
@@ -32,6 +34,7 @@ public record WorkflowRollup(
         int cacheHits,
         int cacheMisses,
         int retries,
+        int retryAttempts,
         int fallbacksUsed,
         int timeouts,
         int compensations,
@@ -48,7 +51,7 @@ public record WorkflowRollup(
         Optional<String> workflowName,
         Optional<String> sessionId) {
 
-    public static final WorkflowRollup EMPTY = new WorkflowRollup(List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    public static final WorkflowRollup EMPTY = new WorkflowRollup(List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             Optional.empty(), CostStatus.NONE, List.of(), List.of(), Optional.empty(), Optional.empty(),
             Optional.empty());
 
@@ -63,6 +66,21 @@ public record WorkflowRollup(
         Objects.requireNonNull(sessionId, "sessionId");
     }
 
+    /**
+     * A rollup stored before {@code retryAttempts} existed: each retried operation is assumed to be
+     * one retry (attempts = re-attempts + 1), which is exact for the common single retry. Stores
+     * write {@code retryAttempts} and read it back with the canonical constructor.
+     */
+    public WorkflowRollup(List<String> primitiveTypes, int cacheHits, int cacheMisses, int retries, int fallbacksUsed,
+                          int timeouts, int compensations, int llmCalls, long inputTokens, long outputTokens,
+                          long cachedInputTokens, long reasoningTokens, Optional<Double> costUsd, CostStatus costStatus,
+                          List<String> unpricedModels, List<ModelUsage> modelUsage, Optional<String> workflowId,
+                          Optional<String> workflowName, Optional<String> sessionId) {
+        this(primitiveTypes, cacheHits, cacheMisses, retries, retries == 0 ? 0 : retries + 1, fallbacksUsed, timeouts,
+                compensations, llmCalls, inputTokens, outputTokens, cachedInputTokens, reasoningTokens, costUsd,
+                costStatus, unpricedModels, modelUsage, workflowId, workflowName, sessionId);
+    }
+
     public long totalTokens() {
         return inputTokens + outputTokens + modelUsage.stream().mapToLong(ModelUsage::unsplitTokens).sum();
     }
@@ -70,7 +88,7 @@ public record WorkflowRollup(
     /** The same rollup with its cost recomputed from {@link #modelUsage} under another price table. */
     public WorkflowRollup reprice(PriceTable prices) {
         CostSummary cost = CostSummary.of(modelUsage, prices);
-        return new WorkflowRollup(primitiveTypes, cacheHits, cacheMisses, retries, fallbacksUsed, timeouts,
+        return new WorkflowRollup(primitiveTypes, cacheHits, cacheMisses, retries, retryAttempts, fallbacksUsed, timeouts,
                 compensations, llmCalls, inputTokens, outputTokens, cachedInputTokens, reasoningTokens,
                 cost.costUsd(), cost.status(), cost.unpricedModels(), modelUsage, workflowId, workflowName, sessionId);
     }

@@ -68,7 +68,7 @@ public class TelemetryController {
             List<Object> points = new ArrayList<>(s.points().size());
             for (MetricSeries.Point p : s.points()) {
                 Map<String, Object> pm = new LinkedHashMap<>();
-                pm.put("timeUnixNano", p.timeUnixNano());
+                pm.put("timeUnixNano", TraceJson.nanos(p.timeUnixNano()));
                 pm.put("value", Double.isFinite(p.value()) ? p.value() : Double.toString(p.value()));
                 pm.put("count", p.count());
                 points.add(pm);
@@ -93,8 +93,8 @@ public class TelemetryController {
         List<Object> out = new ArrayList<>();
         for (LogEntry l : logs.logsOfTrace(id, MAX_LOGS)) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("timeUnixNano", l.timeUnixNano());
-            m.put("observedTimeUnixNano", l.observedTimeUnixNano());
+            m.put("timeUnixNano", TraceJson.nanos(l.timeUnixNano()));
+            m.put("observedTimeUnixNano", TraceJson.nanos(l.observedTimeUnixNano()));
             m.put("severityNumber", l.severityNumber());
             m.put("severityText", l.severityText());
             m.put("body", l.body().map(TraceJson::value).orElse(null));

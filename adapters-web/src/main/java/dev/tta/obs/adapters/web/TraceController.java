@@ -2,12 +2,16 @@ package dev.tta.obs.adapters.web;
 
 import dev.tta.obs.domain.InvalidTelemetryException;
 import dev.tta.obs.domain.Span;
+import dev.tta.obs.domain.SpanEvent;
 import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.llm.ChatMessages;
+import dev.tta.obs.ports.telemetry.LogEntry;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
+import dev.tta.obs.ports.in.QueryLogs;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.domain.query.TraceCursor;
 import dev.tta.obs.domain.query.TracePage;
@@ -43,19 +47,23 @@ import java.util.Optional;
 @Controller("/api/traces")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TraceController {
+    /** Log records read for a trace's chat views; the logs endpoint reads as many. */
+    private static final int MAX_MESSAGE_LOGS = 10_000;
     private final QueryTraces query;
     private final ForgetTraces forget;
     private final PriceTable prices;
     private final TransferTraces transfer;
     private final CompareRuns compare;
+    private final QueryLogs logs;
 
     public TraceController(QueryTraces query, ForgetTraces forget, PriceTable prices, TransferTraces transfer,
-                           CompareRuns compare) {
+                           CompareRuns compare, QueryLogs logs) {
         this.query = query;
         this.forget = forget;
         this.prices = prices;
         this.transfer = transfer;
         this.compare = compare;
+        this.logs = logs;
     }
 
     /** One trace as a file download, in a format Jaeger UI or another tta-obs can load. */
@@ -204,7 +212,14 @@ public class TraceController {
         }
         return query.timeline(id.get())
                 .<MutableHttpResponse<?>>map(t -> {
-                    Map<String, Object> body = TraceJson.timeline(t, prices);
+                    // GenAI message events some instrumentations send as log records join their span's chat
+                    Map<SpanId, List<SpanEvent>> messageLogs = new java.util.HashMap<>();
+                    for (LogEntry l : logs.logsOfTrace(id.get(), MAX_MESSAGE_LOGS)) {
+                        l.spanId().ifPresent(sid -> ChatMessages.logRecordEvent(l.timeUnixNano(), l.eventName(),
+                                        l.attributes(), l.body())
+                                .ifPresent(e -> messageLogs.computeIfAbsent(sid, k -> new ArrayList<>()).add(e)));
+                    }
+                    Map<String, Object> body = TraceJson.timeline(t, prices, messageLogs);
                     TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
                     return HttpResponse.ok(body);
                 })

@@ -6,6 +6,7 @@ import dev.tta.obs.domain.InstrumentationScope;
 import dev.tta.obs.domain.Resource;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanEvent;
+import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceSummary;
@@ -47,11 +48,13 @@ final class TraceJson {
         m.put("traceId", s.traceId().hex());
         m.put("rootName", s.rootName());
         m.put("serviceName", s.serviceName());
-        m.put("startTimeUnixNano", s.startTimeUnixNano());
-        m.put("endTimeUnixNano", s.endTimeUnixNano());
+        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
+        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
         m.put("durationMs", s.durationMs());
         m.put("spanCount", s.spanCount());
         m.put("errorCount", s.errorCount());
+        // a run whose errors a retry or fallback absorbed is "recovered", not "failed"
+        m.put("outcome", s.outcome().label());
         m.put("rootFound", s.rootFound());
         m.put("services", s.services());
         WorkflowRollup r = s.rollup();
@@ -59,10 +62,12 @@ final class TraceJson {
         m.put("cacheHits", r.cacheHits());
         m.put("cacheMisses", r.cacheMisses());
         m.put("retries", r.retries());
+        m.put("retryAttempts", r.retryAttempts());
         m.put("fallbacksUsed", r.fallbacksUsed());
         m.put("timeouts", r.timeouts());
         m.put("compensations", r.compensations());
         m.put("llmCalls", r.llmCalls());
+        m.put("callsWithoutUsage", r.modelUsage().stream().mapToInt(u -> u.callsWithoutUsage()).sum());
         m.put("inputTokens", r.inputTokens());
         m.put("outputTokens", r.outputTokens());
         m.put("cachedInputTokens", r.cachedInputTokens());
@@ -77,6 +82,7 @@ final class TraceJson {
             um.put("provider", u.provider());
             um.put("model", u.model());
             um.put("calls", u.calls());
+            um.put("callsWithoutUsage", u.callsWithoutUsage());
             um.put("inputTokens", u.inputTokens());
             um.put("cachedInputTokens", u.cachedInputTokens());
             um.put("outputTokens", u.outputTokens());
@@ -93,13 +99,18 @@ final class TraceJson {
 
     /** The trace detail: spans in tree order with depth and self time, and the critical path. */
     static Map<String, Object> timeline(TraceTimeline t, PriceTable prices) {
+        return timeline(t, prices, Map.of());
+    }
+
+    /** @param messageLogs GenAI message log records per span, as events (see {@link ChatMessages#logRecordEvent}) */
+    static Map<String, Object> timeline(TraceTimeline t, PriceTable prices, Map<SpanId, List<SpanEvent>> messageLogs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("traceId", t.trace().traceId().hex());
         m.put("summary", summary(t.trace().summary()));
         List<Object> spans = new ArrayList<>(t.trace().spans().size());
         for (Span s : t.trace().spans()) {
             Map<String, Object> sm = span(s, t);
-            addInsights(sm, s, prices);
+            addInsights(sm, s, prices, messageLogs.getOrDefault(s.spanId(), List.of()));
             spans.add(sm);
         }
         m.put("spans", spans);
@@ -175,8 +186,8 @@ final class TraceJson {
         m.put("depth", depth);
         m.put("name", s.name());
         m.put("kind", s.kind().name());
-        m.put("startTimeUnixNano", s.startTimeUnixNano());
-        m.put("endTimeUnixNano", s.endTimeUnixNano());
+        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
+        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
         m.put("durationMs", s.durationNanos() / 1_000_000.0);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("code", s.status().code().name());
@@ -189,7 +200,9 @@ final class TraceJson {
         List<Object> events = new ArrayList<>(s.events().size());
         for (SpanEvent e : s.events()) {
             Map<String, Object> em = new LinkedHashMap<>();
-            em.put("timeUnixNano", e.timeUnixNano());
+            em.put("timeUnixNano", nanos(e.timeUnixNano()));
+            // signed: an event stamped before its span started (clock skew) has a negative offset
+            em.put("offsetMs", (e.timeUnixNano() - s.startTimeUnixNano()) / 1_000_000.0);
             em.put("name", e.name());
             em.put("attributes", attributes(e.attributes()));
             em.put("droppedAttributesCount", e.droppedAttributesCount());
@@ -215,7 +228,7 @@ final class TraceJson {
     }
 
     /** What the domain understands about a span: its primitive and, for LLM calls, usage, cost and chat. */
-    static void addInsights(Map<String, Object> m, Span s, PriceTable prices) {
+    static void addInsights(Map<String, Object> m, Span s, PriceTable prices, List<SpanEvent> messageLogs) {
         SpanInsight insight = SpanClassifier.classify(s);
         if (insight.kind() != PrimitiveKind.OTHER) {
             Map<String, Object> pm = new LinkedHashMap<>();
@@ -245,19 +258,27 @@ final class TraceJson {
             insight.compensated().ifPresent(c -> pm.put("compensated", c));
             m.put("primitive", pm);
         }
-        LlmUsage.from(s).ifPresent(u -> {
+        java.util.Optional<LlmUsage> usage = LlmUsage.from(s);
+        if (usage.isEmpty() && (insight.kind() == PrimitiveKind.LLM || insight.kind() == PrimitiveKind.EMBEDDING)) {
+            // a call that names no model and counts nothing is still a call, of unknown cost
+            usage = java.util.Optional.of(LlmUsage.unknown(java.util.Optional.empty()));
+        }
+        usage.ifPresent(u -> {
             Map<String, Object> lm = new LinkedHashMap<>();
+            // the family groups usage and finds prices; the exact name is what the call reported
             lm.put("model", u.model().orElse(null));
+            lm.put("reportedModel", u.reportedModel().orElse(null));
             lm.put("provider", u.provider().orElse(null));
+            lm.put("usageReported", u.tokensReported());
             lm.put("inputTokens", u.inputTokens());
             lm.put("cachedInputTokens", u.cachedInputTokens());
             lm.put("outputTokens", u.outputTokens());
             lm.put("reasoningTokens", u.reasoningTokens());
-            CostSummary cost = CostSummary.of(List.of(u.toModelUsage()), prices);
+            CostSummary cost = CostSummary.of(List.of(u.toModelUsage(s.failed())), prices);
             lm.put("costUsd", cost.costUsd().orElse(null));
             lm.put("costStatus", cost.status().name().toLowerCase(java.util.Locale.ROOT));
             List<Object> messages = new ArrayList<>();
-            for (ChatMessage msg : ChatMessages.from(s)) {
+            for (ChatMessage msg : ChatMessages.from(s, messageLogs)) {
                 Map<String, Object> mm = new LinkedHashMap<>();
                 mm.put("role", msg.role());
                 mm.put("content", msg.content());
@@ -276,6 +297,14 @@ final class TraceJson {
             lm.put("messages", messages);
             m.put("llm", lm);
         });
+    }
+
+    /**
+     * A time in unix nanoseconds. OTLP times are unsigned 64-bit: one past 2^63 ns is a large
+     * positive number, written as such (never as the negative Java long it is held in).
+     */
+    static Object nanos(long unixNano) {
+        return unixNano >= 0 ? (Object) unixNano : new java.math.BigInteger(Long.toUnsignedString(unixNano));
     }
 
     static Map<String, Object> resource(Resource r) {

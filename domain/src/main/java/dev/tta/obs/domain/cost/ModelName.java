@@ -63,6 +63,29 @@ public final class ModelName {
         return s.isEmpty() ? raw.trim().toLowerCase(Locale.ROOT) : s;
     }
 
+    /**
+     * Whether a model filter finds a call that reported {@code reported}. A family name (one that
+     * is its own canonical form, like {@code claude-3-5-sonnet}) finds every snapshot of the family
+     * ({@code claude-3-5-sonnet-20241022}, {@code anthropic/claude-3.5-sonnet}); a dated or hosted
+     * name finds exactly that name. Case does not matter.
+     */
+    public static boolean matchesFilter(String filter, String reported) {
+        String f = filter.trim().toLowerCase(Locale.ROOT);
+        if (f.isEmpty()) {
+            return false;
+        }
+        if (f.equals(reported.trim().toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        return isFamily(f) && canonical(reported).equals(f);
+    }
+
+    /** A name that is already a family's canonical form: a filter on it means the whole family. */
+    public static boolean isFamily(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return !n.isEmpty() && canonical(n).equals(n);
+    }
+
     /** The provider in the spelling of the price table ({@code openai}, {@code anthropic}, {@code google}, ...). */
     public static String canonicalProvider(String raw) {
         String p = raw.trim().toLowerCase(Locale.ROOT);
@@ -77,7 +100,16 @@ public final class ModelName {
             case "together_ai", "togetherai", "together" -> "together";
             case "anthropic", "claude" -> "anthropic";
             case "openai" -> "openai";
-            default -> p;
+            case "amazon-bedrock" -> "bedrock";
+            case "azure-openai" -> "azure";
+            case "vertex" -> "google";
+            default -> {
+                // the Vercel AI SDK names the provider and its API: openai.chat, anthropic.messages,
+                // google.generative-ai; the API part is not a provider of its own
+                int dot = p.indexOf('.');
+                yield dot > 0 && !p.startsWith("gcp.") && !p.startsWith("az.") && !p.startsWith("aws.")
+                        ? canonicalProvider(p.substring(0, dot)) : p;
+            }
         };
     }
 

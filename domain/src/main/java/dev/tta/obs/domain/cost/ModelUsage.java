@@ -11,6 +11,10 @@ import java.util.Optional;
  *
  * @param provider          canonical provider, "" when no span says or implies it
  * @param model             canonical model name, "" when no span names it
+ * @param calls             calls of this model, those without token counts included
+ * @param callsWithoutUsage calls that answered but reported neither token counts nor a cost: their
+ *                          cost is unknown, so the usage's cost is partial at best (a failed call
+ *                          without counts is not among them: providers do not bill refused requests)
  * @param inputTokens       all input tokens, cached ones included
  * @param cachedInputTokens the part of the input read from a prompt cache
  * @param outputTokens      all output tokens, reasoning included
@@ -23,6 +27,7 @@ public record ModelUsage(
         String provider,
         String model,
         int calls,
+        int callsWithoutUsage,
         long inputTokens,
         long cachedInputTokens,
         long outputTokens,
@@ -40,6 +45,24 @@ public record ModelUsage(
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(reportedCostUsd, "reportedCostUsd");
+        if (callsWithoutUsage < 0 || callsWithoutUsage > calls) {
+            throw new IllegalArgumentException("callsWithoutUsage " + callsWithoutUsage + " must be within 0.." + calls);
+        }
+    }
+
+    /**
+     * A usage stored before {@code callsWithoutUsage} existed, when only calls with usage were
+     * stored. Stores write the field and read it back with the canonical constructor.
+     */
+    public ModelUsage(String provider, String model, int calls, long inputTokens, long cachedInputTokens,
+                      long outputTokens, long reasoningTokens, long unsplitTokens, Optional<Double> reportedCostUsd) {
+        this(provider, model, calls, 0, inputTokens, cachedInputTokens, outputTokens, reasoningTokens, unsplitTokens,
+                reportedCostUsd);
+    }
+
+    /** Calls whose token counts (or cost) are known. */
+    public int callsWithUsage() {
+        return calls - callsWithoutUsage;
     }
 
     public boolean isReported() {
@@ -52,7 +75,8 @@ public record ModelUsage(
             throw new IllegalArgumentException("cannot add usage of " + other.displayName() + " to " + displayName());
         }
         Optional<Double> cost = reportedCostUsd.map(c -> c + other.reportedCostUsd.orElse(0.0));
-        return new ModelUsage(provider, model, calls + other.calls, inputTokens + other.inputTokens,
+        return new ModelUsage(provider, model, calls + other.calls, callsWithoutUsage + other.callsWithoutUsage,
+                inputTokens + other.inputTokens,
                 cachedInputTokens + other.cachedInputTokens, outputTokens + other.outputTokens,
                 reasoningTokens + other.reasoningTokens, unsplitTokens + other.unsplitTokens, cost);
     }

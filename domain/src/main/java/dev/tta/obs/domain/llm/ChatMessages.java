@@ -30,9 +30,29 @@ public final class ChatMessages {
     }
 
     public static List<ChatMessage> from(Span span) {
+        return from(span, List.of());
+    }
+
+    /**
+     * The conversation of a span, also reading GenAI message events that arrived apart from it:
+     * {@code correlated} are the log records written in the span (by trace and span id) as events,
+     * their body under the attribute {@code body} (see {@link #logRecordEvent}). The OpenTelemetry
+     * OpenAI instrumentation, for one, sends its prompts and answers only that way.
+     */
+    public static List<ChatMessage> from(Span span, List<SpanEvent> correlated) {
         List<ChatMessage> messages = fromGenAiJson(span.attributes());
         if (messages.isEmpty()) {
-            messages = fromEvents(span.events());
+            messages = fromVercelAi(span.attributes());
+        }
+        if (messages.isEmpty()) {
+            List<SpanEvent> events = span.events();
+            if (!correlated.isEmpty()) {
+                events = new ArrayList<>(events);
+                events.addAll(correlated);
+                // the conversation's order is the events' order in time, wherever each arrived
+                events.sort(java.util.Comparator.comparing(SpanEvent::timeUnixNano, Long::compareUnsigned));
+            }
+            messages = fromEvents(events);
         }
         if (messages.isEmpty()) {
             messages = fromFlattened(span.attributes(), OPENINFERENCE, "input", "user", "assistant");
@@ -173,11 +193,14 @@ public final class ChatMessages {
             switch (type) {
                 case "text", "input_text", "output_text" -> append(sb,
                         JsonReader.asString(m.get("content")).or(() -> JsonReader.asString(m.get("text"))).orElse(""));
-                case "tool_call", "tool_use", "function_call" -> toolCall(m).ifPresent(calls::add);
-                case "tool_call_response", "tool_result", "function_call_output" -> {
+                case "tool_call", "tool_use", "function_call", "tool-call" -> toolCall(m).ifPresent(calls::add);
+                case "tool_call_response", "tool_result", "function_call_output", "tool-result" -> {
                     JsonReader.asString(m.get("id")).or(() -> JsonReader.asString(m.get("tool_use_id")))
+                            .or(() -> JsonReader.asString(m.get("toolCallId")))
                             .ifPresent(id -> toolCallId[0] = id);
-                    Object r = m.containsKey("response") ? m.get("response") : m.get("content");
+                    Object r = m.containsKey("response") ? m.get("response")
+                            : m.containsKey("content") ? m.get("content")
+                            : m.containsKey("output") ? vercelOutput(m.get("output")) : m.get("result");
                     append(sb, r instanceof String s ? s : r == null ? "" : JsonReader.write(r));
                 }
                 case "reasoning", "thinking" -> {
@@ -187,6 +210,12 @@ public final class ChatMessages {
             }
         }
         return sb.toString();
+    }
+
+    /** The Vercel AI SDK wraps a tool result as {@code {"type": "text"|"json", "value": ...}}. */
+    private static Object vercelOutput(Object output) {
+        Optional<Map<String, Object>> o = JsonReader.asObject(output);
+        return o.isPresent() && o.get().containsKey("value") ? o.get().get("value") : output;
     }
 
     private static void append(StringBuilder sb, String s) {
@@ -206,42 +235,161 @@ public final class ChatMessages {
         }
         Map<String, Object> m = obj.get();
         Map<String, Object> fn = JsonReader.asObject(m.get("function")).orElse(m);
-        Optional<String> name = JsonReader.asString(fn.get("name"));
+        // OpenAI and GenAI say name/arguments, Anthropic name/input, the Vercel AI SDK toolName/input or args
+        Optional<String> name = JsonReader.asString(fn.get("name")).or(() -> JsonReader.asString(fn.get("toolName")));
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        Object args = fn.containsKey("arguments") ? fn.get("arguments") : fn.get("input");
+        Object args = fn.containsKey("arguments") ? fn.get("arguments")
+                : fn.containsKey("input") ? fn.get("input") : fn.get("args");
         String argText = args instanceof String s ? s : args == null ? "" : JsonReader.write(args);
-        return Optional.of(new ChatMessage.ToolCall(JsonReader.asString(m.get("id")), name.get(), argText));
+        Optional<String> id = JsonReader.asString(m.get("id")).or(() -> JsonReader.asString(m.get("toolCallId")));
+        return Optional.of(new ChatMessage.ToolCall(id, name.get(), argText));
+    }
+
+    /**
+     * A log record as a span event for {@link #from(Span, List)}: its event name (the record's
+     * {@code event_name}, else its {@code event.name} attribute) and its attributes, with the body
+     * under {@code body}. Empty for a record that is not a GenAI message event.
+     */
+    public static Optional<SpanEvent> logRecordEvent(long timeUnixNano, String eventName, Attributes attributes,
+                                                     Optional<AttributeValue> body) {
+        String name = eventName.isEmpty() ? attributes.getString("event.name").orElse("") : eventName;
+        if (role(name).isEmpty()) {
+            return Optional.empty();
+        }
+        Attributes.Builder b = Attributes.builder(attributes.size() + 1);
+        attributes.asMap().forEach(b::put);
+        body.ifPresent(v -> b.put("body", v));
+        return Optional.of(new SpanEvent(timeUnixNano, name, b.build(), 0));
+    }
+
+    private static String role(String eventName) {
+        return switch (eventName) {
+            case "gen_ai.system.message" -> "system";
+            case "gen_ai.user.message", "gen_ai.content.prompt" -> "user";
+            case "gen_ai.assistant.message", "gen_ai.choice", "gen_ai.content.completion" -> "assistant";
+            case "gen_ai.tool.message" -> "tool";
+            default -> "";
+        };
     }
 
     private static List<ChatMessage> fromEvents(List<SpanEvent> events) {
         List<ChatMessage> out = new ArrayList<>();
         for (SpanEvent e : events) {
-            String role = switch (e.name()) {
-                case "gen_ai.system.message" -> "system";
-                case "gen_ai.user.message", "gen_ai.content.prompt" -> "user";
-                case "gen_ai.assistant.message", "gen_ai.choice", "gen_ai.content.completion" -> "assistant";
-                case "gen_ai.tool.message" -> "tool";
-                default -> "";
-            };
+            Attributes a = e.attributes();
+            String role = role(e.name());
+            if (role.isEmpty()) {
+                // a bridge that turned log records into span events may keep the name as an attribute
+                role = role(a.getString("event.name").orElse(""));
+            }
             if (role.isEmpty()) {
                 continue;
             }
-            Attributes a = e.attributes();
-            Optional<String> body = a.getString("gen_ai.event.content").or(() -> a.getString("message"))
-                    .or(() -> a.getString("body")).or(() -> a.getString("gen_ai.prompt"))
-                    .or(() -> a.getString("gen_ai.completion"));
-            List<ChatMessage> parsed = body.map(b -> fromJsonValue(Optional.of(b), role)).orElse(List.of());
-            if (!parsed.isEmpty()) {
-                out.addAll(parsed);
-                continue;
+            Optional<AttributeValue> body = a.get("gen_ai.event.content").or(() -> a.get("message"))
+                    .or(() -> a.get("body")).or(() -> a.get("gen_ai.prompt")).or(() -> a.get("gen_ai.completion"));
+            Optional<Object> json = body.flatMap(ChatMessages::json);
+            if (json.isPresent()) {
+                Optional<ChatMessage> parsed = message(json.get(), role);
+                if (parsed.isPresent() && (json.get() instanceof Map<?, ?> || json.get() instanceof String)) {
+                    out.add(withToolCallId(parsed.get(), a, json.get()));
+                    continue;
+                }
+                if (json.get() instanceof List<?> list) {
+                    String r = role;
+                    list.forEach(item -> message(item, r).ifPresent(out::add));
+                    continue;
+                }
             }
-            String content = a.getString("content").or(() -> body).orElse("");
+            String content = a.getString("content").orElse("");
             List<ChatMessage.ToolCall> calls = new ArrayList<>();
-            a.getString("tool_calls").flatMap(JsonReader::parse).flatMap(JsonReader::asList)
+            a.get("tool_calls").flatMap(ChatMessages::json).flatMap(JsonReader::asList)
                     .ifPresent(list -> list.forEach(t -> toolCall(t).ifPresent(calls::add)));
             out.add(new ChatMessage(a.getString("role").orElse(role), content, calls, a.getString("id")));
+        }
+        return out;
+    }
+
+    /** A tool message's body names its call as {@code id}, which {@link #message} does not read. */
+    private static ChatMessage withToolCallId(ChatMessage m, Attributes eventAttributes, Object body) {
+        if (m.toolCallId().isPresent() || !m.role().equals("tool")) {
+            return m;
+        }
+        Optional<String> id = eventAttributes.getString("id")
+                .or(() -> JsonReader.asObject(body).flatMap(b -> JsonReader.asString(b.get("id"))));
+        return id.isEmpty() ? m : new ChatMessage(m.role(), m.content(), m.toolCalls(), id);
+    }
+
+    /** An attribute value as JSON: a string holding JSON is parsed, a map or array converted; plain text stays text. */
+    private static Optional<Object> json(AttributeValue v) {
+        if (v instanceof AttributeValue.StringValue s) {
+            String t = s.value().trim();
+            if (t.startsWith("{") || t.startsWith("[")) {
+                Optional<Object> parsed = JsonReader.parse(t);
+                if (parsed.isPresent()) {
+                    return parsed;
+                }
+            }
+            return Optional.of(s.value());
+        }
+        return Optional.of(toJson(v));
+    }
+
+    private static Object toJson(AttributeValue v) {
+        if (v instanceof AttributeValue.MapValue m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.values().asMap().forEach((k, x) -> out.put(k, toJson(x)));
+            return out;
+        }
+        if (v instanceof AttributeValue.ArrayValue arr) {
+            List<Object> out = new ArrayList<>();
+            arr.values().forEach(x -> out.add(toJson(x)));
+            return out;
+        }
+        if (v instanceof AttributeValue.StringValue s) {
+            return s.value();
+        }
+        if (v instanceof AttributeValue.LongValue l) {
+            return l.value();
+        }
+        if (v instanceof AttributeValue.DoubleValue d) {
+            return d.value();
+        }
+        if (v instanceof AttributeValue.BoolValue b) {
+            return b.value();
+        }
+        return v.asText();
+    }
+
+    /**
+     * The Vercel AI SDK's own attributes: {@code ai.prompt.messages} (JSON, the messages sent, with
+     * content parts {@code text}, {@code tool-call}, {@code tool-result}), else {@code ai.prompt}
+     * ({@code {"system", "prompt", "messages"}}), then the answer as {@code ai.response.text} and
+     * {@code ai.response.toolCalls} (JSON {@code [{"toolCallId", "toolName", "input"|"args"}]}).
+     */
+    private static List<ChatMessage> fromVercelAi(Attributes a) {
+        List<ChatMessage> out = new ArrayList<>();
+        Optional<String> messages = a.getString("ai.prompt.messages");
+        if (messages.isPresent()) {
+            out.addAll(fromJsonValue(messages, "user"));
+        } else {
+            a.getString("ai.prompt").flatMap(JsonReader::parseObject).ifPresent(prompt -> {
+                JsonReader.asString(prompt.get("system")).ifPresent(sys -> out.add(ChatMessage.text("system", sys)));
+                if (prompt.get("messages") instanceof List<?> list) {
+                    list.forEach(item -> message(item, "user").ifPresent(out::add));
+                }
+                JsonReader.asString(prompt.get("prompt")).ifPresent(p -> out.add(ChatMessage.text("user", p)));
+            });
+        }
+        Optional<String> text = a.getString("ai.response.text");
+        List<ChatMessage.ToolCall> calls = new ArrayList<>();
+        a.getString("ai.response.toolCalls").flatMap(JsonReader::parse).flatMap(JsonReader::asList)
+                .ifPresent(list -> list.forEach(t -> toolCall(t).ifPresent(calls::add)));
+        if (out.isEmpty() && text.isEmpty() && calls.isEmpty()) {
+            return List.of();
+        }
+        if (text.isPresent() || !calls.isEmpty()) {
+            out.add(new ChatMessage("assistant", text.orElse(""), calls, Optional.empty()));
         }
         return out;
     }

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The model, tokens and reported cost of one LLM call, read from whichever convention the span
- * uses: OpenTelemetry GenAI (current and deprecated names), OpenInference, OpenLLMetry or Langfuse.
+ * uses: OpenTelemetry GenAI (current and deprecated names), OpenInference, OpenLLMetry, Langfuse or
+ * the Vercel AI SDK ({@code ai.*}; its {@code ai.usage.inputTokens} includes the cached tokens).
  *
  * <p>Token counts follow OpenTelemetry GenAI: {@code inputTokens} includes the cached and
  * cache-creation tokens, {@code outputTokens} includes the reasoning tokens.
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param reportedModel the model name exactly as the span reported it, for display
  * @param provider      canonical provider, from the span or inferred from the model or primitive
  * @param unsplitTokens tokens known only as a total (no input/output split)
+ * @param tokensReported whether the span sent any token count (zero included); a call without
+ *                      counts has an unknown cost, not a cost of $0
  */
 public record LlmUsage(
         Optional<String> model,
@@ -32,23 +35,26 @@ public record LlmUsage(
         long outputTokens,
         long reasoningTokens,
         long unsplitTokens,
-        Optional<Double> reportedCostUsd) {
+        Optional<Double> reportedCostUsd,
+        boolean tokensReported) {
 
     private static final String[] MODEL_KEYS = {"gen_ai.response.model", "gen_ai.request.model", "llm.model_name",
-        "langfuse.observation.model.name", "llm.response.model", "llm.request.model"};
-    private static final String[] PROVIDER_KEYS = {"gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"};
+        "langfuse.observation.model.name", "llm.response.model", "llm.request.model", "ai.response.model", "ai.model.id"};
+    private static final String[] PROVIDER_KEYS = {"gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system",
+        "ai.model.provider"};
     private static final String[] INPUT_KEYS = {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
-        "llm.token_count.prompt", "llm.usage.prompt_tokens"};
+        "llm.token_count.prompt", "llm.usage.prompt_tokens", "ai.usage.inputTokens", "ai.usage.promptTokens"};
     private static final String[] OUTPUT_KEYS = {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
-        "llm.token_count.completion", "llm.usage.completion_tokens"};
+        "llm.token_count.completion", "llm.usage.completion_tokens", "ai.usage.outputTokens", "ai.usage.completionTokens"};
     private static final String[] CACHE_READ_KEYS = {"gen_ai.usage.cache_read.input_tokens",
-        "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read"};
+        "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read", "ai.usage.cachedInputTokens"};
     private static final String[] CACHE_WRITE_KEYS = {"gen_ai.usage.cache_creation.input_tokens",
         "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write"};
     private static final String[] REASONING_KEYS = {"gen_ai.usage.reasoning.output_tokens",
-        "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens"};
+        "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens",
+        "ai.usage.reasoningTokens"};
     private static final String[] TOTAL_KEYS = {"llm.usage.total_tokens", "llm.token_count.total",
-        "gen_ai.usage.total_tokens"};
+        "gen_ai.usage.total_tokens", "ai.usage.totalTokens"};
     private static final String[] COST_KEYS = {"gen_ai.usage.cost_usd", "llm.cost.total"};
     private static final String[] PRIMITIVE_TYPE_KEYS = {"primitive.type", "tta.primitive.type"};
 
@@ -57,6 +63,14 @@ public record LlmUsage(
         Objects.requireNonNull(reportedModel, "reportedModel");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(reportedCostUsd, "reportedCostUsd");
+    }
+
+    /** A usage with token counts, as every usage was before calls without counts were kept. */
+    public LlmUsage(Optional<String> model, Optional<String> reportedModel, Optional<String> provider, long inputTokens,
+                    long cachedInputTokens, long cacheCreationInputTokens, long outputTokens, long reasoningTokens,
+                    long unsplitTokens, Optional<Double> reportedCostUsd) {
+        this(model, reportedModel, provider, inputTokens, cachedInputTokens, cacheCreationInputTokens, outputTokens,
+                reasoningTokens, unsplitTokens, reportedCostUsd, true);
     }
 
     /** The usage a span reports, or empty when it carries no model, token count or cost. */
@@ -109,17 +123,32 @@ public record LlmUsage(
                 .or(() -> first(a, PRIMITIVE_TYPE_KEYS).flatMap(ModelName::providerOfPrimitive))
                 .or(() -> model.flatMap(ModelName::inferProvider));
         return Optional.of(new LlmUsage(model, rawModel, provider, Math.max(0, in), Math.max(0, cached),
-                Math.max(0, cacheWrite), Math.max(0, out), Math.max(0, reasoning), Math.max(0, unsplit), cost));
+                Math.max(0, cacheWrite), Math.max(0, out), Math.max(0, reasoning), Math.max(0, unsplit), cost, hasTokens));
     }
 
     public long totalTokens() {
         return inputTokens + outputTokens + unsplitTokens;
     }
 
-    /** This call as one row of a trace's per-model usage. */
+    /** This call as one row of a trace's per-model usage, for a call that answered. */
     public ModelUsage toModelUsage() {
-        return new ModelUsage(provider.orElse(""), model.orElse(""), 1, inputTokens, cachedInputTokens, outputTokens,
-                reasoningTokens, unsplitTokens, reportedCostUsd);
+        return toModelUsage(false);
+    }
+
+    /**
+     * This call as one row of a trace's per-model usage. A call that answered without token counts
+     * or a cost is a call of unknown cost; one that {@code failed} without them was refused, and
+     * providers do not bill refused requests.
+     */
+    public ModelUsage toModelUsage(boolean failed) {
+        boolean unknown = !tokensReported && reportedCostUsd.isEmpty() && !failed;
+        return new ModelUsage(provider.orElse(""), model.orElse(""), 1, unknown ? 1 : 0, inputTokens, cachedInputTokens,
+                outputTokens, reasoningTokens, unsplitTokens, reportedCostUsd);
+    }
+
+    /** A call span that carries no usage fact at all: a call of an unknown model. */
+    public static LlmUsage unknown(Optional<String> provider) {
+        return new LlmUsage(Optional.empty(), Optional.empty(), provider, 0, 0, 0, 0, 0, 0, Optional.empty(), false);
     }
 
     private static Optional<Double> langfuseCost(String json) {

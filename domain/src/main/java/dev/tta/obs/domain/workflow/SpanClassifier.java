@@ -23,7 +23,6 @@ public final class SpanClassifier {
     private static final Pattern TTA_SPAN_NAME = Pattern.compile(
             "^(sequential|parallel|conditional|switch|router|route|retry|fallback|saga|cache|timeout|"
                     + "circuit_breaker|circuitbreaker|workflow)\\.(.+)$");
-    private static final Pattern ATTEMPT_NAME = Pattern.compile("(?i).*attempt[_ .-]?(\\d+).*");
 
     private SpanClassifier() {
     }
@@ -54,9 +53,37 @@ public final class SpanClassifier {
                 .or(() -> string(a, "traceloop.span.kind").flatMap(SpanClassifier::kindOfTraceloop))
                 .or(() -> string(a, "gen_ai.operation.name").flatMap(SpanClassifier::kindOfGenAiOperation))
                 .or(() -> string(a, "langfuse.observation.type").flatMap(SpanClassifier::kindOfLangfuse))
+                .or(() -> string(a, "ai.operationId").or(() -> Optional.of(span.name()))
+                        .flatMap(SpanClassifier::kindOfVercelAiOperation))
                 .or(() -> kindOfSpanName(span.name()))
                 .or(() -> kindOfFacts(span));
         return k.orElse(PrimitiveKind.OTHER);
+    }
+
+    /**
+     * The kind the span declares by naming its primitive class, in {@code primitive.type} (or an alias)
+     * or as {@code RetryPrimitive.execute}; empty when only its attribute namespace or a generic span
+     * name ({@code retry.attempt_2}, {@code cache.lookup}) hints at one. Containers of attempts, branches
+     * and lookups are recognised by this, so that their members, named anything, are not taken for
+     * containers themselves.
+     */
+    static Optional<PrimitiveKind> declaredKind(Span span) {
+        return declaredClass(span).flatMap(SpanClassifier::kindOfPrimitiveClass);
+    }
+
+    /** The primitive class a span names, in an attribute or as its name ({@code OpenAIPrimitive.execute}). */
+    static Optional<String> declaredClass(Span span) {
+        Optional<String> type = primitiveType(span.attributes());
+        if (type.isPresent()) {
+            return type;
+        }
+        if (span.name().contains("Primitive")) {
+            Matcher primitive = PRIMITIVE_NAME.matcher(span.name());
+            if (primitive.matches()) {
+                return Optional.of(primitive.group(1));
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<PrimitiveKind> kindOfPrimitiveClass(String className) {
@@ -157,6 +184,27 @@ public final class SpanClassifier {
             case "chain" -> Optional.of(PrimitiveKind.WORKFLOW);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * The Vercel AI SDK's operations: {@code ai.generateText.doGenerate} and {@code ai.streamText.doStream}
+     * are the provider calls; the outer {@code ai.generateText} spans a whole multi-step exchange and is
+     * left to the other rules, so that it is not taken for one more call.
+     */
+    private static Optional<PrimitiveKind> kindOfVercelAiOperation(String op) {
+        if (!op.startsWith("ai.")) {
+            return Optional.empty();
+        }
+        if (op.endsWith(".doGenerate") || op.endsWith(".doStream")) {
+            return Optional.of(PrimitiveKind.LLM);
+        }
+        if (op.endsWith(".doEmbed")) {
+            return Optional.of(PrimitiveKind.EMBEDDING);
+        }
+        if (op.equals("ai.toolCall")) {
+            return Optional.of(PrimitiveKind.TOOL);
+        }
+        return Optional.empty();
     }
 
     static Optional<PrimitiveKind> kindOfSpanName(String name) {
@@ -267,16 +315,6 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.RetryFacts(attempt, max, finalAttempts, succeeded));
     }
 
-    /** Whether the span is one attempt of a retry, as opposed to the retry primitive itself. */
-    static boolean isAttemptSpan(Span span, SpanInsight insight) {
-        if (insight.retry().flatMap(SpanInsight.RetryFacts::attempt).isEmpty()) {
-            return false;
-        }
-        return ATTEMPT_NAME.matcher(span.name()).matches()
-                || span.attributes().get("retry.primitive_type").isPresent()
-                || (insight.kind() != PrimitiveKind.RETRY && insight.primitiveType().isPresent());
-    }
-
     private static Optional<SpanInsight.FallbackFacts> fallback(Attributes a, Span span) {
         Optional<Boolean> used = a.getBoolean("fallback.used_fallback")
                 .or(() -> string(a, "fallback.execution").map(e -> e.equalsIgnoreCase("fallback")))
@@ -346,10 +384,7 @@ public final class SpanClassifier {
     }
 
     private static boolean failed(Span span) {
-        if (span.isError()) {
-            return true;
-        }
-        return string(span.attributes(), "primitive.status").map(s -> s.equalsIgnoreCase("error")).orElse(false);
+        return span.failed();
     }
 
     static Optional<String> string(Attributes a, String key) {

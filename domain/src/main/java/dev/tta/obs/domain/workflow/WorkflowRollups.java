@@ -7,6 +7,7 @@ import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.WorkflowRollup;
 import dev.tta.obs.domain.WorkflowRollupCalculator;
 import dev.tta.obs.domain.cost.CostSummary;
+import dev.tta.obs.domain.cost.ModelName;
 import dev.tta.obs.domain.cost.ModelUsage;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.llm.LlmUsage;
@@ -63,44 +64,49 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
         Tree tree = new Tree(byId);
 
         TreeSet<String> kinds = new TreeSet<>();
-        int hits = 0;
-        int misses = 0;
         int timeouts = 0;
         for (Span s : spans) {
             SpanInsight in = insights.get(s.spanId());
             if (in.kind() != PrimitiveKind.OTHER) {
                 kinds.add(in.kind().label());
             }
-            if (in.cacheHit().isPresent()) {
-                if (in.cacheHit().get()) {
-                    hits++;
-                } else {
-                    misses++;
-                }
-            }
             if (in.timeout().map(SpanInsight.TimeoutFacts::fired).orElse(false)) {
                 timeouts++;
             }
         }
-        int fallbacks = countOutermost(spans, tree,
-                s -> insights.get(s.spanId()).fallback().map(SpanInsight.FallbackFacts::used).orElse(false));
+        PrimitiveCounts counts = PrimitiveCounts.of(spans, insights, byId);
         int compensations = countOutermost(spans, tree,
                 s -> insights.get(s.spanId()).compensated().orElse(false));
-        int retries = retries(spans, insights, byId);
 
-        // LLM calls: innermost only, so a primitive wrapping an instrumented client call counts once
-        Set<SpanId> llmSpans = new HashSet<>();
-        spans.stream().filter(s -> insights.get(s.spanId()).kind() == PrimitiveKind.LLM)
-                .forEach(s -> llmSpans.add(s.spanId()));
-        Set<SpanId> aboveLlm = tree.ancestorsOf(llmSpans);
-        int llmCalls = (int) llmSpans.stream().filter(id -> !aboveLlm.contains(id)).count();
-
+        // Model calls: spans classified as LLM or embedding calls, or reporting tokens or a cost;
+        // innermost only, so a primitive or agent span wrapping an instrumented client call (and
+        // perhaps repeating its usage) counts once. Every call is a call of its model in modelUsage,
+        // those without token counts included, so llmCalls and modelUsage always agree.
         Map<SpanId, LlmUsage> usages = new HashMap<>();
+        Set<SpanId> candidates = new HashSet<>();
         for (Span s : spans) {
-            LlmUsage.from(s).filter(u -> u.totalTokens() > 0 || u.reportedCostUsd().isPresent())
-                    .ifPresent(u -> usages.put(s.spanId(), u));
+            PrimitiveKind kind = insights.get(s.spanId()).kind();
+            Optional<LlmUsage> u = LlmUsage.from(s);
+            u.ifPresent(x -> usages.put(s.spanId(), x));
+            boolean call = kind == PrimitiveKind.LLM || kind == PrimitiveKind.EMBEDDING
+                    || u.map(x -> x.tokensReported() || x.reportedCostUsd().isPresent()).orElse(false);
+            if (call) {
+                candidates.add(s.spanId());
+            }
         }
-        List<ModelUsage> perModel = perModel(spans, usages, tree);
+        Set<SpanId> aboveCalls = tree.ancestorsOf(candidates);
+        List<ModelUsage> calls = new ArrayList<>();
+        for (Span s : spans) {
+            if (candidates.contains(s.spanId()) && !aboveCalls.contains(s.spanId())) {
+                LlmUsage u = usages.get(s.spanId());
+                if (u == null) {
+                    u = LlmUsage.unknown(SpanClassifier.declaredClass(s).flatMap(ModelName::providerOfPrimitive));
+                }
+                calls.add(u.toModelUsage(s.failed()));
+            }
+        }
+        int llmCalls = calls.size();
+        List<ModelUsage> perModel = perModel(calls);
         long in = 0;
         long out = 0;
         long cached = 0;
@@ -115,109 +121,20 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
 
         List<Span> describing = new ArrayList<>(spans);
         describing.sort(DESCRIBING_FIRST);
-        return new WorkflowRollup(List.copyOf(kinds), hits, misses, retries, fallbacks, timeouts, compensations,
+        return new WorkflowRollup(List.copyOf(kinds), counts.cacheHits(), counts.cacheMisses(), counts.retries(),
+                counts.retryAttempts(), counts.fallbacksUsed(), timeouts, compensations,
                 llmCalls, in, out, cached, reasoning, cost.costUsd(), cost.status(), cost.unpricedModels(), perModel,
                 firstValue(describing, WORKFLOW_ID_KEYS), firstValue(describing, WORKFLOW_NAME_KEYS),
                 firstValue(describing, SESSION_KEYS));
     }
 
-    private static List<ModelUsage> perModel(List<Span> spans, Map<SpanId, LlmUsage> usages, Tree tree) {
+    private static List<ModelUsage> perModel(List<ModelUsage> calls) {
         Map<String, ModelUsage> byKey = new TreeMap<>();
-        Set<SpanId> aboveUsage = tree.ancestorsOf(usages.keySet());
-        for (Span s : spans) {
-            LlmUsage u = usages.get(s.spanId());
-            if (u == null || aboveUsage.contains(s.spanId())) {
-                // an agent or wrapper span repeating its children's usage would count it twice
-                continue;
-            }
-            ModelUsage m = u.toModelUsage();
+        for (ModelUsage m : calls) {
             String key = m.provider() + '\u0000' + m.model() + '\u0000' + m.isReported();
             byKey.merge(key, m, ModelUsage::plus);
         }
         return List.copyOf(byKey.values());
-    }
-
-    /**
-     * Re-attempts over all retries. Attempt spans (one per attempt, siblings under one parent) and
-     * the retry span's own totals describe the same retry, so each retry counts once, by whichever
-     * source saw more attempts (a missing attempt span must not hide a retry).
-     */
-    private static int retries(List<Span> spans, Map<SpanId, SpanInsight> insights, Map<SpanId, Span> byId) {
-        Map<String, List<Span>> attemptRuns = new TreeMap<>();
-        List<Span> containers = new ArrayList<>();
-        for (Span s : spans) {
-            SpanInsight in = insights.get(s.spanId());
-            if (in.retry().isEmpty()) {
-                continue;
-            }
-            if (SpanClassifier.isAttemptSpan(s, in)) {
-                String parent = s.parentSpanId().filter(byId::containsKey).map(SpanId::hex).orElse("-");
-                String target = s.attributes().getString("retry.primitive_type").or(in::primitiveType).orElse("");
-                attemptRuns.computeIfAbsent(parent + '|' + target, k -> new ArrayList<>()).add(s);
-            } else {
-                containers.add(s);
-            }
-        }
-        int total = 0;
-        Set<String> consumed = new HashSet<>();
-        for (Span c : containers) {
-            SpanInsight.RetryFacts r = insights.get(c.spanId()).retry().orElseThrow();
-            int attempts = Math.max(r.finalAttempts().orElse(0), r.attempt().orElse(0));
-            int own = Math.max(0, attempts - 1);
-            String self = c.spanId().hex();
-            String parent = c.parentSpanId().filter(byId::containsKey).map(SpanId::hex).orElse("-");
-            int fromAttempts = 0;
-            boolean hasAttempts = false;
-            for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
-                String runParent = run.getKey().substring(0, run.getKey().indexOf('|'));
-                // attempts are the container's own when they are its children, or siblings that ran
-                // inside its time window (emitters that parent attempts to the workflow root)
-                boolean mine = runParent.equals(self)
-                        || (runParent.equals(parent) && within(run.getValue(), c));
-                if (mine && consumed.add(run.getKey())) {
-                    hasAttempts = true;
-                    fromAttempts += reattempts(run.getValue(), insights);
-                }
-            }
-            total += hasAttempts ? Math.max(own, fromAttempts) : own;
-        }
-        for (Map.Entry<String, List<Span>> run : attemptRuns.entrySet()) {
-            if (!consumed.contains(run.getKey())) {
-                total += reattempts(run.getValue(), insights);
-            }
-        }
-        return total;
-    }
-
-    private static boolean within(List<Span> spans, Span container) {
-        for (Span s : spans) {
-            if (s.startTimeUnixNano() < container.startTimeUnixNano() || s.endTimeUnixNano() > container.endTimeUnixNano()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int reattempts(List<Span> attempts, Map<SpanId, SpanInsight> insights) {
-        List<Integer> numbers = new ArrayList<>();
-        int finalAttempts = 0;
-        for (Span s : attempts) {
-            SpanInsight.RetryFacts r = insights.get(s.spanId()).retry().orElseThrow();
-            r.attempt().ifPresent(numbers::add);
-            finalAttempts = Math.max(finalAttempts, r.finalAttempts().orElse(0));
-        }
-        // most emitters number attempts from 1; one that starts at 0 says so by sending a 0
-        int shift = numbers.contains(0) ? 1 : 0;
-        int beyondFirst = 0;
-        int highest = 0;
-        for (int n : numbers) {
-            int oneBased = n + shift;
-            highest = Math.max(highest, oneBased);
-            if (oneBased > 1) {
-                beyondFirst++;
-            }
-        }
-        return Math.max(beyondFirst, Math.max(highest, finalAttempts) - 1);
     }
 
     /** Spans matching {@code test} that have no matching ancestor: a container and its child report one event. */

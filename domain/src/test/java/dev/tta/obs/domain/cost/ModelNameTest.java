@@ -54,4 +54,36 @@ class ModelNameTest {
         assertThat(ModelName.providerOfPrimitive("GroqPrimitive")).contains("groq");
         assertThat(ModelName.providerOfPrimitive("RetryPrimitive")).isEmpty();
     }
+
+    @Test
+    void aFamilyFilterFindsEverySnapshotAndADatedFilterOnlyItself() {
+        assertThat(ModelName.matchesFilter("claude-3-5-sonnet", "claude-3-5-sonnet-20241022")).isTrue();
+        assertThat(ModelName.matchesFilter("Claude-3-5-Sonnet", "anthropic/claude-3.5-sonnet")).isTrue();
+        assertThat(ModelName.matchesFilter("gpt-4o-mini", "gpt-4o-mini-2024-07-18")).isTrue();
+        assertThat(ModelName.matchesFilter("claude-3-5-sonnet-20241022", "claude-3-5-sonnet-20241022")).isTrue();
+        assertThat(ModelName.matchesFilter("claude-3-5-sonnet-20241022", "claude-3-5-sonnet-20240620")).isFalse();
+        assertThat(ModelName.matchesFilter("claude-3-5-sonnet-20241022", "claude-3-5-sonnet")).isFalse();
+        // a price-changing suffix is another model, not a snapshot
+        assertThat(ModelName.matchesFilter("gpt-4o", "gpt-4o-mini")).isFalse();
+        assertThat(ModelName.matchesFilter("", "gpt-4o")).isFalse();
+        assertThat(ModelName.isFamily("claude-3-5-sonnet")).isTrue();
+        assertThat(ModelName.isFamily("claude-3-5-sonnet-20241022")).isFalse();
+    }
+
+    @Test
+    void embeddingModelsArePricedPerInputToken() {
+        PriceTable bundled = PriceTable.bundled();
+        for (String model : new String[] {"text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"}) {
+            ModelPrice p = bundled.find(model, java.util.Optional.empty()).orElseThrow(() -> new AssertionError(model));
+            assertThat(p.provider()).isEqualTo("openai");
+            assertThat(p.outputPerMTok()).isZero();
+        }
+        // list prices: $0.02, $0.13 and $0.10 per 1M input tokens
+        assertThat(bundled.find("text-embedding-3-small", java.util.Optional.of("openai")).orElseThrow()
+                .costUsd(1_000_000, 0, 0, 0)).isEqualTo(0.02);
+        assertThat(bundled.find("text-embedding-3-large", java.util.Optional.empty()).orElseThrow()
+                .costUsd(500_000, 0, 0, 0)).isEqualTo(0.065);
+        assertThat(bundled.find("text-embedding-ada-002", java.util.Optional.empty()).orElseThrow()
+                .costUsd(2_000_000, 0, 0, 0)).isEqualTo(0.20);
+    }
 }

@@ -31,9 +31,12 @@ class WorkflowRollupsTest {
         assertThat(r.cacheHits()).isEqualTo(1);
         assertThat(r.retries()).isEqualTo(2);
         assertThat(r.fallbacksUsed()).isEqualTo(1);
-        // the failed OpenAI primary was a call too; two calls returned token usage
+        // the failed OpenAI primary was a call too: refused, it reported no tokens and costs nothing
         assertThat(r.llmCalls()).isEqualTo(3);
-        assertThat(r.modelUsage()).extracting(ModelUsage::calls).containsExactly(1, 1);
+        assertThat(r.modelUsage()).extracting(ModelUsage::model)
+                .containsExactly("claude-3-5-sonnet", "gpt-4o", "gpt-4o-mini");
+        assertThat(r.modelUsage()).extracting(ModelUsage::calls).containsExactly(1, 1, 1);
+        assertThat(r.modelUsage()).extracting(ModelUsage::callsWithoutUsage).containsExactly(0, 0, 0);
         assertThat(r.inputTokens()).isEqualTo(128_000);
         assertThat(r.cachedInputTokens()).isEqualTo(22_000);
         assertThat(r.outputTokens()).isEqualTo(31_500);
@@ -53,6 +56,49 @@ class WorkflowRollupsTest {
         assertThat(r.workflowName()).contains("support_answer");
         assertThat(r.sessionId()).contains("session-7");
         assertThat(summary.errorCount()).isEqualTo(3);
+    }
+
+    @Test
+    void attemptSpansNamedAnythingUnderTheRetrySpanAreItsAttempts() {
+        // the example: shown as "retry x5" when attempts were recognised by name
+        Span retry = span("RetryPrimitive.execute").time(0, 1_000).attr("retry.max_retries", 3L)
+                .attr("retry.final_attempts", 3L).build();
+        List<Span> spans = new ArrayList<>(List.of(retry));
+        for (long a = 1; a <= 3; a++) {
+            TestSpans.Draft d = span("flaky_tool.attempt").parent(retry).time(a * 100, a * 100 + 50)
+                    .attr("retry.attempt", a);
+            spans.add(a < 3 ? d.error("flaky").build() : d.build());
+        }
+        WorkflowRollup r = rollups.rollup(spans);
+        assertThat(r.retryAttempts()).isEqualTo(3);
+        assertThat(r.retries()).isEqualTo(2);
+        assertThat(r.primitiveTypes()).containsExactly("retry");
+    }
+
+    @Test
+    void aFallbackNestedInABranchIsAFallbackOfItsOwn() {
+        Span outer = span("FallbackPrimitive.execute").time(0, 1_000).build();
+        Span primary = span("answer_with_gpt").parent(outer).time(10, 400).error("429").build();
+        Span secondary = span("answer_locally").parent(outer).time(500, 990).build();
+        Span inner = span("pick_model").parent(secondary).time(510, 980).attr("primitive.type", "FallbackPrimitive")
+                .attr("fallback.used_fallback", true).build();
+        WorkflowRollup r = rollups.rollup(List.of(outer, primary, secondary, inner));
+        assertThat(r.fallbacksUsed()).isEqualTo(2);
+
+        // a fallback whose first branch answered ran no fallback, however many children it has
+        Span ok = span("FallbackPrimitive.execute").time(0, 1_000).build();
+        assertThat(rollups.rollup(List.of(ok, span("a").parent(ok).time(10, 20).build(),
+                span("b").parent(ok).time(30, 40).build())).fallbacksUsed()).isZero();
+    }
+
+    @Test
+    void aCacheSpanAndTheLookupInsideItAreOneLookup() {
+        Span cache = span("CachePrimitive.execute").attr("cache.hit", true).build();
+        Span lookup = span("redis GET").parent(cache).attr("cache.hit", true).build();
+        Span bare = span("embedding_cache").attr("cache.hit", false).build();
+        WorkflowRollup r = rollups.rollup(List.of(cache, lookup, bare));
+        assertThat(r.cacheHits()).isEqualTo(1);
+        assertThat(r.cacheMisses()).isEqualTo(1);
     }
 
     @Test
@@ -180,6 +226,54 @@ class WorkflowRollupsTest {
         WorkflowRollup mixed = rollups.rollup(List.of(reported, estimated));
         assertThat(mixed.costUsd().orElseThrow()).isCloseTo(1.0 + 2.50, within(1e-9));
         assertThat(mixed.costStatus()).isEqualTo(CostStatus.PRICED);
+    }
+
+    @Test
+    void aStreamedCallWithoutTokenCountsMakesTheCostPartialNeverZero() {
+        // OpenInference on a streamed OpenAI call: model and messages, no token counts
+        Span counted = span("ChatCompletion").attr("openinference.span.kind", "LLM")
+                .attr("llm.model_name", "gpt-4o-mini-2024-07-18").attr("llm.provider", "openai")
+                .attr("llm.token_count.prompt", 1_000_000L).attr("llm.token_count.completion", 100_000L).build();
+        Span streamed = span("ChatCompletion").attr("openinference.span.kind", "LLM")
+                .attr("llm.model_name", "gpt-4o-mini-2024-07-18").attr("llm.provider", "openai").build();
+
+        WorkflowRollup both = rollups.rollup(List.of(counted, streamed));
+        assertThat(both.llmCalls()).isEqualTo(2);
+        assertThat(both.modelUsage()).singleElement().satisfies(u -> {
+            assertThat(u.calls()).isEqualTo(2);
+            assertThat(u.callsWithoutUsage()).isEqualTo(1);
+        });
+        assertThat(both.costStatus()).isEqualTo(CostStatus.PARTIAL);
+        // the counted call only, at list price: 1M in x $0.15 + 100k out x $0.60
+        assertThat(both.costUsd().orElseThrow()).isCloseTo(0.15 + 0.06, within(1e-9));
+
+        WorkflowRollup alone = rollups.rollup(List.of(streamed));
+        assertThat(alone.llmCalls()).isEqualTo(1);
+        assertThat(alone.costUsd()).isEmpty();
+        assertThat(alone.costStatus()).isEqualTo(CostStatus.NO_USAGE);
+        assertThat(alone.reprice(PriceTable.bundled())).isEqualTo(alone);
+    }
+
+    @Test
+    void everyCallIsACallOfItsModelSoLlmCallsAndModelUsageAgree() {
+        Span root = span("agent").build();
+        List<Span> spans = new ArrayList<>(List.of(root,
+                span("chat").parent(root).attr("gen_ai.operation.name", "chat").build(),
+                span("embeddings text-embedding-3-small").parent(root).attr("gen_ai.operation.name", "embeddings")
+                        .attr("gen_ai.request.model", "text-embedding-3-small").attr("gen_ai.usage.input_tokens", 10L).build(),
+                span("chat gpt-4o").parent(root).attr("gen_ai.request.model", "gpt-4o").error("429").build(),
+                span("OpenAIPrimitive.execute").parent(root).build()));
+        WorkflowRollup r = rollups.rollup(spans);
+        assertThat(r.llmCalls()).isEqualTo(4);
+        assertThat(r.modelUsage().stream().mapToInt(ModelUsage::calls).sum()).isEqualTo(r.llmCalls());
+        // the refused gpt-4o call costs nothing; the two calls without counts leave the cost partial
+        assertThat(r.modelUsage().stream().mapToInt(ModelUsage::callsWithoutUsage).sum()).isEqualTo(2);
+        assertThat(r.costStatus()).isEqualTo(CostStatus.PARTIAL);
+        assertThat(r.unpricedModels()).isEmpty();
+        // the embedding call at $0.02 per 1M input tokens
+        assertThat(r.costUsd().orElseThrow()).isCloseTo(10 * 0.02 / 1e6, within(1e-15));
+        assertThat(r.modelUsage()).extracting(ModelUsage::displayName)
+                .contains("openai/(unknown model)", "openai/gpt-4o", "openai/text-embedding-3-small");
     }
 
     @Test
