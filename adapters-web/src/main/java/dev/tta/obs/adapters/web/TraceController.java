@@ -8,7 +8,7 @@ import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.llm.ChatMessages;
-import dev.tta.obs.ports.telemetry.LogEntry;
+import dev.tta.obs.domain.telemetry.LogEntry;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryLogs;
