@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { clear, fmtMs, fmtTokens, fmtUsd, h } from './dom.js';
-import { indexTrace, isError, llmFacts } from './model.js';
+import { indexTrace, isError } from './model.js';
 
 /** Two runs side by side: totals with deltas, then every span path with its count and time in each. */
 export function renderCompare({ root, params }) {
@@ -20,20 +20,10 @@ export function renderCompare({ root, params }) {
 function totals(trace) {
   const idx = indexTrace(trace);
   const s = trace.summary || {};
-  let tokens = 0;
-  let cost = null;
-  for (const sp of idx.spans) {
-    const f = llmFacts(sp);
-    if (!f) continue;
-    tokens += (f.inputTokens || 0) + (f.outputTokens || 0);
-    if (f.costUsd != null) cost = (cost || 0) + f.costUsd;
-  }
   // no LLM call costs nothing; "unpriced" is only for calls without a known price
-  const llmCalls = idx.spans.filter((sp) => llmFacts(sp)).length;
-  if (!llmCalls) cost = 0;
-  tokens = Math.max(tokens, (s.inputTokens || 0) + (s.outputTokens || 0));
-  if (s.costUsd != null) cost = s.costUsd;
-  return { idx, durationMs: s.durationMs ?? idx.totalMs, spans: idx.spans.length, errors: idx.spans.filter(isError).length, tokens, cost };
+  const cost = s.llmCalls ? s.costUsd ?? null : 0;
+  return { idx, durationMs: s.durationMs ?? idx.totalMs, spans: s.spanCount ?? idx.spans.length, errors: s.errorCount ?? 0,
+    tokens: (s.inputTokens || 0) + (s.outputTokens || 0), cost };
 }
 
 function paths(idx) {

@@ -1,12 +1,10 @@
 import { api, optional } from './api.js';
 import { badge, clear, fmtAgo, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
-import { setRoute } from './app.js';
+import { navigate } from './router.js';
 import { summaryBadges } from './model.js';
 
 const WINDOWS = { '': 'any time', '15m': 'last 15 min', '1h': 'last hour', '24h': 'last 24 h', '7d': 'last 7 days' };
 const WINDOW_MS = { '15m': 9e5, '1h': 3.6e6, '24h': 8.64e7, '7d': 6.048e8 };
-// filters the server answers today, and those docs/api.md plans (sent as well; also applied here so
-// an older server that ignores them still shows the right rows)
 const FILTER_KEYS = ['q', 'service', 'errors', 'window', 'primitive', 'model', 'regressions', 'status', 'minDurationMs', 'sort'];
 
 function sameSummary(a, b) {
@@ -55,7 +53,7 @@ export function renderList({ root, params, live }) {
   function syncUrl() {
     const p = new URLSearchParams();
     for (const k of FILTER_KEYS) if (state[k]) p.set(k, state[k]);
-    setRoute('/traces', p);
+    navigate('/traces', p, { replace: true });
   }
 
   function apiParams(cursor) {

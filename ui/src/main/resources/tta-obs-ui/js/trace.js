@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { canOpenFiles, openInEditor } from './host.js';
 import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
-import { setRoute } from './app.js';
+import { navigate, route } from './router.js';
 import { exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, serviceOf, summaryBadges } from './model.js';
 
 const ROW = 24;
@@ -13,23 +13,31 @@ export function renderTrace({ root, params }, traceId) {
   const t0 = performance.now();
   const controller = new AbortController();
   let disposed = false;
-  let teardown = () => {};
+  let view = null;
+  let latest = params;
   root.append(h('p', { class: 'muted', id: 'trace-loading' }, 'Loading trace…'));
   api.trace(traceId, controller.signal).then((trace) => {
     if (disposed) return;
     const fetched = performance.now();
     clear(root);
-    teardown = mount(root, trace, params, t0, fetched);
+    view = mount(root, trace, latest, t0, fetched);
   }).catch((e) => {
     if (disposed || e.name === 'AbortError') return;
     clear(root).append(h('div', { class: 'empty' },
       e.status === 404 ? `Trace ${traceId} is not stored (it may have been evicted by retention).` : `Could not load the trace: ${e.message}`,
       ' ', h('a', { href: '#/traces' }, 'Back to traces')));
   });
-  return () => {
-    disposed = true;
-    controller.abort();
-    teardown();
+  return {
+    dispose() {
+      disposed = true;
+      controller.abort();
+      view?.dispose();
+    },
+    // ?span= and ?q= typed or linked while the trace is open: select and search in place
+    update(p) {
+      latest = p;
+      if (view) view.update(p);
+    },
   };
 }
 
@@ -53,20 +61,17 @@ function mount(root, trace, params, t0, fetched) {
   let visible = [];
   // open where the user most likely wants to look: the linked span, else the first thrown exception
   let selected = idx.byId.get(params.get('span')) || idx.spans.find((sp) => exceptions(sp).length) || idx.spans.find(isError) || idx.spans[0];
+  const pickedSpan = params.has('span');
   let searchText = '';
   let matchSet = null;
   let matchList = [];
   let matchPos = -1;
   let showCritical = true;
 
-  // header
-  const llmSpans = idx.spans.filter((sp) => llmFacts(sp));
-  // the server's totals win once its token and cost rules run; before that it reports 0 / null
-  const spanTokens = llmSpans.reduce((n, sp) => n + (llmFacts(sp).inputTokens || 0) + (llmFacts(sp).outputTokens || 0), 0);
-  const tokens = Math.max((s.inputTokens || 0) + (s.outputTokens || 0), spanTokens);
-  const costs = llmSpans.map((sp) => llmFacts(sp).costUsd).filter((c) => c != null);
-  const cost = s.costUsd != null ? s.costUsd : costs.length ? costs.reduce((a, c) => a + c, 0) : null;
-  const errorCount = s.errorCount ?? idx.spans.filter(isError).length;
+  // header: the server's totals
+  const tokens = (s.inputTokens || 0) + (s.outputTokens || 0);
+  const cost = s.costUsd ?? null;
+  const errorCount = s.errorCount ?? 0;
 
   const critBtn = h('button', { type: 'button', class: 'chip', 'aria-pressed': 'true', title: 'Highlight the spans that set the end time (c)' }, 'critical path');
   const compareBtn = h('button', { type: 'button', class: 'chip', title: 'Compare with the previous run of this workflow' }, 'compare with previous run');
@@ -77,8 +82,9 @@ function mount(root, trace, params, t0, fetched) {
       h('span', { class: 'stat' }, h('b', null, fmtMs(s.durationMs ?? idx.totalMs)), ' duration'),
       h('span', { class: 'stat' }, h('b', null, fmtInt(idx.spans.length)), ' spans'),
       h('span', { class: `stat ${errorCount ? 'err-text' : ''}` }, h('b', null, String(errorCount)), ' errors'),
-      llmSpans.length ? h('span', { class: 'stat' }, h('b', null, fmtTokens(tokens)), ' tokens') : null,
-      llmSpans.length ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, title: cost == null ? 'no price known for these models' : '' }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
+      s.llmCalls ? h('span', { class: 'stat' }, h('b', null, fmtInt(s.llmCalls)), ` LLM call${s.llmCalls > 1 ? 's' : ''}`) : null,
+      s.llmCalls ? h('span', { class: 'stat' }, h('b', null, fmtTokens(tokens)), ' tokens') : null,
+      s.llmCalls ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, id: 'trace-cost', title: costTitle(s) }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
       h('span', { class: 'stat muted' }, s.serviceName || serviceOf(idx.spans[0] || {})),
       h('span', { class: 'stat muted' }, fmtTime(idx.startNanos)),
       ...summaryBadges(s).filter((b) => b.tone !== 'err' || b.kind === 'regression').map((b) => badge(b.text, b.tone, b.title))),
@@ -174,6 +180,8 @@ function mount(root, trace, params, t0, fetched) {
         !open && hasKids ? h('span', { class: 'muted small' }, ` +${sp._desc}`) : null,
         err ? badge('error', 'err', sp.status?.message) : null,
         llm && llm.model ? badge(llm.model, 'model') : null,
+        llm ? h('span', { class: 'llm-usage muted small', title: `${fmtInt(llm.inputTokens)} in · ${fmtInt(llm.outputTokens)} out · ${llm.costStatus || ''}` },
+          `${fmtTokens((llm.inputTokens || 0) + (llm.outputTokens || 0))} tok · ${fmtUsd(llm.costUsd)}`) : null,
         ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
       h('div', { class: 'wf-track' },
         h('div', { class: `wf-bar ${err ? 'err' : ''} ${showCritical && sp._critical ? 'cp' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: err ? null : serviceColour(serviceOf(sp)) } }),
@@ -209,9 +217,9 @@ function mount(root, trace, params, t0, fetched) {
     }
     drawRows(true);
     renderPanel(panel, sp, idx, trace);
-    const p = new URLSearchParams(location.hash.split('?')[1] || '');
+    const p = route().params;
     p.set('span', sp.spanId);
-    setRoute(`/trace/${trace.traceId}`, p);
+    navigate(`/trace/${trace.traceId}`, p, { replace: true });
   }
 
   function runSearch() {
@@ -223,7 +231,11 @@ function mount(root, trace, params, t0, fetched) {
       drawRows(true);
       return;
     }
-    matchList = idx.spans.filter((sp) => spanText(sp).includes(searchText));
+    // every word on one span; failing that, any word (the server finds a trace when its words are
+    // spread over several spans)
+    const words = searchText.split(/\s+/);
+    matchList = idx.spans.filter((sp) => words.every((w) => spanText(sp).includes(w)));
+    if (!matchList.length && words.length > 1) matchList = idx.spans.filter((sp) => words.some((w) => spanText(sp).includes(w)));
     matchSet = new Set(matchList);
     matchPos = -1;
     for (const sp of matchList) reveal(sp);
@@ -278,6 +290,16 @@ function mount(root, trace, params, t0, fetched) {
   }
   document.addEventListener('keydown', onKey);
 
+  // opened from a list search: the spans that made the trace match are highlighted, the first selected
+  if (params.get('q')) {
+    search.value = params.get('q');
+    runSearch();
+    if (!pickedSpan && matchList.length) {
+      selected = matchList[0];
+      matchPos = 0;
+      matchInfo.textContent = `1 of ${matchList.length} matching “${params.get('q')}” · enter for next`;
+    }
+  }
   if (selected) reveal(selected);
   computeVisible();
   drawRows(true);
@@ -301,15 +323,34 @@ function mount(root, trace, params, t0, fetched) {
       waterfall.dataset.renderMs = String(Math.round(done - fetched));
     }, 0);
   });
-  return () => document.removeEventListener('keydown', onKey);
+  return {
+    dispose: () => document.removeEventListener('keydown', onKey),
+    update(p) {
+      const q = p.get('q') || '';
+      if (q !== search.value.trim()) {
+        search.value = q;
+        runSearch();
+      }
+      const sp = idx.byId.get(p.get('span'));
+      if (sp && sp !== selected) selectSpan(sp);
+    },
+  };
+}
+
+function costTitle(s) {
+  if (s.costStatus === 'unpriced') return `no price known for ${(s.unpricedModels || []).join(', ') || 'these models'}`;
+  if (s.costStatus === 'partial') return `partly priced: no price for ${(s.unpricedModels || []).join(', ')}`;
+  return s.costStatus || '';
 }
 
 const textCache = new WeakMap();
 function spanText(sp) {
   let t = textCache.get(sp);
   if (t == null) {
-    const parts = [sp.name, sp.spanId, sp.status?.message || ''];
-    for (const [k, v] of Object.entries(sp.attributes || {})) parts.push(k, typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value));
+    const parts = [sp.name, sp.spanId, sp.status?.message || '', serviceOf(sp)];
+    const add = (attrs) => { for (const [k, v] of Object.entries(attrs || {})) parts.push(k, typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value)); };
+    add(sp.attributes);
+    for (const e of sp.events || []) { parts.push(e.name); add(e.attributes); }
     t = parts.join('\u0001').toLowerCase();
     textCache.set(sp, t);
   }
@@ -350,12 +391,20 @@ function valueText(v) {
   return String(p);
 }
 
-export function attrTable(attrs) {
+// the attributes the chat view already shows: their raw JSON stays one click away, not 40 lines long
+const CHAT_ATTRIBUTE = /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.(prompt|completion)\.\d+\..*|llm\.(input|output)_messages\..*)$/;
+
+export function attrTable(attrs, folded) {
   const entries = Object.entries(attrs || {}).sort((a, b) => a[0].localeCompare(b[0]));
   if (!entries.length) return h('p', { class: 'muted small' }, 'none');
-  return h('table', { class: 'attrs' }, h('tbody', null, entries.map(([k, v]) => h('tr', null,
-    h('th', { class: 'mono', title: v?.type }, k),
-    h('td', null, h('span', { class: 'mono value' }, valueText(v)))))));
+  return h('table', { class: 'attrs' }, h('tbody', null, entries.map(([k, v]) => {
+    const text = valueText(v);
+    return h('tr', null,
+      h('th', { class: 'mono', title: v?.type }, k),
+      h('td', null, folded && folded.test(k)
+        ? h('details', { class: 'folded' }, h('summary', { class: 'muted small' }, `shown above as chat · raw ${fmtInt(text.length)} chars`), h('span', { class: 'mono value' }, text))
+        : h('span', { class: 'mono value' }, text)));
+  })));
 }
 
 /** "Open in editor" for spans that name their code location, when the page runs inside VS Code. */
@@ -418,11 +467,12 @@ function renderPanel(panel, sp, idx, trace) {
       h('div', { class: 'chips llm-facts' },
         h('span', { class: 'stat', id: 'llm-model' }, h('b', null, llm.model || 'unknown model'), llm.provider ? ` · ${llm.provider}` : ''),
         h('span', { class: 'stat', id: 'llm-tokens' }, h('b', null, fmtInt(llm.inputTokens)), ` in${cached} · `, h('b', null, fmtInt(llm.outputTokens)), ` out${reasoning}`),
-        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: llm.costSource }, h('b', null, fmtUsd(llm.costUsd)), llm.costUsd == null ? '' : ` · ${llm.costSource}`)),
+        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: llm.costStatus }, h('b', null, fmtUsd(llm.costUsd)), llm.costUsd == null ? '' : ` · ${llm.costStatus}`)),
       h('div', { class: 'chat', id: 'chat' }, llm.messages.length ? llm.messages.map(chatMessage) : h('p', { class: 'muted small' }, 'No messages recorded (the app may not capture content).'))));
   }
 
-  panel.append(section(`Attributes (${Object.keys(sp.attributes || {}).length})`, true, attrTable(sp.attributes),
+  const folded = llm && llm.messages.length ? CHAT_ATTRIBUTE : null;
+  panel.append(section(`Attributes (${Object.keys(sp.attributes || {}).length})`, true, attrTable(sp.attributes, folded),
     sp.droppedAttributesCount ? h('p', { class: 'warn-text small' }, `${sp.droppedAttributesCount} attributes dropped by the SDK`) : null));
   const events = (sp.events || []);
   if (events.length) {
