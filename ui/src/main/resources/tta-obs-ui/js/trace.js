@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { canOpenFiles, openInEditor } from './host.js';
-import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
+import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h, svg } from './dom.js';
 import { navigate, route } from './router.js';
 import { exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, serviceOf, summaryBadges } from './model.js';
 
@@ -102,16 +102,83 @@ function mount(root, trace, params, t0, fetched) {
   const axis = h('div', { class: 'wf-axis' });
   const spacer = h('div', { class: 'wf-spacer' });
   const scroller = h('div', { class: 'wf-scroll', tabindex: 0, role: 'tree', 'aria-label': 'Spans' }, spacer);
-  const waterfall = h('section', { class: 'waterfall', id: 'waterfall', dataset: { totalSpans: String(idx.spans.length) } }, h('div', { class: 'wf-head' }, h('div', { class: 'wf-namecol' }, 'span'), axis), scroller);
+  const minimap = h('div', { class: 'minimap', id: 'minimap', title: 'Drag to zoom into a time range, double-click to see the whole trace' });
+  const zoomInfo = h('span', { class: 'muted small', id: 'zoom-info' });
+  const waterfall = h('section', { class: 'waterfall', id: 'waterfall', dataset: { totalSpans: String(idx.spans.length) } }, minimap, h('div', { class: 'wf-head' }, h('div', { class: 'wf-namecol' }, 'span'), axis), scroller);
   const panel = h('aside', { class: 'span-panel', id: 'span-panel' });
   root.append(header,
-    h('div', { class: 'toolbar' }, search, matchInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · enter toggle · / find · esc back')),
+    h('div', { class: 'toolbar' }, search, matchInfo, zoomInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · e/E error · m/M LLM call · / find · esc back')),
     h('div', { class: 'trace-body' }, waterfall, panel));
 
-  // axis ticks
-  for (let i = 0; i <= 4; i++) {
-    axis.append(h('span', { class: 'tick', style: { left: `${i * 25}%` } }, fmtMs((idx.totalMs * i) / 4)));
+  // the time window the bars are drawn in: the whole trace, or the range dragged on the minimap
+  let win = { from: idx.startNanos, ms: idx.totalMs };
+  function drawAxis() {
+    clear(axis);
+    const offset = (win.from - idx.startNanos) / 1e6;
+    for (let i = 0; i <= 4; i++) axis.append(h('span', { class: 'tick', style: { left: `${i * 25}%` } }, fmtMs(offset + (win.ms * i) / 4)));
+    const zoomed = win.ms < idx.totalMs * 0.999;
+    zoomInfo.textContent = zoomed ? `zoomed to ${fmtMs(offset)} – ${fmtMs(offset + win.ms)} · double-click the minimap to reset` : '';
+    waterfall.dataset.zoomed = String(zoomed);
+    if (mmWindow) {
+      mmWindow.style.left = `${(offset / idx.totalMs) * 100}%`;
+      mmWindow.style.width = `${(win.ms / idx.totalMs) * 100}%`;
+      mmWindow.hidden = !zoomed;
+    }
   }
+  function zoom(fromFrac, toFrac) {
+    const a = Math.max(0, Math.min(fromFrac, toFrac));
+    const b = Math.min(1, Math.max(fromFrac, toFrac));
+    win = b - a < 1e-4 || (a === 0 && b === 1) ? { from: idx.startNanos, ms: idx.totalMs } : { from: idx.startNanos + a * idx.totalMs * 1e6, ms: (b - a) * idx.totalMs };
+    drawAxis();
+    drawRows(true);
+  }
+
+  // minimap: how many spans run at each moment (errors in red), and the zoomed window
+  const BINS = 240;
+  const active = new Float64Array(BINS + 1);
+  const errorBins = new Set();
+  for (const sp of idx.spans) {
+    const a = Math.min(BINS - 1, Math.floor(((sp._start - idx.startNanos) / 1e6 / idx.totalMs) * BINS));
+    const b = Math.min(BINS - 1, Math.floor(((sp._end - idx.startNanos) / 1e6 / idx.totalMs) * BINS));
+    active[a]++;
+    active[b + 1]--;
+    if (isError(sp)) errorBins.add(a);
+  }
+  let peak = 1;
+  for (let i = 1; i < BINS; i++) active[i] += active[i - 1];
+  for (let i = 0; i < BINS; i++) peak = Math.max(peak, active[i]);
+  const bars = [];
+  for (let i = 0; i < BINS; i++) {
+    if (!active[i] && !errorBins.has(i)) continue;
+    const hgt = Math.max(1.5, (active[i] / peak) * 26);
+    bars.push(svg('rect', { x: i, y: 28 - hgt, width: 1, height: hgt, class: errorBins.has(i) ? 'mm-err' : 'mm-bar' }));
+  }
+  const mmWindow = h('div', { class: 'mm-window', hidden: true });
+  const mmDrag = h('div', { class: 'mm-drag', hidden: true });
+  minimap.append(svg('svg', { viewBox: `0 0 ${BINS} 28`, preserveAspectRatio: 'none' }, bars), mmWindow, mmDrag);
+  let dragFrom = null;
+  const frac = (e) => {
+    const r = minimap.getBoundingClientRect();
+    return Math.max(0, Math.min(1, (e.clientX - r.left) / r.width));
+  };
+  minimap.addEventListener('mousedown', (e) => { dragFrom = frac(e); e.preventDefault(); });
+  const onMove = (e) => {
+    if (dragFrom == null) return;
+    const x = frac(e);
+    mmDrag.hidden = false;
+    mmDrag.style.left = `${Math.min(dragFrom, x) * 100}%`;
+    mmDrag.style.width = `${Math.abs(x - dragFrom) * 100}%`;
+  };
+  const onUp = (e) => {
+    if (dragFrom == null) return;
+    const x = frac(e);
+    mmDrag.hidden = true;
+    if (Math.abs(x - dragFrom) > 0.005) zoom(dragFrom, x);
+    dragFrom = null;
+  };
+  document.addEventListener('mousemove', onMove);
+  document.addEventListener('mouseup', onUp);
+  minimap.addEventListener('dblclick', () => zoom(0, 1));
 
   function computeVisible() {
     visible = [];
@@ -160,8 +227,11 @@ function mount(root, trace, params, t0, fetched) {
   }
 
   function rowEl(sp, i) {
-    const left = ((sp._start - idx.startNanos) / 1e6 / idx.totalMs) * 100;
-    const width = Math.max(0.15, ((sp._end - sp._start) / 1e6 / idx.totalMs) * 100);
+    // placed in the zoom window and clipped to it; a span outside it keeps its row, without a bar
+    const rawLeft = ((sp._start - win.from) / 1e6 / win.ms) * 100;
+    const rawRight = rawLeft + ((sp._end - sp._start) / 1e6 / win.ms) * 100;
+    const left = Math.max(0, Math.min(100, rawLeft));
+    const width = rawRight < 0 || rawLeft > 100 ? 0 : Math.max(0.15, Math.min(100, rawRight) - left);
     const err = isError(sp);
     const icon = kindIcon(sp);
     const llm = llmFacts(sp);
@@ -184,7 +254,7 @@ function mount(root, trace, params, t0, fetched) {
           `${fmtTokens((llm.inputTokens || 0) + (llm.outputTokens || 0))} tok · ${fmtUsd(llm.costUsd)}`) : null,
         ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
       h('div', { class: 'wf-track' },
-        h('div', { class: `wf-bar ${err ? 'err' : ''} ${showCritical && sp._critical ? 'cp' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: err ? null : serviceColour(serviceOf(sp)) } }),
+        width ? h('div', { class: `wf-bar ${err ? 'err' : ''} ${showCritical && sp._critical ? 'cp' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: err ? null : serviceColour(serviceOf(sp)) } }) : null,
         h('span', { class: `wf-dur ${left + width > 82 && left < 18 ? 'inside' : ''}`, style: left + width <= 82 ? { left: `${left + width + 0.5}%` } : left >= 18 ? { right: `${100 - left + 0.5}%` } : { right: `${100 - left - width + 0.5}%` } }, fmtMs(sp.durationMs))));
     if (hasKids) toggle.addEventListener('click', (e) => { e.stopPropagation(); toggleSpan(sp); });
     row.addEventListener('click', () => selectSpan(sp, false));
@@ -267,6 +337,18 @@ function mount(root, trace, params, t0, fetched) {
     if (!raf) raf = requestAnimationFrame(() => { raf = 0; drawRows(false); });
   }, { passive: true });
 
+  /** The next (or previous) span in tree order that passes test, wrapping around. */
+  function jump(test, dir) {
+    const n = idx.spans.length;
+    for (let k = 1; k <= n; k++) {
+      const sp = idx.spans[(((selected?._i ?? -1) + dir * k) % n + n) % n];
+      if (test(sp)) {
+        selectSpan(sp);
+        return;
+      }
+    }
+  }
+
   function onKey(e) {
     if (e.target.matches('input, select, textarea')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -283,6 +365,8 @@ function mount(root, trace, params, t0, fetched) {
       e.preventDefault();
     } else if (e.key === 'Enter' && selected._children.length) toggleSpan(selected);
     else if (e.key === '/') { search.focus(); e.preventDefault(); }
+    else if (e.key === 'e' || e.key === 'E') jump((sp) => isError(sp), e.key === 'e' ? 1 : -1);
+    else if (e.key === 'm' || e.key === 'M') jump((sp) => sp.llm, e.key === 'm' ? 1 : -1);
     else if (e.key === 'n') nextMatch(1);
     else if (e.key === 'N') nextMatch(-1);
     else if (e.key === 'c') critBtn.click();
@@ -290,17 +374,27 @@ function mount(root, trace, params, t0, fetched) {
   }
   document.addEventListener('keydown', onKey);
 
-  // opened from a list search: the spans that made the trace match are highlighted, the first selected
+  // opened from a list search: the spans the server's search matched are highlighted, and the first
+  // one named by the words is selected
+  function showListSearch(q) {
+    search.value = q;
+    searchText = q.trim().toLowerCase();
+    matchList = idx.spans.filter((sp) => serverMatch(sp, q));
+    // the server matches a trace whose words are spread over several spans: show each word's spans
+    if (!matchList.length) matchList = idx.spans.filter((sp) => words(q).some((w) => serverMatch(sp, w)));
+    matchSet = matchList.length ? new Set(matchList) : null;
+    for (const sp of matchList) reveal(sp);
+    const named = matchList.find((sp) => serverMatch({ name: sp.name }, q)) || matchList[0];
+    matchPos = matchList.indexOf(named);
+    matchInfo.textContent = matchList.length ? `${matchList.length} span${matchList.length > 1 ? 's' : ''} match “${q}” · enter for next` : '';
+    return named;
+  }
   if (params.get('q')) {
-    search.value = params.get('q');
-    runSearch();
-    if (!pickedSpan && matchList.length) {
-      selected = matchList[0];
-      matchPos = 0;
-      matchInfo.textContent = `1 of ${matchList.length} matching “${params.get('q')}” · enter for next`;
-    }
+    const named = showListSearch(params.get('q'));
+    if (named && !pickedSpan) selected = named;
   }
   if (selected) reveal(selected);
+  drawAxis();
   computeVisible();
   drawRows(true);
   if (selected) {
@@ -324,12 +418,23 @@ function mount(root, trace, params, t0, fetched) {
     }, 0);
   });
   return {
-    dispose: () => document.removeEventListener('keydown', onKey),
+    dispose() {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousemove', onMove);
+      document.removeEventListener('mouseup', onUp);
+    },
     update(p) {
       const q = p.get('q') || '';
       if (q !== search.value.trim()) {
-        search.value = q;
-        runSearch();
+        if (q) {
+          const named = showListSearch(q);
+          computeVisible();
+          if (named && !p.get('span')) selectSpan(named);
+          else drawRows(true);
+        } else {
+          search.value = '';
+          runSearch();
+        }
       }
       const sp = idx.byId.get(p.get('span'));
       if (sp && sp !== selected) selectSpan(sp);
@@ -341,6 +446,21 @@ function costTitle(s) {
   if (s.costStatus === 'unpriced') return `no price known for ${(s.unpricedModels || []).join(', ') || 'these models'}`;
   if (s.costStatus === 'partial') return `partly priced: no price for ${(s.unpricedModels || []).join(', ')}`;
   return s.costStatus || '';
+}
+
+// the server's free-text rule (docs/api.md): every query word starts a word of the span's name, its
+// service or one of its attribute values; words shorter than 3 characters must match whole
+const words = (text) => String(text).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const wordCache = new WeakMap();
+function serverMatch(sp, q) {
+  let mine = wordCache.get(sp);
+  if (!mine) {
+    const parts = [sp.name, sp.resource ? serviceOf(sp) : ''];
+    for (const v of Object.values(sp.attributes || {})) parts.push(typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value));
+    mine = words(parts.join(' '));
+    if (sp.spanId) wordCache.set(sp, mine);
+  }
+  return words(q).every((w) => mine.some((m) => (w.length >= 3 ? m.startsWith(w) : m === w)));
 }
 
 const textCache = new WeakMap();
