@@ -45,7 +45,8 @@ export function fingerprint({ type, message, stacktrace }) {
 
 /**
  * Groups failures ({type, message, stacktrace, at, service, traceId, spanId, ...}) by fingerprint:
- * the most frequent kind first, then the most recent. Each group keeps its newest example.
+ * the most frequent kind first, then the most recent. Each group keeps its newest example, its
+ * failures, and one failure per trace.
  */
 export function groupFailures(failures) {
   const groups = new Map();
@@ -54,10 +55,11 @@ export function groupFailures(failures) {
     let g = groups.get(key);
     if (!g) {
       g = { key, type: f.type || 'error', pattern: normaliseMessage(f.message), frame: topFrame(f.stacktrace),
-        count: 0, last: 0, example: f, services: new Set(), traces: [] };
+        count: 0, last: 0, example: f, services: new Set(), traces: [], failures: [] };
       groups.set(key, g);
     }
     g.count++;
+    g.failures.push(f);
     if (f.service) g.services.add(f.service);
     if (f.at >= g.last) {
       g.last = f.at;

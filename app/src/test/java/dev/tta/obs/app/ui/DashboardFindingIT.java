@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +80,7 @@ class DashboardFindingIT extends BrowserSession {
         step.recordException(thrown);
         step.setStatus(StatusCode.ERROR, thrown.getMessage());
         step.end();
+        root.setStatus(StatusCode.ERROR, "batch failed");
         root.end();
         return root.getSpanContext().getTraceId();
     }
@@ -260,6 +262,24 @@ class DashboardFindingIT extends BrowserSession {
                 .containsEntry("python", "tools.py in lookup")
                 .containsEntry("sameKind", true)
                 .containsEntry("otherType", false);
+
+        // recovered: a span failed but the run did not (the fallback answered); filters live in the URL
+        driver.get(service.url("/#/errors?outcome=recovered"));
+        // (the page redraws when the server answers: wait for the filtered list, not the one before)
+        await.until(d -> summaries().stream().anyMatch(t -> t.contains("OpenAIPrimitive exceeded <duration>"))
+                && summaries().stream().noneMatch(t -> t.contains("batch-runner") || t.contains("IllegalStateException")));
+        new Select(driver.findElement(By.cssSelector("select[aria-label='Outcome']"))).selectByValue("failed");
+        await.until(d -> d.getCurrentUrl().endsWith("#/errors?outcome=failed"));
+        await.until(d -> summaries().stream().anyMatch(t -> t.contains("IllegalStateException"))
+                && summaries().stream().noneMatch(t -> t.contains("OpenAIPrimitive")));
+        new Select(driver.findElement(By.cssSelector("select[aria-label='Service']"))).selectByValue("batch-runner");
+        await.until(d -> d.getCurrentUrl().endsWith("#/errors?service=batch-runner&outcome=failed"));
+        await.until(d -> summaries().size() == 2 && summaries().stream().allMatch(t -> t.contains("batch-runner")));
+        assertThat(driver.findElements(By.cssSelector(".error-group svg.spark rect"))).isNotEmpty();
+        driver.navigate().back();
+        await.until(d -> d.getCurrentUrl().endsWith("#/errors?outcome=failed"));
+        await.until(d -> summaries().stream().anyMatch(t -> t.contains("IllegalStateException")));
+        assertThat(new Select(driver.findElement(By.cssSelector("select[aria-label='Service']"))).getFirstSelectedOption().getText()).isEqualTo("all services");
     }
 
     @Test
@@ -337,6 +357,11 @@ class DashboardFindingIT extends BrowserSession {
         compare.click();
         await.until(d -> d.getCurrentUrl().contains("#/compare?a=" + cacheMissRun + "&b=" + failingRun));
         await.until(d -> d.findElement(By.cssSelector(".compare-totals")).getText().toLowerCase().contains("spans 4 3"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> summaries() {
+        return (List<String>) driver.executeScript("return [...document.querySelectorAll('.error-group summary')].map((s) => s.innerText)");
     }
 
     private WebElement header(String column) {
