@@ -26,19 +26,32 @@ function totals(trace) {
     tokens: (s.inputTokens || 0) + (s.outputTokens || 0), cost };
 }
 
+// An LLM span is named after its model ("chat gpt-4o"): matched by name, a model switch would read
+// as one call only in A and another only in B. In a path it is "LLM call", its models listed aside.
+const segment = (sp) => (sp.llm ? 'LLM call' : sp.name);
+
 function paths(idx) {
   const out = new Map();
   for (const sp of idx.spans) {
     const key = [];
-    for (let p = sp; p; p = p._parent) key.unshift(p.name);
+    for (let p = sp; p; p = p._parent) key.unshift(segment(p));
     const k = key.join(' › ');
-    const e = out.get(k) || { count: 0, ms: 0, errors: 0, depth: sp.depth || 0 };
+    const e = out.get(k) || { count: 0, ms: 0, errors: 0, depth: sp.depth || 0, models: new Set() };
     e.count++;
     e.ms += sp.durationMs || 0;
     if (isError(sp)) e.errors++;
+    if (sp.llm?.model) e.models.add(sp.llm.model);
     out.set(k, e);
   }
   return out;
+}
+
+function models(x, y) {
+  const a = [...(x?.models || [])].sort().join(', ');
+  const b = [...(y?.models || [])].sort().join(', ');
+  if (!a && !b) return null;
+  if (!x || !y || a === b) return h('span', { class: 'badge model' }, a || b);
+  return h('span', { class: 'badge warn', title: 'model changed' }, `${a || '–'} → ${b || '–'}`);
 }
 
 function delta(x, y, fmt, lowerIsBetter = true) {
@@ -81,7 +94,7 @@ function view(ta, tb) {
         const y = pb.get(k);
         const state = !x ? 'added' : !y ? 'missing' : '';
         return h('tr', { class: state },
-          h('td', { class: 'mono small' }, k, state ? h('span', { class: `badge ${state === 'added' ? 'warn' : 'info'}` }, state === 'added' ? 'only in B' : 'only in A') : null),
+          h('td', { class: 'mono small' }, k, models(x, y), state ? h('span', { class: `badge ${state === 'added' ? 'warn' : 'info'}` }, state === 'added' ? 'only in B' : 'only in A') : null),
           h('td', { class: 'num' }, x ? x.count : '–'), h('td', { class: 'num' }, y ? y.count : '–'),
           h('td', { class: 'num' }, x ? fmtMs(x.ms) : '–'), h('td', { class: 'num' }, y ? fmtMs(y.ms) : '–'),
           h('td', { class: 'num' }, x && y ? delta(x.ms, y.ms, fmtMs) : ''));

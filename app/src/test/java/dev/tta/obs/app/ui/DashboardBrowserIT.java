@@ -307,7 +307,7 @@ class DashboardBrowserIT extends BrowserSession {
         await.until(d -> d.getCurrentUrl().contains("#/compare?a=" + cacheMissRun + "&b=" + cacheHitRun));
         WebElement spans = await.until(d -> d.findElement(By.cssSelector(".compare-spans")));
         assertThat(spans.findElements(By.cssSelector("tr.missing")).stream().map(WebElement::getText))
-                .anyMatch(t -> t.contains("chat gpt-4o-mini")).anyMatch(t -> t.contains("retriever.search_docs"));
+                .anyMatch(t -> t.contains("LLM call") && t.contains("gpt-4o-mini")).anyMatch(t -> t.contains("retriever.search_docs"));
         String totals = driver.findElement(By.cssSelector(".compare-totals")).getText();
         assertThat(totals).containsIgnoringCase("spans 4 2").containsIgnoringCase("tokens 976 0");
         Browser.screenshot(driver, "09-compare");

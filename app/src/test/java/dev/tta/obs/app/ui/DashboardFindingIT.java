@@ -48,6 +48,8 @@ class DashboardFindingIT extends BrowserSession {
     static String fallbackRun;
     static String failingRun;
     static List<String> stepTimeouts = new ArrayList<>();
+    static String onGpt4o;
+    static String onGpt4oMini;
 
     @BeforeAll
     static void startServiceAndSendWorkflows() throws Exception {
@@ -71,6 +73,8 @@ class DashboardFindingIT extends BrowserSession {
             stepTimeouts.add(failingStep(tracer, new java.util.concurrent.TimeoutException("timed out after " + (step % 5 + 1) + "s (step " + step + ")")));
         }
         failingStep(tracer, new IllegalArgumentException("unsupported region 'mars-1'"));
+        onGpt4o = agentRun(tracer, "gpt-4o");
+        onGpt4oMini = agentRun(tracer, "gpt-4o-mini");
         assertThat(failures.forceFlush().join(60, TimeUnit.SECONDS).isSuccess()).as("tta-obs acknowledged the failing runs").isTrue();
     }
 
@@ -81,6 +85,18 @@ class DashboardFindingIT extends BrowserSession {
         step.setStatus(StatusCode.ERROR, thrown.getMessage());
         step.end();
         root.setStatus(StatusCode.ERROR, "batch failed");
+        root.end();
+        return root.getSpanContext().getTraceId();
+    }
+
+    /** One agent run whose only LLM call uses the given model. */
+    private static String agentRun(Tracer tracer, String model) {
+        Span root = tracer.spanBuilder("agent.run").startSpan();
+        Span llm = tracer.spanBuilder("chat " + model).setParent(Context.root().with(root))
+                .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "openai")
+                .setAttribute("gen_ai.request.model", model).setAttribute("gen_ai.usage.input_tokens", 120L)
+                .setAttribute("gen_ai.usage.output_tokens", 30L).startSpan();
+        llm.end();
         root.end();
         return root.getSpanContext().getTraceId();
     }
@@ -357,6 +373,16 @@ class DashboardFindingIT extends BrowserSession {
         compare.click();
         await.until(d -> d.getCurrentUrl().contains("#/compare?a=" + cacheMissRun + "&b=" + failingRun));
         await.until(d -> d.findElement(By.cssSelector(".compare-totals")).getText().toLowerCase().contains("spans 4 3"));
+    }
+
+    @Test
+    void compareAcrossAModelSwitch_matchesTheLlmCalls_andNamesBothModels() {
+        driver.get(service.url("/#/compare?a=" + onGpt4o + "&b=" + onGpt4oMini));
+        WebElement spans = await.until(d -> d.findElement(By.cssSelector(".compare-spans")));
+        assertThat(spans.findElements(By.cssSelector("tr.missing, tr.added"))).isEmpty();
+        assertThat(spans.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText))
+                .anyMatch(t -> t.contains("agent.run › LLM call") && t.contains("gpt-4o → gpt-4o-mini"));
+        Browser.screenshot(driver, "27-compare-model-switch");
     }
 
     @SuppressWarnings("unchecked")
