@@ -7,9 +7,8 @@ import { renderMetrics } from './metrics.js';
 import { renderErrors } from './errors.js';
 import { renderSettings } from './settings.js';
 import { listenToHost } from './host.js';
+import { route } from './router.js';
 
-// Routes live in the hash (#/traces?service=x, #/trace/<id>?span=<id>) so that a copied link
-// opens the same view and the static server needs no fallback route.
 const root = document.getElementById('app');
 const embed = new URLSearchParams(location.search).get('embed') === '1';
 document.documentElement.classList.toggle('embed', embed);
@@ -38,7 +37,7 @@ document.getElementById('theme-toggle').addEventListener('click', () => {
   applyTheme(next);
 });
 
-export const live = new LiveFeed();
+const live = new LiveFeed();
 const liveStatus = document.getElementById('live-status');
 live.onMode = (m) => {
   liveStatus.textContent = m === 'websocket' ? '● live' : m === 'polling' ? '● live (polling 2 s)' : m === 'offline' ? '○ server unreachable' : '';
@@ -46,52 +45,35 @@ live.onMode = (m) => {
   document.documentElement.dataset.live = m;
 };
 
-export function route() {
-  const hash = location.hash.replace(/^#/, '') || '/traces';
-  const [path, qs] = hash.split('?');
-  return { parts: path.split('/').filter(Boolean), params: new URLSearchParams(qs || '') };
-}
-
-/** Rewrites the hash without adding history (filters, selection) or with it (navigation). */
-export function setRoute(path, params, push = false) {
-  const q = params && [...params.keys()].length ? `?${params}` : '';
-  const url = `${location.pathname}${location.search}#${path}${q}`;
-  if (push) location.assign(url);
-  else history.replaceState(null, '', url);
-}
-
-let cleanup = null;
+// A view is mounted for a path; a change of only the query part goes to its update(params), which
+// redraws in place (and returns false when it cannot, for a full render).
+let current = null;
 function render() {
-  if (cleanup) cleanup();
-  cleanup = null;
+  const { path, parts, params } = route();
+  if (current && current.path === path && current.update && current.update(params) !== false) return;
+  if (current) current.dispose();
+  current = null;
   clear(root);
-  const { parts, params } = route();
   const view = parts[0] || 'traces';
   for (const a of document.querySelectorAll('[data-nav]')) {
     a.classList.toggle('active', a.dataset.nav === view || (view === 'trace' && a.dataset.nav === 'traces'));
   }
   const ctx = { root, params, live, embed };
+  let mounted;
   try {
-    if (view === 'trace' && parts[1]) cleanup = renderTrace(ctx, parts[1]);
-    else if (view === 'compare') cleanup = renderCompare(ctx);
-    else if (view === 'metrics') cleanup = renderMetrics(ctx);
-    else if (view === 'errors') cleanup = renderErrors(ctx);
-    else if (view === 'settings') cleanup = renderSettings(ctx);
-    else cleanup = renderList(ctx);
+    if (view === 'trace' && parts[1]) mounted = renderTrace(ctx, parts[1]);
+    else if (view === 'compare') mounted = renderCompare(ctx);
+    else if (view === 'metrics') mounted = renderMetrics(ctx);
+    else if (view === 'errors') mounted = renderErrors(ctx);
+    else if (view === 'settings') mounted = renderSettings(ctx);
+    else mounted = renderList(ctx);
   } catch (e) {
     root.appendChild(h('p', { class: 'err-text' }, `Could not render this page: ${e.message}`));
     console.error(e);
   }
+  const v = typeof mounted === 'function' ? { dispose: mounted } : (mounted || {});
+  current = { path, dispose: v.dispose || (() => {}), update: v.update };
 }
 
-let lastPath = null;
-window.addEventListener('hashchange', () => {
-  // filters rewrite only the query part; re-render only when the page itself changes
-  const p = location.hash.split('?')[0];
-  if (p !== lastPath) {
-    lastPath = p;
-    render();
-  }
-});
-lastPath = location.hash.split('?')[0];
+window.addEventListener('hashchange', render);
 render();

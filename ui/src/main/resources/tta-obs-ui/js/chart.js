@@ -4,7 +4,7 @@ import { h, svg } from './dom.js';
  * A small SVG line/bar chart: series [{name, points: [{x, y, href?}]}]. Points with an href are links,
  * so every point leads to the traces behind it.
  */
-export function lineChart({ series, yFormat = String, xFormat = String, height = 160, bars = false }) {
+export function lineChart({ series, yFormat = String, xFormat = String, height = 160, bars = false, integer = false }) {
   const W = 520;
   const H = height;
   const pad = { l: 52, r: 8, t: 8, b: 22 };
@@ -13,7 +13,9 @@ export function lineChart({ series, yFormat = String, xFormat = String, height =
   const xs = all.map((p) => p.x);
   const minX = Math.min(...xs);
   const maxX = Math.max(...xs, minX + 1);
-  const maxY = Math.max(...all.map((p) => p.y), 1e-9);
+  const top = Math.max(...all.map((p) => p.y), 1e-9);
+  // counts get whole-number gridlines (0, 2, 4, 6), not 0, 1.33, 2.67 printed as 0, 1, 3
+  const maxY = integer ? Math.max(1, Math.ceil(top / 3)) * 3 : top;
   // a lone bucket sits in the middle rather than on the axis
   const X = (x) => (maxX - minX <= 1 ? (W + pad.l - pad.r) / 2 : pad.l + ((x - minX) / (maxX - minX)) * (W - pad.l - pad.r));
   const Y = (y) => H - pad.b - (y / maxY) * (H - pad.t - pad.b);
@@ -25,7 +27,10 @@ export function lineChart({ series, yFormat = String, xFormat = String, height =
   }
   g.push(svg('text', { x: pad.l, y: H - 4, class: 'axis' }, xFormat(minX)));
   g.push(svg('text', { x: W - pad.r, y: H - 4, 'text-anchor': 'end', class: 'axis' }, xFormat(maxX)));
-  series.forEach((s, si) => {
+  // drawn from the last series to the first, so the first (p50 before p95 before p99) stays on top
+  // when lines coincide; later series are dashed and have larger points, so one hidden under
+  // another still shows
+  series.map((s, si) => [s, si]).reverse().forEach(([s, si]) => {
     const cls = `series s${si}`;
     if (bars) {
       const bw = Math.min(28, Math.max(2, ((W - pad.l - pad.r) / Math.max(1, s.points.length)) * 0.7));
@@ -37,7 +42,7 @@ export function lineChart({ series, yFormat = String, xFormat = String, height =
       const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join('');
       g.push(svg('path', { d, class: cls, fill: 'none' }));
       for (const p of s.points) {
-        const c = svg('circle', { cx: X(p.x), cy: Y(p.y), r: 3, class: cls }, svg('title', {}, `${s.name} ${xFormat(p.x)}: ${yFormat(p.y)}`));
+        const c = svg('circle', { cx: X(p.x), cy: Y(p.y), r: 3 + si * 1.2, class: cls }, svg('title', {}, `${s.name} ${xFormat(p.x)}: ${yFormat(p.y)}`));
         g.push(p.href ? svg('a', { href: p.href }, c) : c);
       }
     }

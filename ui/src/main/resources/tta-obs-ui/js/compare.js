@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { clear, fmtMs, fmtTokens, fmtUsd, h } from './dom.js';
-import { indexTrace, isError, llmFacts } from './model.js';
+import { indexTrace, isError } from './model.js';
 
 /** Two runs side by side: totals with deltas, then every span path with its count and time in each. */
 export function renderCompare({ root, params }) {
@@ -20,35 +20,38 @@ export function renderCompare({ root, params }) {
 function totals(trace) {
   const idx = indexTrace(trace);
   const s = trace.summary || {};
-  let tokens = 0;
-  let cost = null;
-  for (const sp of idx.spans) {
-    const f = llmFacts(sp);
-    if (!f) continue;
-    tokens += (f.inputTokens || 0) + (f.outputTokens || 0);
-    if (f.costUsd != null) cost = (cost || 0) + f.costUsd;
-  }
   // no LLM call costs nothing; "unpriced" is only for calls without a known price
-  const llmCalls = idx.spans.filter((sp) => llmFacts(sp)).length;
-  if (!llmCalls) cost = 0;
-  tokens = Math.max(tokens, (s.inputTokens || 0) + (s.outputTokens || 0));
-  if (s.costUsd != null) cost = s.costUsd;
-  return { idx, durationMs: s.durationMs ?? idx.totalMs, spans: idx.spans.length, errors: idx.spans.filter(isError).length, tokens, cost };
+  const cost = s.llmCalls ? s.costUsd ?? null : 0;
+  return { idx, durationMs: s.durationMs ?? idx.totalMs, spans: s.spanCount ?? idx.spans.length, errors: s.errorCount ?? 0,
+    tokens: (s.inputTokens || 0) + (s.outputTokens || 0), cost };
 }
+
+// An LLM span is named after its model ("chat gpt-4o"): matched by name, a model switch would read
+// as one call only in A and another only in B. In a path it is "LLM call", its models listed aside.
+const segment = (sp) => (sp.llm ? 'LLM call' : sp.name);
 
 function paths(idx) {
   const out = new Map();
   for (const sp of idx.spans) {
     const key = [];
-    for (let p = sp; p; p = p._parent) key.unshift(p.name);
+    for (let p = sp; p; p = p._parent) key.unshift(segment(p));
     const k = key.join(' › ');
-    const e = out.get(k) || { count: 0, ms: 0, errors: 0, depth: sp.depth || 0 };
+    const e = out.get(k) || { count: 0, ms: 0, errors: 0, depth: sp.depth || 0, models: new Set() };
     e.count++;
     e.ms += sp.durationMs || 0;
     if (isError(sp)) e.errors++;
+    if (sp.llm?.model) e.models.add(sp.llm.model);
     out.set(k, e);
   }
   return out;
+}
+
+function models(x, y) {
+  const a = [...(x?.models || [])].sort().join(', ');
+  const b = [...(y?.models || [])].sort().join(', ');
+  if (!a && !b) return null;
+  if (!x || !y || a === b) return h('span', { class: 'badge model' }, a || b);
+  return h('span', { class: 'badge warn', title: 'model changed' }, `${a || '–'} → ${b || '–'}`);
 }
 
 function delta(x, y, fmt, lowerIsBetter = true) {
@@ -91,7 +94,7 @@ function view(ta, tb) {
         const y = pb.get(k);
         const state = !x ? 'added' : !y ? 'missing' : '';
         return h('tr', { class: state },
-          h('td', { class: 'mono small' }, k, state ? h('span', { class: `badge ${state === 'added' ? 'warn' : 'info'}` }, state === 'added' ? 'only in B' : 'only in A') : null),
+          h('td', { class: 'mono small' }, k, models(x, y), state ? h('span', { class: `badge ${state === 'added' ? 'warn' : 'info'}` }, state === 'added' ? 'only in B' : 'only in A') : null),
           h('td', { class: 'num' }, x ? x.count : '–'), h('td', { class: 'num' }, y ? y.count : '–'),
           h('td', { class: 'num' }, x ? fmtMs(x.ms) : '–'), h('td', { class: 'num' }, y ? fmtMs(y.ms) : '–'),
           h('td', { class: 'num' }, x && y ? delta(x.ms, y.ms, fmtMs) : ''));

@@ -49,13 +49,15 @@ export function fmtMs(ms) {
   return `${Math.floor(ms / 60000)}m ${Math.round((ms % 60000) / 1000)}s`;
 }
 
+/**
+ * One rule for every dollar amount: three significant digits, never fewer than cents
+ * ($0.00993, $0.0100, $0.221, $1.23, $12.35), so amounts side by side read alike.
+ */
 export function fmtUsd(usd) {
   if (usd == null) return 'unpriced';
   if (usd === 0) return '$0';
-  // small LLM costs keep three significant digits: $0.000221, not $0.0002
   if (usd < 0.000001) return '<$0.000001';
-  if (usd < 0.01) return `$${Number(usd.toPrecision(3))}`;
-  return `$${usd.toFixed(2)}`;
+  return `$${usd >= 1 ? usd.toFixed(2) : usd.toPrecision(3)}`;
 }
 
 // hand-rolled: the first Intl/toLocale* call costs tens of milliseconds, more than a 100-span render

@@ -1,82 +1,135 @@
 import { api, optional } from './api.js';
-import { badge, clear, fmtAgo, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
-import { setRoute } from './app.js';
+import { badge, clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
+import { href, navigate } from './router.js';
 import { summaryBadges } from './model.js';
 
 const WINDOWS = { '': 'any time', '15m': 'last 15 min', '1h': 'last hour', '24h': 'last 24 h', '7d': 'last 7 days' };
 const WINDOW_MS = { '15m': 9e5, '1h': 3.6e6, '24h': 8.64e7, '7d': 6.048e8 };
-// filters the server answers today, and those docs/api.md plans (sent as well; also applied here so
-// an older server that ignores them still shows the right rows)
-const FILTER_KEYS = ['q', 'service', 'errors', 'window', 'primitive', 'model', 'regressions', 'status', 'minDurationMs', 'sort'];
+// what the URL can say about the list; the server applies every filter, the page shows its answer as it is
+const FILTER_KEYS = ['q', 'service', 'window', 'start', 'end', 'primitive', 'model', 'errors', 'regressions', 'status', 'minDurationMs'];
+const SORT_KEYS = ['sort', 'order'];
+const PAGE = 100;
+const CLIENT_SORT_PAGE = 1000;
+
+// A column sorts by its value; nulls (an unpriced cost) go last in either order.
+const COLUMNS = {
+  time: { label: 'time', value: (t) => Number(t.startTimeUnixNano), first: 'desc' },
+  duration: { label: 'duration', value: (t) => t.durationMs, first: 'desc', cls: 'dur-col' },
+  spans: { label: 'spans', value: (t) => t.spanCount, first: 'desc', cls: 'num' },
+  tokens: { label: 'tokens', value: (t) => (t.llmCalls || t.inputTokens || t.outputTokens ? (t.inputTokens || 0) + (t.outputTokens || 0) : null), first: 'desc', cls: 'num' },
+  cost: { label: 'cost', value: (t) => t.costUsd, first: 'desc', cls: 'num' },
+};
+
+/** The URL's sort as {column, order}; the server's own names (newest, oldest) are accepted too. */
+function sortOf(state) {
+  if (state.sort === 'newest' || !state.sort) return { column: 'time', order: state.sort ? 'desc' : state.order || 'desc' };
+  if (state.sort === 'oldest') return { column: 'time', order: 'asc' };
+  const column = COLUMNS[state.sort] ? state.sort : 'time';
+  return { column, order: state.order === 'asc' || state.order === 'desc' ? state.order : COLUMNS[column].first };
+}
+
+/** What the server sorts by itself (TraceSort: newest, oldest, duration and cost descending), else null. */
+function serverSort({ column, order }) {
+  if (column === 'time') return order === 'asc' ? 'oldest' : '';
+  if ((column === 'duration' || column === 'cost') && order === 'desc') return column;
+  return null;
+}
+
+function compare(column, order) {
+  const value = COLUMNS[column].value;
+  const sign = order === 'asc' ? 1 : -1;
+  return (a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
+    return (x - y) * sign || (a.traceId < b.traceId ? -1 : 1);
+  };
+}
 
 function sameSummary(a, b) {
   return a.spanCount === b.spanCount && a.endTimeUnixNano === b.endTimeUnixNano && a.errorCount === b.errorCount
     && a.costUsd === b.costUsd && a.rootName === b.rootName && a.inputTokens === b.inputTokens;
 }
 
+function chipLabel(k, v) {
+  if (k === 'errors') return 'errors only';
+  if (k === 'regressions') return 'regressions';
+  if (k === 'window') return WINDOWS[v] || v;
+  if (k === 'q') return `search: “${v}”`;
+  if (k === 'start') return `from ${fmtTime(v)}`;
+  if (k === 'end') return `until ${fmtTime(v)}`;
+  if (k === 'minDurationMs') return `duration ≥ ${fmtMs(Number(v))}`;
+  return `${k}: ${v}`;
+}
+
 export function renderList({ root, params, live }) {
-  const state = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) || '']));
+  let state = {};
   let traces = [];
   let nextCursor = null;
   let paused = false;
   const pending = new Map();
   let selected = 0;
-  let services = new Set();
+  const services = new Set();
   let controller = null;
 
-  const search = h('input', { type: 'search', class: 'search', placeholder: 'Search root span or service  ( / )', value: state.q, 'aria-label': 'Search traces' });
+  const search = h('input', { type: 'search', class: 'search', placeholder: 'Search span names, services, attribute values  ( / )',
+    title: 'Finds traces where every word starts a word of a span name (root or inner), a service name or an attribute value', 'aria-label': 'Search traces' });
   const serviceSel = h('select', { 'aria-label': 'Service' });
   const windowSel = h('select', { 'aria-label': 'Time window' }, Object.entries(WINDOWS).map(([k, v]) => h('option', { value: k }, v)));
-  windowSel.value = state.window;
-  const errorsChip = h('button', { type: 'button', class: 'chip', 'aria-pressed': String(state.errors === 'true') }, 'errors only');
-  const regressionsChip = h('button', { type: 'button', class: 'chip', 'aria-pressed': String(state.regressions === 'true') }, 'regressions');
+  const errorsChip = h('button', { type: 'button', class: 'chip' }, 'errors only');
+  const regressionsChip = h('button', { type: 'button', class: 'chip' }, 'regressions');
   const primitiveSel = h('select', { 'aria-label': 'Primitive' }, ['', 'cache', 'retry', 'fallback', 'timeout', 'router', 'parallel', 'llm']
     .map((p) => h('option', { value: p }, p || 'any primitive')));
-  primitiveSel.value = state.primitive;
   const pauseBtn = h('button', { type: 'button', class: 'chip', id: 'pause', title: 'Pause live updates while you read' }, '❚❚ pause');
   const newBtn = h('button', { type: 'button', class: 'new-pill', hidden: true });
-  const chips = h('div', { class: 'active-chips' });
+  const chips = h('div', { class: 'active-chips', 'aria-label': 'Active filters' });
+  const headRow = h('tr');
   const body = h('tbody');
   const more = h('button', { type: 'button', class: 'chip', hidden: true }, 'load more');
+  const sortNote = h('p', { class: 'muted small sort-note', hidden: true });
   const empty = h('div', { class: 'empty', hidden: true });
-  const count = h('span', { class: 'muted' });
+  const count = h('span', { class: 'muted', id: 'trace-count' });
+  // two traces picked by their checkboxes open side by side, the older one as the baseline
+  const picked = new Map();
+  const compareBtn = h('button', { type: 'button', class: 'chip on', id: 'compare-picked', hidden: true, title: 'Compare the two picked traces' });
 
   root.append(
-    h('div', { class: 'toolbar' }, search, serviceSel, windowSel, primitiveSel, errorsChip, regressionsChip, h('span', { class: 'spacer' }), count, newBtn, pauseBtn),
-    chips,
-    h('table', { class: 'traces dense' },
-      h('thead', null, h('tr', null, h('th', null, 'time'), h('th', null, 'workflow / root'), h('th', null, 'service'),
-        h('th', { class: 'dur-col' }, 'duration'), h('th', { class: 'num' }, 'spans'), h('th', { class: 'num' }, 'tokens'),
-        h('th', { class: 'num' }, 'cost'), h('th', null, 'signals'))),
-      body),
+    h('div', { class: 'toolbar' }, search, serviceSel, windowSel, primitiveSel, errorsChip, regressionsChip, h('span', { class: 'spacer' }), compareBtn, count, newBtn, pauseBtn),
+    chips, sortNote,
+    h('table', { class: 'traces dense' }, h('thead', null, headRow), body),
     empty, more,
-    h('p', { class: 'hint muted' }, 'j/k move · enter open · / search · p pause'));
+    h('p', { class: 'hint muted' }, 'j/k move · enter open · / search · p pause · click a column to sort'));
 
-  function syncUrl() {
+  /** Changes the list's URL: a new history entry (Back undoes it), or, with replace, the same one. */
+  function change(changes, { replace = false } = {}) {
     const p = new URLSearchParams();
-    for (const k of FILTER_KEYS) if (state[k]) p.set(k, state[k]);
-    setRoute('/traces', p);
+    const next = { ...state, ...changes };
+    for (const k of [...FILTER_KEYS, ...SORT_KEYS]) if (next[k]) p.set(k, next[k]);
+    navigate('/traces', p, { replace });
+    // a replaced entry fires no hashchange: draw it here
+    if (replace) apply(p);
+  }
+
+  function anyFilter() {
+    return FILTER_KEYS.some((k) => state[k]);
   }
 
   function apiParams(cursor) {
-    const p = { limit: 100, cursor, q: state.q, service: state.service, errors: state.errors === 'true' ? 'true' : '',
-      primitive: state.primitive, model: state.model, regressions: state.regressions, status: state.status,
-      minDurationMs: state.minDurationMs, sort: state.sort };
-    if (state.window) p.start = (BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n).toString();
+    const sort = sortOf(state);
+    const bySrv = serverSort(sort);
+    const p = { limit: bySrv == null ? CLIENT_SORT_PAGE : PAGE, cursor, q: state.q, service: state.service, errors: state.errors === 'true' ? 'true' : '',
+      primitive: state.primitive, model: state.model, regressions: state.regressions === 'true' ? 'true' : '', status: state.status,
+      minDurationMs: state.minDurationMs, sort: bySrv || '', start: state.start, end: state.end };
+    if (state.window) {
+      const from = BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n;
+      if (!p.start || BigInt(p.start) < from) p.start = from.toString();
+    }
     return p;
   }
 
-  function matches(t) {
-    if (state.service && t.serviceName !== state.service && !(t.services || []).includes(state.service)) return false;
-    if (state.errors === 'true' && !(t.errorCount > 0)) return false;
-    if (state.q) {
-      const q = state.q.toLowerCase();
-      if (!`${t.rootName} ${t.serviceName} ${t.workflowName || ''}`.toLowerCase().includes(q)) return false;
-    }
-    if (state.window && Number(t.startTimeUnixNano) / 1e6 < Date.now() - WINDOW_MS[state.window]) return false;
-    if (state.primitive && t.primitiveTypes && !t.primitiveTypes.includes(state.primitive)) return false;
-    if (state.regressions === 'true' && !(t.regression || t.isRegression)) return false;
-    return true;
+  function order() {
+    const sort = sortOf(state);
+    if (serverSort(sort) == null) traces.sort(compare(sort.column, sort.order));
   }
 
   async function load() {
@@ -84,8 +137,9 @@ export function renderList({ root, params, live }) {
     controller = new AbortController();
     try {
       const page = await api.traces(apiParams(), controller.signal);
-      traces = page.traces.filter(matches);
+      traces = page.traces;
       nextCursor = page.nextCursor;
+      order();
       pending.clear();
       selected = Math.min(selected, Math.max(0, traces.length - 1));
       for (const t of traces) services.add(t.serviceName);
@@ -101,31 +155,58 @@ export function renderList({ root, params, live }) {
   }
 
   async function loadMore() {
-    if (!nextCursor) return;
-    const page = await api.traces(apiParams(nextCursor));
-    traces = traces.concat(page.traces.filter(matches));
-    nextCursor = page.nextCursor;
-    draw();
+    if (!nextCursor || more.disabled) return;
+    more.disabled = true;
+    more.textContent = 'loading…';
+    try {
+      const page = await api.traces(apiParams(nextCursor));
+      const known = new Set(traces.map((t) => t.traceId));
+      traces = traces.concat(page.traces.filter((t) => !known.has(t.traceId)));
+      nextCursor = page.nextCursor;
+      order();
+      draw();
+    } catch (e) {
+      sortNote.hidden = false;
+      sortNote.textContent = `Could not load more: ${e.message}`;
+    } finally {
+      more.disabled = false;
+      more.textContent = 'load more';
+    }
   }
 
   function fillServices() {
-    const keep = state.service;
+    const keep = state.service || '';
     clear(serviceSel).append(h('option', { value: '' }, 'all services'),
       ...[...services].filter(Boolean).sort().map((s) => h('option', { value: s }, s)));
     if (keep && !services.has(keep)) serviceSel.append(h('option', { value: keep }, keep));
     serviceSel.value = keep;
   }
 
+  function drawHead() {
+    const sort = sortOf(state);
+    const th = (column, extra) => {
+      const c = COLUMNS[column];
+      const on = sort.column === column;
+      const next = on ? (sort.order === 'asc' ? 'desc' : 'asc') : c.first;
+      return h('th', { class: `${c.cls || ''} sortable`, 'aria-sort': on ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none', dataset: { sort: column } },
+        h('button', { type: 'button', class: 'sort', title: `Sort by ${c.label}, ${next === 'asc' ? 'smallest' : 'largest'} first`,
+          onclick: () => change(column === 'time' && next === 'desc' ? { sort: '', order: '' } : { sort: column, order: next }) },
+        c.label, on ? (sort.order === 'asc' ? ' ▲' : ' ▼') : ''), extra);
+    };
+    clear(headRow).append(h('th', { class: 'pick', title: 'Pick two traces to compare' }, '⇄'), th('time'), h('th', null, 'workflow / root'), h('th', null, 'service'), th('duration'), th('spans'), th('tokens'), th('cost'), h('th', null, 'signals'));
+  }
+
   function drawChips() {
     clear(chips);
     for (const k of FILTER_KEYS) {
       if (!state[k]) continue;
-      const label = k === 'errors' ? 'errors only' : k === 'regressions' ? 'regressions' : k === 'window' ? WINDOWS[state[k]] : `${k}: ${state[k]}`;
-      chips.append(h('button', { type: 'button', class: 'chip on', title: 'Remove this filter', onclick: () => { state[k] = ''; applyFilters(); } }, label, ' ×'));
+      chips.append(h('button', { type: 'button', class: 'chip on', title: 'Remove this filter', dataset: { filter: k },
+        onclick: () => change({ [k]: '' }) }, chipLabel(k, state[k]), ' ×'));
     }
   }
 
   function draw() {
+    drawHead();
     drawChips();
     const maxDur = traces.reduce((m, t) => Math.max(m, t.durationMs || 0), 0) || 1;
     clear(body);
@@ -134,18 +215,25 @@ export function renderList({ root, params, live }) {
     body.append(frag);
     empty.hidden = traces.length > 0;
     if (!traces.length) {
-      clear(empty).append(h('strong', null, 'No traces yet. '),
-        'Point an OpenTelemetry exporter at ', h('code', null, `${location.origin}/v1/traces`),
-        ', or run ', h('code', null, 'tta-obs demo'), ' to see a full dashboard in seconds.');
-      if (FILTER_KEYS.some((k) => state[k])) clear(empty).append('No trace matches these filters.');
+      if (anyFilter()) {
+        clear(empty).append('No stored trace matches these filters.',
+          state.q ? ` Search finds words that start a span name, a service name or an attribute value: “${state.q}” starts none.` : '');
+      } else {
+        clear(empty).append(h('strong', null, 'No traces yet. '),
+          'Point an OpenTelemetry exporter at ', h('code', null, `${location.origin}/v1/traces`),
+          ', or run ', h('code', null, 'tta-obs demo'), ' to see a full dashboard in seconds.');
+      }
     }
     more.hidden = !nextCursor;
+    const clientSorted = serverSort(sortOf(state)) == null;
+    sortNote.hidden = !(clientSorted && nextCursor);
+    sortNote.textContent = `Sorted among the newest ${fmtInt(traces.length)} matching traces: the server sorts by time, longest duration and highest cost; load more to sort over more.`;
     count.textContent = `${traces.length}${nextCursor ? '+' : ''} traces`;
     drawPending();
   }
 
   function row(t, i, maxDur) {
-    const tokens = (t.inputTokens || 0) + (t.outputTokens || 0);
+    const tokens = COLUMNS.tokens.value(t);
     const badges = summaryBadges(t).map((b) => {
       const el = badge(b.text, b.tone, b.title);
       if (b.kind === 'regression' && t.baselineTraceId) {
@@ -155,21 +243,40 @@ export function renderList({ root, params, live }) {
       }
       return el;
     });
+    // opened from a search, the trace highlights the spans the words were found on
+    const link = href(`/trace/${t.traceId}`, state.q ? new URLSearchParams({ q: state.q }) : null);
+    const box = h('input', { type: 'checkbox', 'aria-label': `Pick ${t.rootName} for compare`, checked: picked.has(t.traceId) });
+    box.addEventListener('change', () => pick(t, box.checked));
     const tr = h('tr', { class: `${i === selected ? 'selected' : ''} ${t.errorCount > 0 ? 'has-error' : ''}`, dataset: { traceId: t.traceId }, tabindex: -1 },
-      h('td', { class: 'mono muted', title: fmtAgo(t.startTimeUnixNano) }, fmtTime(t.startTimeUnixNano)),
-      h('td', { class: 'name' }, h('a', { href: `#/trace/${t.traceId}` }, t.workflowName && t.workflowName !== t.rootName ? `${t.workflowName} · ${t.rootName}` : t.rootName)),
+      h('td', { class: 'pick' }, box),
+      h('td', { class: 'mono muted', title: fmtAgo(t.startTimeUnixNano), dataset: { col: 'time' } }, fmtTime(t.startTimeUnixNano)),
+      h('td', { class: 'name' }, h('a', { href: link }, t.workflowName && t.workflowName !== t.rootName ? `${t.workflowName} · ${t.rootName}` : t.rootName)),
       h('td', { class: 'muted' }, t.serviceName),
-      h('td', { class: 'dur-col' }, h('div', { class: 'dur' }, h('span', null, fmtMs(t.durationMs)), h('div', { class: 'dur-track' }, h('div', { class: `dur-bar ${t.errorCount ? 'err' : ''}`, style: { width: `${Math.max(1, (100 * (t.durationMs || 0)) / maxDur)}%` } })))),
-      h('td', { class: 'num' }, t.spanCount),
-      h('td', { class: 'num', title: t.inputTokens != null ? `${t.inputTokens} in / ${t.outputTokens} out` : '' }, t.llmCalls || tokens ? fmtTokens(tokens) : ''),
-      h('td', { class: `num ${t.costUsd == null && t.llmCalls ? 'muted' : ''}` }, t.llmCalls || t.costUsd != null ? fmtUsd(t.costUsd) : ''),
+      h('td', { class: 'dur-col', dataset: { col: 'duration' } }, h('div', { class: 'dur' }, h('span', null, fmtMs(t.durationMs)), h('div', { class: 'dur-track' }, h('div', { class: `dur-bar ${t.errorCount ? 'err' : ''}`, style: { width: `${Math.max(1, (100 * (t.durationMs || 0)) / maxDur)}%` } })))),
+      h('td', { class: 'num', dataset: { col: 'spans' } }, fmtInt(t.spanCount)),
+      h('td', { class: 'num', dataset: { col: 'tokens' }, title: t.inputTokens != null ? `${t.inputTokens} in / ${t.outputTokens} out` : '' }, tokens != null ? fmtTokens(tokens) : ''),
+      h('td', { class: `num ${t.costUsd == null && t.llmCalls ? 'muted' : ''}`, title: t.costStatus || '', dataset: { col: 'cost' } }, t.llmCalls || t.costUsd != null ? fmtUsd(t.costUsd) : ''),
       h('td', { class: 'badges' }, badges));
     tr.addEventListener('click', (e) => {
-      if (e.target.closest('a,button')) return;
-      location.hash = `#/trace/${t.traceId}`;
+      if (e.target.closest('a,button,input')) return;
+      location.hash = link;
     });
     return tr;
   }
+
+  function pick(t, on) {
+    if (on) picked.set(t.traceId, t);
+    else picked.delete(t.traceId);
+    // a third pick replaces the oldest pick
+    while (picked.size > 2) picked.delete(picked.keys().next().value);
+    for (const el of body.querySelectorAll('td.pick input')) el.checked = picked.has(el.closest('tr').dataset.traceId);
+    compareBtn.hidden = picked.size !== 2;
+    compareBtn.textContent = 'compare the 2 picked';
+  }
+  compareBtn.addEventListener('click', () => {
+    const [x, y] = [...picked.values()].sort((a, b) => Number(a.startTimeUnixNano) - Number(b.startTimeUnixNano));
+    if (x && y) location.hash = `#/compare?a=${x.traceId}&b=${y.traceId}`;
+  });
 
   function drawPending() {
     newBtn.hidden = pending.size === 0;
@@ -179,6 +286,11 @@ export function renderList({ root, params, live }) {
   }
 
   function flushPending() {
+    if (!plainList()) {
+      pending.clear();
+      load();
+      return;
+    }
     for (const s of pending.values()) upsert(s);
     pending.clear();
     draw();
@@ -191,24 +303,42 @@ export function renderList({ root, params, live }) {
       traces.unshift(s);
       if (selected > 0 || document.activeElement === body) selected++;
     }
-    traces.sort((a, b) => Number(b.startTimeUnixNano) - Number(a.startTimeUnixNano));
+    const sort = sortOf(state);
+    traces.sort(compare(sort.column, sort.order));
   }
 
+  /** No filter: every new trace belongs in the list, and the page can place it itself. */
+  function plainList() {
+    return !anyFilter();
+  }
+
+  let reloadTimer = 0;
   const unsubscribe = live.subscribe((s) => {
-    if (s.serviceName) services.add(s.serviceName);
-    if (!matches(s)) return;
+    if (s.serviceName && !services.has(s.serviceName)) {
+      services.add(s.serviceName);
+      fillServices();
+    }
     const current = traces.find((t) => t.traceId === s.traceId);
-    const known = Boolean(current);
     // the first poll repeats what the page already shows: leave those rows (and the user's pointer) alone
     if (current && sameSummary(current, s)) return;
-    // while paused, changes to rows on screen are fine; new rows would push what the user reads
-    if (paused && !known) {
+    if (current) {
+      upsert(s);
+      scheduleDraw();
+      return;
+    }
+    // while paused, new rows would push what the user reads: count them instead
+    if (paused) {
       pending.set(s.traceId, s);
       drawPending();
       return;
     }
-    upsert(s);
-    scheduleDraw();
+    if (plainList()) {
+      upsert(s);
+      scheduleDraw();
+    } else if (!reloadTimer) {
+      // only the server knows whether a new trace matches the filters: ask it again, once per burst
+      reloadTimer = setTimeout(() => { reloadTimer = 0; load(); }, 1000);
+    }
   });
 
   // a poll or a burst on the feed delivers many summaries at once: one redraw per frame
@@ -217,27 +347,36 @@ export function renderList({ root, params, live }) {
     if (!drawPendingFrame) drawPendingFrame = requestAnimationFrame(() => { drawPendingFrame = 0; draw(); });
   }
 
-  function applyFilters() {
-    syncUrl();
-    search.value = state.q;
+  /** Shows what the URL says: the controls, the chips and the server's answer. */
+  function apply(p) {
+    state = Object.fromEntries([...FILTER_KEYS, ...SORT_KEYS].map((k) => [k, p.get(k) || '']));
+    if (document.activeElement !== search || search.value.trim() !== state.q) search.value = state.q;
     serviceSel.value = state.service;
     windowSel.value = state.window;
     primitiveSel.value = state.primitive;
     errorsChip.setAttribute('aria-pressed', String(state.errors === 'true'));
     regressionsChip.setAttribute('aria-pressed', String(state.regressions === 'true'));
+    fillServices();
+    drawHead();
+    drawChips();
     load();
   }
 
   let searchTimer;
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => { state.q = search.value.trim(); applyFilters(); }, 200);
+    searchTimer = setTimeout(() => {
+      const q = search.value.trim();
+      if (q === state.q) return;
+      // starting or clearing a search is a step Back can undo; refining it is not
+      change({ q }, { replace: Boolean(q && state.q) });
+    }, 250);
   });
-  serviceSel.addEventListener('change', () => { state.service = serviceSel.value; applyFilters(); });
-  windowSel.addEventListener('change', () => { state.window = windowSel.value; applyFilters(); });
-  primitiveSel.addEventListener('change', () => { state.primitive = primitiveSel.value; applyFilters(); });
-  errorsChip.addEventListener('click', () => { state.errors = state.errors === 'true' ? '' : 'true'; applyFilters(); });
-  regressionsChip.addEventListener('click', () => { state.regressions = state.regressions === 'true' ? '' : 'true'; applyFilters(); });
+  serviceSel.addEventListener('change', () => change({ service: serviceSel.value }));
+  windowSel.addEventListener('change', () => change({ window: windowSel.value }));
+  primitiveSel.addEventListener('change', () => change({ primitive: primitiveSel.value }));
+  errorsChip.addEventListener('click', () => change({ errors: state.errors === 'true' ? '' : 'true' }));
+  regressionsChip.addEventListener('click', () => change({ regressions: state.regressions === 'true' ? '' : 'true' }));
   pauseBtn.addEventListener('click', () => { paused = !paused; if (!paused) flushPending(); else drawPending(); });
   newBtn.addEventListener('click', () => { paused = false; flushPending(); });
   more.addEventListener('click', loadMore);
@@ -262,19 +401,25 @@ export function renderList({ root, params, live }) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'j' || e.key === 'ArrowDown') { select(selected + 1); e.preventDefault(); }
     else if (e.key === 'k' || e.key === 'ArrowUp') { select(selected - 1); e.preventDefault(); }
-    else if (e.key === 'Enter' && traces[selected]) location.hash = `#/trace/${traces[selected].traceId}`;
+    else if (e.key === 'Enter' && body.children[selected]) body.children[selected].querySelector('td.name a').click();
     else if (e.key === '/') { search.focus(); e.preventDefault(); }
     else if (e.key === 'p') pauseBtn.click();
-    else if (e.key === 'Escape' && FILTER_KEYS.some((k) => state[k])) { for (const k of FILTER_KEYS) state[k] = ''; applyFilters(); }
+    else if (e.key === 'Escape' && anyFilter()) change(Object.fromEntries(FILTER_KEYS.map((k) => [k, ''])));
   }
   document.addEventListener('keydown', onKey);
 
-  fillServices();
   optional('/api/services').then((r) => { if (r?.services) { r.services.forEach((s) => services.add(s)); fillServices(); } }).catch(() => {});
-  load();
-  return () => {
-    unsubscribe();
-    controller?.abort();
-    document.removeEventListener('keydown', onKey);
+  apply(params);
+  return {
+    dispose() {
+      unsubscribe();
+      controller?.abort();
+      clearTimeout(reloadTimer);
+      clearTimeout(searchTimer);
+      document.removeEventListener('keydown', onKey);
+    },
+    update(p) {
+      apply(p);
+    },
   };
 }

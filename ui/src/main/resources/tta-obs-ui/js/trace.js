@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { canOpenFiles, openInEditor } from './host.js';
-import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
-import { setRoute } from './app.js';
+import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h, svg } from './dom.js';
+import { navigate, route } from './router.js';
 import { exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, serviceOf, summaryBadges } from './model.js';
 
 const ROW = 24;
@@ -13,23 +13,31 @@ export function renderTrace({ root, params }, traceId) {
   const t0 = performance.now();
   const controller = new AbortController();
   let disposed = false;
-  let teardown = () => {};
+  let view = null;
+  let latest = params;
   root.append(h('p', { class: 'muted', id: 'trace-loading' }, 'Loading trace…'));
   api.trace(traceId, controller.signal).then((trace) => {
     if (disposed) return;
     const fetched = performance.now();
     clear(root);
-    teardown = mount(root, trace, params, t0, fetched);
+    view = mount(root, trace, latest, t0, fetched);
   }).catch((e) => {
     if (disposed || e.name === 'AbortError') return;
     clear(root).append(h('div', { class: 'empty' },
       e.status === 404 ? `Trace ${traceId} is not stored (it may have been evicted by retention).` : `Could not load the trace: ${e.message}`,
       ' ', h('a', { href: '#/traces' }, 'Back to traces')));
   });
-  return () => {
-    disposed = true;
-    controller.abort();
-    teardown();
+  return {
+    dispose() {
+      disposed = true;
+      controller.abort();
+      view?.dispose();
+    },
+    // ?span= and ?q= typed or linked while the trace is open: select and search in place
+    update(p) {
+      latest = p;
+      if (view) view.update(p);
+    },
   };
 }
 
@@ -53,20 +61,17 @@ function mount(root, trace, params, t0, fetched) {
   let visible = [];
   // open where the user most likely wants to look: the linked span, else the first thrown exception
   let selected = idx.byId.get(params.get('span')) || idx.spans.find((sp) => exceptions(sp).length) || idx.spans.find(isError) || idx.spans[0];
+  const pickedSpan = params.has('span');
   let searchText = '';
   let matchSet = null;
   let matchList = [];
   let matchPos = -1;
   let showCritical = true;
 
-  // header
-  const llmSpans = idx.spans.filter((sp) => llmFacts(sp));
-  // the server's totals win once its token and cost rules run; before that it reports 0 / null
-  const spanTokens = llmSpans.reduce((n, sp) => n + (llmFacts(sp).inputTokens || 0) + (llmFacts(sp).outputTokens || 0), 0);
-  const tokens = Math.max((s.inputTokens || 0) + (s.outputTokens || 0), spanTokens);
-  const costs = llmSpans.map((sp) => llmFacts(sp).costUsd).filter((c) => c != null);
-  const cost = s.costUsd != null ? s.costUsd : costs.length ? costs.reduce((a, c) => a + c, 0) : null;
-  const errorCount = s.errorCount ?? idx.spans.filter(isError).length;
+  // header: the server's totals
+  const tokens = (s.inputTokens || 0) + (s.outputTokens || 0);
+  const cost = s.costUsd ?? null;
+  const errorCount = s.errorCount ?? 0;
 
   const critBtn = h('button', { type: 'button', class: 'chip', 'aria-pressed': 'true', title: 'Highlight the spans that set the end time (c)' }, 'critical path');
   const compareBtn = h('button', { type: 'button', class: 'chip', title: 'Compare with the previous run of this workflow' }, 'compare with previous run');
@@ -77,8 +82,9 @@ function mount(root, trace, params, t0, fetched) {
       h('span', { class: 'stat' }, h('b', null, fmtMs(s.durationMs ?? idx.totalMs)), ' duration'),
       h('span', { class: 'stat' }, h('b', null, fmtInt(idx.spans.length)), ' spans'),
       h('span', { class: `stat ${errorCount ? 'err-text' : ''}` }, h('b', null, String(errorCount)), ' errors'),
-      llmSpans.length ? h('span', { class: 'stat' }, h('b', null, fmtTokens(tokens)), ' tokens') : null,
-      llmSpans.length ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, title: cost == null ? 'no price known for these models' : '' }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
+      s.llmCalls ? h('span', { class: 'stat' }, h('b', null, fmtInt(s.llmCalls)), ` LLM call${s.llmCalls > 1 ? 's' : ''}`) : null,
+      s.llmCalls ? h('span', { class: 'stat' }, h('b', null, fmtTokens(tokens)), ' tokens') : null,
+      s.llmCalls ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, id: 'trace-cost', title: costTitle(s) }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
       h('span', { class: 'stat muted' }, s.serviceName || serviceOf(idx.spans[0] || {})),
       h('span', { class: 'stat muted' }, fmtTime(idx.startNanos)),
       ...summaryBadges(s).filter((b) => b.tone !== 'err' || b.kind === 'regression').map((b) => badge(b.text, b.tone, b.title))),
@@ -96,16 +102,83 @@ function mount(root, trace, params, t0, fetched) {
   const axis = h('div', { class: 'wf-axis' });
   const spacer = h('div', { class: 'wf-spacer' });
   const scroller = h('div', { class: 'wf-scroll', tabindex: 0, role: 'tree', 'aria-label': 'Spans' }, spacer);
-  const waterfall = h('section', { class: 'waterfall', id: 'waterfall', dataset: { totalSpans: String(idx.spans.length) } }, h('div', { class: 'wf-head' }, h('div', { class: 'wf-namecol' }, 'span'), axis), scroller);
+  const minimap = h('div', { class: 'minimap', id: 'minimap', title: 'Drag to zoom into a time range, double-click to see the whole trace' });
+  const zoomInfo = h('span', { class: 'muted small', id: 'zoom-info' });
+  const waterfall = h('section', { class: 'waterfall', id: 'waterfall', dataset: { totalSpans: String(idx.spans.length) } }, minimap, h('div', { class: 'wf-head' }, h('div', { class: 'wf-namecol' }, 'span'), axis), scroller);
   const panel = h('aside', { class: 'span-panel', id: 'span-panel' });
   root.append(header,
-    h('div', { class: 'toolbar' }, search, matchInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · enter toggle · / find · esc back')),
+    h('div', { class: 'toolbar' }, search, matchInfo, zoomInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · e/E error · m/M LLM call · / find · esc back')),
     h('div', { class: 'trace-body' }, waterfall, panel));
 
-  // axis ticks
-  for (let i = 0; i <= 4; i++) {
-    axis.append(h('span', { class: 'tick', style: { left: `${i * 25}%` } }, fmtMs((idx.totalMs * i) / 4)));
+  // the time window the bars are drawn in: the whole trace, or the range dragged on the minimap
+  let win = { from: idx.startNanos, ms: idx.totalMs };
+  function drawAxis() {
+    clear(axis);
+    const offset = (win.from - idx.startNanos) / 1e6;
+    for (let i = 0; i <= 4; i++) axis.append(h('span', { class: 'tick', style: { left: `${i * 25}%` } }, fmtMs(offset + (win.ms * i) / 4)));
+    const zoomed = win.ms < idx.totalMs * 0.999;
+    zoomInfo.textContent = zoomed ? `zoomed to ${fmtMs(offset)} – ${fmtMs(offset + win.ms)} · double-click the minimap to reset` : '';
+    waterfall.dataset.zoomed = String(zoomed);
+    if (mmWindow) {
+      mmWindow.style.left = `${(offset / idx.totalMs) * 100}%`;
+      mmWindow.style.width = `${(win.ms / idx.totalMs) * 100}%`;
+      mmWindow.hidden = !zoomed;
+    }
   }
+  function zoom(fromFrac, toFrac) {
+    const a = Math.max(0, Math.min(fromFrac, toFrac));
+    const b = Math.min(1, Math.max(fromFrac, toFrac));
+    win = b - a < 1e-4 || (a === 0 && b === 1) ? { from: idx.startNanos, ms: idx.totalMs } : { from: idx.startNanos + a * idx.totalMs * 1e6, ms: (b - a) * idx.totalMs };
+    drawAxis();
+    drawRows(true);
+  }
+
+  // minimap: how many spans run at each moment (errors in red), and the zoomed window
+  const BINS = 240;
+  const active = new Float64Array(BINS + 1);
+  const errorBins = new Set();
+  for (const sp of idx.spans) {
+    const a = Math.min(BINS - 1, Math.floor(((sp._start - idx.startNanos) / 1e6 / idx.totalMs) * BINS));
+    const b = Math.min(BINS - 1, Math.floor(((sp._end - idx.startNanos) / 1e6 / idx.totalMs) * BINS));
+    active[a]++;
+    active[b + 1]--;
+    if (isError(sp)) errorBins.add(a);
+  }
+  let peak = 1;
+  for (let i = 1; i < BINS; i++) active[i] += active[i - 1];
+  for (let i = 0; i < BINS; i++) peak = Math.max(peak, active[i]);
+  const bars = [];
+  for (let i = 0; i < BINS; i++) {
+    if (!active[i] && !errorBins.has(i)) continue;
+    const hgt = Math.max(1.5, (active[i] / peak) * 26);
+    bars.push(svg('rect', { x: i, y: 28 - hgt, width: 1, height: hgt, class: errorBins.has(i) ? 'mm-err' : 'mm-bar' }));
+  }
+  const mmWindow = h('div', { class: 'mm-window', hidden: true });
+  const mmDrag = h('div', { class: 'mm-drag', hidden: true });
+  minimap.append(svg('svg', { viewBox: `0 0 ${BINS} 28`, preserveAspectRatio: 'none' }, bars), mmWindow, mmDrag);
+  let dragFrom = null;
+  const frac = (e) => {
+    const r = minimap.getBoundingClientRect();
+    return Math.max(0, Math.min(1, (e.clientX - r.left) / r.width));
+  };
+  minimap.addEventListener('mousedown', (e) => { dragFrom = frac(e); e.preventDefault(); });
+  const onMove = (e) => {
+    if (dragFrom == null) return;
+    const x = frac(e);
+    mmDrag.hidden = false;
+    mmDrag.style.left = `${Math.min(dragFrom, x) * 100}%`;
+    mmDrag.style.width = `${Math.abs(x - dragFrom) * 100}%`;
+  };
+  const onUp = (e) => {
+    if (dragFrom == null) return;
+    const x = frac(e);
+    mmDrag.hidden = true;
+    if (Math.abs(x - dragFrom) > 0.005) zoom(dragFrom, x);
+    dragFrom = null;
+  };
+  document.addEventListener('mousemove', onMove);
+  document.addEventListener('mouseup', onUp);
+  minimap.addEventListener('dblclick', () => zoom(0, 1));
 
   function computeVisible() {
     visible = [];
@@ -154,8 +227,11 @@ function mount(root, trace, params, t0, fetched) {
   }
 
   function rowEl(sp, i) {
-    const left = ((sp._start - idx.startNanos) / 1e6 / idx.totalMs) * 100;
-    const width = Math.max(0.15, ((sp._end - sp._start) / 1e6 / idx.totalMs) * 100);
+    // placed in the zoom window and clipped to it; a span outside it keeps its row, without a bar
+    const rawLeft = ((sp._start - win.from) / 1e6 / win.ms) * 100;
+    const rawRight = rawLeft + ((sp._end - sp._start) / 1e6 / win.ms) * 100;
+    const left = Math.max(0, Math.min(100, rawLeft));
+    const width = rawRight < 0 || rawLeft > 100 ? 0 : Math.max(0.15, Math.min(100, rawRight) - left);
     const err = isError(sp);
     const icon = kindIcon(sp);
     const llm = llmFacts(sp);
@@ -174,9 +250,11 @@ function mount(root, trace, params, t0, fetched) {
         !open && hasKids ? h('span', { class: 'muted small' }, ` +${sp._desc}`) : null,
         err ? badge('error', 'err', sp.status?.message) : null,
         llm && llm.model ? badge(llm.model, 'model') : null,
+        llm ? h('span', { class: 'llm-usage muted small', title: `${fmtInt(llm.inputTokens)} in · ${fmtInt(llm.outputTokens)} out · ${llm.costStatus || ''}` },
+          `${fmtTokens((llm.inputTokens || 0) + (llm.outputTokens || 0))} tok · ${fmtUsd(llm.costUsd)}`) : null,
         ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
       h('div', { class: 'wf-track' },
-        h('div', { class: `wf-bar ${err ? 'err' : ''} ${showCritical && sp._critical ? 'cp' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: err ? null : serviceColour(serviceOf(sp)) } }),
+        width ? h('div', { class: `wf-bar ${err ? 'err' : ''} ${showCritical && sp._critical ? 'cp' : ''}`, style: { left: `${left}%`, width: `${width}%`, background: err ? null : serviceColour(serviceOf(sp)) } }) : null,
         h('span', { class: `wf-dur ${left + width > 82 && left < 18 ? 'inside' : ''}`, style: left + width <= 82 ? { left: `${left + width + 0.5}%` } : left >= 18 ? { right: `${100 - left + 0.5}%` } : { right: `${100 - left - width + 0.5}%` } }, fmtMs(sp.durationMs))));
     if (hasKids) toggle.addEventListener('click', (e) => { e.stopPropagation(); toggleSpan(sp); });
     row.addEventListener('click', () => selectSpan(sp, false));
@@ -209,9 +287,9 @@ function mount(root, trace, params, t0, fetched) {
     }
     drawRows(true);
     renderPanel(panel, sp, idx, trace);
-    const p = new URLSearchParams(location.hash.split('?')[1] || '');
+    const p = route().params;
     p.set('span', sp.spanId);
-    setRoute(`/trace/${trace.traceId}`, p);
+    navigate(`/trace/${trace.traceId}`, p, { replace: true });
   }
 
   function runSearch() {
@@ -223,7 +301,11 @@ function mount(root, trace, params, t0, fetched) {
       drawRows(true);
       return;
     }
-    matchList = idx.spans.filter((sp) => spanText(sp).includes(searchText));
+    // every word on one span; failing that, any word (the server finds a trace when its words are
+    // spread over several spans)
+    const words = searchText.split(/\s+/);
+    matchList = idx.spans.filter((sp) => words.every((w) => spanText(sp).includes(w)));
+    if (!matchList.length && words.length > 1) matchList = idx.spans.filter((sp) => words.some((w) => spanText(sp).includes(w)));
     matchSet = new Set(matchList);
     matchPos = -1;
     for (const sp of matchList) reveal(sp);
@@ -255,6 +337,18 @@ function mount(root, trace, params, t0, fetched) {
     if (!raf) raf = requestAnimationFrame(() => { raf = 0; drawRows(false); });
   }, { passive: true });
 
+  /** The next (or previous) span in tree order that passes test, wrapping around. */
+  function jump(test, dir) {
+    const n = idx.spans.length;
+    for (let k = 1; k <= n; k++) {
+      const sp = idx.spans[(((selected?._i ?? -1) + dir * k) % n + n) % n];
+      if (test(sp)) {
+        selectSpan(sp);
+        return;
+      }
+    }
+  }
+
   function onKey(e) {
     if (e.target.matches('input, select, textarea')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -271,6 +365,8 @@ function mount(root, trace, params, t0, fetched) {
       e.preventDefault();
     } else if (e.key === 'Enter' && selected._children.length) toggleSpan(selected);
     else if (e.key === '/') { search.focus(); e.preventDefault(); }
+    else if (e.key === 'e' || e.key === 'E') jump((sp) => isError(sp), e.key === 'e' ? 1 : -1);
+    else if (e.key === 'm' || e.key === 'M') jump((sp) => sp.llm, e.key === 'm' ? 1 : -1);
     else if (e.key === 'n') nextMatch(1);
     else if (e.key === 'N') nextMatch(-1);
     else if (e.key === 'c') critBtn.click();
@@ -278,7 +374,27 @@ function mount(root, trace, params, t0, fetched) {
   }
   document.addEventListener('keydown', onKey);
 
+  // opened from a list search: the spans the server's search matched are highlighted, and the first
+  // one named by the words is selected
+  function showListSearch(q) {
+    search.value = q;
+    searchText = q.trim().toLowerCase();
+    matchList = idx.spans.filter((sp) => serverMatch(sp, q));
+    // the server matches a trace whose words are spread over several spans: show each word's spans
+    if (!matchList.length) matchList = idx.spans.filter((sp) => words(q).some((w) => serverMatch(sp, w)));
+    matchSet = matchList.length ? new Set(matchList) : null;
+    for (const sp of matchList) reveal(sp);
+    const named = matchList.find((sp) => serverMatch({ name: sp.name }, q)) || matchList[0];
+    matchPos = matchList.indexOf(named);
+    matchInfo.textContent = matchList.length ? `${matchList.length} span${matchList.length > 1 ? 's' : ''} match “${q}” · enter for next` : '';
+    return named;
+  }
+  if (params.get('q')) {
+    const named = showListSearch(params.get('q'));
+    if (named && !pickedSpan) selected = named;
+  }
   if (selected) reveal(selected);
+  drawAxis();
   computeVisible();
   drawRows(true);
   if (selected) {
@@ -301,15 +417,60 @@ function mount(root, trace, params, t0, fetched) {
       waterfall.dataset.renderMs = String(Math.round(done - fetched));
     }, 0);
   });
-  return () => document.removeEventListener('keydown', onKey);
+  return {
+    dispose() {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousemove', onMove);
+      document.removeEventListener('mouseup', onUp);
+    },
+    update(p) {
+      const q = p.get('q') || '';
+      if (q !== search.value.trim()) {
+        if (q) {
+          const named = showListSearch(q);
+          computeVisible();
+          if (named && !p.get('span')) selectSpan(named);
+          else drawRows(true);
+        } else {
+          search.value = '';
+          runSearch();
+        }
+      }
+      const sp = idx.byId.get(p.get('span'));
+      if (sp && sp !== selected) selectSpan(sp);
+    },
+  };
+}
+
+function costTitle(s) {
+  if (s.costStatus === 'unpriced') return `no price known for ${(s.unpricedModels || []).join(', ') || 'these models'}`;
+  if (s.costStatus === 'partial') return `partly priced: no price for ${(s.unpricedModels || []).join(', ')}`;
+  return s.costStatus || '';
+}
+
+// the server's free-text rule (docs/api.md): every query word starts a word of the span's name, its
+// service or one of its attribute values; words shorter than 3 characters must match whole
+const words = (text) => String(text).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const wordCache = new WeakMap();
+function serverMatch(sp, q) {
+  let mine = wordCache.get(sp);
+  if (!mine) {
+    const parts = [sp.name, sp.resource ? serviceOf(sp) : ''];
+    for (const v of Object.values(sp.attributes || {})) parts.push(typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value));
+    mine = words(parts.join(' '));
+    if (sp.spanId) wordCache.set(sp, mine);
+  }
+  return words(q).every((w) => mine.some((m) => (w.length >= 3 ? m.startsWith(w) : m === w)));
 }
 
 const textCache = new WeakMap();
 function spanText(sp) {
   let t = textCache.get(sp);
   if (t == null) {
-    const parts = [sp.name, sp.spanId, sp.status?.message || ''];
-    for (const [k, v] of Object.entries(sp.attributes || {})) parts.push(k, typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value));
+    const parts = [sp.name, sp.spanId, sp.status?.message || '', serviceOf(sp)];
+    const add = (attrs) => { for (const [k, v] of Object.entries(attrs || {})) parts.push(k, typeof v.value === 'object' ? JSON.stringify(v.value) : String(v.value)); };
+    add(sp.attributes);
+    for (const e of sp.events || []) { parts.push(e.name); add(e.attributes); }
     t = parts.join('\u0001').toLowerCase();
     textCache.set(sp, t);
   }
@@ -350,12 +511,20 @@ function valueText(v) {
   return String(p);
 }
 
-export function attrTable(attrs) {
+// the attributes the chat view already shows: their raw JSON stays one click away, not 40 lines long
+const CHAT_ATTRIBUTE = /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.(prompt|completion)\.\d+\..*|llm\.(input|output)_messages\..*)$/;
+
+export function attrTable(attrs, folded) {
   const entries = Object.entries(attrs || {}).sort((a, b) => a[0].localeCompare(b[0]));
   if (!entries.length) return h('p', { class: 'muted small' }, 'none');
-  return h('table', { class: 'attrs' }, h('tbody', null, entries.map(([k, v]) => h('tr', null,
-    h('th', { class: 'mono', title: v?.type }, k),
-    h('td', null, h('span', { class: 'mono value' }, valueText(v)))))));
+  return h('table', { class: 'attrs' }, h('tbody', null, entries.map(([k, v]) => {
+    const text = valueText(v);
+    return h('tr', null,
+      h('th', { class: 'mono', title: v?.type }, k),
+      h('td', null, folded && folded.test(k)
+        ? h('details', { class: 'folded' }, h('summary', { class: 'muted small' }, `shown above as chat · raw ${fmtInt(text.length)} chars`), h('span', { class: 'mono value' }, text))
+        : h('span', { class: 'mono value' }, text)));
+  })));
 }
 
 /** "Open in editor" for spans that name their code location, when the page runs inside VS Code. */
@@ -418,11 +587,12 @@ function renderPanel(panel, sp, idx, trace) {
       h('div', { class: 'chips llm-facts' },
         h('span', { class: 'stat', id: 'llm-model' }, h('b', null, llm.model || 'unknown model'), llm.provider ? ` · ${llm.provider}` : ''),
         h('span', { class: 'stat', id: 'llm-tokens' }, h('b', null, fmtInt(llm.inputTokens)), ` in${cached} · `, h('b', null, fmtInt(llm.outputTokens)), ` out${reasoning}`),
-        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: llm.costSource }, h('b', null, fmtUsd(llm.costUsd)), llm.costUsd == null ? '' : ` · ${llm.costSource}`)),
+        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: llm.costStatus }, h('b', null, fmtUsd(llm.costUsd)), llm.costUsd == null ? '' : ` · ${llm.costStatus}`)),
       h('div', { class: 'chat', id: 'chat' }, llm.messages.length ? llm.messages.map(chatMessage) : h('p', { class: 'muted small' }, 'No messages recorded (the app may not capture content).'))));
   }
 
-  panel.append(section(`Attributes (${Object.keys(sp.attributes || {}).length})`, true, attrTable(sp.attributes),
+  const folded = llm && llm.messages.length ? CHAT_ATTRIBUTE : null;
+  panel.append(section(`Attributes (${Object.keys(sp.attributes || {}).length})`, true, attrTable(sp.attributes, folded),
     sp.droppedAttributesCount ? h('p', { class: 'warn-text small' }, `${sp.droppedAttributesCount} attributes dropped by the SDK`) : null));
   const events = (sp.events || []);
   if (events.length) {

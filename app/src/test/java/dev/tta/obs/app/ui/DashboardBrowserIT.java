@@ -2,17 +2,13 @@ package dev.tta.obs.app.ui;
 
 import dev.tta.obs.app.DemoWorkflows;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -31,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The dashboard in a real headless Chromium against the packaged tta-obs, fed by the real OpenTelemetry SDK.
  * Timings measured here go to target/ui-timings.txt (and, by hand, to docs/performance.md).
  */
-class DashboardBrowserIT {
+class DashboardBrowserIT extends BrowserSession {
     static final Path TIMINGS = Path.of("target", "ui-timings.txt");
 
     @TempDir
@@ -44,9 +40,6 @@ class DashboardBrowserIT {
     static String failingRun;
     static String hundredSpanRun;
     static String bigRun;
-
-    ChromeDriver driver;
-    WebDriverWait await;
 
     @BeforeAll
     static void startServiceAndSendWorkflows() throws Exception {
@@ -70,20 +63,6 @@ class DashboardBrowserIT {
         }
         if (service != null) {
             service.close();
-        }
-    }
-
-    @BeforeEach
-    void openBrowser(TestInfo test) throws IOException {
-        driver = Browser.start(Files.createTempDirectory(tmp, "chromium-profile"));
-        await = new WebDriverWait(driver, Duration.ofSeconds(15));
-    }
-
-    @AfterEach
-    void closeBrowser(TestInfo test) {
-        if (driver != null) {
-            Browser.screenshot(driver, "last-" + test.getTestMethod().orElseThrow().getName());
-            driver.quit();
         }
     }
 
@@ -149,7 +128,11 @@ class DashboardBrowserIT {
         driver.get(service.url("/#/errors"));
         WebElement group = await.until(d -> d.findElements(By.cssSelector(".error-group")).stream()
                 .filter(g -> g.getText().contains("java.lang.IllegalStateException")).findFirst().orElse(null));
-        assertThat(group.getText()).contains("customer c-991 not found").contains("at dev.tta.obs.app.DemoWorkflows");
+        // one line per failure kind, its message as a pattern; opened, the latest message and its stack
+        assertThat(group.getText()).contains("customer c-<n> not found").doesNotContain("at dev.tta.obs.app.DemoWorkflows");
+        group.findElement(By.tagName("summary")).click();
+        await.until(d -> group.getText().contains("at dev.tta.obs.app.DemoWorkflows"));
+        assertThat(group.getText()).contains("customer c-991 not found in CRM (HTTP 404)");
         assertThat(driver.findElements(By.cssSelector(".error-group")).stream().map(WebElement::getText))
                 .anyMatch(t -> t.contains("java.util.concurrent.TimeoutException"))
                 .as("a parent failing only because its child threw is not a group of its own")
@@ -324,7 +307,7 @@ class DashboardBrowserIT {
         await.until(d -> d.getCurrentUrl().contains("#/compare?a=" + cacheMissRun + "&b=" + cacheHitRun));
         WebElement spans = await.until(d -> d.findElement(By.cssSelector(".compare-spans")));
         assertThat(spans.findElements(By.cssSelector("tr.missing")).stream().map(WebElement::getText))
-                .anyMatch(t -> t.contains("chat gpt-4o-mini")).anyMatch(t -> t.contains("retriever.search_docs"));
+                .anyMatch(t -> t.contains("LLM call") && t.contains("gpt-4o-mini")).anyMatch(t -> t.contains("retriever.search_docs"));
         String totals = driver.findElement(By.cssSelector(".compare-totals")).getText();
         assertThat(totals).containsIgnoringCase("spans 4 2").containsIgnoringCase("tokens 976 0");
         Browser.screenshot(driver, "09-compare");

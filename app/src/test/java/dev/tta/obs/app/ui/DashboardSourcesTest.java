@@ -5,8 +5,14 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,6 +50,38 @@ class DashboardSourcesTest {
             }
         }
         assertThat(Files.readString(UI.resolve("index.html"))).contains("src=\"js/app.js\"");
+    }
+
+    @Test
+    void modulesImportEachOtherWithoutACycle_soEveryModuleCanBeLoadedAndReadOnItsOwn() throws IOException {
+        Map<String, List<String>> imports = new HashMap<>();
+        for (Path js : scripts()) {
+            List<String> deps = new ArrayList<>();
+            Matcher m = IMPORT.matcher(Files.readString(js));
+            while (m.find()) {
+                deps.add(js.getParent().resolve(m.group(1)).normalize().toString());
+            }
+            imports.put(js.normalize().toString(), deps);
+        }
+        List<String> cycles = new ArrayList<>();
+        for (String start : imports.keySet()) {
+            Deque<List<String>> paths = new ArrayDeque<>();
+            paths.push(List.of(start));
+            Set<String> seen = new HashSet<>();
+            while (!paths.isEmpty()) {
+                List<String> path = paths.pop();
+                for (String next : imports.getOrDefault(path.get(path.size() - 1), List.of())) {
+                    if (next.equals(start)) {
+                        cycles.add(String.join(" -> ", path) + " -> " + next);
+                    } else if (seen.add(next)) {
+                        List<String> longer = new ArrayList<>(path);
+                        longer.add(next);
+                        paths.push(longer);
+                    }
+                }
+            }
+        }
+        assertThat(cycles).isEmpty();
     }
 
     private static List<Path> scripts() throws IOException {
