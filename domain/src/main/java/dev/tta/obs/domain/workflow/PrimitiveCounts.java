@@ -99,37 +99,42 @@ record PrimitiveCounts(int retries, int retryAttempts, int fallbacksUsed, int ca
 
     /** Attempts shown by one retry's members: distinct numbers, the highest number, or a reported total. */
     private static int attemptsOf(List<Span> members, Map<SpanId, SpanInsight> insights) {
-        Set<Integer> numbers = new TreeSet<>();
-        int reportedTotal = 0;
-        for (Span s : members) {
-            SpanInsight.RetryFacts r = insights.get(s.spanId()).retry().orElseThrow();
-            r.attempt().ifPresent(numbers::add);
-            reportedTotal = Math.max(reportedTotal, r.finalAttempts().orElse(0));
+        Numbers n = Numbers.of(members, insights);
+        if (n.numbers().isEmpty()) {
+            return n.reportedTotal();
         }
-        if (numbers.isEmpty()) {
-            return reportedTotal;
+        TreeSet<Integer> distinct = new TreeSet<>(n.numbers());
+        int highest = distinct.last() + n.shift();
+        return Math.max(Math.max(distinct.size(), highest), n.reportedTotal());
+    }
+
+    /**
+     * The attempt numbers of attempt spans and the largest total any of them reports.
+     *
+     * @param shift 1 when the numbers start at 0, so that {@code number + shift} is 1-based: most
+     *              emitters number attempts from 1; one that starts at 0 says so by sending a 0
+     */
+    private record Numbers(List<Integer> numbers, int reportedTotal, int shift) {
+        static Numbers of(List<Span> attempts, Map<SpanId, SpanInsight> insights) {
+            List<Integer> numbers = new ArrayList<>();
+            int reportedTotal = 0;
+            for (Span s : attempts) {
+                SpanInsight.RetryFacts r = insights.get(s.spanId()).retry().orElseThrow();
+                r.attempt().ifPresent(numbers::add);
+                reportedTotal = Math.max(reportedTotal, r.finalAttempts().orElse(0));
+            }
+            return new Numbers(numbers, reportedTotal, numbers.contains(0) ? 1 : 0);
         }
-        // most emitters number attempts from 1; one that starts at 0 says so by sending a 0
-        int shift = numbers.contains(0) ? 1 : 0;
-        int highest = ((TreeSet<Integer>) numbers).last() + shift;
-        return Math.max(Math.max(numbers.size(), highest), reportedTotal);
     }
 
     /** {@code [re-attempts, attempts]} of attempt spans whose retry span is missing. */
     private static int[] orphanAttempts(List<Span> attempts, Map<SpanId, SpanInsight> insights) {
-        List<Integer> numbers = new ArrayList<>();
-        int reportedTotal = 0;
-        for (Span s : attempts) {
-            SpanInsight.RetryFacts r = insights.get(s.spanId()).retry().orElseThrow();
-            r.attempt().ifPresent(numbers::add);
-            reportedTotal = Math.max(reportedTotal, r.finalAttempts().orElse(0));
-        }
-        int shift = numbers.contains(0) ? 1 : 0;
+        Numbers numbers = Numbers.of(attempts, insights);
         int beyondFirst = 0;
         int highest = 0;
         int firsts = 0;
-        for (int n : numbers) {
-            int oneBased = n + shift;
+        for (int n : numbers.numbers()) {
+            int oneBased = n + numbers.shift();
             highest = Math.max(highest, oneBased);
             if (oneBased > 1) {
                 beyondFirst++;
@@ -137,7 +142,7 @@ record PrimitiveCounts(int retries, int retryAttempts, int fallbacksUsed, int ca
                 firsts++;
             }
         }
-        int reattempts = Math.max(beyondFirst, Math.max(highest, reportedTotal) - 1);
+        int reattempts = Math.max(beyondFirst, Math.max(highest, numbers.reportedTotal()) - 1);
         return new int[] {reattempts, reattempts + Math.max(1, firsts)};
     }
 
