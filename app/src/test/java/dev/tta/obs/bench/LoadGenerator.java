@@ -170,7 +170,7 @@ public final class LoadGenerator {
             System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
 
-            long stored = storedSpans(http, base, requests * spansPerRequest / spansPerTrace);
+            long stored = storedSpans(http, base);
             long ackedInAll = acked + (long) warmup * spansPerRequest;
             System.out.printf("stored: %d spans of %d acknowledged, warm-up included (%s)%n", stored, ackedInAll,
                     stored == ackedInAll ? "none lost" : "MISMATCH");
@@ -334,7 +334,8 @@ public final class LoadGenerator {
                 .build().toByteArray();
     }
 
-    private static long storedSpans(HttpClient http, String base, int expectedTraces) throws Exception {
+    /** The spans tta-obs holds, summed over its trace list's pages. */
+    static long storedSpans(HttpClient http, String base) throws Exception {
         long spans = 0;
         String cursor = null;
         do {
@@ -414,7 +415,6 @@ public final class LoadGenerator {
         throw new IllegalStateException("server did not become healthy in 60 s");
     }
 
-    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
     /** The thread groups that used the most CPU between two {@link #threadTicks} readings, e.g. " writer 6.10 s, ...". */
     private static String busiestThreads(Map<String, Long> before, Map<String, Long> after, int limit) {
         StringBuilder out = new StringBuilder();
@@ -442,6 +442,7 @@ public final class LoadGenerator {
         return new long[] {total, f.length > 8 ? Long.parseLong(f[8]) : 0};
     }
 
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
     static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -468,7 +469,6 @@ public final class LoadGenerator {
         return out;
     }
 
-    /** A memory line of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (peak resident). */
     /** A SQLite file with its write-ahead log. */
     private static long fileBytes(Path dir, String name) throws IOException {
         long size = 0;
@@ -490,6 +490,7 @@ public final class LoadGenerator {
         return -1;
     }
 
+    /** A memory line of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (peak resident). */
     static long rssKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith(field)) {
