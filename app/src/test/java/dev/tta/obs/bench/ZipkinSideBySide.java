@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ZipkinSideBySide {
 
     private record Round(String server, int round, long spans, double seconds, double cpuSeconds, double stealPercent,
-                         double clientCpuSeconds) {
+                         double clientCpuSeconds, String threads) {
         double spansPerSecond() {
             return spans / seconds;
         }
@@ -190,9 +190,9 @@ public final class ZipkinSideBySide {
                         spansPerRequest, clients, sampleIds, isTta ? (long) (requests + warmup) * spansPerRequest : -1);
                 results.add(r);
                 System.out.printf("round %d %-8s %,9.0f spans/s (%d spans in %.2f s), server CPU %.2f s, %,7.0f spans per CPU-second;"
-                                + " host steal %.1f%%, load generator CPU %.2f s%n",
+                                + " host steal %.1f%%, load generator CPU %.2f s%n    server CPU by thread group:%s%n",
                         r.round(), r.server(), r.spansPerSecond(), r.spans(), r.seconds(), r.cpuSeconds(),
-                        r.spansPerCpuSecond(), r.stealPercent(), r.clientCpuSeconds());
+                        r.spansPerCpuSecond(), r.stealPercent(), r.clientCpuSeconds(), r.threads());
             }
         }
         summarize(results);
@@ -206,6 +206,7 @@ public final class ZipkinSideBySide {
         try {
             waitForHealth(server, t, dir);
             send(t, warmup, spansPerRequest, clients);
+            Map<String, Long> threadsBefore = LoadGenerator.threadTicks(server.pid());
             long cpuBefore = LoadGenerator.cpuTicks(server.pid());
             long[] stealBefore = LoadGenerator.machineTicks();
             long clientBefore = LoadGenerator.cpuTicks(ProcessHandle.current().pid());
@@ -213,6 +214,7 @@ public final class ZipkinSideBySide {
             long spans = send(t, load, spansPerRequest, clients);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = (LoadGenerator.cpuTicks(server.pid()) - cpuBefore) / 100.0;
+            String threads = LoadGenerator.busiestThreads(threadsBefore, LoadGenerator.threadTicks(server.pid()), 6);
             double client = (LoadGenerator.cpuTicks(ProcessHandle.current().pid()) - clientBefore) / 100.0;
             long[] stealAfter = LoadGenerator.machineTicks();
             double steal = 100.0 * (stealAfter[1] - stealBefore[1]) / Math.max(1, stealAfter[0] - stealBefore[0]);
@@ -232,7 +234,7 @@ public final class ZipkinSideBySide {
                 }
             }
             done = true;
-            return new Round(t.name(), round, spans, seconds, cpu, steal, client);
+            return new Round(t.name(), round, spans, seconds, cpu, steal, client, threads);
         } finally {
             server.destroy();
             server.waitFor();
