@@ -8,4 +8,6 @@ cd "$root"
 # one reactor run, so the classpath names the modules built here (never an installed snapshot)
 ./mvnw -B -q -DskipTests package dependency:build-classpath -pl app -am -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/bench.classpath >/dev/null
-exec java -cp "app/target/test-classes:$(cat app/target/bench.classpath)" org.openjdk.jmh.Main "$@"
+# the forks inherit these JVM options, so the logging stays at the application's levels
+exec java -Dlogback.configurationFile=app/src/main/resources/logback.xml \
+    -cp "app/target/test-classes:$(cat app/target/bench.classpath)" org.openjdk.jmh.Main "$@"
