@@ -7,6 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-./mvnw -B -q -DskipTests package -pl app -am
-./mvnw -B -q dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+# one reactor run, so the classpath names the modules built here (never an installed snapshot)
+./mvnw -B -q -DskipTests package dependency:build-classpath -pl app -am -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath >/dev/null
 exec java -Dlogback.configurationFile=app/src/main/resources/logback.xml -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.LoadGenerator "$@"

@@ -14,8 +14,9 @@ git worktree add -q --detach "$base/tree" "$rev"
 trap 'git worktree remove --force "$base/tree"; rm -rf "$base"' EXIT
 modules=domain,ports,adapters-jdbc,adapters-otlp,adapters-sqlite
 (cd "$base/tree" && ./mvnw -B -q -DskipTests package -pl "$modules" -am)
-./mvnw -B -q -DskipTests package -pl app -am
-./mvnw -B -q dependency:build-classpath -pl app -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+# one reactor run, so the classpath names the modules built here (never an installed snapshot)
+./mvnw -B -q -DskipTests package dependency:build-classpath -pl app -am -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath >/dev/null
 classes() { (cd "$1" && ls -d "$PWD"/{domain,ports,adapters-jdbc,adapters-otlp,adapters-sqlite}/target/classes | paste -sd:); }
 java -Dlogback.configurationFile=app/src/main/resources/logback.xml -XX:+UseSerialGC -Xms256m -Xmx512m \
     -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.SideBySideBench \

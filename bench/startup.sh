@@ -4,6 +4,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"
 port="${PORT:-18765}"
+# a server already answering there would be timed instead of ours
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+  echo "port $port already answers; choose a free one with PORT=N" >&2
+  exit 1
+fi
 times=()
 for ((i = 1; i <= runs; i++)); do
   dir="$(mktemp -d)"

@@ -51,14 +51,14 @@ public final class LoadGenerator {
         // sent before timing (distinct traces), so the measurement sees a warmed-up JIT as in daily use
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "200"));
         // unmeasured detail reads (of the warm-up traces, round robin) before the timed ones: C2
-        // still compiles the read path (Micronaut, Jackson, sqlite-jdbc) for ~10,000 reads, and on
-        // two cores its compiles show as the reads' p99 (5-7 ms after 200 reads, 4-4.6 after 10,000)
+        // keeps compiling the read path (Micronaut, Jackson, sqlite-jdbc) for thousands of reads,
+        // and on two cores its compiles show as the reads' tail (docs/performance.md)
         int readWarmup = Integer.parseInt(opts.getOrDefault("read-warmup", "10000"));
         String jar = opts.getOrDefault("jar", "app/target/tta-obs-all.jar");
         int port = Integer.parseInt(opts.getOrDefault("port", "18799"));
         String extra = opts.getOrDefault("server-args", "");
         boolean grpc = opts.getOrDefault("protocol", "http").equals("grpc");
-        // "raw": a socket per client (RawHttpClient), for exports and the timed reads; "jdk": java.net.http, which costs ~5x the CPU
+        // "raw": a socket per client (RawHttpClient), for exports and the timed reads; "jdk": java.net.http, which costs several times the CPU
         boolean jdkClient = opts.getOrDefault("http-client", "raw").equals("jdk");
         int grpcPort = Integer.parseInt(opts.getOrDefault("grpc-port", String.valueOf(port + 1)));
 
@@ -163,14 +163,14 @@ public final class LoadGenerator {
                     rssKb(server.pid(), "VmHWM:") / 1024, clientCpuSeconds);
             System.out.printf("server CPU by thread group:%s%n", busiestThreads(threadsBefore, threadsAfter, 8));
             System.out.printf("host steal during ingest: %s%n", stealSince(ingestStealBefore));
-            // the database files' growth is ~290 bytes a span; what is written beyond that is the
-            // b-trees' pages rewritten in the WAL and copied again by checkpoints
+            // what is written beyond the database files' growth is the b-trees' pages rewritten in
+            // the WAL and copied again by checkpoints
             System.out.printf("server wrote %d MB during ingest (%.0f bytes per span)%n", written / (1024 * 1024),
                     (double) written / Math.max(acked, 1));
             System.out.printf("export latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6, latencies[latencies.length - 1] / 1e6);
 
-            long stored = storedSpans(http, base, requests * spansPerRequest / spansPerTrace);
+            long stored = storedSpans(http, base);
             long ackedInAll = acked + (long) warmup * spansPerRequest;
             System.out.printf("stored: %d spans of %d acknowledged, warm-up included (%s)%n", stored, ackedInAll,
                     stored == ackedInAll ? "none lost" : "MISMATCH");
@@ -334,7 +334,8 @@ public final class LoadGenerator {
                 .build().toByteArray();
     }
 
-    private static long storedSpans(HttpClient http, String base, int expectedTraces) throws Exception {
+    /** The spans tta-obs holds, summed over its trace list's pages. */
+    static long storedSpans(HttpClient http, String base) throws Exception {
         long spans = 0;
         String cursor = null;
         do {
@@ -414,9 +415,8 @@ public final class LoadGenerator {
         throw new IllegalStateException("server did not become healthy in 60 s");
     }
 
-    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
     /** The thread groups that used the most CPU between two {@link #threadTicks} readings, e.g. " writer 6.10 s, ...". */
-    private static String busiestThreads(Map<String, Long> before, Map<String, Long> after, int limit) {
+    static String busiestThreads(Map<String, Long> before, Map<String, Long> after, int limit) {
         StringBuilder out = new StringBuilder();
         after.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
@@ -442,6 +442,7 @@ public final class LoadGenerator {
         return new long[] {total, f.length > 8 ? Long.parseLong(f[8]) : 0};
     }
 
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 on Linux). */
     static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -468,7 +469,6 @@ public final class LoadGenerator {
         return out;
     }
 
-    /** A memory line of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (peak resident). */
     /** A SQLite file with its write-ahead log. */
     private static long fileBytes(Path dir, String name) throws IOException {
         long size = 0;
@@ -490,6 +490,7 @@ public final class LoadGenerator {
         return -1;
     }
 
+    /** A memory line of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (peak resident). */
     static long rssKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith(field)) {

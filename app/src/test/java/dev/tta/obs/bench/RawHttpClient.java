@@ -11,10 +11,10 @@ import java.util.Locale;
 
 /**
  * HTTP/1.1 requests over one kept-alive connection, with nothing but a socket: the load generator
- * shares the machine's two cores with the server, and the JDK's HttpClient spends ~2 ms of CPU on
- * a 150 KB export (~20% of the machine at 80k spans/s) and adds its own threads' jitter to a 2 ms
- * read. This one writes the request line, headers and body and reads the status and body, like
- * wrk or h2load would. Not thread-safe: one per client thread.
+ * shares the machine's cores with the server, and the JDK's HttpClient spends several times this
+ * client's CPU per export (docs/performance.md) and adds its own threads' jitter to short reads.
+ * This one writes the request line, headers and body and reads the status and body, like wrk or
+ * h2load would. Not thread-safe: one per client thread.
  */
 final class RawHttpClient implements AutoCloseable {
     private final String host;

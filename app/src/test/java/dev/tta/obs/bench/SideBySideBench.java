@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Compares two builds of tta-obs's ingest path in one JVM, alternating 300 ms blocks between them,
- * and prints the median ratio. On a shared two-core VM whose speed drifts by 1.5x within minutes,
+ * and prints the median ratio. On a shared two-core VM whose speed drifts a lot within minutes,
  * two benchmark runs a minute apart do not compare; blocks side by side in one process see the same
  * host. Each build is loaded by its own class loader (tta-obs's classes only; libraries are shared),
  * and each runs {@link IngestPathRunner}: the protobuf decoding alone, decoding and the SQLite

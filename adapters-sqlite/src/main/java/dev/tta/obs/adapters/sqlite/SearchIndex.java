@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The full-text rows of span chunks ({@code chunk_terms}, FTS5), kept in a file of their own next to
  * the database, so that writing them takes that file's write lock and not the spans' one: the
  * writer commits and acknowledges spans while the index writes the previous commits' rows on the
- * other core. (In the same file, an index transaction of 2,000 chunks held the writer for ~20-80 ms.)
+ * other core. (In the same file, every index transaction held up the writer while FTS5 wrote and
+ * merged its segments.)
  *
  * <p>Rows are queued by the writer after its commit and written in transactions of up to
  * {@link #BATCH_CHUNKS} chunks or after a short delay, in the order they were queued, together with
@@ -106,7 +107,7 @@ final class SearchIndex implements AutoCloseable {
                     st.executeUpdate("CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, content='',"
                             + " contentless_delete=1, detail=none)");
                     // merge segments less often than the default, and never all of a level at once:
-                    // a whole-level merge at 3M spans stalled ingest for 1.8 s when this was in the spans' file
+                    // a whole-level ("crisis") merge in a large index is one long transaction
                     st.executeUpdate("INSERT INTO chunk_terms (chunk_terms, rank) VALUES ('automerge', 16)");
                     st.executeUpdate("INSERT INTO chunk_terms (chunk_terms, rank) VALUES ('crisismerge', 64)");
                 }

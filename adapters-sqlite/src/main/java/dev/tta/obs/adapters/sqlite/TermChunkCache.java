@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * One reader connection's cache of the chunk ids that match a common search term, kept in
- * temporary tables. Collecting a term that matches most chunks costs ~40 ms at a million spans;
- * the dashboard repeats the same filter on every refresh, so the ids are kept and only chunks
- * indexed since are added (FTS5 seeks a rowid range cheaply). Ids of deleted chunks may stay
+ * temporary tables. Collecting a term that matches most chunks is the slow part of such a search
+ * at a million spans (docs/performance.md); the dashboard repeats the same filter on every
+ * refresh, so the ids are kept and only chunks indexed since are added (FTS5 seeks a rowid range
+ * cheaply). Ids of deleted chunks may stay
  * behind: chunk ids are never reused, so they match no chunk; a table is rebuilt once many
  * chunks have been deleted, so it does not grow with everything ever ingested.
  */

@@ -14,18 +14,19 @@ import java.sql.Statement;
  * writer, and every export waiting for its commit, no longer pays for it.
  *
  * <p>Left to SQLite, the commit that takes the log past 1,000 pages runs the checkpoint: it copies
- * ~4 MB into the database file and waits for them to reach the disk. With SDK-like random trace
- * ids that was every fourth commit, and those commits took 22 ms against 4.4 ms for the others,
- * two thirds of the writer's time (docs/performance.md). Here {@code PASSIVE} checkpoints run beside the
- * writer's commits (SQLite lets one checkpointer and one writer work at once).
+ * those pages into the database file and waits for them to reach the disk. With SDK-like random
+ * trace ids that happened every few commits and made those commits several times longer than the
+ * others, most of the writer's time (measured in docs/performance.md). Here {@code PASSIVE}
+ * checkpoints run beside the writer's commits (SQLite lets one checkpointer and one writer work at
+ * once).
  *
  * <p>The log starts again from its beginning only when a commit finds it wholly copied and the
  * copy on disk, which under steady load (a commit lands during every checkpoint) never happens by
  * itself. So once the log passes {@link #RESTART_PAGES}, this thread finishes it: it copies and
  * flushes to disk, without the writer's lock, until only a commit or two is left, and then copies
- * that under the lock: the writer then waits ~15 ms (p90 ~30 ms) once per restart (three or four
- * times a second at 55k spans/s, ~27 MB of log each), not the 50-60 ms that flushing a whole
- * log's pages takes on this VM. The next commit restarts the log.
+ * that under the lock: the writer then waits for a short copy once per restart, not for flushing
+ * a whole log's pages, which SQLite does only when the log is wholly copied. The next commit
+ * restarts the log.
  *
  * <p>Should this thread fall behind or stop, the span writer's own checkpoint at
  * {@link #WRITER_CHECKPOINT_PAGES} still bounds the log, as SQLite's default does at 1,000.
@@ -35,8 +36,8 @@ final class WalCheckpointer implements AutoCloseable {
     /** The span writer's own checkpoint, a backstop: ~64 MB of log. */
     static final int WRITER_CHECKPOINT_PAGES = 16_000;
     /**
-     * When this thread starts finishing the log (12 MB). Commits keep landing meanwhile: at 50-60k
-     * spans/s the log reached ~27 MB at the median restart, and the backstop now and then.
+     * When this thread starts finishing the log (12 MB). Commits keep landing meanwhile, so under
+     * heavy load the log is longer by the time it restarts, and reaches the backstop now and then.
      */
     static final int RESTART_PAGES = 3_000;
     /** Few enough pages to copy under the writer's lock: about two commits of 500 spans. */
@@ -45,8 +46,8 @@ final class WalCheckpointer implements AutoCloseable {
     /**
      * The least time between two checkpoints: a page that several commits in a row rewrite (the
      * b-trees' inner pages, the appended ends of the time-ordered indexes) is then copied once.
-     * Against 50 ms: a fifth less CPU on this thread and 5% fewer bytes written; at 500 ms the
-     * log reaches the backstop and the writer checkpoints again.
+     * Much longer pauses let the log reach the backstop, and the writer checkpoints again
+     * (docs/performance.md compares the intervals tried).
      */
     private static final long MIN_INTERVAL_MILLIS = 100;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WalCheckpointer.class);
