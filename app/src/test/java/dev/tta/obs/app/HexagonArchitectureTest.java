@@ -26,7 +26,7 @@ class HexagonArchitectureTest {
     static final String DOMAIN = "dev.tta.obs.domain..";
     static final String PORTS = "dev.tta.obs.ports..";
     static final String APP = "dev.tta.obs.app..";
-    static final List<String> ADAPTERS = List.of("otlp", "jdbc", "sqlite", "postgres", "web", "jaeger");
+    static final List<String> ADAPTERS = List.of("otlp", "jdbc", "sqlite", "postgres", "web", "jaeger", "mcp");
 
     @ArchTest
     static final ArchRule domainDependsOnlyOnTheJdk = classes().that().resideInAPackage(DOMAIN)
@@ -80,7 +80,7 @@ class HexagonArchitectureTest {
                 .isNotEmpty();
         assertThat(PRODUCTION.that(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(APP)))
                 .isNotEmpty();
-        for (String adapter : List.of("otlp", "jdbc", "sqlite", "web")) {
+        for (String adapter : List.of("otlp", "jdbc", "sqlite", "web", "mcp")) {
             assertThat(PRODUCTION.that(com.tngtech.archunit.core.domain.JavaClass.Predicates
                     .resideInAPackage("dev.tta.obs.adapters." + adapter + "..")))
                     .as("adapter package %s", adapter).isNotEmpty();
