@@ -63,6 +63,7 @@ public final class McpServers {
         }
         ToolArgs args = new ToolArgs(arguments);
         try {
+            requireKnown(tool, arguments);
             boolean json = args.json();
             ToolResult r = tool.handler().apply(args);
             if (!json) {
@@ -77,6 +78,21 @@ public final class McpServers {
         }
     }
 
+    /** An argument the tool does not take is a mistake the agent should hear about, not a silent no-op. */
+    @SuppressWarnings("unchecked")
+    private static void requireKnown(Tool tool, Map<String, Object> arguments) {
+        if (arguments == null) {
+            return;
+        }
+        Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
+        for (String name : arguments.keySet()) {
+            if (!properties.containsKey(name)) {
+                throw new ToolException(ToolException.Kind.BAD_ARGUMENT, tool.name() + " takes no argument '" + name
+                        + "'; it takes " + String.join(", ", properties.keySet()));
+            }
+        }
+    }
+
     public static McpSchema.CallToolResult error(String code, String message) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("error", code);
@@ -84,6 +100,9 @@ public final class McpServers {
         return McpSchema.CallToolResult.builder().addTextContent(code + ": " + message).structuredContent(data)
                 .isError(true).build();
     }
+
+    // validateToolInputs(false) below: ToolArgs checks every argument with a message that names it
+    // and starts with bad_argument, which the SDK's schema check would pre-empt with its own wording
 
     private static McpSchema.ServerCapabilities capabilities() {
         return McpSchema.ServerCapabilities.builder().tools(false).build();
@@ -96,7 +115,7 @@ public final class McpServers {
                         (ctx, req) -> call(tools, req.name(), req.arguments())))
                 .toList();
         return McpServer.sync(transport).serverInfo(NAME, version()).instructions(INSTRUCTIONS)
-                .capabilities(capabilities()).jsonMapper(jsonMapper()).tools(specs).build();
+                .capabilities(capabilities()).jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs).build();
     }
 
     /**
@@ -133,7 +152,7 @@ public final class McpServers {
                 .toList();
         McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(jsonMapper(), watched, out))
                 .serverInfo(NAME, version()).instructions(INSTRUCTIONS).capabilities(capabilities())
-                .jsonMapper(jsonMapper()).tools(specs).build();
+                .jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs).build();
         try {
             closed.await();
         } finally {
