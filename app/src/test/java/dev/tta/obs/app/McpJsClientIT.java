@@ -165,6 +165,28 @@ class McpJsClientIT {
         assertThat(text(out, 4)).startsWith("bad_argument: list_traces takes no argument 'bogus'; it takes service, ");
     }
 
+    @Test
+    void stdio_answersWhatWasSentBeforeItsInputEnded() throws Exception {
+        // `printf '...' | tta-obs mcp`: the requests and the end of input arrive together
+        String requests = String.join("\n",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"sh\",\"version\":\"1\"}}}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"workflow_stats\","
+                        + "\"arguments\":{\"format\":\"json\"}}}") + "\n";
+        List<String> cmd = stdio("--url=" + service.url(""));
+        Process p = new ProcessBuilder(cmd.subList(1, cmd.size())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().write(requests.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(lines).hasSize(2);
+        JsonNode stats = RunningService.JSON.readTree(lines.get(1));
+        assertThat(stats.get("id").asInt()).isEqualTo(2);
+        assertThat(stats.get("result").get("structuredContent").get("runs").asInt()).isEqualTo(9);
+    }
+
     private List<String> stdio(String... mcpArgs) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("stdio", java, "-cp", System.getProperty("java.class.path"),
