@@ -2,6 +2,7 @@ package dev.tta.obs.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tta.obs.adapters.mcp.McpServers;
 import dev.tta.obs.adapters.mcp.RemoteTools;
 import io.modelcontextprotocol.spec.McpSchema;
 import picocli.CommandLine;
@@ -14,8 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * What the query commands share: they ask a running tta-obs the same tools an agent asks over MCP,
- * print the tool's table, or its data with --json, and exit with a code a script can test.
+ * What the query commands share: they ask a running tta-obs (or, with --data-dir, the stored traces
+ * themselves) the same tools an agent asks over MCP, print the tool's table, or its data with
+ * --json, and exit with a code a script can test.
  */
 abstract class QueryCommand implements Callable<Integer> {
     static final int NOT_FOUND = 3;
@@ -37,6 +39,10 @@ abstract class QueryCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the answer as JSON, for scripts.")
     boolean json;
+
+    // --data-dir (or --storage=postgres): read the stored traces directly instead of asking a service
+    @CommandLine.Mixin
+    StorageOptions storage;
 
     /** The MCP tool this command asks. */
     abstract String tool();
@@ -60,7 +66,13 @@ abstract class QueryCommand implements Callable<Integer> {
         }
         McpSchema.CallToolResult result;
         try {
-            result = new RemoteTools(url, Optional.ofNullable(authToken)).call(tool(), args);
+            if (storage.dataDir != null || storage.storage.equals("postgres")) {
+                try (LocalQueries local = LocalQueries.open(storage)) {
+                    result = McpServers.call(local.tools, tool(), args);
+                }
+            } else {
+                result = new RemoteTools(url, Optional.ofNullable(authToken)).call(tool(), args);
+            }
         } catch (IllegalArgumentException e) {
             err.println("tta-obs: " + e.getMessage());
             return BAD_ARGUMENT;

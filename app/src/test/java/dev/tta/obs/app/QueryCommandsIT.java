@@ -150,6 +150,19 @@ class QueryCommandsIT {
     }
 
     @Test
+    void withDataDir_theStoredTracesAreReadWithoutTheService(@TempDir Path empty) throws Exception {
+        CommandLineTest.Run local = CommandLineTest.run("traces", "--data-dir=" + dataDir, "--json");
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        assertThat(RunningService.JSON.readTree(local.out()).get("count").asInt()).isEqualTo(3);
+        CommandLineTest.Run outline = CommandLineTest.run("trace", research, "--data-dir=" + dataDir);
+        assertThat(outline.out()).contains("trace " + research, "chat gpt-4o-mini 910ms");
+
+        CommandLineTest.Run nothing = CommandLineTest.run("traces", "--data-dir=" + empty);
+        assertThat(nothing.exitCode()).isEqualTo(QueryCommand.BAD_ARGUMENT);
+        assertThat(nothing.err()).contains("no traces at " + empty.toAbsolutePath());
+    }
+
+    @Test
     void help_documentsTheExitCodes() {
         for (String command : List.of("traces", "trace", "errors", "llm-calls", "stats")) {
             CommandLineTest.Run help = CommandLineTest.run(command, "--help");
