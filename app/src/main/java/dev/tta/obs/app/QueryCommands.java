@@ -181,7 +181,7 @@ final class QueryCommands {
         String workflow;
         @Option(names = "--limit", paramLabel = "N", description = "Calls to show (default 10).")
         Integer limit;
-        @Option(names = "--scan", paramLabel = "N", description = "Newest traces with LLM calls to read (default 200).")
+        @Option(names = "--scan", paramLabel = "N", description = "Newest traces to read (default 200).")
         Integer scan;
 
         @Override

@@ -106,7 +106,7 @@ public final class TraceTools {
                         .string("workflow", "only runs of this workflow (workflow.name)")
                         .string("since", "only traces started since: 30m, 24h, 7d or an ISO time")
                         .integer("limit", "calls to show (default 10)", 1, 200)
-                        .integer("scan", "newest traces with LLM calls to read (default 200)", 1, 2000)
+                        .integer("scan", "newest traces to read (default 200)", 1, 2000)
                         .build(), this::llmCalls),
                 new Tool("workflow_stats", "Per workflow over a window: runs, p50/p95 latency, error and recovery "
                         + "rates, tokens, cost, cache hit rate, retries.", new Schema()
@@ -740,8 +740,8 @@ public final class TraceTools {
         int scanMax = a.integer("scan", 200, 1, 2000);
         TraceSearch.Builder b = windowed(a);
         a.string("model").ifPresent(b::model);
-        List<TraceSummary> traces = scan(b, scanMax).stream().filter(s -> s.rollup().llmCalls() > 0)
-                .limit(scanMax).toList();
+        List<TraceSummary> scanned = scan(b, scanMax);
+        List<TraceSummary> traces = scanned.stream().filter(s -> s.rollup().llmCalls() > 0).toList();
         Optional<String> model = a.string("model").map(m -> m.toLowerCase(Locale.ROOT));
         List<Call> calls = new ArrayList<>();
         for (TraceSummary s : traces) {
@@ -782,7 +782,7 @@ public final class TraceTools {
         long failed = calls.stream().filter(c -> c.span().isError()).count();
         StringBuilder out = new StringBuilder();
         out.append(calls.size()).append(" LLM calls in ").append(traces.size()).append(" traces")
-                .append(traces.size() == scanMax ? " (the newest " + scanMax + "; raise scan for more)" : "")
+                .append(scanned.size() == scanMax ? " (of the newest " + scanMax + "; raise scan for more)" : "")
                 .append(": ").append(tokens).append(" tokens, ").append(Text.cost(totalCost))
                 .append(unpriced > 0 ? " (" + unpriced + " unpriced)" : "")
                 .append(failed > 0 ? ", " + failed + " failed" : "")
