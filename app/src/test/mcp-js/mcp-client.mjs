@@ -30,6 +30,10 @@ try {
   out.server = client.getServerVersion();
   out.instructions = client.getInstructions() ?? null;
   out.tools = (await client.listTools()).tools;
+  if (client.getServerCapabilities()?.resources) {
+    out.resources = (await client.listResources()).resources;
+    out.prices = (await client.readResource({ uri: 'tta-obs://prices' })).contents.map(c => c.text).join('');
+  }
   for (const step of plan) {
     const pages = [];
     let args = { ...(step.arguments ?? {}) };

@@ -54,14 +54,15 @@ final class McpCommand implements Callable<Integer> {
                     // the service stopped or restarted with another token: the agent reads why
                     return McpServers.error("unavailable", e.getMessage());
                 }
-            });
+            }, () -> remote.readResource(McpServers.PRICES_URI));
             return 0;
         }
         try (LocalQueries local = LocalQueries.open(storage)) {
             System.err.println("tta-obs mcp: no tta-obs answers at " + remote.url() + "; reading "
                     + storage.dataDirectory() + " on stdio");
             List<McpSchema.Tool> tools = local.tools.tools().stream().map(McpServers::describe).toList();
-            McpServers.serveStdio(System.in, protocol, tools, (name, args) -> McpServers.call(local.tools, name, args));
+            McpServers.serveStdio(System.in, protocol, tools, (name, args) -> McpServers.call(local.tools, name, args),
+                    local.tools::priceTable);
         }
         return 0;
     }

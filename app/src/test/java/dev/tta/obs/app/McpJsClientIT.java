@@ -216,6 +216,10 @@ class McpJsClientIT {
         assertThat(tools).containsExactly("list_traces", "get_trace", "get_span", "search", "list_errors", "llm_calls",
                 "workflow_stats", "compare_runs", "regressions");
 
+        // the price table the costs come from, as a resource
+        assertThat(out.get("resources").get(0).get("uri").asText()).isEqualTo("tta-obs://prices");
+        assertThat(out.get("prices").asText()).contains("gpt-4o-mini", "claude-3-5-haiku");
+
         // list_traces: totals first, then a page of 3 and the cursor for the rest
         String list = text(out, 0);
         assertThat(list).startsWith("3 traces on this page (9 stored), newest first\n");

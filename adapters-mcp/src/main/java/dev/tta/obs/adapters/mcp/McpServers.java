@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,7 +110,22 @@ public final class McpServers {
     // and starts with bad_argument, which the SDK's schema check would pre-empt with its own wording
 
     private static McpSchema.ServerCapabilities capabilities() {
-        return McpSchema.ServerCapabilities.builder().tools(false).build();
+        return McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build();
+    }
+
+    public static final String PRICES_URI = "tta-obs://prices";
+    private static final String TSV = "text/tab-separated-values";
+
+    /** The price table costs are computed with, for an agent that wants to check a cost. */
+    static McpSchema.Resource pricesResource() {
+        return McpSchema.Resource.builder().uri(PRICES_URI).name("prices").title("Model price table")
+                .description("The model prices tta-obs computes costs with: provider, model, USD per million "
+                        + "input, output, cached input and reasoning tokens, source, date (TSV, see docs/costs.md).")
+                .mimeType(TSV).build();
+    }
+
+    private static McpSchema.ReadResourceResult prices(String tsv) {
+        return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(PRICES_URI, TSV, tsv)));
     }
 
     /** The server behind POST /mcp: every request stands alone, so no session outlives a request. */
@@ -119,7 +135,10 @@ public final class McpServers {
                         (ctx, req) -> call(tools, req.name(), req.arguments())))
                 .toList();
         return McpServer.sync(transport).serverInfo(NAME, version()).instructions(INSTRUCTIONS)
-                .capabilities(capabilities()).jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs).build();
+                .capabilities(capabilities()).jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs)
+                .resources(new McpStatelessServerFeatures.SyncResourceSpecification(pricesResource(),
+                        (ctx, req) -> prices(tools.priceTable())))
+                .build();
     }
 
     /**
@@ -127,9 +146,10 @@ public final class McpServers {
      *
      * @param tools  what tools/list answers
      * @param caller how a tools/call is answered
+     * @param prices the price table as TSV, read when the client reads {@link #PRICES_URI}
      */
-    public static void serveStdio(InputStream in, OutputStream out, List<McpSchema.Tool> tools, ToolCaller caller)
-            throws InterruptedException {
+    public static void serveStdio(InputStream in, OutputStream out, List<McpSchema.Tool> tools, ToolCaller caller,
+                                  Supplier<String> prices) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // the SDK ends the session, answers still unsent, as soon as it reads the end of input: hold
@@ -179,7 +199,10 @@ public final class McpServers {
                 .toList();
         McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(jsonMapper(), watched, watchedOut))
                 .serverInfo(NAME, version()).instructions(INSTRUCTIONS).capabilities(capabilities())
-                .jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs).build();
+                .jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs)
+                .resources(new McpServerFeatures.SyncResourceSpecification(pricesResource(),
+                        (exchange, req) -> prices(prices.get())))
+                .build();
         try {
             closed.await();
             // a client may send its last requests and close its end at once (`echo ... | tta-obs mcp`):

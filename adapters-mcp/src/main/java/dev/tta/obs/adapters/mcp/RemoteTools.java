@@ -78,6 +78,19 @@ public final class RemoteTools implements McpServers.ToolCaller {
         return json.convertValue(send(McpSchema.METHOD_TOOLS_CALL, params), McpSchema.CallToolResult.class);
     }
 
+    /** The text of one resource of the running service, e.g. {@link McpServers#PRICES_URI}. */
+    public String readResource(String uri) {
+        McpSchema.ReadResourceResult r = json.convertValue(send(McpSchema.METHOD_RESOURCES_READ, Map.of("uri", uri)),
+                McpSchema.ReadResourceResult.class);
+        StringBuilder text = new StringBuilder();
+        for (McpSchema.ResourceContents c : r.contents()) {
+            if (c instanceof McpSchema.TextResourceContents t) {
+                text.append(t.text());
+            }
+        }
+        return text.toString();
+    }
+
     private Object send(String method, Map<String, Object> params) {
         Map<String, Object> rpc = new LinkedHashMap<>();
         rpc.put("jsonrpc", McpSchema.JSONRPC_VERSION);
