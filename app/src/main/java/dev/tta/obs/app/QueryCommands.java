@@ -175,6 +175,8 @@ final class QueryCommands {
         Window window = new Window();
         @Option(names = "--sort", paramLabel = "BY", description = "cost (default), tokens or latency.")
         String sort;
+        @Option(names = "--trace", paramLabel = "TRACE_ID", description = "Only the calls of this run.")
+        String traceId;
         @Option(names = "--model", paramLabel = "MODEL", description = "Only this model.")
         String model;
         @Option(names = "--workflow", paramLabel = "NAME", description = "Only runs of this workflow.")
@@ -194,6 +196,7 @@ final class QueryCommands {
             Map<String, Object> a = new LinkedHashMap<>();
             window.into(a);
             put(a, "sort", sort);
+            put(a, "trace_id", traceId);
             put(a, "model", model);
             put(a, "workflow", workflow);
             put(a, "limit", limit);

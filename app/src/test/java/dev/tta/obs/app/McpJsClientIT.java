@@ -104,6 +104,7 @@ class McpJsClientIT {
         step(plan, "compare_runs").put("trace_id", slow).put("baseline_trace_id", fast);
         step(plan, "compare_runs").put("trace_id", slow);
         step(plan, "regressions");
+        step(plan, "llm_calls").put("trace_id", fallback).put("format", "json");
         return plan;
     }
 
@@ -287,6 +288,11 @@ class McpJsClientIT {
         assertThat(baseline).containsPattern("slower[^\\n]*\\n  \\+\\d\\.\\d\\ds  chat gpt-4o-mini");
 
         assertThat(text(out, 13)).startsWith("1 run flagged as regressions").contains(slow, "duration_ms 3.");
+
+        // "which LLM call in this run cost the most?"
+        JsonNode ofRun = page(out, 14, 0).get("structured");
+        assertThat(ofRun.get("calls").asInt()).isEqualTo(3);
+        assertThat(ofRun.get("top").get(0).get("model").asText()).isEqualTo("claude-3-5-haiku");
     }
 
     private static JsonNode workflow(JsonNode stats, String name) {

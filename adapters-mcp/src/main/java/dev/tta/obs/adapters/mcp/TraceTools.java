@@ -101,6 +101,7 @@ public final class TraceTools {
                 new Tool("llm_calls", "The top LLM calls by cost, tokens or latency, with totals, over the newest "
                         + "traces; filter by model, service, workflow, time.", new Schema()
                         .choice("sort", "cost (default), tokens or latency", "cost", "tokens", "latency")
+                        .string("trace_id", "only the calls of this run")
                         .string("model", "only this model, e.g. gpt-4o-mini")
                         .string("service", "only this service")
                         .string("workflow", "only runs of this workflow (workflow.name)")
@@ -740,7 +741,15 @@ public final class TraceTools {
         int scanMax = a.integer("scan", 200, 1, 2000);
         TraceSearch.Builder b = windowed(a);
         a.string("model").ifPresent(b::model);
-        List<TraceSummary> scanned = scan(b, scanMax);
+        Optional<String> only = a.string("trace_id");
+        List<TraceSummary> scanned;
+        if (only.isPresent()) {
+            TraceId id = traceId(only.get());
+            scanned = List.of(query.trace(id).orElseThrow(
+                    () -> ToolException.notFound("no trace " + id.hex() + " is stored")).summary());
+        } else {
+            scanned = scan(b, scanMax);
+        }
         List<TraceSummary> traces = scanned.stream().filter(s -> s.rollup().llmCalls() > 0).toList();
         Optional<String> model = a.string("model").map(m -> m.toLowerCase(Locale.ROOT));
         List<Call> calls = new ArrayList<>();
@@ -782,7 +791,7 @@ public final class TraceTools {
         long failed = calls.stream().filter(c -> c.span().isError()).count();
         StringBuilder out = new StringBuilder();
         out.append(calls.size()).append(" LLM calls in ").append(traces.size()).append(" traces")
-                .append(scanned.size() == scanMax ? " (of the newest " + scanMax + "; raise scan for more)" : "")
+                .append(only.isEmpty() && scanned.size() == scanMax ? " (of the newest " + scanMax + "; raise scan for more)" : "")
                 .append(": ").append(tokens).append(" tokens, ").append(Text.cost(totalCost))
                 .append(unpriced > 0 ? " (" + unpriced + " unpriced)" : "")
                 .append(failed > 0 ? ", " + failed + " failed" : "")
