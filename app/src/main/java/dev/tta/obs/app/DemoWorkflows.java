@@ -56,6 +56,11 @@ public final class DemoWorkflows implements AutoCloseable {
 
     /** A question answered by an LLM, with a cache in front; the second ask of the same question hits. */
     public String researchRun(String question, boolean cacheHit) {
+        return researchRun(question, cacheHit, 910);
+    }
+
+    /** The same, with the LLM call taking {@code llmMillis}: a slow provider makes a slow run. */
+    public String researchRun(String question, boolean cacheHit, long llmMillis) {
         long t = next();
         Span root = start("workflow.run", null, t, SpanKind.SERVER)
                 .setAttribute("workflow.name", "research").setAttribute("workflow.id", "wf-" + Long.toHexString(t & 0xffffff))
@@ -74,7 +79,7 @@ public final class DemoWorkflows implements AutoCloseable {
                     .setAttribute("retrieval.documents.count", 4);
             retrieve.end(at + ms(38), TimeUnit.NANOSECONDS);
             at += ms(40);
-            long llmEnd = llmCall(cache, at, "openai", "gpt-4o-mini", question, "TTA.dev primitives compose with >> and |.", 812, 164, 0.000221, ms(910));
+            long llmEnd = llmCall(cache, at, "openai", "gpt-4o-mini", question, "TTA.dev primitives compose with >> and |.", 812, 164, 0.000221, ms(llmMillis));
             end = llmEnd + ms(2);
             cache.end(end, TimeUnit.NANOSECONDS);
         }

@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Local-first observability for LLM and agent workflows.",
         subcommands = {StartCommand.class, ExportCommand.class, ImportCommand.class, DemoCommand.class,
+                McpCommand.class, QueryCommands.Traces.class, QueryCommands.TraceOutline.class,
+                QueryCommands.Errors.class, QueryCommands.LlmCalls.class, QueryCommands.Stats.class,
                 CommandLine.HelpCommand.class})
 public final class TtaObs implements Runnable {
 

@@ -29,7 +29,7 @@ class HexagonArchitectureTest {
     static final String PORTS_OUT = "dev.tta.obs.ports.out..";
     static final String PORTS_SERVICE = "dev.tta.obs.ports.service..";
     static final String APP = "dev.tta.obs.app..";
-    static final List<String> ADAPTERS = List.of("otlp", "jdbc", "sqlite", "postgres", "web", "jaeger");
+    static final List<String> ADAPTERS = List.of("otlp", "jdbc", "sqlite", "postgres", "web", "jaeger", "mcp");
 
     @ArchTest
     static final ArchRule domainDependsOnlyOnTheJdk = classes().that().resideInAPackage(DOMAIN)

@@ -61,11 +61,12 @@ public class LocalhostGuard implements Ordered {
                             + "; start it with --host to serve another name");
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeaders.UPGRADE));
-        if (upgrade || changesState(request.getMethod())) {
+        // MCP asks servers to check the Origin of every request, reads included
+        if (upgrade || changesState(request.getMethod()) || isMcp(request.getPath())) {
             String origin = request.getHeaders().get(HttpHeaders.ORIGIN);
             if (origin != null && !originAllowed(origin, request)) {
                 return ApiProblem.of(HttpStatus.FORBIDDEN, "Origin not allowed",
-                        "requests from web pages at " + origin + " may not change data or open the live feed");
+                        "requests from web pages at " + origin + " may not change data, open the live feed or use /mcp");
             }
         }
         if (token != null && needsToken(request) && !authenticated(request)) {
@@ -99,8 +100,12 @@ public class LocalhostGuard implements Ordered {
     /** Static dashboard files hold no data, and the page must load to receive its cookie. */
     private static boolean needsToken(HttpRequest<?> request) {
         String path = request.getPath();
-        return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/")
+        return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/") || isMcp(path)
                 || request.getMethod() != HttpMethod.GET;
+    }
+
+    private static boolean isMcp(String path) {
+        return path.equals("/mcp") || path.startsWith("/mcp/");
     }
 
     private boolean authenticated(HttpRequest<?> request) {

@@ -1,0 +1,46 @@
+package dev.tta.obs.app;
+
+import dev.tta.obs.adapters.mcp.TraceTools;
+import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.workflow.WorkflowRollups;
+import dev.tta.obs.ports.out.TraceStore;
+import dev.tta.obs.ports.service.TraceQueryService;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The query use cases over the data directory, without a server: for `tta-obs mcp` when no
+ * tta-obs answers. Only read use cases are built, so nothing here changes the stored traces.
+ */
+final class LocalQueries implements AutoCloseable {
+    private final TraceStore<?> store;
+    final TraceTools tools;
+
+    private LocalQueries(TraceStore<?> store, TraceTools tools) {
+        this.store = store;
+        this.tools = tools;
+    }
+
+    static LocalQueries open(StorageOptions storage) throws IOException {
+        Path dir = storage.dataDirectory();
+        if (storage.storage.equals("sqlite") && !Files.isRegularFile(dir.resolve(StorageOptions.DATABASE_FILE))) {
+            throw new IllegalArgumentException("no traces at " + dir + " (no " + StorageOptions.DATABASE_FILE
+                    + "); pass --data-dir, or --url of a running tta-obs");
+        }
+        PriceTable prices = PriceTable.bundledWithOverrides(
+                Optional.of(dir.resolve(PriceTable.FILE_NAME)).filter(Files::isRegularFile));
+        TraceStore<?> store = storage.open(new TraceAssembler(new WorkflowRollups(prices)));
+        TraceQueryService query = new TraceQueryService(store, store, Clock.systemUTC(), prices);
+        return new LocalQueries(store, new TraceTools(query, query, prices, Clock.systemUTC()));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
