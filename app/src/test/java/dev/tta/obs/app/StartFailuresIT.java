@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,5 +34,33 @@ class StartFailuresIT {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("cannot open SQLite database").contains("not-a-directory");
         assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void authTokenFile_missingEmptyOrUnreadable_isOneLineNamingTheFile() throws Exception {
+        Path missing = dir.resolve("no-such-token");
+        Path empty = Files.writeString(dir.resolve("empty-token"), "\n");
+        Path directory = Files.createDirectory(dir.resolve("token-dir"));
+        Path locked = Files.writeString(dir.resolve("locked-token"), "t0ken\n");
+        boolean canLock = locked.toFile().setReadable(false, false) && !Files.isReadable(locked); // root reads anyway
+        for (Path file : canLock ? List.of(missing, empty, directory, locked) : List.of(missing, empty, directory)) {
+            CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                    "--otlp-http-port=0", "--otlp-grpc-port=0", "--auth-token-file=" + file,
+                    "--data-dir=" + dir.resolve("data"));
+            assertThat(r.exitCode()).as(file.toString()).isEqualTo(1);
+            String first = r.err().lines().findFirst().orElse("");
+            assertThat(first).as(r.err()).startsWith("tta-obs: --auth-token-file").contains(file.toString());
+            assertThat(r.err()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void authTokenFile_andAToken_together_areRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "a\n");
+        CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                "--otlp-http-port=0", "--otlp-grpc-port=0", "--auth-token=b", "--auth-token-file=" + file,
+                "--data-dir=" + dir.resolve("data"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("both --auth-token").contains("--auth-token-file");
     }
 }
