@@ -176,7 +176,22 @@ public final class JaegerJsonReader {
         return hex.length() >= width ? hex : "0".repeat(width - hex.length()) + hex;
     }
 
+    /** @throws InvalidTelemetryException naming the tag when its value does not fit its type */
     private static AttributeValue value(JsonNode tag) {
+        try {
+            return typedValue(tag);
+        } catch (InvalidTelemetryException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException and Base64's complaint alone would not say where the file is wrong
+            String text = tag.path("value").asText();
+            throw new InvalidTelemetryException("not Jaeger JSON: tag '" + tag.path("key").asText() + "' of type "
+                    + tag.path("type").asText() + " has the value '"
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+        }
+    }
+
+    private static AttributeValue typedValue(JsonNode tag) {
         JsonNode v = tag.path("value");
         return switch (tag.path("type").asText("string").toLowerCase(Locale.ROOT)) {
             case "bool" -> AttributeValue.of(v.isBoolean() ? v.booleanValue() : Boolean.parseBoolean(v.asText()));
