@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tta.obs.domain.InvalidTelemetryException;
 import dev.tta.obs.domain.Span;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ./mvnw verify} replays them, {@code bench/fuzz.sh} fuzzes for longer (see
  * docs/reliability.md).
  */
-@Timeout(10) // per input while fuzzing (libFuzzer's -timeout); per test in regression
 class JaegerImportFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void jaegerJson(byte[] file) {

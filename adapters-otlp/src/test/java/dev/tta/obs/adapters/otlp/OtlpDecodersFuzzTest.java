@@ -8,7 +8,6 @@ import dev.tta.obs.domain.Span;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bench/fuzz.sh} fuzzes them for minutes, and a finding lands in that directory, where it
  * stays as a regression test.
  */
-@Timeout(10) // per input while fuzzing (Jazzer passes it on as libFuzzer's -timeout); per test in regression
 class OtlpDecodersFuzzTest {
     private static final AttributeLimits SMALL = new AttributeLimits(4, 12);
 
