@@ -63,4 +63,41 @@ class StartFailuresIT {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("both --auth-token").contains("--auth-token-file");
     }
+
+    /** A database cut short (a failed copy, a full disk while copying): one line naming it and what to do. */
+    @Test
+    void truncatedDatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {
+        Path data = dir.resolve("data");
+        try (RunningService s = new RunningService(data)) {
+            s.export(OtlpRequests.service("checkout").span(1, 0, -1, "kept", 0, 10, false).bytes());
+        }
+        Path db = data.resolve("tta-obs.sqlite");
+        long size = Files.size(db);
+        assertThat(size).isGreaterThan(8192);
+        try (var ch = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2);
+        }
+        assertOneLineAbout(data, db);
+    }
+
+    @Test
+    void garbageInsteadOfADatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path db = data.resolve("tta-obs.sqlite");
+        byte[] junk = new byte[8192];
+        new java.util.Random(1).nextBytes(junk);
+        Files.write(db, junk);
+        assertOneLineAbout(data, db);
+    }
+
+    private void assertOneLineAbout(Path data, Path db) {
+        CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        String first = r.err().lines().findFirst().orElse("");
+        assertThat(first).as(r.err()).startsWith("tta-obs: ").contains(db.toString());
+        assertThat(first).as(r.err()).containsAnyOf("damaged", "not a SQLite database", "truncated");
+        assertThat(first).as(r.err()).contains("move it aside");
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
 }

@@ -18,6 +18,7 @@ import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.TraceId;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -71,6 +72,9 @@ public final class JaegerJsonReader {
             if (!sawData) {
                 throw new InvalidTelemetryException("not Jaeger JSON: no \"data\" array");
             }
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16 or UTF-32 from leading zero bytes; a Jaeger file is UTF-8 text
+            throw new InvalidTelemetryException("not Jaeger JSON: the file is not UTF-8 text (" + e.getMessage() + ")");
         }
         return count;
     }

@@ -115,6 +115,16 @@ public class JaegerJsonTest {
         }
     }
 
+    /** Found by JaegerImportFuzzTest: leading zero bytes made Jackson read UTF-32 and fail with its own words. */
+    @Test
+    void aFileThatIsNotUtf8_isRefusedSayingSo() throws IOException {
+        byte[] file = getClass().getResourceAsStream("JaegerImportFuzzTestInputs/jaegerJson/finding-utf32-detected.json")
+                .readAllBytes();
+        assertThatThrownBy(() -> JaegerJsonReader.read(new ByteArrayInputStream(file), spans -> { }))
+                .isInstanceOf(dev.tta.obs.domain.InvalidTelemetryException.class)
+                .hasMessageStartingWith("not Jaeger JSON: the file is not UTF-8 text");
+    }
+
     @Test
     void exportImportExport_givesTheSameFile() throws IOException {
         String first = export(List.of(sample()));
