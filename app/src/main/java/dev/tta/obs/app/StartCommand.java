@@ -2,7 +2,6 @@ package dev.tta.obs.app;
 
 import dev.tta.obs.ports.out.TraceStore;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -214,7 +213,7 @@ final class StartCommand implements Callable<Integer> {
             props.put("micronaut.server.netty.listeners.otlp.port", otlpHttpPort);
         }
         props.putAll(otlpProperties());
-        return Micronaut.build(new String[0])
+        return ReportedStartup.create()
                 .mainClass(TtaObs.class)
                 .banner(false)
                 .properties(props)

@@ -100,4 +100,24 @@ class StartFailuresIT {
         assertThat(first).as(r.err()).contains("move it aside");
         assertThat(r.err()).doesNotContain("\tat ");
     }
+
+    /**
+     * As a real process (not inside a test, where Micronaut throws instead of exiting): Micronaut's
+     * own start-up failure handling exited 1 with no output at all.
+     */
+    @Test
+    void damagedDatabase_inARealProcess_stillSaysWhatIsWrong() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path db = data.resolve("tta-obs.sqlite");
+        Files.write(db, new byte[8192]);
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), TtaObs.class.getName(), "start",
+                "--port=" + RunningService.freePort(), "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).as(out).contains("tta-obs: cannot open SQLite database " + db).contains("move it aside")
+                .doesNotContain("\tat ");
+    }
 }
