@@ -55,10 +55,12 @@ for t in "${targets[@]}"; do
   # configuration parameters) are libFuzzer flags and come after @FuzzTest's own, so they win.
   # -timeout makes an input that runs longer than 10 s a finding (a hang); a JUnit @Timeout would
   # not do: JUnit applies it to the whole fuzzing run.
+  # jazzer.instrument: Jazzer guesses our classes from the class path's directories, but failsafe
+  # puts the app and its modules there as jars, and then only the test class was instrumented
   # -Xmx bounds the heap, so an input that makes the code hoard memory is an OutOfMemoryError finding
   JAZZER_FUZZ=1 ./mvnw -B -ntp "$goal" -pl "$module" -am "${select[@]}" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
-    -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-timeout=10 -DargLine=-Xmx512m >"$log" 2>&1
+    -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-timeout=10 -Djazzer.instrument='dev.tta.obs.**' -DargLine=-Xmx512m >"$log" 2>&1
   rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   if [[ $rc -eq 0 ]]; then
