@@ -2,7 +2,6 @@ package dev.tta.obs.app;
 
 import dev.tta.obs.ports.out.TraceStore;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -37,9 +36,14 @@ final class StartCommand implements Callable<Integer> {
 
     @Option(names = "--auth-token", paramLabel = "TOKEN",
             description = "Require this token on the REST API, the live feed and OTLP "
-                    + "('Authorization: Bearer TOKEN'). The dashboard served here gets it by itself. "
+                    + "('Authorization: Bearer TOKEN'); the browser presents it once through the link printed at start. "
                     + "Set it whenever --host is not a loopback address.")
     String authToken;
+
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Read the --auth-token from the first line of this file; unlike the flag, "
+                    + "it stays out of ps.")
+    Path authTokenFile;
 
     @Option(names = "--otlp-http-port", defaultValue = "4318", paramLabel = "PORT",
             description = "Extra OTLP/HTTP port, the SDKs' default; 0 disables (default: ${DEFAULT-VALUE}).")
@@ -160,6 +164,7 @@ final class StartCommand implements Callable<Integer> {
     }
 
     ApplicationContext start(Path dir) {
+        authToken = AuthTokenFile.resolve(authToken, authTokenFile);
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("tta.web.host", host);
         if (hasToken()) {
@@ -208,7 +213,7 @@ final class StartCommand implements Callable<Integer> {
             props.put("micronaut.server.netty.listeners.otlp.port", otlpHttpPort);
         }
         props.putAll(otlpProperties());
-        return Micronaut.build(new String[0])
+        return ReportedStartup.create()
                 .mainClass(TtaObs.class)
                 .banner(false)
                 .properties(props)

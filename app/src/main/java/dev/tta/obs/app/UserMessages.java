@@ -19,7 +19,10 @@ final class UserMessages {
             if (t instanceof PortInUseException p) {
                 return p.getMessage();
             }
-            if (t instanceof StoreUnavailableException || t instanceof PriceFileException) {
+            if (t instanceof StoreUnavailableException) {
+                return StoreAdvice.withAdvice(t.getMessage());
+            }
+            if (t instanceof PriceFileException) {
                 return t.getMessage();
             }
             if (t instanceof java.nio.file.NoSuchFileException f) {

@@ -82,6 +82,14 @@ class CommandLineTest {
     }
 
     @Test
+    void authToken_comesFromTheEnvironment_soItStaysOutOfPs() {
+        CommandLine cli = new CommandLine(new StartCommand());
+        cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of("TTA_OBS_AUTH_TOKEN", "from-env")));
+        cli.parseArgs();
+        assertThat(((StartCommand) cli.getCommand()).authToken).isEqualTo("from-env");
+    }
+
+    @Test
     void environmentVariables_nameEveryOption() {
         assertThat(EnvironmentDefaults.variableFor("--otlp-grpc-port")).isEqualTo("TTA_OBS_OTLP_GRPC_PORT");
         CommandLine cli = new CommandLine(new StartCommand());

@@ -93,7 +93,7 @@ class LocalhostSafetyIT {
     }
 
     @Test
-    void authToken_isRequiredOnRestWebSocketAndOtlp_andTheDashboardGetsItAsACookie() throws Exception {
+    void authToken_isRequiredOnRestWebSocketAndOtlp() throws Exception {
         service = new RunningService(dataDir, "--auth-token=s3cret-token");
         byte[] otlp = service("checkout").span(1, 0, -1, "guarded", 0, 10, false).bytes();
 
@@ -113,22 +113,124 @@ class LocalhostSafetyIT {
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(listed.body()).contains("guarded");
 
-        // the browser: loading the page from this machine hands it the token as an HttpOnly cookie
-        HttpResponse<String> page = service.get("/");
-        assertThat(page.statusCode()).isEqualTo(200);
-        String setCookie = page.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("tta_obs_token_" + service.port + "=s3cret-token").containsIgnoringCase("HttpOnly")
-                .containsIgnoringCase("SameSite=Strict");
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
-        HttpResponse<String> withCookie = service.send(service.request("/api/traces").header("Cookie", cookie));
-        assertThat(withCookie.statusCode()).isEqualTo(200);
-
         RawHttp.Reply wsNoToken = RawHttp.send(service.port, "GET", "/api/live", own(), "Upgrade: websocket",
                 "Connection: Upgrade", WS_KEY, WS_VERSION);
         assertThat(wsNoToken.status()).isEqualTo(401);
-        RawHttp.Reply wsCookie = RawHttp.send(service.port, "GET", "/api/live", own(), "Upgrade: websocket",
-                "Connection: Upgrade", WS_KEY, WS_VERSION, "Cookie: " + cookie);
-        assertThat(wsCookie.status()).isEqualTo(101);
+        RawHttp.Reply wsBearer = RawHttp.send(service.port, "GET", "/api/live", own(), "Upgrade: websocket",
+                "Connection: Upgrade", WS_KEY, WS_VERSION, "Authorization: Bearer s3cret-token");
+        assertThat(wsBearer.status()).isEqualTo(101);
+    }
+
+    @Test
+    void authToken_isNeverGivenToARequestThatDidNotPresentIt() throws Exception {
+        service = new RunningService(dataDir, "--auth-token=s3cret-token");
+        // what `curl -si localhost:PORT/` (or any visitor through a reverse proxy on this host) sees
+        for (String path : new String[] {"/", "/index.html", "/login", "/?embed=1", "/js/api.js", "/api/traces",
+                "/api/health", "/nope"}) {
+            RawHttp.Reply r = RawHttp.send(service.port, "GET", path, own());
+            assertThat(r.head() + r.body()).as(path).doesNotContain("s3cret-token")
+                    .doesNotContainIgnoringCase("set-cookie");
+        }
+        RawHttp.Reply page = RawHttp.send(service.port, "GET", "/", own());
+        assertThat(page.status()).as("a browser without the cookie is sent to log in").isEqualTo(303);
+        assertThat(page.head()).containsIgnoringCase("\r\nlocation: /login");
+        RawHttp.Reply form = RawHttp.send(service.port, "GET", "/login", own());
+        assertThat(form.status()).isEqualTo(200);
+        assertThat(form.body()).contains("<form method=\"post\" action=\"/login\"");
+    }
+
+    @Test
+    void startupLink_tradesTheTokenForAnHttpOnlyStrictCookie_andRedirectsToAUrlWithoutIt() throws Exception {
+        service = new RunningService(dataDir, "--auth-token=s3cret-token");
+
+        RawHttp.Reply link = RawHttp.send(service.port, "GET", "/?token=s3cret-token&trace=abc", own());
+        assertThat(link.status()).isEqualTo(303);
+        String location = header(link, "location");
+        assertThat(location).isEqualTo("/?trace=abc").doesNotContain("token=");
+        assertThat(header(link, "referrer-policy")).isEqualTo("no-referrer");
+        String setCookie = header(link, "set-cookie");
+        assertThat(setCookie).startsWith("tta_obs_token_" + service.port + "=").containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict").containsIgnoringCase("Path=/")
+                .doesNotContain("s3cret-token");
+        assertThat(link.body()).doesNotContain("s3cret-token");
+        String cookie = "Cookie: " + setCookie.substring(0, setCookie.indexOf(';'));
+
+        // the cookie opens the dashboard, the API and the live feed, and nothing hands out more
+        RawHttp.Reply dashboard = RawHttp.send(service.port, "GET", location, own(), cookie);
+        assertThat(dashboard.status()).isEqualTo(200);
+        assertThat(dashboard.head() + dashboard.body()).doesNotContain("s3cret-token").doesNotContainIgnoringCase("set-cookie");
+        assertThat(RawHttp.send(service.port, "GET", "/api/traces", own(), cookie).status()).isEqualTo(200);
+        RawHttp.Reply ws = RawHttp.send(service.port, "GET", "/api/live", own(), "Upgrade: websocket",
+                "Connection: Upgrade", WS_KEY, WS_VERSION, "Origin: http://localhost:" + service.port, cookie);
+        assertThat(ws.status()).isEqualTo(101);
+        // a cookie is not a Bearer token and a Bearer token is not a cookie value
+        String value = cookie.substring(cookie.indexOf('=') + 1);
+        assertThat(RawHttp.send(service.port, "GET", "/api/traces", own(), "Authorization: Bearer " + value).status())
+                .isEqualTo(401);
+        assertThat(RawHttp.send(service.port, "GET", "/api/traces", own(),
+                "Cookie: tta_obs_token_" + service.port + "=s3cret-token").status()).isEqualTo(401);
+    }
+
+    @Test
+    void wrongToken_getsNoCookie_andTheWrongTokenLeavesTheAddressBarToo() throws Exception {
+        service = new RunningService(dataDir, "--auth-token=s3cret-token");
+        RawHttp.Reply link = RawHttp.send(service.port, "GET", "/?token=s3cret-tokeN", own());
+        assertThat(link.status()).isEqualTo(303);
+        assertThat(header(link, "location")).isEqualTo("/login?wrong");
+        assertThat(link.hasHeader("set-cookie")).isFalse();
+        RawHttp.Reply told = RawHttp.send(service.port, "GET", "/login?wrong", own());
+        assertThat(told.body()).contains("not the one this tta-obs was started with");
+
+        HttpResponse<String> wrongForm = service.send(service.request("/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=guess")));
+        assertThat(wrongForm.statusCode()).isEqualTo(401);
+        assertThat(wrongForm.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(wrongForm.body()).doesNotContain("s3cret-token");
+    }
+
+    @Test
+    void loginForm_setsTheCookie_butNotWhenPostedFromAForeignPage() throws Exception {
+        service = new RunningService(dataDir, "--auth-token=s3cret-token");
+        HttpResponse<String> posted = service.send(service.request("/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=s3cret-token")));
+        assertThat(posted.statusCode()).isEqualTo(303);
+        assertThat(posted.headers().firstValue("Location")).contains("/");
+        String setCookie = posted.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict")
+                .doesNotContain("s3cret-token");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(service.send(service.request("/api/traces").header("Cookie", cookie)).statusCode()).isEqualTo(200);
+
+        // login CSRF: another page may not log the browser in under a token of its choosing
+        RawHttp.Reply foreign = RawHttp.send(service.port, "POST", "/login", own(), "Origin: https://evil.example",
+                "Content-Type: application/x-www-form-urlencoded");
+        assertThat(foreign.status()).isEqualTo(403);
+        assertThat(foreign.hasHeader("set-cookie")).isFalse();
+    }
+
+    @Test
+    void behindAnHttpsProxy_theCookieIsSecure() throws Exception {
+        service = new RunningService(dataDir, "--auth-token=s3cret-token");
+        RawHttp.Reply link = RawHttp.send(service.port, "GET", "/?token=s3cret-token", own(), "X-Forwarded-Proto: https");
+        assertThat(header(link, "set-cookie")).containsIgnoringCase("Secure");
+    }
+
+    @Test
+    void authTokenFile_keepsTheTokenOutOfTheCommandLine() throws Exception {
+        Path file = dataDir.resolve("token");
+        java.nio.file.Files.writeString(file, "from-a-file\n");
+        service = new RunningService(dataDir.resolve("data"), "--auth-token-file=" + file);
+        assertThat(service.get("/api/traces").statusCode()).isEqualTo(401);
+        assertThat(service.send(service.request("/api/traces").header("Authorization", "Bearer from-a-file"))
+                .statusCode()).isEqualTo(200);
+    }
+
+    private static String header(RawHttp.Reply reply, String name) {
+        return reply.head().lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(l -> l.substring(name.length() + 1).trim()).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in " + reply.head()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,5 +34,90 @@ class StartFailuresIT {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("cannot open SQLite database").contains("not-a-directory");
         assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void authTokenFile_missingEmptyOrUnreadable_isOneLineNamingTheFile() throws Exception {
+        Path missing = dir.resolve("no-such-token");
+        Path empty = Files.writeString(dir.resolve("empty-token"), "\n");
+        Path directory = Files.createDirectory(dir.resolve("token-dir"));
+        Path locked = Files.writeString(dir.resolve("locked-token"), "t0ken\n");
+        boolean canLock = locked.toFile().setReadable(false, false) && !Files.isReadable(locked); // root reads anyway
+        for (Path file : canLock ? List.of(missing, empty, directory, locked) : List.of(missing, empty, directory)) {
+            CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                    "--otlp-http-port=0", "--otlp-grpc-port=0", "--auth-token-file=" + file,
+                    "--data-dir=" + dir.resolve("data"));
+            assertThat(r.exitCode()).as(file.toString()).isEqualTo(1);
+            String first = r.err().lines().findFirst().orElse("");
+            assertThat(first).as(r.err()).startsWith("tta-obs: --auth-token-file").contains(file.toString());
+            assertThat(r.err()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void authTokenFile_andAToken_together_areRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "a\n");
+        CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                "--otlp-http-port=0", "--otlp-grpc-port=0", "--auth-token=b", "--auth-token-file=" + file,
+                "--data-dir=" + dir.resolve("data"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("both --auth-token").contains("--auth-token-file");
+    }
+
+    /** A database cut short (a failed copy, a full disk while copying): one line naming it and what to do. */
+    @Test
+    void truncatedDatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {
+        Path data = dir.resolve("data");
+        try (RunningService s = new RunningService(data)) {
+            s.export(OtlpRequests.service("checkout").span(1, 0, -1, "kept", 0, 10, false).bytes());
+        }
+        Path db = data.resolve("tta-obs.sqlite");
+        long size = Files.size(db);
+        assertThat(size).isGreaterThan(8192);
+        try (var ch = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2);
+        }
+        assertOneLineAbout(data, db);
+    }
+
+    @Test
+    void garbageInsteadOfADatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path db = data.resolve("tta-obs.sqlite");
+        byte[] junk = new byte[8192];
+        new java.util.Random(1).nextBytes(junk);
+        Files.write(db, junk);
+        assertOneLineAbout(data, db);
+    }
+
+    private void assertOneLineAbout(Path data, Path db) {
+        CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        String first = r.err().lines().findFirst().orElse("");
+        assertThat(first).as(r.err()).startsWith("tta-obs: ").contains(db.toString());
+        assertThat(first).as(r.err()).containsAnyOf("damaged", "not a SQLite database", "truncated");
+        assertThat(first).as(r.err()).contains("move it aside");
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    /**
+     * As a real process (not inside a test, where Micronaut throws instead of exiting): Micronaut's
+     * own start-up failure handling exited 1 with no output at all.
+     */
+    @Test
+    void damagedDatabase_inARealProcess_stillSaysWhatIsWrong() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path db = data.resolve("tta-obs.sqlite");
+        Files.write(db, new byte[8192]);
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), TtaObs.class.getName(), "start",
+                "--port=" + RunningService.freePort(), "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).as(out).contains("tta-obs: cannot open SQLite database " + db).contains("move it aside")
+                .doesNotContain("\tat ");
     }
 }

@@ -18,6 +18,7 @@ import dev.tta.obs.domain.SpanLink;
 import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.TraceId;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -71,6 +72,9 @@ public final class JaegerJsonReader {
             if (!sawData) {
                 throw new InvalidTelemetryException("not Jaeger JSON: no \"data\" array");
             }
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16 or UTF-32 from leading zero bytes; a Jaeger file is UTF-8 text
+            throw new InvalidTelemetryException("not Jaeger JSON: the file is not UTF-8 text (" + e.getMessage() + ")");
         }
         return count;
     }
@@ -176,7 +180,22 @@ public final class JaegerJsonReader {
         return hex.length() >= width ? hex : "0".repeat(width - hex.length()) + hex;
     }
 
+    /** @throws InvalidTelemetryException naming the tag when its value does not fit its type */
     private static AttributeValue value(JsonNode tag) {
+        try {
+            return typedValue(tag);
+        } catch (InvalidTelemetryException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException and Base64's complaint alone would not say where the file is wrong
+            String text = tag.path("value").asText();
+            throw new InvalidTelemetryException("not Jaeger JSON: tag '" + tag.path("key").asText() + "' of type "
+                    + tag.path("type").asText() + " has the value '"
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+        }
+    }
+
+    private static AttributeValue typedValue(JsonNode tag) {
         JsonNode v = tag.path("value");
         return switch (tag.path("type").asText("string").toLowerCase(Locale.ROOT)) {
             case "bool" -> AttributeValue.of(v.isBoolean() ? v.booleanValue() : Boolean.parseBoolean(v.asText()));

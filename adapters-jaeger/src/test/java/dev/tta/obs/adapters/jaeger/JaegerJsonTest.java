@@ -102,6 +102,29 @@ public class JaegerJsonTest {
         assertThat(full.get("logs").get(0).get("fields").get(0).get("value").asText()).isEqualTo("exception");
     }
 
+    /** Found by JaegerImportFuzzTest: Base64's and Long's own messages did not say where the file is wrong. */
+    @Test
+    void aTagValueThatDoesNotFitItsType_isRefusedNamingTheTag() {
+        for (String[] bad : new String[][] {{"binary", "\"dev-box\""}, {"int64", "\"12x\""}, {"float64", "\"one\""}}) {
+            String file = "{\"data\":[{\"spans\":[{\"traceID\":\"1\",\"spanID\":\"2\",\"startTime\":1,\"duration\":1,"
+                    + "\"tags\":[{\"key\":\"host.name\",\"type\":\"" + bad[0] + "\",\"value\":" + bad[1] + "}]}]}]}";
+            assertThatThrownBy(() -> JaegerJsonReader.read(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+                    spans -> { }))
+                    .isInstanceOf(dev.tta.obs.domain.InvalidTelemetryException.class)
+                    .hasMessageContaining("tag 'host.name' of type " + bad[0]);
+        }
+    }
+
+    /** Found by JaegerImportFuzzTest: leading zero bytes made Jackson read UTF-32 and fail with its own words. */
+    @Test
+    void aFileThatIsNotUtf8_isRefusedSayingSo() throws IOException {
+        byte[] file = getClass().getResourceAsStream("JaegerImportFuzzTestInputs/jaegerJson/finding-utf32-detected.json")
+                .readAllBytes();
+        assertThatThrownBy(() -> JaegerJsonReader.read(new ByteArrayInputStream(file), spans -> { }))
+                .isInstanceOf(dev.tta.obs.domain.InvalidTelemetryException.class)
+                .hasMessageStartingWith("not Jaeger JSON: the file is not UTF-8 text");
+    }
+
     @Test
     void exportImportExport_givesTheSameFile() throws IOException {
         String first = export(List.of(sample()));

@@ -155,11 +155,11 @@ class OtlpTraceDecoderTest {
 
     // ---- the reference and the comparison
 
-    private static OtlpSpanMapper.Mapped reference(byte[] body, AttributeLimits limits) throws InvalidProtocolBufferException {
+    static OtlpSpanMapper.Mapped reference(byte[] body, AttributeLimits limits) throws InvalidProtocolBufferException {
         return OtlpSpanMapper.map(ExportTraceServiceRequest.parseFrom(body), limits);
     }
 
-    private static void assertSame(OtlpSpanMapper.Mapped actual, OtlpSpanMapper.Mapped expected, String what) {
+    static void assertSame(OtlpSpanMapper.Mapped actual, OtlpSpanMapper.Mapped expected, String what) {
         // equals tells value types apart; toString keeps the attributes' order
         assertThat(actual.batch().spans()).as(what).isEqualTo(expected.batch().spans());
         assertThat(actual.batch().spans().toString()).as(what).isEqualTo(expected.batch().spans().toString());
@@ -170,7 +170,7 @@ class OtlpTraceDecoderTest {
 
     // ---- random exports
 
-    private static ExportTraceServiceRequest randomRequest(Random r) {
+    static ExportTraceServiceRequest randomRequest(Random r) {
         ExportTraceServiceRequest.Builder req = ExportTraceServiceRequest.newBuilder();
         int resources = r.nextInt(4);
         for (int i = 0; i < resources; i++) {

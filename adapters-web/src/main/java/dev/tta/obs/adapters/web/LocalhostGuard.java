@@ -6,16 +6,11 @@ import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
-import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.cookie.Cookie;
-import io.micronaut.http.cookie.SameSite;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.core.order.Ordered;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,18 +26,21 @@ import java.util.Optional;
  *   <li>Origin check on state-changing requests and on the WebSocket upgrade: a foreign page may
  *   send them blind (no CORS needed to send), so they are refused outright. Reads are already
  *   unreadable cross-origin because no CORS headers are sent.</li>
- *   <li>Optional token: Bearer header or, for the dashboard we serve, a cookie set when the page
- *   is loaded from this machine or with {@code ?token=} (the link the start-up line prints).</li>
+ *   <li>Optional token: Bearer header or, for the dashboard we serve, a cookie the browser gets
+ *   once it presented the token ({@link DashboardLogin}). Being on this machine proves nothing: a
+ *   reverse proxy on the same host makes every visitor look local.</li>
  * </ul>
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class LocalhostGuard implements Ordered {
-    static final String COOKIE_PREFIX = "tta_obs_token_";
     private final WebSecurity security;
+    @Nullable
+    private final DashboardLogin login;
     private final byte[] token;
 
     public LocalhostGuard(WebSecurity security) {
         this.security = security;
+        this.login = security.authToken().map(DashboardLogin::new).orElse(null);
         this.token = security.authToken().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
@@ -69,6 +67,20 @@ public class LocalhostGuard implements Ordered {
                         "requests from web pages at " + origin + " may not change data, open the live feed or use /mcp");
             }
         }
+        if (login != null && request.getMethod() == HttpMethod.GET && isPage(request.getPath())) {
+            Optional<String> presented = DashboardLogin.tokenParameter(request);
+            if (presented.isPresent()) {
+                // the start-up link: trade the token for the cookie and leave no token in the URL
+                return login.isToken(presented.get().trim())
+                        ? login.loggedIn(request, DashboardLogin.withoutToken(request))
+                        : DashboardLogin.redirect(DashboardLogin.LOGIN_PATH + "?wrong");
+            }
+            if (!request.getPath().equals(DashboardLogin.LOGIN_PATH) && !request.getParameters().contains("embed")
+                    && !login.hasSessionCookie(request)) {
+                // an embedding host (VS Code) hands the page its token itself; a browser logs in first
+                return DashboardLogin.redirect(DashboardLogin.LOGIN_PATH);
+            }
+        }
         if (token != null && needsToken(request) && !authenticated(request)) {
             return ApiProblem.of(HttpStatus.UNAUTHORIZED, "Token required",
                     "this tta-obs was started with --auth-token; send it as 'Authorization: Bearer <token>'")
@@ -77,29 +89,20 @@ public class LocalhostGuard implements Ordered {
         return null;
     }
 
-    @ResponseFilter
-    public void giveTheDashboardItsToken(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (token == null || request.getMethod() != HttpMethod.GET || response.code() != 200) {
-            return;
-        }
-        String path = request.getPath();
-        if (!path.equals("/") && !path.equals("/index.html")) {
-            return;
-        }
-        boolean byLink = request.getParameters().getFirst("token").map(this::matches).orElse(false);
-        if (byLink || fromThisMachine(request)) {
-            response.cookie(Cookie.of(cookieName(request), security.authToken().get())
-                    .path("/").httpOnly(true).sameSite(SameSite.Strict));
-        }
-    }
-
     private static boolean changesState(HttpMethod m) {
         return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE;
     }
 
-    /** Static dashboard files hold no data, and the page must load to receive its cookie. */
+    private static boolean isPage(String path) {
+        return path.equals("/") || path.equals("/index.html") || path.equals(DashboardLogin.LOGIN_PATH);
+    }
+
+    /** Static dashboard files hold no data; the login form is how a browser gets its cookie. */
     private static boolean needsToken(HttpRequest<?> request) {
         String path = request.getPath();
+        if (path.equals(DashboardLogin.LOGIN_PATH)) {
+            return false;
+        }
         return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/") || isMcp(path)
                 || request.getMethod() != HttpMethod.GET;
     }
@@ -113,21 +116,11 @@ public class LocalhostGuard implements Ordered {
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).trim())) {
             return true;
         }
-        return request.getCookies().findCookie(cookieName(request)).map(c -> matches(c.getValue())).orElse(false);
+        return login.hasSessionCookie(request);
     }
 
     private boolean matches(String candidate) {
         return MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Cookies ignore ports, so two instances on one machine must not overwrite each other's. */
-    private static String cookieName(HttpRequest<?> request) {
-        return COOKIE_PREFIX + request.getServerAddress().getPort();
-    }
-
-    private static boolean fromThisMachine(HttpRequest<?> request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        return remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
     }
 
     private boolean originAllowed(String origin, HttpRequest<?> request) {
