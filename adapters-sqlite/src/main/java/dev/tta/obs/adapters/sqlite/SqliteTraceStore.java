@@ -20,7 +20,6 @@ import dev.tta.obs.ports.in.TraceSearch;
 import dev.tta.obs.ports.in.TraceStats;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
 
 import java.nio.file.Files;
@@ -125,11 +124,7 @@ public final class SqliteTraceStore implements TraceStore {
             }
             SQLiteDataSource ds = new SQLiteDataSource(SqliteFiles.config(false));
             ds.setUrl(SqliteFiles.url(file));
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration/sqlite")
-                    .load()
-                    .migrate();
+            SqliteSchema.migrate(ds);
             return new SqliteTraceStore(file, assembler, indexDelayNanos);
         } catch (Exception e) {
             throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + rootMessage(e), e);

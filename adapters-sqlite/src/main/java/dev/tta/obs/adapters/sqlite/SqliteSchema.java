@@ -1,0 +1,117 @@
+package dev.tta.obs.adapters.sqlite;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.ClassProvider;
+import org.flywaydb.core.api.Location;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.migration.JavaMigration;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.flywaydb.core.internal.resource.classpath.ClassPathResource;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Brings a database file's schema up to date with Flyway, and skips Flyway altogether when the file's
+ * history already ends at the newest migration: a start then costs one query, not Flyway's set-up.
+ */
+final class SqliteSchema {
+    static final String LOCATION = "db/migration/sqlite";
+
+    /**
+     * The migrations in {@value #LOCATION}, oldest first. Listed, so that neither the check nor Flyway
+     * has to search the whole jar for them; SqliteSchemaTest fails when a file is missing here.
+     */
+    static final List<String> MIGRATIONS = List.of(
+            "V1__traces_and_span_chunks.sql",
+            "V2__metrics_and_logs.sql",
+            "V3__search_terms_and_stats.sql",
+            "V4__retention_by_arrival.sql",
+            "V5__search_index_merges_less_often.sql",
+            "V6__search_index_after_commit.sql",
+            "V7__traces_by_root_name.sql",
+            "V8__search_index_no_crisis_merges.sql",
+            "V9__search_index_in_its_own_file.sql",
+            "V10__cost_index_only_for_priced_traces.sql");
+
+    private SqliteSchema() {
+    }
+
+    /** Migrates {@code ds} unless it is current; Flyway's errors (a failed or edited migration) pass through. */
+    static void migrate(DataSource ds) {
+        if (!isCurrent(ds)) {
+            flyway(ds).migrate();
+        }
+    }
+
+    /**
+     * Whether every listed migration has been applied and none failed. Anything else (a new file, an
+     * older file, a failed migration, a file from a newer tta-obs) is left to Flyway to apply or report.
+     */
+    static boolean isCurrent(DataSource ds) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            int newest = 0;
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return false;
+                }
+                newest = Math.max(newest, Integer.parseInt(rs.getString(1)));
+            }
+            return newest == versionOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
+        } catch (SQLException | NumberFormatException e) {
+            // no history table yet (a new file), or versions this check does not know
+            return false;
+        }
+    }
+
+    static int versionOf(String migration) {
+        return Integer.parseInt(migration.substring(1, migration.indexOf("__")));
+    }
+
+    static Flyway flyway(DataSource ds) {
+        Location location = new Location("classpath:" + LOCATION);
+        ClassLoader loader = SqliteSchema.class.getClassLoader();
+        List<LoadableResource> resources = new ArrayList<>();
+        for (String file : MIGRATIONS) {
+            resources.add(new ClassPathResource(location, LOCATION + "/" + file, loader, StandardCharsets.UTF_8));
+        }
+        return Flyway.configure(loader)
+                .dataSource(ds)
+                .locations(location)
+                .resourceProvider(new Listed(resources))
+                .javaMigrationClassProvider(new NoJavaMigrations())
+                .load();
+    }
+
+    /** The listed migrations, in place of Flyway's search of the class path. */
+    private record Listed(List<LoadableResource> resources) implements ResourceProvider {
+        @Override
+        public LoadableResource getResource(String name) {
+            return resources.stream().filter(r -> r.getRelativePath().equals(name)).findFirst().orElse(null);
+        }
+
+        @Override
+        public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
+            return resources.stream()
+                    .filter(r -> r.getFilename().startsWith(prefix)
+                            && Arrays.stream(suffixes).anyMatch(s -> r.getFilename().endsWith(s)))
+                    .toList();
+        }
+    }
+
+    private static final class NoJavaMigrations implements ClassProvider<JavaMigration> {
+        @Override
+        public Collection<Class<? extends JavaMigration>> getClasses() {
+            return List.of();
+        }
+    }
+}
