@@ -93,6 +93,7 @@ final class StartCommand implements Callable<Integer> {
     boolean verbose;
 
     private final PrintStream out;
+    private ApplicationContext context;
 
     StartCommand() {
         this(System.out);
@@ -106,11 +107,22 @@ final class StartCommand implements Callable<Integer> {
         return serving;
     }
 
+    /** Stops what {@link #call} started (for `train`, which runs the service for a moment). */
+    void stop() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+        serving = false;
+    }
+
     @Override
     public Integer call() {
         validate();
         Path dir = storage.dataDirectory();
-        ApplicationContext context = start(dir);
+        StartupProfile.mark("command line");
+        context = start(dir);
+        StartupProfile.mark("context started");
         serving = context.isRunning();
         String base = "http://" + displayHost() + ":" + port;
         String dashboard = base + "/" + (hasToken() ? "?token=" + authToken : "");
@@ -120,6 +132,8 @@ final class StartCommand implements Callable<Integer> {
                 + "  |  " + (storage.storage.equals("postgres") ? "traces " + context.getBean(TraceStore.class).describe()
                         + ", metrics and logs " + dir : "data " + dir));
         out.flush();
+        StartupProfile.mark("ready");
+        StartupProfile.print(System.err);
         return 0;
     }
 
@@ -208,6 +222,9 @@ final class StartCommand implements Callable<Integer> {
             props.put("micronaut.server.netty.listeners.otlp.port", otlpHttpPort);
         }
         props.putAll(otlpProperties());
+        if (storage.storage.equals("sqlite")) {
+            StoreWarmup.begin(dir.resolve(StorageOptions.DATABASE_FILE));
+        }
         return Micronaut.build(new String[0])
                 .mainClass(TtaObs.class)
                 .banner(false)

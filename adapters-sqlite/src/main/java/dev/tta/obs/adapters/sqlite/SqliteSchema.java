@@ -8,7 +8,12 @@ import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.resource.LoadableResource;
 import org.flywaydb.core.internal.resource.classpath.ClassPathResource;
 
+import org.sqlite.SQLiteDataSource;
+
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,7 +28,7 @@ import java.util.List;
  * Brings a database file's schema up to date with Flyway, and skips Flyway altogether when the file's
  * history already ends at the newest migration: a start then costs one query, not Flyway's set-up.
  */
-final class SqliteSchema {
+public final class SqliteSchema {
     static final String LOCATION = "db/migration/sqlite";
 
     /**
@@ -43,6 +48,20 @@ final class SqliteSchema {
             "V10__cost_index_only_for_priced_traces.sql");
 
     private SqliteSchema() {
+    }
+
+    /**
+     * Creates the database file if needed and brings its schema up to date, as opening the store does;
+     * lets a caller do it early, on a thread of its own. Must not overlap with opening the same file.
+     */
+    public static void migrate(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        SQLiteDataSource ds = new SQLiteDataSource(SqliteFiles.config(false));
+        ds.setUrl(SqliteFiles.url(file));
+        migrate(ds);
     }
 
     /** Migrates {@code ds} unless it is current; Flyway's errors (a failed or edited migration) pass through. */
