@@ -55,6 +55,7 @@ public final class TtaObs implements Runnable {
         commands.put("export", ExportCommand.class);
         commands.put("import", ImportCommand.class);
         commands.put("demo", DemoCommand.class);
+        commands.put("doctor", DoctorCommand.class);
         commands.put("train", TrainCommand.class);
         commands.put("help", CommandLine.HelpCommand.class);
         return commands;
