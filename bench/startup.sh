@@ -108,8 +108,9 @@ median_profile() { # LINE FILE...: the median of each phase over the lines start
   shift
   cat "$@" | grep "^$line" | sed 's/^[^:]*: //' | tr ',' '\n' | sed 's/^ *//' \
     | awk -F'=' 'NF==2 {n=$1; v=$2+0; k[n]=k[n] " " v; if (!(n in o)) {o[n]=++c; names[c]=n}}
-      END {for (i=1;i<=c;i++) {m=split(substr(k[names[i]],2), a, " "); asort(a);
-            printf "  %-28s %5d ms\n", names[i], a[int((m+1)/2)]}}'
+      END {for (i=1;i<=c;i++) {m=split(substr(k[names[i]],2), a, " ");
+            for (x=2;x<=m;x++) {v=a[x]; y=x-1; while (y>0 && a[y]>v) {a[y+1]=a[y]; y--}; a[y+1]=v}
+            printf "  %-34s %5d ms\n", names[i], a[int((m+1)/2)]}}'
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null), $(uname -sm)"
@@ -142,7 +143,10 @@ for jdk in "${jdks[@]}"; do
   if [[ ${#launchers[@]} -gt 1 ]]; then
     m0="$(tr ' ' '\n' <<<"${times[0]}" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
     m1="$(tr ' ' '\n' <<<"${times[1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
-    echo "  ratio of medians (this / compared): $(awk -v a="$m0" -v b="$m1" 'BEGIN {printf "%.2f", a / b}')"
+    c0="$(tr ' ' '\n' <<<"${cpus[0]}" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+    c1="$(tr ' ' '\n' <<<"${cpus[1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+    echo "  ratio of medians (this / compared): $(awk -v a="$m0" -v b="$m1" 'BEGIN {printf "%.2f", a / b}') to the first 200," \
+      "$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", a / b}') in CPU time"
   fi
   if compgen -G "$work/p.0.*" >/dev/null && [[ -s "$(ls "$work"/p.0.* | head -n 1)" ]]; then
     echo "  phase profile of ${launchers[0]} (median; when each phase ended, ms since launch):"
