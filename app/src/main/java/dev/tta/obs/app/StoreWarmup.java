@@ -20,7 +20,7 @@ final class StoreWarmup {
     static void begin(Path databaseFile) {
         FutureTask<Void> task = new FutureTask<>(() -> {
             CacheDirectory.loadSqliteLibrary();
-            SqliteSchema.migrate(databaseFile);
+            SqliteSchema.migrate(databaseFile, CacheDirectory.current().map(d -> d.resolve("schema")).orElse(null));
             return null;
         });
         Thread thread = new Thread(task, "tta-obs-store-warmup");

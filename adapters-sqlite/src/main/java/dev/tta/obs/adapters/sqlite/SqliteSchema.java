@@ -55,13 +55,88 @@ public final class SqliteSchema {
      * lets a caller do it early, on a thread of its own. Must not overlap with opening the same file.
      */
     public static void migrate(Path file) throws IOException {
+        migrate(file, null);
+    }
+
+    /**
+     * Like {@link #migrate(Path)}; a file that does not exist yet is made from an empty, migrated copy
+     * kept in {@code templates} (a cache directory) instead of by Flyway, and the first new file
+     * leaves that copy there. A copy that is not current is deleted and Flyway does the work.
+     */
+    public static void migrate(Path file, Path templates) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         SQLiteDataSource ds = new SQLiteDataSource(SqliteFiles.config(false));
         ds.setUrl(SqliteFiles.url(file));
+        boolean fresh = !Files.exists(file);
+        Path template = templates == null ? null : templates.resolve("empty-" + templateKey() + ".sqlite");
+        if (fresh && template != null && Files.isRegularFile(template)) {
+            boolean copied = copyInto(template, file);
+            if (copied && isCurrent(ds)) {
+                return;
+            }
+            // a damaged copy: ours, made a moment ago, so nothing is lost by deleting it
+            Files.deleteIfExists(template);
+            if (copied) {
+                Files.deleteIfExists(file);
+            }
+        }
         migrate(ds);
+        if (fresh && template != null) {
+            saveTemplate(ds, template);
+        }
+    }
+
+    private static final String COPIED = ".from-template";
+
+    /** Copies the template to a new name, then moves it to {@code file} unless another process made the file first. */
+    private static boolean copyInto(Path template, Path file) {
+        try {
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), COPIED);
+            try {
+                Files.copy(template, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, file);
+                return true;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A compact copy of the just-migrated, still empty file, put in place in one rename. */
+    private static void saveTemplate(DataSource ds, Path template) {
+        try {
+            Files.createDirectories(template.getParent());
+            Path tmp = template.resolveSibling(template.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+            Files.deleteIfExists(tmp);
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("VACUUM INTO '" + tmp.toAbsolutePath().toString().replace("'", "''") + "'");
+            }
+            Files.move(tmp, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | SQLException e) {
+            // only a cache: the next new file is migrated by Flyway again
+        }
+    }
+
+    /** Names the template by the migrations' names and contents and the SQLite library's version. */
+    static String templateKey() throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(org.sqlite.SQLiteJDBCLoader.getVersion().getBytes(StandardCharsets.UTF_8));
+        for (String name : MIGRATIONS) {
+            crc.update(name.getBytes(StandardCharsets.UTF_8));
+            try (java.io.InputStream in = SqliteSchema.class.getResourceAsStream("/" + LOCATION + "/" + name)) {
+                if (in == null) {
+                    throw new IOException("missing migration " + name);
+                }
+                crc.update(in.readAllBytes());
+            }
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     /** Migrates {@code ds} unless it is current; Flyway's errors (a failed or edited migration) pass through. */

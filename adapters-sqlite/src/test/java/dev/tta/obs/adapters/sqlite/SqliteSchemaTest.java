@@ -77,6 +77,64 @@ class SqliteSchemaTest {
         assertThatThrownBy(() -> SqliteSchema.migrate(ds)).hasMessageContaining("failed");
     }
 
+    @Test
+    void aSecondNewFile_isCopiedFromTheFirstOnesTemplate() throws Exception {
+        Path templates = dir.resolve("cache");
+        SqliteSchema.migrate(dir.resolve("first.sqlite"), templates);
+        assertThat(templates).isDirectoryContaining(p -> p.getFileName().toString().startsWith("empty-"));
+
+        SqliteSchema.migrate(dir.resolve("second.sqlite"), templates);
+
+        SQLiteDataSource second = dataSource("second.sqlite");
+        assertThat(SqliteSchema.isCurrent(second)).isTrue();
+        // the history came with the copy, as Flyway wrote it for the first file
+        assertThat(installedOn(second)).isEqualTo(installedOn(dataSource("first.sqlite")));
+        Flyway scanning = Flyway.configure().dataSource(second).locations("classpath:" + SqliteSchema.LOCATION).load();
+        scanning.validate();
+        assertThat(scanning.info().pending()).isEmpty();
+    }
+
+    @Test
+    void aDamagedTemplate_isReplaced_andTheNewFileMigratedByFlyway() throws Exception {
+        Path templates = Files.createDirectories(dir.resolve("cache"));
+        Path template = templates.resolve("empty-" + SqliteSchema.templateKey() + ".sqlite");
+        Files.writeString(template, "not a database");
+
+        SqliteSchema.migrate(dir.resolve("new.sqlite"), templates);
+
+        assertThat(SqliteSchema.isCurrent(dataSource("new.sqlite"))).isTrue();
+        assertThat(Files.readAllBytes(template)).isNotEqualTo("not a database".getBytes());
+    }
+
+    @Test
+    void anExistingFile_isNeverReplacedByTheTemplate() throws Exception {
+        Path templates = dir.resolve("cache");
+        SqliteSchema.migrate(dir.resolve("first.sqlite"), templates);
+        Path kept = dir.resolve("kept.sqlite");
+        SqliteSchema.migrate(kept, null);
+        try (Connection c = dataSource("kept.sqlite").getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE marker (x INTEGER)");
+        }
+
+        SqliteSchema.migrate(kept, templates);
+
+        try (Connection c = dataSource("kept.sqlite").getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM marker")) {
+            assertThat(rs.next()).isTrue();
+        }
+    }
+
+    private static List<String> installedOn(SQLiteDataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT installed_on FROM flyway_schema_history ORDER BY installed_rank")) {
+            List<String> times = new java.util.ArrayList<>();
+            while (rs.next()) {
+                times.add(rs.getString(1));
+            }
+            return times;
+        }
+    }
+
     private SQLiteDataSource dataSource(String name) {
         SQLiteDataSource ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + dir.resolve(name));
