@@ -131,10 +131,24 @@ function startService() {
   const argv = L.splitCommand(command);
   if (argv.length === 0) throw new Error('tta.command is empty');
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
+  const program = L.resolveProgram(argv[0], {
+    pathVar: process.env.PATH, home: require('node:os').homedir(), isFile: f => {
+      try { return fs.statSync(f).isFile(); } catch { return false; }
+    },
+  });
+  if (!program) {
+    // say what is missing and offer the setting, rather than a shell's "command not found"
+    output.appendLine(`tta: "${argv[0]}" is not on PATH nor in ~/.local/bin. Install tta-obs (tta-obs install) or set tta.command.`);
+    vscode.window.showErrorMessage(`TTA: "${argv[0]}" was not found on PATH or in ~/.local/bin. Install tta-obs with "tta-obs install" from its release archive, or set tta.command to how tta-obs is started here.`,
+      'Set tta.command').then(choice => {
+      if (choice) vscode.commands.executeCommand('workbench.action.openSettings', 'tta.command');
+    });
+    return null;
+  }
   output.appendLine(`$ ${command}`);
   const win = process.platform === 'win32';
   // its own process group on POSIX, so Stop also ends the JVM behind a launcher script
-  const p = cp.spawn(argv[0], argv.slice(1), { cwd: folder ? folder.uri.fsPath : undefined, detached: !win, shell: win, env: process.env });
+  const p = cp.spawn(program, argv.slice(1), { cwd: folder ? folder.uri.fsPath : undefined, detached: !win, shell: win, env: process.env });
   child = p;
   p.stdout.on('data', d => output.append(d.toString()));
   p.stderr.on('data', d => output.append(d.toString()));

@@ -183,6 +183,30 @@ function splitCommand(cmd) {
   return out;
 }
 
+/**
+ * Where the program of tta.command is: a name is looked up on PATH, then where `tta-obs install`
+ * puts it (~/.local/bin), since VS Code started from a desktop menu often has a shorter PATH than a
+ * terminal. A path (with a separator) is left to the shell's rules. Null when nothing is found.
+ * `isFile` is injected so the lookup is testable without touching the disk.
+ */
+function resolveProgram(program, { pathVar = '', home = '', platform = process.platform, isFile }) {
+  if (!program) return null;
+  if (program.includes('/') || program.includes('\\')) return program;
+  const win = platform === 'win32';
+  const sep = win ? ';' : ':';
+  const names = win ? [program, program + '.cmd', program + '.exe', program + '.bat'] : [program];
+  const dirs = String(pathVar || '').split(sep).filter(Boolean);
+  if (home && !win) dirs.push(path.posix.join(home, '.local', 'bin'));
+  const join = win ? path.win32.join : path.posix.join;
+  for (const dir of dirs) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (isFile(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
 function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
@@ -253,5 +277,5 @@ const RELAY = `(function () {
 module.exports = {
   normalizeServiceUrl, originOf, buildDashboardUrl, otlpTracesEndpoint, extractTraceId, isTraceId,
   formatDuration, formatStatus, statsFromTraces, parseStackFrame, parseStackTrace,
-  resolveWorkspacePath, clampLine, splitCommand, buildWebviewHtml, escapeHtml,
+  resolveWorkspacePath, clampLine, splitCommand, resolveProgram, buildWebviewHtml, escapeHtml,
 };

@@ -116,3 +116,22 @@ test('webview HTML: CSP frames the service origin only, scripts by nonce, URL es
   assert.match(html, /src="http:\/\/127\.0\.0\.1:9000\/\?embed=1&amp;trace=a&quot;b"/);
   assert.match(html, /<script nonce="N0nce">/);
 });
+
+test('tta.command program: PATH first, then where `tta-obs install` links it, else null', () => {
+  const files = new Set(['/usr/local/bin/tta-obs', '/home/u/.local/bin/tta-obs']);
+  const isFile = f => files.has(f);
+  assert.equal(L.resolveProgram('tta-obs', { pathVar: '/usr/bin:/usr/local/bin', home: '/home/u', platform: 'linux', isFile }),
+    '/usr/local/bin/tta-obs');
+  assert.equal(L.resolveProgram('tta-obs', { pathVar: '/usr/bin', home: '/home/u', platform: 'linux', isFile }),
+    '/home/u/.local/bin/tta-obs');
+  assert.equal(L.resolveProgram('tta-obs', { pathVar: '/usr/bin', home: '/home/other', platform: 'linux', isFile }), null);
+  // a path is the user's to get right; the shell resolves it against the workspace folder
+  assert.equal(L.resolveProgram('./tta-obs', { pathVar: '', home: '', platform: 'linux', isFile }), './tta-obs');
+  assert.equal(L.resolveProgram('', { isFile }), null);
+});
+
+test('tta.command program on Windows: the .cmd launcher counts', () => {
+  const isFile = f => f === 'C:\\tools\\tta-obs\\bin\\tta-obs.cmd';
+  assert.equal(L.resolveProgram('tta-obs', { pathVar: 'C:\\Windows;C:\\tools\\tta-obs\\bin', home: 'C:\\Users\\u', platform: 'win32', isFile }),
+    'C:\\tools\\tta-obs\\bin\\tta-obs.cmd');
+});

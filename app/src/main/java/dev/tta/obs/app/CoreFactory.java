@@ -64,8 +64,14 @@ public class CoreFactory {
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
     TraceStore<?> sqliteStore(TtaObsConfig config, TraceAssembler assembler) {
+        StartupProfile.mark("micronaut context");
         Path file = config.dataDir().resolve("tta-obs.sqlite");
-        return SqliteTraceStore.open(file, assembler);
+        StoreWarmup.await();
+        CacheDirectory.loadSqliteLibrary();
+        StartupProfile.mark("sqlite native library and schema");
+        TraceStore<?> store = SqliteTraceStore.open(file, assembler);
+        StartupProfile.mark("sqlite store");
+        return store;
     }
 
     @Context

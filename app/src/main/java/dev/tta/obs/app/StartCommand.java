@@ -97,6 +97,7 @@ final class StartCommand implements Callable<Integer> {
     boolean verbose;
 
     private final PrintStream out;
+    private ApplicationContext context;
 
     StartCommand() {
         this(System.out);
@@ -110,11 +111,22 @@ final class StartCommand implements Callable<Integer> {
         return serving;
     }
 
+    /** Stops what {@link #call} started (for `train`, which runs the service for a moment). */
+    void stop() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+        serving = false;
+    }
+
     @Override
     public Integer call() {
         validate();
         Path dir = storage.dataDirectory();
-        ApplicationContext context = start(dir);
+        StartupProfile.mark("command line");
+        context = start(dir);
+        StartupProfile.mark("context started");
         serving = context.isRunning();
         String base = "http://" + displayHost() + ":" + port;
         String dashboard = base + "/" + (hasToken() ? "?token=" + authToken : "");
@@ -124,6 +136,8 @@ final class StartCommand implements Callable<Integer> {
                 + "  |  " + (storage.storage.equals("postgres") ? "traces " + context.getBean(TraceStore.class).describe()
                         + ", metrics and logs " + dir : "data " + dir));
         out.flush();
+        StartupProfile.mark("ready");
+        StartupProfile.print(System.err);
         return 0;
     }
 
@@ -213,6 +227,9 @@ final class StartCommand implements Callable<Integer> {
             props.put("micronaut.server.netty.listeners.otlp.port", otlpHttpPort);
         }
         props.putAll(otlpProperties());
+        if (storage.storage.equals("sqlite")) {
+            StoreWarmup.begin(dir.resolve(StorageOptions.DATABASE_FILE));
+        }
         return ReportedStartup.create()
                 .mainClass(TtaObs.class)
                 .banner(false)

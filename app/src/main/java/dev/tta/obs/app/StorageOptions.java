@@ -77,6 +77,7 @@ final class StorageOptions {
         if (storage.equals("postgres")) {
             return PostgresTraceStore.open(dbUrl.trim(), given(dbUser), given(dbPassword), assembler);
         }
+        CacheDirectory.loadSqliteLibrary();
         return SqliteTraceStore.open(dir.resolve(DATABASE_FILE), assembler);
     }
 }

@@ -18,7 +18,8 @@ class CommandLineTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = TtaObs.commandLine();
+        // as main builds it: only the subcommand named first, or all of them
+        CommandLine cli = TtaObs.commandLine(args.length > 0 ? args[0] : null);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
@@ -31,6 +32,20 @@ class CommandLineTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--port", "--host", "--otlp-http-port", "--data-dir", "--storage",
                 "TTA_OBS_PORT");
+    }
+
+    @Test
+    void help_listsEveryCommand() {
+        Run r = run("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("start", "export", "import", "demo", "train", "help");
+    }
+
+    @Test
+    void helpForOneCommand_findsIt() {
+        Run r = run("help", "train");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("start-up cache");
     }
 
     @Test

@@ -1,10 +1,7 @@
 package dev.tta.obs.adapters.sqlite;
 
 import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteDataSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,20 +28,6 @@ final class SqliteConnections implements AutoCloseable {
     private final BlockingDeque<Connection> readers = new LinkedBlockingDeque<>(READERS);
     private final List<Connection> allReaders = new ArrayList<>();
     private final Map<Connection, TermChunkCache> termCaches = new IdentityHashMap<>();
-
-    /**
-     * Creates the file's directory if needed and brings the schema up to date (Flyway,
-     * {@code db/migration/sqlite}: spans, metrics and logs), so either store may open the file first.
-     */
-    static void migrate(Path file) throws Exception {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        SQLiteDataSource ds = new SQLiteDataSource(SqliteFiles.config(false));
-        ds.setUrl(SqliteFiles.url(file));
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/sqlite").load().migrate();
-    }
 
     /**
      * @param writeLock what the writer's callers synchronize on; the checkpointer takes it for the

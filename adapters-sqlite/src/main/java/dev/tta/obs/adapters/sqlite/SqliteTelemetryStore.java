@@ -48,7 +48,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
     /** Opens (creating if needed) the database file and brings its schema up to date. */
     public static SqliteTelemetryStore open(Path file) {
         try {
-            SqliteConnections.migrate(file);
+            SqliteSchema.migrate(file);
             return new SqliteTelemetryStore(file);
         } catch (Exception e) {
             throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + e.getMessage(), e);

@@ -90,7 +90,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
     static SqliteTraceStore open(Path file, TraceAssembler assembler, long indexDelayNanos) {
         SearchIndex index = null;
         try {
-            SqliteConnections.migrate(file);
+            SqliteSchema.migrate(file);
             index = SearchIndex.open(SearchIndex.fileFor(file), indexDelayNanos);
             return new SqliteTraceStore(file, assembler, index);
         } catch (Exception e) {
