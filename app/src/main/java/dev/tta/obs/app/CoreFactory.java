@@ -180,6 +180,7 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     TelemetryStore telemetryStore(TtaObsConfig config) {
+        StoreWarmup.await();
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
     }
 

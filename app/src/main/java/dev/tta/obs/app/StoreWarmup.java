@@ -29,10 +29,13 @@ final class StoreWarmup {
         thread.start();
     }
 
-    /** Waits for {@link #begin}'s work, if any; a failure is left to opening the store, which names the file. */
+    /**
+     * Waits for {@link #begin}'s work, if any, so that no one opens the file while its schema is being
+     * migrated; every bean that opens the file calls it. A failure is left to opening the store,
+     * which names the file.
+     */
     static void await() {
         Future<Void> task = running;
-        running = null;
         if (task == null) {
             return;
         }

@@ -417,7 +417,7 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     }
 
     /** The innermost cause's message, first line only (a server's message may carry DETAIL and HINT lines). */
-    protected static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.sqlite;
 
+import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
 import dev.tta.obs.domain.Attributes;
 import dev.tta.obs.domain.InstrumentationScope;
 import dev.tta.obs.domain.Resource;
@@ -51,7 +52,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
             SqliteSchema.migrate(file);
             return new SqliteTelemetryStore(file);
         } catch (Exception e) {
-            throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + JdbcTraceStore.rootMessage(e), e);
         }
     }
 
@@ -137,7 +138,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
             } catch (SQLException ignored) {
                 // the connection is already broken; the original error says why
             }
-            throw new StoreUnavailableException("could not write to " + file + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("could not write to " + file + ": " + JdbcTraceStore.rootMessage(e), e);
         }
     }
 
@@ -251,7 +252,7 @@ public final class SqliteTelemetryStore implements TelemetryStore {
             try {
                 return work.run(reader);
             } catch (SQLException e) {
-                throw new StoreUnavailableException("could not read " + file + ": " + e.getMessage(), e);
+                throw new StoreUnavailableException("could not read " + file + ": " + JdbcTraceStore.rootMessage(e), e);
             }
         }
     }
