@@ -2,12 +2,10 @@ package dev.tta.obs.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,15 +51,9 @@ class GenAiConformanceIT {
     }
 
     private static void requireNodeModules() {
-        boolean installed = Files.isDirectory(JS.resolve("node_modules/@opentelemetry/instrumentation-openai"))
-                && Files.isDirectory(JS.resolve("node_modules/@arizeai/openinference-instrumentation-openai"))
-                && Files.isDirectory(JS.resolve("node_modules/ai"))
-                && Files.isDirectory(JS.resolve("node_modules/@ai-sdk/anthropic"));
-        String why = "the GenAI npm packages are not installed: run `npm ci` in " + JS;
-        if ("1".equals(System.getenv("TTA_OBS_REQUIRE_JS"))) {
-            assertThat(installed).as(why + " (TTA_OBS_REQUIRE_JS=1)").isTrue();
-        }
-        Assumptions.assumeTrue(installed, why);
+        NodeProject.requireInstalled(JS, "the GenAI npm packages are", "TTA_OBS_REQUIRE_JS",
+                "@opentelemetry/instrumentation-openai", "@arizeai/openinference-instrumentation-openai", "ai",
+                "@ai-sdk/anthropic");
     }
 
     /** Runs the conversation through {@code library}; the trace detail as the dashboard reads it. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,12 +40,8 @@ class McpJsClientIT {
     String big;
 
     static void requireNodeModules() {
-        boolean installed = Files.isDirectory(JS.resolve("node_modules/@modelcontextprotocol/sdk"));
-        String why = "the MCP TypeScript SDK is not installed: run `npm ci` in " + JS;
-        if ("1".equals(System.getenv("TTA_OBS_REQUIRE_MCP_JS"))) {
-            assertThat(installed).as(why + " (TTA_OBS_REQUIRE_MCP_JS=1)").isTrue();
-        }
-        Assumptions.assumeTrue(installed, why);
+        NodeProject.requireInstalled(JS, "the MCP TypeScript SDK is", "TTA_OBS_REQUIRE_MCP_JS",
+                "@modelcontextprotocol/sdk");
     }
 
     @BeforeAll

@@ -2,12 +2,10 @@ package dev.tta.obs.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +32,8 @@ class OtlpJsSdkIT {
     }
 
     private static void requireNodeModules() {
-        boolean installed = Files.isDirectory(JS.resolve("node_modules/@opentelemetry/exporter-trace-otlp-grpc"));
-        String why = "the OpenTelemetry JS packages are not installed: run `npm ci` in " + JS;
-        if ("1".equals(System.getenv("TTA_OBS_REQUIRE_JS"))) {
-            assertThat(installed).as(why + " (TTA_OBS_REQUIRE_JS=1)").isTrue();
-        }
-        Assumptions.assumeTrue(installed, why);
+        NodeProject.requireInstalled(JS, "the OpenTelemetry JS packages are", "TTA_OBS_REQUIRE_JS",
+                "@opentelemetry/exporter-trace-otlp-grpc");
     }
 
     @Test
