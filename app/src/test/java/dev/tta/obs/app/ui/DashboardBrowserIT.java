@@ -290,6 +290,8 @@ class DashboardBrowserIT extends BrowserSession {
         driver.findElement(By.xpath("//button[text()='errors only']")).click();
         await.until(d -> d.getCurrentUrl().contains("errors=true"));
         await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + cacheHitRun + "']")).isEmpty());
+        // the fallback run's errors were absorbed: it recovered, and "errors only" means failed runs
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + fallbackRun + "']")).isEmpty());
         String link = driver.getCurrentUrl();
         driver.get("about:blank");
         driver.get(link);
@@ -297,6 +299,44 @@ class DashboardBrowserIT extends BrowserSession {
         assertThat(driver.findElements(By.cssSelector("tr[data-trace-id]")))
                 .allMatch(r -> r.getAttribute("class").contains("has-error"));
         assertThat(driver.findElement(By.cssSelector(".active-chips")).getText()).contains("errors only");
+    }
+
+    @Test
+    void recoveredAndFailedRuns_wearTheirOwnBadges_andTheOutcomeFilterKeepsOnlyTheFailedRun() {
+        driver.get(service.url("/"));
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id]")).size() >= 6);
+        WebElement recovered = listRow(fallbackRun);
+        WebElement failed = listRow(failingRun);
+        assertThat(outcomeBadges(recovered)).containsExactly("recovered");
+        assertThat(recovered.findElement(By.xpath(".//span[text()='recovered']")).getAttribute("class")).contains("warn");
+        assertThat(recovered.getAttribute("class")).doesNotContain("has-error");
+        assertThat(outcomeBadges(failed)).containsExactly("failed");
+        assertThat(failed.findElement(By.xpath(".//span[text()='failed']")).getAttribute("class")).contains("err");
+        assertThat(failed.getAttribute("class")).contains("has-error");
+        assertThat(outcomeBadges(listRow(cacheHitRun))).isEmpty();
+        // the fallback's retry ran twice: attempts, not re-attempts, as the tree counts them
+        assertThat(recovered.findElement(By.cssSelector("td.badges")).getText()).contains("2 attempts");
+
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("select[aria-label='Outcome']")))
+                .selectByValue("failed");
+        await.until(d -> d.getCurrentUrl().contains("outcome=failed"));
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + fallbackRun + "']")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector("tr[data-trace-id]")))
+                .extracting(r -> r.getAttribute("data-trace-id")).containsExactly(failingRun);
+        assertThat(driver.findElement(By.cssSelector(".active-chips")).getText()).contains("outcome: failed");
+
+        driver.get(service.url("/#/trace/" + fallbackRun));
+        await.until(d -> !d.findElements(By.id("trace-outcome")).isEmpty());
+        assertThat(driver.findElement(By.id("trace-outcome")).getText()).isEqualTo("recovered");
+    }
+
+    private WebElement listRow(String traceId) {
+        return driver.findElement(By.cssSelector("tr[data-trace-id='" + traceId + "']"));
+    }
+
+    private static List<String> outcomeBadges(WebElement row) {
+        return row.findElements(By.cssSelector("td.badges .badge")).stream().map(WebElement::getText)
+                .filter(t -> t.equals("failed") || t.equals("recovered")).toList();
     }
 
     @Test
