@@ -32,14 +32,36 @@ public final class TraceSearchSql {
     private TraceSearchSql() {
     }
 
-    /** One full-text filter: an exact term's hash, or a free-text word. */
-    public record Term(Optional<Long> exactHash, Optional<String> word, boolean negated) {
+    /**
+     * One full-text filter: an exact term's hash (or any of several, {@code orExact}), or a
+     * free-text word.
+     */
+    public record Term(Optional<Long> exactHash, Optional<String> word, boolean negated, List<Long> orExact) {
+        public Term {
+            orExact = List.copyOf(orExact);
+        }
+
         static Term exact(long hash, boolean negated) {
-            return new Term(Optional.of(hash), Optional.empty(), negated);
+            return new Term(Optional.of(hash), Optional.empty(), negated, List.of());
+        }
+
+        static Term anyExact(long hash, long alternative) {
+            return new Term(Optional.of(hash), Optional.empty(), false, List.of(alternative));
         }
 
         static Term word(String word) {
-            return new Term(Optional.empty(), Optional.of(word), false);
+            return new Term(Optional.empty(), Optional.of(word), false, List.of());
+        }
+
+        /** The exact hashes a chunk may have any of to match; empty for a word. */
+        public List<Long> exactHashes() {
+            if (exactHash.isEmpty()) {
+                return List.of();
+            }
+            List<Long> all = new ArrayList<>(1 + orExact.size());
+            all.add(exactHash.get());
+            all.addAll(orExact);
+            return all;
         }
     }
 
@@ -246,7 +268,12 @@ public final class TraceSearchSql {
             terms.add(Term.exact(SearchTerms.attribute(a.key(), a.value()), false));
         }
         search.primitive().ifPresent(p -> terms.add(Term.exact(SearchTerms.primitive(p), false)));
-        search.model().ifPresent(m -> terms.add(Term.exact(SearchTerms.modelFilter(m), false)));
+        search.model().ifPresent(m -> {
+            long term = SearchTerms.modelFilter(m);
+            long exact = SearchTerms.model(m.trim());
+            // a family's own name also finds chunks indexed before family terms existed
+            terms.add(term == exact ? Term.exact(term, false) : Term.anyExact(term, exact));
+        });
         return terms;
     }
 

@@ -331,7 +331,8 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
             where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
-            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> PostgresTerms.exact(term.exactHash().get())));
+            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> term.exactHashes().stream()
+                    .map(PostgresTerms::exact).collect(java.util.stream.Collectors.joining(" | "))));
         }
     };
 
