@@ -40,6 +40,7 @@ class DashboardBrowserIT extends BrowserSession {
     static String failingRun;
     static String hundredSpanRun;
     static String bigRun;
+    static String unreportedUsageRun;
 
     @BeforeAll
     static void startServiceAndSendWorkflows() throws Exception {
@@ -52,6 +53,7 @@ class DashboardBrowserIT extends BrowserSession {
         hundredSpanRun = demo.bigRun(100);
         bigRun = demo.bigRun(10_000);
         failingRun = demo.failingToolRun();
+        unreportedUsageRun = demo.unreportedUsageRun();
         assertThat(demo.flush()).as("tta-obs acknowledged every span").isTrue();
         Files.deleteIfExists(TIMINGS);
     }
@@ -112,6 +114,20 @@ class DashboardBrowserIT extends BrowserSession {
         assertThat(driver.findElement(By.id("llm-tokens")).getText()).contains("812").contains("164");
         assertThat(driver.findElement(By.id("llm-cost")).getText()).contains("$0.000221");
         Browser.screenshot(driver, "03-llm-chat");
+    }
+
+    @Test
+    void aCallWithoutTokenCounts_saysSo_withTheNameItReported_andAnEarlyEventReadsNegative() {
+        driver.get(service.url("/#/trace/" + unreportedUsageRun));
+        await.until(d -> d.findElement(By.id("trace-cost")).getText().contains("usage unknown"));
+        await.until(d -> row("chat claude-3-5-sonnet")).click();
+        await.until(d -> !d.findElements(By.id("llm-tokens")).isEmpty());
+        assertThat(driver.findElement(By.id("llm-tokens")).getText()).isEqualTo("tokens not reported");
+        assertThat(driver.findElement(By.id("llm-model")).getText())
+                .contains("claude-3-5-sonnet").contains("(claude-3-5-sonnet-20241022)").contains("anthropic");
+        assertThat(driver.findElement(By.id("llm-cost")).getText()).isEqualTo("usage unknown").doesNotContain("$");
+        String events = driver.findElements(By.cssSelector(".event")).stream().map(WebElement::getText).toList().toString();
+        assertThat(events).contains("\u2212429.7 ms stream.first_token_requested").contains("1.00 ms stream.first_token");
     }
 
     @Test
