@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.jdbc;
 
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
@@ -190,10 +191,23 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                         ids.add(TraceId.fromBytes(rs.getBytes(1)));
                     }
                 }
+                Map<TraceId, List<Span>> spans = loadSpans(c, ids);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE traces SET outcome = ?, summary = ?,"
-                        + " error_count = ?, cost_usd = ? WHERE trace_id = ?")) {
+                        + " error_count = ?, cost_usd = ? WHERE trace_id = ?");
+                     PreparedStatement spanless = c.prepareStatement("UPDATE traces SET outcome = CASE WHEN"
+                             + " error_count > 0 THEN ? ELSE ? END WHERE trace_id = ?")) {
                     for (TraceId id : ids) {
-                        TraceSummary s = recompute(c, id);
+                        List<Span> own = spans.getOrDefault(id, List.of());
+                        if (own.isEmpty()) {
+                            // a row without spans (a damaged file) cannot be recomputed; it must not stop the
+                            // store from opening, so it gets the old rule: any error means failed
+                            spanless.setString(1, RunOutcome.FAILED.label());
+                            spanless.setString(2, RunOutcome.OK.label());
+                            spanless.setBytes(3, id.toBytes());
+                            spanless.addBatch();
+                            continue;
+                        }
+                        TraceSummary s = assembler.summarize(id, own);
                         ps.setString(1, s.outcome().label());
                         ps.setBytes(2, SummaryCodec.encode(s));
                         ps.setInt(3, s.errorCount());
@@ -206,6 +220,7 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                    spanless.executeBatch();
                 }
                 return ids.size();
             });
