@@ -75,7 +75,8 @@ function render(state) {
       const s = state.stats;
       const lines = [`tta-obs at ${url}`, `${s.traceCount}${s.partial ? '+' : ''} traces`];
       if (s.p95Ms != null) lines.push(`p50 ${L.formatDuration(s.p50Ms)} · p95 ${L.formatDuration(s.p95Ms)} · p99 ${L.formatDuration(s.p99Ms)}`);
-      if (s.errorRate != null) lines.push(`errors ${(s.errorRate * 100).toFixed(1)}%`);
+      const failures = L.formatFailures(s);
+      if (failures) lines.push(failures);
       if (s.costTodayUsd != null) lines.push(`cost today $${Number(s.costTodayUsd).toFixed(4)}`);
       lines.push('Click to open the dashboard');
       statusItem.tooltip = lines.join('\n');

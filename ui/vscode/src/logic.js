@@ -81,6 +81,16 @@ function formatStatus(state) {
   }
 }
 
+/**
+ * The tooltip's failure line: errorRate counts runs that failed; runs that recovered from their
+ * errors (a retry or fallback answered) are shown apart, not as failures. Null without a rate.
+ */
+function formatFailures(stats) {
+  if (!stats || stats.errorRate == null) return null;
+  const pct = (r) => `${(r * 100).toFixed(1)}%`;
+  return `failed ${pct(stats.errorRate)}` + (stats.recoveryRate ? ` · recovered ${pct(stats.recoveryRate)}` : '');
+}
+
 /** Stats from the first page of /api/traces, for services that predate /api/stats. */
 function statsFromTraces(body) {
   const traces = (body && Array.isArray(body.traces)) ? body.traces : [];
@@ -276,6 +286,6 @@ const RELAY = `(function () {
 
 module.exports = {
   normalizeServiceUrl, originOf, buildDashboardUrl, otlpTracesEndpoint, extractTraceId, isTraceId,
-  formatDuration, formatStatus, statsFromTraces, parseStackFrame, parseStackTrace,
+  formatDuration, formatStatus, formatFailures, statsFromTraces, parseStackFrame, parseStackTrace,
   resolveWorkspacePath, clampLine, splitCommand, resolveProgram, buildWebviewHtml, escapeHtml,
 };

@@ -17,6 +17,13 @@ test('status text: offline, starting and error are distinct', () => {
   assert.throws(() => L.formatStatus({ kind: 'nope' }));
 });
 
+test('tooltip failures: failed runs only, recovered ones apart', () => {
+  assert.equal(L.formatFailures({ errorRate: 0.25, recoveryRate: 0.5 }), 'failed 25.0% · recovered 50.0%');
+  assert.equal(L.formatFailures({ errorRate: 0, recoveryRate: 0 }), 'failed 0.0%');
+  assert.equal(L.formatFailures({ errorRate: 0.1 }), 'failed 10.0%');
+  assert.equal(L.formatFailures({ traceCount: 3 }), null);
+});
+
 test('stats fallback from the first /api/traces page', () => {
   assert.deepEqual(L.statsFromTraces({ traces: [{ durationMs: 100 }, { durationMs: 150 }], nextCursor: null }),
     { traceCount: 2, avgDurationMs: 125, partial: false });

@@ -50,6 +50,20 @@ export function fmtMs(ms) {
 }
 
 /**
+ * A signed offset from a span's start, as precise as an event time deserves: "−429.7 ms" for an
+ * event stamped before its span started (clock skew), "1.00 ms", "12.5 ms", "640 µs".
+ */
+export function fmtOffset(ms) {
+  if (ms == null || Number.isNaN(Number(ms))) return '–';
+  const v = Number(ms);
+  const a = Math.abs(v);
+  const sign = v < 0 ? '−' : '';
+  if (a >= 1000) return sign + fmtMs(a);
+  if (a < 1) return `${sign}${(a * 1000).toFixed(0)} µs`;
+  return `${sign}${a < 10 ? a.toFixed(2) : a.toFixed(1)} ms`;
+}
+
+/**
  * One rule for every dollar amount: three significant digits, never fewer than cents
  * ($0.00993, $0.0100, $0.221, $1.23, $12.35), so amounts side by side read alike.
  */

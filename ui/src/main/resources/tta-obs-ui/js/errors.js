@@ -52,16 +52,14 @@ export function renderErrors({ root, params, live }) {
   async function refresh() {
     try {
       const start = state.window ? (BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n).toString() : '';
-      const page = await api.traces({ errors: 'true', limit: TRACES, service: state.service, start });
+      // status=error: every run with a failed span, recovered or not; outcome narrows it as the server judged the run
+      const page = await api.traces({ status: state.outcome ? '' : 'error', outcome: state.outcome, limit: TRACES, service: state.service, start });
       const details = await Promise.all(page.traces.map((t) => api.trace(t.traceId).catch(() => null)));
       const failures = [];
       for (const d of details) {
         if (!d) continue;
         // a parent marked ERROR only because a child failed repeats that child's error: count the cause once
         const parentsOfErrors = new Set(d.spans.filter((sp) => isError(sp) || exceptions(sp).length).map((sp) => sp.parentSpanId));
-        // recovered: a span failed but the run's root did not (a retry or fallback answered)
-        const rootFailed = d.spans.some((sp) => !sp.parentSpanId && isError(sp));
-        if ((state.outcome === 'failed' && !rootFailed) || (state.outcome === 'recovered' && rootFailed)) continue;
         for (const sp of d.spans) {
           const ex = exceptions(sp)[0];
           if (!ex && (!isError(sp) || parentsOfErrors.has(sp.spanId))) continue;

@@ -1,12 +1,12 @@
 import { api, optional } from './api.js';
 import { badge, clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
 import { href, navigate } from './router.js';
-import { summaryBadges } from './model.js';
+import { costText, costTitle, runFailed, summaryBadges } from './model.js';
 
 const WINDOWS = { '': 'any time', '15m': 'last 15 min', '1h': 'last hour', '24h': 'last 24 h', '7d': 'last 7 days' };
 const WINDOW_MS = { '15m': 9e5, '1h': 3.6e6, '24h': 8.64e7, '7d': 6.048e8 };
 // what the URL can say about the list; the server applies every filter, the page shows its answer as it is
-const FILTER_KEYS = ['q', 'service', 'window', 'start', 'end', 'primitive', 'model', 'errors', 'regressions', 'status', 'minDurationMs'];
+const FILTER_KEYS = ['q', 'service', 'window', 'start', 'end', 'primitive', 'model', 'outcome', 'errors', 'regressions', 'status', 'minDurationMs'];
 const SORT_KEYS = ['sort', 'order'];
 const PAGE = 100;
 const CLIENT_SORT_PAGE = 1000;
@@ -47,12 +47,13 @@ function compare(column, order) {
 }
 
 function sameSummary(a, b) {
-  return a.spanCount === b.spanCount && a.endTimeUnixNano === b.endTimeUnixNano && a.errorCount === b.errorCount
+  return a.spanCount === b.spanCount && a.endTimeUnixNano === b.endTimeUnixNano && a.errorCount === b.errorCount && a.outcome === b.outcome
     && a.costUsd === b.costUsd && a.rootName === b.rootName && a.inputTokens === b.inputTokens;
 }
 
 function chipLabel(k, v) {
   if (k === 'errors') return 'errors only';
+  if (k === 'outcome') return `outcome: ${v}`;
   if (k === 'regressions') return 'regressions';
   if (k === 'window') return WINDOWS[v] || v;
   if (k === 'q') return `search: “${v}”`;
@@ -76,7 +77,9 @@ export function renderList({ root, params, live }) {
     title: 'Finds traces where every word starts a word of a span name (root or inner), a service name or an attribute value', 'aria-label': 'Search traces' });
   const serviceSel = h('select', { 'aria-label': 'Service' });
   const windowSel = h('select', { 'aria-label': 'Time window' }, Object.entries(WINDOWS).map(([k, v]) => h('option', { value: k }, v)));
-  const errorsChip = h('button', { type: 'button', class: 'chip' }, 'errors only');
+  const errorsChip = h('button', { type: 'button', class: 'chip', title: 'Runs that failed; a run that recovered from its errors is not one' }, 'errors only');
+  const outcomeSel = h('select', { 'aria-label': 'Outcome' }, [['', 'any outcome'], ['failed', 'failed'], ['recovered', 'recovered'], ['ok', 'ok']]
+    .map(([v, label]) => h('option', { value: v }, label)));
   const regressionsChip = h('button', { type: 'button', class: 'chip' }, 'regressions');
   const primitiveSel = h('select', { 'aria-label': 'Primitive' }, ['', 'cache', 'retry', 'fallback', 'timeout', 'router', 'parallel', 'llm']
     .map((p) => h('option', { value: p }, p || 'any primitive')));
@@ -94,7 +97,7 @@ export function renderList({ root, params, live }) {
   const compareBtn = h('button', { type: 'button', class: 'chip on', id: 'compare-picked', hidden: true, title: 'Compare the two picked traces' });
 
   root.append(
-    h('div', { class: 'toolbar' }, search, serviceSel, windowSel, primitiveSel, errorsChip, regressionsChip, h('span', { class: 'spacer' }), compareBtn, count, newBtn, pauseBtn),
+    h('div', { class: 'toolbar' }, search, serviceSel, windowSel, primitiveSel, outcomeSel, errorsChip, regressionsChip, h('span', { class: 'spacer' }), compareBtn, count, newBtn, pauseBtn),
     chips, sortNote,
     h('table', { class: 'traces dense' }, h('thead', null, headRow), body),
     empty, more,
@@ -118,7 +121,7 @@ export function renderList({ root, params, live }) {
     const sort = sortOf(state);
     const bySrv = serverSort(sort);
     const p = { limit: bySrv == null ? CLIENT_SORT_PAGE : PAGE, cursor, q: state.q, service: state.service, errors: state.errors === 'true' ? 'true' : '',
-      primitive: state.primitive, model: state.model, regressions: state.regressions === 'true' ? 'true' : '', status: state.status,
+      primitive: state.primitive, model: state.model, regressions: state.regressions === 'true' ? 'true' : '', status: state.status, outcome: state.outcome,
       minDurationMs: state.minDurationMs, sort: bySrv || '', start: state.start, end: state.end };
     if (state.window) {
       const from = BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n;
@@ -247,15 +250,16 @@ export function renderList({ root, params, live }) {
     const link = href(`/trace/${t.traceId}`, state.q ? new URLSearchParams({ q: state.q }) : null);
     const box = h('input', { type: 'checkbox', 'aria-label': `Pick ${t.rootName} for compare`, checked: picked.has(t.traceId) });
     box.addEventListener('change', () => pick(t, box.checked));
-    const tr = h('tr', { class: `${i === selected ? 'selected' : ''} ${t.errorCount > 0 ? 'has-error' : ''}`, dataset: { traceId: t.traceId }, tabindex: -1 },
+    const tr = h('tr', { class: `${i === selected ? 'selected' : ''} ${runFailed(t) ? 'has-error' : ''} ${t.outcome === 'recovered' ? 'recovered' : ''}`, dataset: { traceId: t.traceId }, tabindex: -1 },
       h('td', { class: 'pick' }, box),
       h('td', { class: 'mono muted', title: fmtAgo(t.startTimeUnixNano), dataset: { col: 'time' } }, fmtTime(t.startTimeUnixNano)),
       h('td', { class: 'name' }, h('a', { href: link }, t.workflowName && t.workflowName !== t.rootName ? `${t.workflowName} · ${t.rootName}` : t.rootName)),
       h('td', { class: 'muted' }, t.serviceName),
-      h('td', { class: 'dur-col', dataset: { col: 'duration' } }, h('div', { class: 'dur' }, h('span', null, fmtMs(t.durationMs)), h('div', { class: 'dur-track' }, h('div', { class: `dur-bar ${t.errorCount ? 'err' : ''}`, style: { width: `${Math.max(1, (100 * (t.durationMs || 0)) / maxDur)}%` } })))),
+      h('td', { class: 'dur-col', dataset: { col: 'duration' } }, h('div', { class: 'dur' }, h('span', null, fmtMs(t.durationMs)), h('div', { class: 'dur-track' }, h('div', { class: `dur-bar ${runFailed(t) ? 'err' : t.outcome === 'recovered' ? 'warn' : ''}`, style: { width: `${Math.max(1, (100 * (t.durationMs || 0)) / maxDur)}%` } })))),
       h('td', { class: 'num', dataset: { col: 'spans' } }, fmtInt(t.spanCount)),
       h('td', { class: 'num', dataset: { col: 'tokens' }, title: t.inputTokens != null ? `${t.inputTokens} in / ${t.outputTokens} out` : '' }, tokens != null ? fmtTokens(tokens) : ''),
-      h('td', { class: `num ${t.costUsd == null && t.llmCalls ? 'muted' : ''}`, title: t.costStatus || '', dataset: { col: 'cost' } }, t.llmCalls || t.costUsd != null ? fmtUsd(t.costUsd) : ''),
+      h('td', { class: `num ${t.costUsd == null && t.llmCalls ? 'muted' : ''}`, title: costTitle(t), dataset: { col: 'cost' } },
+        t.llmCalls || t.costUsd != null ? costText(t, fmtUsd) + (t.costStatus === 'partial' ? '+' : '') : ''),
       h('td', { class: 'badges' }, badges));
     tr.addEventListener('click', (e) => {
       if (e.target.closest('a,button,input')) return;
@@ -354,6 +358,7 @@ export function renderList({ root, params, live }) {
     serviceSel.value = state.service;
     windowSel.value = state.window;
     primitiveSel.value = state.primitive;
+    outcomeSel.value = state.outcome;
     errorsChip.setAttribute('aria-pressed', String(state.errors === 'true'));
     regressionsChip.setAttribute('aria-pressed', String(state.regressions === 'true'));
     fillServices();
@@ -375,6 +380,7 @@ export function renderList({ root, params, live }) {
   serviceSel.addEventListener('change', () => change({ service: serviceSel.value }));
   windowSel.addEventListener('change', () => change({ window: windowSel.value }));
   primitiveSel.addEventListener('change', () => change({ primitive: primitiveSel.value }));
+  outcomeSel.addEventListener('change', () => change({ outcome: outcomeSel.value }));
   errorsChip.addEventListener('click', () => change({ errors: state.errors === 'true' ? '' : 'true' }));
   regressionsChip.addEventListener('click', () => change({ regressions: state.regressions === 'true' ? '' : 'true' }));
   pauseBtn.addEventListener('click', () => { paused = !paused; if (!paused) flushPending(); else drawPending(); });

@@ -41,6 +41,7 @@ export function renderMetrics({ root, live }) {
       card('average latency', fmtMs(stats.avgDurationMs), list({ sort: 'duration' })),
       card('p95 latency', fmtMs(stats.p95Ms), stats.p95Ms != null ? list({ minDurationMs: String(Math.floor(stats.p95Ms)), sort: 'duration' }) : null),
       card('error rate', stats.errorRate != null ? `${(stats.errorRate * 100).toFixed(1)}%` : '–', list({ errors: 'true' }), stats.errorRate ? 'err' : ''),
+      ...(stats.recoveryRate ? [card('recovered', `${(stats.recoveryRate * 100).toFixed(1)}%`, list({ outcome: 'recovered' }), 'warn')] : []),
       card('cache hit rate', cache?.cacheHitRate != null ? `${(cache.cacheHitRate * 100).toFixed(0)}%` : '–', list({ primitive: 'cache' }), 'ok'),
       card('cost today', fmtUsd(stats.costTodayUsd ?? null), list({ start: nanos(midnight.getTime()), sort: 'cost' }), stats.costTodayUsd == null ? 'muted' : ''));
 

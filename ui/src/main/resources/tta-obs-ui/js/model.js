@@ -131,13 +131,45 @@ export function indexTrace(trace) {
 // primitive types every run has: as badges on every row they would say nothing
 const QUIET_TYPES = new Set(['llm', 'sequential', 'lambda', 'workflow', 'embedding', 'other', 'tool', 'retriever', 'agent']);
 
+/** The cost as a list or header shows it: never $0 for calls that counted no tokens. */
+export function costText(s, fmtUsd) {
+  if (s.costStatus === 'no_usage') return 'usage unknown';
+  return fmtUsd(s.costUsd ?? null);
+}
+
+/** Why a cost is what it is, for its tooltip. */
+export function costTitle(s) {
+  const calls = (n) => `${n} call${n === 1 ? '' : 's'}`;
+  if (s.costStatus === 'no_usage') return 'the calls reported no token counts: cost unknown';
+  if (s.costStatus === 'unpriced') return `no price known for ${(s.unpricedModels || []).join(', ') || 'these models'}`;
+  if (s.costStatus === 'partial') {
+    const why = [];
+    if (s.callsWithoutUsage) why.push(`${calls(s.callsWithoutUsage)} without token counts`);
+    if ((s.unpricedModels || []).length) why.push(`no price for ${s.unpricedModels.join(', ')}`);
+    return `partial, at least this much: ${why.join('; ') || 'some calls not priced'}`;
+  }
+  return s.costStatus || '';
+}
+
+/** Whether the run failed, as the server judged it; a summary without an outcome falls back to its error count. */
+export function runFailed(t) {
+  return t.outcome ? t.outcome === 'failed' : t.errorCount > 0;
+}
+
 export function summaryBadges(t) {
   const out = [];
-  if (t.errorCount > 0) out.push({ text: `${t.errorCount} error${t.errorCount > 1 ? 's' : ''}`, tone: 'err' });
+  const errors = `${t.errorCount} error${t.errorCount > 1 ? 's' : ''}`;
+  // a recovered run answered: its errors were absorbed by a retry, fallback or handler
+  if (t.outcome === 'failed') out.push({ text: 'failed', tone: 'err', kind: 'outcome', title: `${errors}; the error reached the root span` });
+  else if (t.outcome === 'recovered') out.push({ text: 'recovered', tone: 'warn', kind: 'outcome', title: `${errors}, absorbed inside the run` });
+  else if (t.outcome == null && t.errorCount > 0) out.push({ text: errors, tone: 'err' });
   if (t.regression || t.isRegression) out.push({ text: 'regression', tone: 'err', kind: 'regression' });
   if (t.cacheHits) out.push({ text: `cache ${t.cacheHits} hit`, tone: 'ok' });
   if (t.cacheMisses) out.push({ text: `cache ${t.cacheMisses} miss`, tone: 'info' });
-  if (t.retries) out.push({ text: `retry ×${t.retries}`, tone: 'warn' });
+  if (t.retries) {
+    const attempts = t.retryAttempts || t.retries + 1;
+    out.push({ text: `${attempts} attempts`, tone: 'warn', title: `retried: ${attempts} attempts, ${t.retries} beyond the first` });
+  }
   if (t.fallbacksUsed) out.push({ text: 'fallback', tone: 'warn' });
   if (t.timeouts) out.push({ text: `timeout ×${t.timeouts}`, tone: 'err' });
   if (!t.cacheHits && !t.cacheMisses && !t.retries && !t.fallbacksUsed && !t.timeouts) {

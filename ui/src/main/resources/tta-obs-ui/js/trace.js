@@ -1,8 +1,8 @@
 import { api } from './api.js';
 import { canOpenFiles, openInEditor } from './host.js';
-import { badge, clear, copyButton, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h, svg } from './dom.js';
+import { badge, clear, copyButton, fmtInt, fmtMs, fmtOffset, fmtTime, fmtTokens, fmtUsd, h, svg } from './dom.js';
 import { navigate, route } from './router.js';
-import { exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, serviceOf, summaryBadges } from './model.js';
+import { costText, costTitle, exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, runFailed, serviceOf, summaryBadges } from './model.js';
 
 const ROW = 24;
 const OVERSCAN = 12;
@@ -72,6 +72,7 @@ function mount(root, trace, params, t0, fetched) {
   const tokens = (s.inputTokens || 0) + (s.outputTokens || 0);
   const cost = s.costUsd ?? null;
   const errorCount = s.errorCount ?? 0;
+  const outcome = summaryBadges(s).find((b) => b.kind === 'outcome');
 
   const critBtn = h('button', { type: 'button', class: 'chip', 'aria-pressed': 'true', title: 'Highlight the spans that set the end time (c)' }, 'critical path');
   const compareBtn = h('button', { type: 'button', class: 'chip', title: 'Compare with the previous run of this workflow' }, 'compare with previous run');
@@ -81,13 +82,15 @@ function mount(root, trace, params, t0, fetched) {
     h('div', { class: 'chips' },
       h('span', { class: 'stat' }, h('b', null, fmtMs(s.durationMs ?? idx.totalMs)), ' duration'),
       h('span', { class: 'stat' }, h('b', null, fmtInt(idx.spans.length)), ' spans'),
-      h('span', { class: `stat ${errorCount ? 'err-text' : ''}` }, h('b', null, String(errorCount)), ' errors'),
+      outcome ? h('span', { id: 'trace-outcome' }, badge(outcome.text, outcome.tone, outcome.title)) : null,
+      h('span', { class: `stat ${runFailed(s) ? 'err-text' : errorCount ? 'warn-text' : ''}` }, h('b', null, String(errorCount)), ' errors'),
       s.llmCalls ? h('span', { class: 'stat' }, h('b', null, fmtInt(s.llmCalls)), ` LLM call${s.llmCalls > 1 ? 's' : ''}`) : null,
       s.llmCalls ? h('span', { class: 'stat' }, h('b', null, fmtTokens(tokens)), ' tokens') : null,
-      s.llmCalls ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, id: 'trace-cost', title: costTitle(s) }, h('b', null, fmtUsd(cost)), cost == null ? '' : ' cost') : null,
+      s.llmCalls ? h('span', { class: `stat ${cost == null ? 'muted' : ''}`, id: 'trace-cost', title: costTitle(s) }, h('b', null, costText(s, fmtUsd)),
+        cost == null ? '' : s.costStatus === 'partial' ? ` cost, partial${s.callsWithoutUsage ? ` (${s.callsWithoutUsage} without token counts)` : ''}` : ' cost') : null,
       h('span', { class: 'stat muted' }, s.serviceName || serviceOf(idx.spans[0] || {})),
       h('span', { class: 'stat muted' }, fmtTime(idx.startNanos)),
-      ...summaryBadges(s).filter((b) => b.tone !== 'err' || b.kind === 'regression').map((b) => badge(b.text, b.tone, b.title))),
+      ...summaryBadges(s).filter((b) => b.kind !== 'outcome' && (b.tone !== 'err' || b.kind === 'regression')).map((b) => badge(b.text, b.tone, b.title))),
     h('div', { class: 'actions' },
       h('span', { class: 'mono muted small' }, trace.traceId), copyButton(trace.traceId, 'copy id'),
       copyButton(() => JSON.stringify(stripPrivate(trace), null, 2), 'copy as JSON'),
@@ -442,11 +445,6 @@ function mount(root, trace, params, t0, fetched) {
   };
 }
 
-function costTitle(s) {
-  if (s.costStatus === 'unpriced') return `no price known for ${(s.unpricedModels || []).join(', ') || 'these models'}`;
-  if (s.costStatus === 'partial') return `partly priced: no price for ${(s.unpricedModels || []).join(', ')}`;
-  return s.costStatus || '';
-}
 
 // the server's free-text rule (docs/api.md): every query word starts a word of the span's name, its
 // service or one of its attribute values; words shorter than 3 characters must match whole
@@ -556,7 +554,6 @@ function renderPanel(panel, sp, idx, trace) {
   clear(panel);
   const llm = llmFacts(sp);
   const exc = exceptions(sp);
-  const rel = (nanos) => fmtMs((Number(nanos) - sp._start) / 1e6);
   panel.append(
     h('div', { class: 'panel-head' },
       h('h2', null, sp.name),
@@ -585,9 +582,13 @@ function renderPanel(panel, sp, idx, trace) {
     const reasoning = llm.reasoningTokens ? ` (${fmtInt(llm.reasoningTokens)} reasoning)` : '';
     panel.append(section('LLM call', true,
       h('div', { class: 'chips llm-facts' },
-        h('span', { class: 'stat', id: 'llm-model' }, h('b', null, llm.model || 'unknown model'), llm.provider ? ` · ${llm.provider}` : ''),
-        h('span', { class: 'stat', id: 'llm-tokens' }, h('b', null, fmtInt(llm.inputTokens)), ` in${cached} · `, h('b', null, fmtInt(llm.outputTokens)), ` out${reasoning}`),
-        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: llm.costStatus }, h('b', null, fmtUsd(llm.costUsd)), llm.costUsd == null ? '' : ` · ${llm.costStatus}`)),
+        h('span', { class: 'stat', id: 'llm-model' }, h('b', null, llm.model || 'unknown model'),
+          llm.reportedModel && llm.reportedModel !== llm.model ? h('span', { class: 'mono muted', title: 'the name the call reported' }, ` (${llm.reportedModel})`) : '',
+          llm.provider ? ` · ${llm.provider}` : ''),
+        llm.usageReported === false
+          ? h('span', { class: 'stat muted', id: 'llm-tokens', title: 'the instrumentation sent no token counts for this call' }, 'tokens not reported')
+          : h('span', { class: 'stat', id: 'llm-tokens' }, h('b', null, fmtInt(llm.inputTokens)), ` in${cached} · `, h('b', null, fmtInt(llm.outputTokens)), ` out${reasoning}`),
+        h('span', { class: `stat ${llm.costUsd == null ? 'muted' : ''}`, id: 'llm-cost', title: costTitle(llm) }, h('b', null, costText(llm, fmtUsd)), llm.costUsd == null ? '' : ` · ${llm.costStatus}`)),
       h('div', { class: 'chat', id: 'chat' }, llm.messages.length ? llm.messages.map(chatMessage) : h('p', { class: 'muted small' }, 'No messages recorded (the app may not capture content).'))));
   }
 
@@ -597,7 +598,7 @@ function renderPanel(panel, sp, idx, trace) {
   const events = (sp.events || []);
   if (events.length) {
     panel.append(section(`Events (${events.length})`, true, events.map((e) => h('div', { class: 'event' },
-      h('div', null, h('span', { class: 'mono muted' }, `+${rel(e.timeUnixNano)} `), h('b', null, e.name)),
+      h('div', null, h('span', { class: 'mono muted', title: 'after the span started' }, `${fmtOffset(e.offsetMs ?? (Number(e.timeUnixNano) - sp._start) / 1e6)} `), h('b', null, e.name)),
       e.name === 'exception' ? null : attrTable(e.attributes)))));
   }
   if ((sp.links || []).length) {

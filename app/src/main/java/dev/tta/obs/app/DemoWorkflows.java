@@ -125,6 +125,26 @@ public final class DemoWorkflows implements AutoCloseable {
         return root.getSpanContext().getTraceId();
     }
 
+    /**
+     * A streamed call whose library sent no token counts, under a dated model name, with an event
+     * stamped before the span started (the client's clock is behind the span's): usage unknown,
+     * never $0, and a negative offset.
+     */
+    public String unreportedUsageRun() {
+        long t = next();
+        Span root = start("workflow.run", null, t, SpanKind.SERVER).setAttribute("workflow.name", "stream-answer");
+        Span llm = start("chat claude-3-5-sonnet", root, t + ms(1), SpanKind.CLIENT)
+                .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "anthropic")
+                .setAttribute("gen_ai.request.model", "claude-3-5-sonnet-20241022")
+                .setAttribute("gen_ai.response.model", "claude-3-5-sonnet-20241022");
+        llm.addEvent("stream.first_token_requested", Attributes.empty(), t + ms(1) - TimeUnit.MICROSECONDS.toNanos(429_674),
+                TimeUnit.NANOSECONDS);
+        llm.addEvent("stream.first_token", Attributes.empty(), t + ms(2), TimeUnit.NANOSECONDS);
+        llm.end(t + ms(900), TimeUnit.NANOSECONDS);
+        root.end(t + ms(901), TimeUnit.NANOSECONDS);
+        return root.getSpanContext().getTraceId();
+    }
+
     /** A tool call that throws: the error carries a stack trace, and one attribute holds an HTML payload. */
     public String failingToolRun() {
         long t = next();

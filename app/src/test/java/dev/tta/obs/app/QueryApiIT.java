@@ -75,7 +75,11 @@ class QueryApiIT {
         assertThat(ids("minDurationMs=200")).containsExactly(t3);
         assertThat(ids("maxDurationMs=60")).containsExactly(t2);
         assertThat(ids("status=error")).containsExactly(t1);
-        assertThat(ids("errors=true")).containsExactly(t1);
+        // trace 1's tool failed under a root that ended fine: it recovered, it did not fail
+        assertThat(ids("errors=true")).isEmpty();
+        assertThat(ids("outcome=failed")).isEmpty();
+        assertThat(ids("outcome=recovered")).containsExactly(t1);
+        assertThat(ids("outcome=OK")).containsExactly(t3, t2);
         assertThat(ids("status=unset")).containsExactly(t3, t2);
         assertThat(ids("service=agent")).containsExactly(t2);
         assertThat(ids("start=" + (OtlpRequests.T0 + 900 * OtlpRequests.MS) + "&end="
@@ -124,7 +128,8 @@ class QueryApiIT {
     void statsServicesOperations_describeWhatIsStored() throws Exception {
         JsonNode stats = service.getJson("/api/stats");
         assertThat(stats.get("traceCount").asLong()).isEqualTo(3);
-        assertThat(stats.get("errorRate").asDouble()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(stats.get("errorRate").asDouble()).as("no run failed").isZero();
+        assertThat(stats.get("recoveryRate").asDouble()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(stats.get("p99Ms").asDouble()).isCloseTo(500, org.assertj.core.data.Percentage.withPercentage(3));
         assertThat(stats.get("avgDurationMs").asDouble()).isCloseTo(650 / 3.0, org.assertj.core.data.Offset.offset(0.01));
         assertThat(stats.has("costTodayUsd")).isTrue();
@@ -159,6 +164,7 @@ class QueryApiIT {
         assertProblem(service.get("/api/no-such-thing"), 404);
         assertProblem(service.send(service.request("/api/stats").POST(HttpRequest.BodyPublishers.noBody())), 405);
         assertProblem(service.get("/api/traces?status=maybe"), 400);
+        assertProblem(service.get("/api/traces?outcome=failing"), 400);
         assertProblem(service.get("/api/traces?sort=random"), 400);
         assertProblem(service.get("/api/traces?limit=abc"), 400);
         assertProblem(service.get("/api/traces?attr=novalue"), 400);

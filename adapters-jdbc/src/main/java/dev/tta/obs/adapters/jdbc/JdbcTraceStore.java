@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.jdbc;
 
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
@@ -38,7 +39,7 @@ import java.util.function.Consumer;
 public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     /** The columns {@link #upsertTraceSql} binds, in this order; it must also clear the regression verdict. */
     protected static final String TRACE_COLUMNS = "trace_id, start_ns, end_ns, duration_ns, service_name, root_name,"
-            + " span_count, error_count, cost_usd, summary, updated_ns";
+            + " span_count, error_count, cost_usd, summary, updated_ns, outcome";
 
     @FunctionalInterface
     public interface Work<T> {
@@ -160,10 +161,78 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                 }
                 ps.setBytes(10, w.encoded().summary(s));
                 ps.setLong(11, arrivedUnixNano);
+                ps.setString(12, s.outcome().label());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** How many rows {@link #recomputeRowsWithoutOutcome} rewrites per transaction, so ingest waits little. */
+    private static final int RECOMPUTE_BATCH = 500;
+
+    /**
+     * Rewrites the rows stored before the run's outcome was a column ({@code outcome IS NULL}): their
+     * summaries are recomputed from the spans, so the outcome filter, the error rate and the list
+     * agree about them. A store calls this once it is open; a database without such rows costs one
+     * query.
+     *
+     * @return how many rows were rewritten
+     */
+    protected final synchronized long recomputeRowsWithoutOutcome() {
+        long total = 0;
+        while (true) {
+            int n = inWriteTransaction("upgrade", c -> {
+                List<TraceId> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT trace_id FROM traces WHERE outcome IS NULL LIMIT " + RECOMPUTE_BATCH);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(TraceId.fromBytes(rs.getBytes(1)));
+                    }
+                }
+                Map<TraceId, List<Span>> spans = loadSpans(c, ids);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE traces SET outcome = ?, summary = ?,"
+                        + " error_count = ?, cost_usd = ? WHERE trace_id = ?");
+                     PreparedStatement spanless = c.prepareStatement("UPDATE traces SET outcome = CASE WHEN"
+                             + " error_count > 0 THEN ? ELSE ? END WHERE trace_id = ?")) {
+                    for (TraceId id : ids) {
+                        List<Span> own = spans.getOrDefault(id, List.of());
+                        if (own.isEmpty()) {
+                            // a row without spans (a damaged file) cannot be recomputed; it must not stop the
+                            // store from opening, so it gets the old rule: any error means failed
+                            spanless.setString(1, RunOutcome.FAILED.label());
+                            spanless.setString(2, RunOutcome.OK.label());
+                            spanless.setBytes(3, id.toBytes());
+                            spanless.addBatch();
+                            continue;
+                        }
+                        TraceSummary s = assembler.summarize(id, own);
+                        ps.setString(1, s.outcome().label());
+                        ps.setBytes(2, SummaryCodec.encode(s));
+                        ps.setInt(3, s.errorCount());
+                        if (s.rollup().costUsd().isPresent()) {
+                            ps.setDouble(4, s.rollup().costUsd().get());
+                        } else {
+                            ps.setNull(4, Types.DOUBLE);
+                        }
+                        ps.setBytes(5, id.toBytes());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                    spanless.executeBatch();
+                }
+                return ids.size();
+            });
+            total += n;
+            if (n < RECOMPUTE_BATCH) {
+                break;
+            }
+        }
+        if (total > 0) {
+            statsUnknown();
+        }
+        return total;
     }
 
     /** What the core's merge reads, inside the write's transaction. */

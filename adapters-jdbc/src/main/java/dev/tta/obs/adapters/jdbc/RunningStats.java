@@ -22,7 +22,9 @@ public final class RunningStats {
     private final long[] buckets = new long[BUCKETS];
     private final Map<Long, DayCost> costByDay = new HashMap<>();
     private long count;
+    /** Runs that failed; a run that recovered from its errors is counted in {@code recoveredTraces}. */
     private long errorTraces;
+    private long recoveredTraces;
     private double sumDurationNs;
 
     private static final class DayCost {
@@ -55,6 +57,7 @@ public final class RunningStats {
         costByDay.clear();
         count = 0;
         errorTraces = 0;
+        recoveredTraces = 0;
         sumDurationNs = 0;
     }
 
@@ -62,8 +65,10 @@ public final class RunningStats {
         count += sign;
         sumDurationNs += sign * (double) s.durationNanos();
         buckets[bucket(s.durationNanos())] += sign;
-        if (s.errorCount() > 0) {
-            errorTraces += sign;
+        switch (s.outcome()) {
+            case FAILED -> errorTraces += sign;
+            case RECOVERED -> recoveredTraces += sign;
+            case OK -> { }
         }
         long day = Math.floorDiv(s.startTimeUnixNano(), NANOS_PER_DAY);
         var cost = s.rollup().costUsd();
@@ -95,7 +100,7 @@ public final class RunningStats {
             cost = Optional.of(Math.max(0.0, d.cost));
         }
         return new TraceStats(count, sumDurationNs / count / 1_000_000.0, percentile(0.50), percentile(0.95),
-                percentile(0.99), (double) errorTraces / count, cost);
+                percentile(0.99), (double) errorTraces / count, cost, (double) recoveredTraces / count);
     }
 
     private double percentile(double q) {

@@ -4,6 +4,7 @@ import dev.tta.obs.domain.AttributeValue;
 import dev.tta.obs.domain.Attributes;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.StatusCode;
+import dev.tta.obs.domain.cost.ModelName;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,6 +46,7 @@ public final class SearchTerms {
     private static final String NAME = "name";
     private static final String ATTR = "attr";
     private static final String MODEL = "model";
+    private static final String MODEL_FAMILY = "model-family";
     private static final String PRIMITIVE = "primitive";
     private static final String STATUS = "status";
 
@@ -149,6 +151,8 @@ public final class SearchTerms {
                 exact.add(keys.attribute(hasher, key).add(text).finish());
                 if (isModelKey(key)) {
                     exact.add(hasher.start(MODEL).add(text).finish());
+                    // claude-3-5-sonnet finds claude-3-5-sonnet-20241022: the family beside the name
+                    exact.add(hasher.start(MODEL_FAMILY).add(ModelName.canonical(text)).finish());
                 }
                 if (value instanceof AttributeValue.StringValue) {
                     words(text, seen, words, budget);
@@ -170,8 +174,23 @@ public final class SearchTerms {
         return new Hasher().start(ATTR).add(key).addZero().add(value).finish();
     }
 
+    /** The exact model name a span reported. */
     public static long model(String model) {
         return new Hasher().start(MODEL).add(model).finish();
+    }
+
+    /** Every model name whose family ({@link ModelName#canonical}) is {@code family}. */
+    public static long modelFamily(String family) {
+        return new Hasher().start(MODEL_FAMILY).add(family).finish();
+    }
+
+    /**
+     * The term a model filter searches, after {@link ModelName#matchesFilter}: a family name finds
+     * every snapshot of the family, any other name exactly that name.
+     */
+    public static long modelFilter(String filter) {
+        String f = filter.trim();
+        return ModelName.isFamily(f) ? modelFamily(ModelName.canonical(f)) : model(f);
     }
 
     public static long primitive(String type) {

@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.jdbc;
 
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.WorkflowRollup;
@@ -13,10 +14,11 @@ import java.util.Optional;
 /**
  * The stored form of a trace summary. A summary is always derivable from the trace's spans, so
  * a blob written by another version is not an error: {@link #decode} returns empty and the store
- * recomputes the summary from the spans.
+ * recomputes the summary from the spans. Version 3 added the run's outcome, the retry attempts and
+ * the calls without usage; a version 2 blob lacks them, so it is recomputed rather than guessed.
  */
 public final class SummaryCodec {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private SummaryCodec() {
     }
@@ -31,12 +33,14 @@ public final class SummaryCodec {
         out.writeVarInt(s.spanCount());
         out.writeVarInt(s.errorCount());
         out.writeByte(s.rootFound() ? 1 : 0);
+        out.writeByte(s.outcome().ordinal());
         writeStrings(out, s.services());
         WorkflowRollup r = s.rollup();
         writeStrings(out, r.primitiveTypes());
         out.writeVarInt(r.cacheHits());
         out.writeVarInt(r.cacheMisses());
         out.writeVarInt(r.retries());
+        out.writeVarInt(r.retryAttempts());
         out.writeVarInt(r.fallbacksUsed());
         out.writeVarInt(r.timeouts());
         out.writeVarInt(r.compensations());
@@ -53,6 +57,7 @@ public final class SummaryCodec {
             out.writeString(u.provider());
             out.writeString(u.model());
             out.writeVarInt(u.calls());
+            out.writeVarInt(u.callsWithoutUsage());
             out.writeVarLong(u.inputTokens());
             out.writeVarLong(u.cachedInputTokens());
             out.writeVarLong(u.outputTokens());
@@ -79,11 +84,19 @@ public final class SummaryCodec {
         int spanCount = in.readVarInt();
         int errorCount = in.readVarInt();
         boolean rootFound = in.readByte() == 1;
+        RunOutcome[] outcomes = RunOutcome.values();
+        int outcomeIndex = in.readByte();
+        if (outcomeIndex < 0 || outcomeIndex >= outcomes.length) {
+            // written by a newer version that knows more outcomes: the spans tell
+            return Optional.empty();
+        }
+        RunOutcome outcome = outcomes[outcomeIndex];
         List<String> services = readStrings(in);
         List<String> primitives = readStrings(in);
         int cacheHits = in.readVarInt();
         int cacheMisses = in.readVarInt();
         int retries = in.readVarInt();
+        int retryAttempts = in.readVarInt();
         int fallbacks = in.readVarInt();
         int timeouts = in.readVarInt();
         int compensations = in.readVarInt();
@@ -100,14 +113,15 @@ public final class SummaryCodec {
         int nUsage = in.readVarInt();
         List<ModelUsage> usage = new ArrayList<>(nUsage);
         for (int i = 0; i < nUsage; i++) {
-            usage.add(new ModelUsage(in.readString(), in.readString(), in.readVarInt(), in.readVarLong(),
-                    in.readVarLong(), in.readVarLong(), in.readVarLong(), in.readVarLong(), readOptionalDouble(in)));
+            usage.add(new ModelUsage(in.readString(), in.readString(), in.readVarInt(), in.readVarInt(),
+                    in.readVarLong(), in.readVarLong(), in.readVarLong(), in.readVarLong(), in.readVarLong(),
+                    readOptionalDouble(in)));
         }
-        WorkflowRollup rollup = new WorkflowRollup(primitives, cacheHits, cacheMisses, retries, fallbacks, timeouts,
+        WorkflowRollup rollup = new WorkflowRollup(primitives, cacheHits, cacheMisses, retries, retryAttempts, fallbacks, timeouts,
                 compensations, llmCalls, inTok, outTok, cachedTok, reasoningTok, cost, status, unpriced, usage,
                 readOptional(in), readOptional(in), readOptional(in));
         return Optional.of(new TraceSummary(traceId, rootName, service, start, end, spanCount, errorCount,
-                rootFound, services, rollup));
+                rootFound, services, rollup, outcome));
     }
 
     private static void writeStrings(ByteSink out, List<String> values) {

@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.jdbc;
 
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
@@ -21,7 +22,7 @@ import java.util.Set;
 
 /**
  * A trace search as SQL, for both stores. Column filters (service, root name, time window, errors,
- * status, duration, cost, regression) go to the {@code traces} table and its indexes; name,
+ * outcome, status, duration, cost, regression) go to the {@code traces} table and its indexes; name,
  * attribute, model, primitive, status OK and free-text filters are {@link Term}s that each store
  * answers with its own full-text index. Several attribute filters must hold on one span, which an
  * index over chunks cannot tell, so those candidates are checked against their spans, page by page.
@@ -31,14 +32,36 @@ public final class TraceSearchSql {
     private TraceSearchSql() {
     }
 
-    /** One full-text filter: an exact term's hash, or a free-text word. */
-    public record Term(Optional<Long> exactHash, Optional<String> word, boolean negated) {
+    /**
+     * One full-text filter: an exact term's hash (or any of several, {@code orExact}), or a
+     * free-text word.
+     */
+    public record Term(Optional<Long> exactHash, Optional<String> word, boolean negated, List<Long> orExact) {
+        public Term {
+            orExact = List.copyOf(orExact);
+        }
+
         static Term exact(long hash, boolean negated) {
-            return new Term(Optional.of(hash), Optional.empty(), negated);
+            return new Term(Optional.of(hash), Optional.empty(), negated, List.of());
+        }
+
+        static Term anyExact(long hash, long alternative) {
+            return new Term(Optional.of(hash), Optional.empty(), false, List.of(alternative));
         }
 
         static Term word(String word) {
-            return new Term(Optional.empty(), Optional.of(word), false);
+            return new Term(Optional.empty(), Optional.of(word), false, List.of());
+        }
+
+        /** The exact hashes a chunk may have any of to match; empty for a word. */
+        public List<Long> exactHashes() {
+            if (exactHash.isEmpty()) {
+                return List.of();
+            }
+            List<Long> all = new ArrayList<>(1 + orExact.size());
+            all.add(exactHash.get());
+            all.addAll(orExact);
+            return all;
         }
     }
 
@@ -202,7 +225,15 @@ public final class TraceSearchSql {
             where.append(" AND ").append(d.column("start_ns")).append(" <= ?");
             args.add(v);
         });
-        if (search.errorsOnly() || search.status().orElse(null) == TraceStatusFilter.ERROR) {
+        if (search.errorsOnly()) {
+            where.append(" AND ").append(d.column("outcome")).append(" = ?");
+            args.add(RunOutcome.FAILED.label());
+        }
+        search.outcome().ifPresent(o -> {
+            where.append(" AND ").append(d.column("outcome")).append(" = ?");
+            args.add(o.label());
+        });
+        if (search.status().orElse(null) == TraceStatusFilter.ERROR) {
             where.append(" AND ").append(d.column("error_count")).append(" > 0");
         }
         if (search.status().isPresent() && search.status().get() != TraceStatusFilter.ERROR) {
@@ -237,7 +268,12 @@ public final class TraceSearchSql {
             terms.add(Term.exact(SearchTerms.attribute(a.key(), a.value()), false));
         }
         search.primitive().ifPresent(p -> terms.add(Term.exact(SearchTerms.primitive(p), false)));
-        search.model().ifPresent(m -> terms.add(Term.exact(SearchTerms.model(m), false)));
+        search.model().ifPresent(m -> {
+            long term = SearchTerms.modelFilter(m);
+            long exact = SearchTerms.model(m.trim());
+            // a family's own name also finds chunks indexed before family terms existed
+            terms.add(term == exact ? Term.exact(term, false) : Term.anyExact(term, exact));
+        });
         return terms;
     }
 

@@ -106,7 +106,7 @@ class SearchTermsTest {
         assertThat(chunk.exact()).containsExactlyInAnyOrder(
                 SearchTerms.primitive("llm"), SearchTerms.spanName("workflow"), SearchTerms.spanName("llm.call"),
                 SearchTerms.attribute("gen_ai.request.model", "gpt-4o"), SearchTerms.model("gpt-4o"),
-                SearchTerms.attribute("http.status_code", "500"),
+                SearchTerms.modelFamily("gpt-4o"), SearchTerms.attribute("http.status_code", "500"),
                 SearchTerms.attribute("prompt", "Plan the Trip, then plan the trip"), SearchTerms.statusOk());
         assertThat(chunk.words()).containsExactly("workflow", "checkout", "llm", "call", "gpt", "4o", "plan", "the",
                 "trip", "then");
@@ -114,6 +114,18 @@ class SearchTermsTest {
         assertThat(row).startsWith(SearchTerms.token('x', SearchTerms.primitive("llm")) + " ").endsWith("then ");
         assertThat(chunk.tokens('=')).hasSize(chunk.exact().length + chunk.words().size())
                 .contains(SearchTerms.token('=', SearchTerms.statusOk()), "trip");
+    }
+
+    @Test
+    void aModelFilter_searchesTheFamilyForAFamilyName_andTheExactNameOtherwise() {
+        Span dated = Fixtures.span(1, 1, 0, "llm").attributes(Attributes.builder()
+                .put("gen_ai.response.model", "claude-3-5-sonnet-20241022").build()).build();
+        long[] exact = SearchTerms.forChunk(List.of(dated), List.of()).exact();
+
+        assertThat(exact).contains(SearchTerms.modelFilter("claude-3-5-sonnet"),
+                SearchTerms.modelFilter("Claude-3-5-Sonnet "), SearchTerms.modelFilter("claude-3-5-sonnet-20241022"));
+        assertThat(exact).doesNotContain(SearchTerms.modelFilter("claude-3-5-sonnet-20240620"),
+                SearchTerms.modelFilter("claude-3-5"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tta.obs.adapters.mcp;
 
 import dev.tta.obs.domain.AttributeValue;
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanEvent;
 import dev.tta.obs.domain.SpanId;
@@ -658,7 +659,8 @@ public final class TraceTools {
     ToolResult listErrors(ToolArgs a) {
         int limit = a.integer("limit", 10, 1, 100);
         int scanMax = a.integer("scan", 200, 1, 2000);
-        List<TraceSummary> failing = scan(windowed(a).errorsOnly(true), scanMax);
+        // every run with a failed span, whether the run failed or recovered: both have errors to group
+        List<TraceSummary> failing = scan(windowed(a).status(TraceStatusFilter.ERROR), scanMax);
         Map<String, ErrorGroup> groups = new LinkedHashMap<>();
         int spans = 0;
         for (TraceSummary s : failing) {
@@ -868,19 +870,16 @@ public final class TraceTools {
             WorkflowAcc w = byWorkflow.computeIfAbsent(workflow(s) + " (" + s.serviceName() + ")", WorkflowAcc::new);
             WorkflowRollup r = s.rollup();
             w.durations.add(s.durationMs());
-            boolean failed = s.errorCount() > 0;
-            // an error inside a retry or fallback that the run got past is a recovery, not a failure
+            // an error that a retry, fallback or handler absorbed is a recovery, not a failure
+            boolean failed = s.outcome() == RunOutcome.FAILED;
             boolean hadTrouble = r.retries() > 0 || r.fallbacksUsed() > 0;
             if (hadTrouble) {
                 w.needingRecovery++;
+                if (!failed) {
+                    w.recovered++;
+                }
             }
-            boolean rootFailed = failed && !hadTrouble;
-            if (hadTrouble && !recoveredRun(s)) {
-                rootFailed = true;
-            } else if (hadTrouble) {
-                w.recovered++;
-            }
-            if (rootFailed) {
+            if (failed) {
                 w.errors++;
             }
             w.tokens += r.totalTokens();
@@ -939,15 +938,6 @@ public final class TraceTools {
         data.put("runs", runs.size());
         data.put("workflows", rows);
         return new ToolResult(out.toString(), data);
-    }
-
-    /** A run that retried or fell back and still ended well: no error reached its root span. */
-    private boolean recoveredRun(TraceSummary s) {
-        if (s.errorCount() == 0) {
-            return true;
-        }
-        return query.trace(s.traceId()).map(t -> t.spans().stream()
-                .filter(sp -> sp.parentSpanId().isEmpty()).noneMatch(Span::isError)).orElse(false);
     }
 
     static double percentile(double[] sorted, double q) {

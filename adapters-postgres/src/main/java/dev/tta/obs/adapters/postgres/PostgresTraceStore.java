@@ -107,7 +107,15 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setValidationTimeout(Math.min(CONNECTION_TIMEOUT_MS - 500, 2_000));
         try {
-            return new PostgresTraceStore("postgres " + where, assembler, new HikariDataSource(config), direct);
+            PostgresTraceStore store = new PostgresTraceStore("postgres " + where, assembler,
+                    new HikariDataSource(config), direct);
+            try {
+                store.recomputeRowsWithoutOutcome();
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return store;
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot open PostgreSQL database " + where + ": " + rootMessage(e), e);
         }
@@ -238,13 +246,13 @@ public final class PostgresTraceStore extends JdbcTraceStore {
 
     @Override
     protected String upsertTraceSql() {
-        return "INSERT INTO traces (" + TRACE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return "INSERT INTO traces (" + TRACE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (trace_id) DO UPDATE SET start_ns = excluded.start_ns,"
                 + " end_ns = excluded.end_ns, duration_ns = excluded.duration_ns,"
                 + " service_name = excluded.service_name, root_name = excluded.root_name,"
                 + " span_count = excluded.span_count, error_count = excluded.error_count,"
                 + " cost_usd = excluded.cost_usd, summary = excluded.summary,"
-                + " updated_ns = excluded.updated_ns, regression = NULL";
+                + " updated_ns = excluded.updated_ns, outcome = excluded.outcome, regression = NULL";
     }
 
     @Override
@@ -323,7 +331,8 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
             where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
-            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> PostgresTerms.exact(term.exactHash().get())));
+            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> term.exactHashes().stream()
+                    .map(PostgresTerms::exact).collect(java.util.stream.Collectors.joining(" | "))));
         }
     };
 

@@ -47,6 +47,33 @@ class PostgresTraceStoreTest extends TraceStoreContract {
     }
 
     @Test
+    void rowsStoredBeforeTheOutcomeColumn_areRecomputedFromTheirSpansOnOpen() throws Exception {
+        String url = server.freshSchemaUrl();
+        try (TraceStore<?> first = open(url)) {
+            Fixtures.ingestInto(first).append(List.of(new SpanBatch(List.of(
+                    Fixtures.span(1, 0, null, "recovered-run").build(),
+                    Fixtures.span(1, 1, 0, "attempt-1").status(dev.tta.obs.domain.StatusCode.ERROR, "429").build()))));
+        }
+        // what a database written before the column holds: no outcome, a version 2 summary blob
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE traces SET outcome = NULL, summary = '\\x02'::bytea");
+        }
+        try (TraceStore<?> reopened = open(url)) {
+            assertThat(reopened.search(TraceSearch.builder().outcome(dev.tta.obs.domain.RunOutcome.RECOVERED).build())
+                    .traces()).extracting(s -> s.rootName()).containsExactly("recovered-run");
+            assertThat(reopened.search(TraceSearch.builder().errorsOnly(true).build()).traces()).isEmpty();
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT outcome, get_byte(summary, 0) FROM traces")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("recovered");
+            assertThat(rs.getInt(2)).isEqualTo(3);
+        }
+    }
+
+    @Test
     void data_survivesReopeningTheDatabase() throws Exception {
         String url = server.freshSchemaUrl();
         try (TraceStore<?> first = open(url)) {

@@ -45,7 +45,8 @@ public final class SqliteSchema {
             "V7__traces_by_root_name.sql",
             "V8__search_index_no_crisis_merges.sql",
             "V9__search_index_in_its_own_file.sql",
-            "V10__cost_index_only_for_priced_traces.sql");
+            "V10__cost_index_only_for_priced_traces.sql",
+            "V11__run_outcome.sql");
 
     private SqliteSchema() {
     }

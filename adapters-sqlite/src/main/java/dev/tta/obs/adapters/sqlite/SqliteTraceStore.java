@@ -70,6 +70,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         try {
             this.nextChunkId = readNextChunkId();
             SearchIndexRepair.indexUnindexedChunks(connections.writer(), index, assembler);
+            recomputeRowsWithoutOutcome();
         } catch (SQLException | RuntimeException e) {
             connections.stopCheckpointer();
             connections.close();
@@ -168,7 +169,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
 
     @Override
     protected String upsertTraceSql() {
-        return "INSERT OR REPLACE INTO traces (" + TRACE_COLUMNS + ", regression) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+        return "INSERT OR REPLACE INTO traces (" + TRACE_COLUMNS + ", regression) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
     }
 
     @Override

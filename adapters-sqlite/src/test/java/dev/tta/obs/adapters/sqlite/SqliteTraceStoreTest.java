@@ -40,6 +40,43 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     }
 
     @Test
+    void rowsStoredBeforeTheOutcomeColumn_areRecomputedFromTheirSpansOnOpen() throws Exception {
+        Path file = dir.resolve("old-rows.sqlite");
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER)) {
+            Fixtures.ingestInto(store).append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(java.util.List.of(
+                    Fixtures.span(1, 0, null, "recovered-run").build(),
+                    Fixtures.span(1, 1, 0, "attempt-1").status(dev.tta.obs.domain.StatusCode.ERROR, "429").build()))));
+        }
+        // what a database written before the column holds: no outcome, a version 2 summary blob; and
+        // a damaged row whose spans are gone, which must not keep the store from opening
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE traces SET outcome = NULL, summary = X'02'");
+            st.executeUpdate("INSERT INTO traces (trace_id, start_ns, end_ns, duration_ns, service_name, root_name,"
+                    + " span_count, error_count, summary, updated_ns) VALUES (X'00000000000000000000000000000999',"
+                    + " 0, 0, 0, 's', 'spanless', 1, 1, X'02', 0)");
+        }
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
+            var recovered = dev.tta.obs.domain.query.TraceSearch.builder()
+                    .outcome(dev.tta.obs.domain.RunOutcome.RECOVERED).build();
+            assertThat(reopened.search(recovered).traces()).singleElement()
+                    .satisfies(s -> assertThat(s.rootName()).isEqualTo("recovered-run"));
+            assertThat(reopened.search(dev.tta.obs.domain.query.TraceSearch.builder()
+                    .outcome(dev.tta.obs.domain.RunOutcome.OK).build()).traces()).isEmpty();
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT outcome, substr(summary, 1, 1) FROM traces"
+                     + " ORDER BY root_name")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("recovered");
+            assertThat(rs.getBytes(2)).containsExactly(3);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the spanless row, by its error count").isEqualTo("failed");
+        }
+    }
+
+    @Test
     void searchRowsNotYetWrittenAtACrash_areWrittenOnTheNextStart() throws Exception {
         Path file = dir.resolve("crash.sqlite");
         Path copy = dir.resolve("after-crash");

@@ -15,6 +15,7 @@ import dev.tta.obs.ports.in.QueryLogs;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.domain.query.TraceCursor;
 import dev.tta.obs.domain.query.TracePage;
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.in.TraceSelection;
 import dev.tta.obs.ports.in.TransferProgress;
@@ -118,7 +119,8 @@ public class TraceController {
                                        @Nullable @QueryValue Boolean regressions,
                                        @Nullable @QueryValue Double minCostUsd,
                                        @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort,
-                                       @Nullable @QueryValue @Parameter(description = "the trace's root span name, exact") String root) {
+                                       @Nullable @QueryValue @Parameter(description = "the trace's root span name, exact") String root,
+                                       @Nullable @QueryValue @Parameter(description = "how the run ended: failed, recovered or ok") String outcome) {
         TraceSearch search;
         try {
             int n = limit == null ? TraceSearch.DEFAULT_LIMIT : limit;
@@ -150,6 +152,13 @@ public class TraceController {
             }
             blank(status).ifPresent(s -> b.status(parseEnum(TraceStatusFilter.class, "status", s)));
             blank(sort).ifPresent(s -> b.sort(parseEnum(TraceSort.class, "sort", s)));
+            if (blank(outcome).isPresent()) {
+                try {
+                    b.outcome(RunOutcome.parse(outcome));
+                } catch (IllegalArgumentException e) {
+                    throw new BadParameter("Invalid outcome", e.getMessage());
+                }
+            }
             if (attr != null) {
                 List<TraceSearch.AttributeMatch> matches = new ArrayList<>();
                 for (String a : attr) {

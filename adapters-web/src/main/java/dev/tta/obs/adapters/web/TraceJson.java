@@ -174,6 +174,7 @@ final class TraceJson {
         m.put("p95Ms", s.p95Ms());
         m.put("p99Ms", s.p99Ms());
         m.put("errorRate", s.errorRate());
+        m.put("recoveryRate", s.recoveryRate());
         m.put("costTodayUsd", s.costTodayUsd().orElse(null));
         return m;
     }

@@ -40,6 +40,7 @@ class DashboardBrowserIT extends BrowserSession {
     static String failingRun;
     static String hundredSpanRun;
     static String bigRun;
+    static String unreportedUsageRun;
 
     @BeforeAll
     static void startServiceAndSendWorkflows() throws Exception {
@@ -52,6 +53,7 @@ class DashboardBrowserIT extends BrowserSession {
         hundredSpanRun = demo.bigRun(100);
         bigRun = demo.bigRun(10_000);
         failingRun = demo.failingToolRun();
+        unreportedUsageRun = demo.unreportedUsageRun();
         assertThat(demo.flush()).as("tta-obs acknowledged every span").isTrue();
         Files.deleteIfExists(TIMINGS);
     }
@@ -112,6 +114,20 @@ class DashboardBrowserIT extends BrowserSession {
         assertThat(driver.findElement(By.id("llm-tokens")).getText()).contains("812").contains("164");
         assertThat(driver.findElement(By.id("llm-cost")).getText()).contains("$0.000221");
         Browser.screenshot(driver, "03-llm-chat");
+    }
+
+    @Test
+    void aCallWithoutTokenCounts_saysSo_withTheNameItReported_andAnEarlyEventReadsNegative() {
+        driver.get(service.url("/#/trace/" + unreportedUsageRun));
+        await.until(d -> d.findElement(By.id("trace-cost")).getText().contains("usage unknown"));
+        await.until(d -> row("chat claude-3-5-sonnet")).click();
+        await.until(d -> !d.findElements(By.id("llm-tokens")).isEmpty());
+        assertThat(driver.findElement(By.id("llm-tokens")).getText()).isEqualTo("tokens not reported");
+        assertThat(driver.findElement(By.id("llm-model")).getText())
+                .contains("claude-3-5-sonnet").contains("(claude-3-5-sonnet-20241022)").contains("anthropic");
+        assertThat(driver.findElement(By.id("llm-cost")).getText()).isEqualTo("usage unknown").doesNotContain("$");
+        String events = driver.findElements(By.cssSelector(".event")).stream().map(WebElement::getText).toList().toString();
+        assertThat(events).contains("\u2212429.7 ms stream.first_token_requested").contains("1.00 ms stream.first_token");
     }
 
     @Test
@@ -290,6 +306,8 @@ class DashboardBrowserIT extends BrowserSession {
         driver.findElement(By.xpath("//button[text()='errors only']")).click();
         await.until(d -> d.getCurrentUrl().contains("errors=true"));
         await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + cacheHitRun + "']")).isEmpty());
+        // the fallback run's errors were absorbed: it recovered, and "errors only" means failed runs
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + fallbackRun + "']")).isEmpty());
         String link = driver.getCurrentUrl();
         driver.get("about:blank");
         driver.get(link);
@@ -297,6 +315,44 @@ class DashboardBrowserIT extends BrowserSession {
         assertThat(driver.findElements(By.cssSelector("tr[data-trace-id]")))
                 .allMatch(r -> r.getAttribute("class").contains("has-error"));
         assertThat(driver.findElement(By.cssSelector(".active-chips")).getText()).contains("errors only");
+    }
+
+    @Test
+    void recoveredAndFailedRuns_wearTheirOwnBadges_andTheOutcomeFilterKeepsOnlyTheFailedRun() {
+        driver.get(service.url("/"));
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id]")).size() >= 6);
+        WebElement recovered = listRow(fallbackRun);
+        WebElement failed = listRow(failingRun);
+        assertThat(outcomeBadges(recovered)).containsExactly("recovered");
+        assertThat(recovered.findElement(By.xpath(".//span[text()='recovered']")).getAttribute("class")).contains("warn");
+        assertThat(recovered.getAttribute("class")).doesNotContain("has-error");
+        assertThat(outcomeBadges(failed)).containsExactly("failed");
+        assertThat(failed.findElement(By.xpath(".//span[text()='failed']")).getAttribute("class")).contains("err");
+        assertThat(failed.getAttribute("class")).contains("has-error");
+        assertThat(outcomeBadges(listRow(cacheHitRun))).isEmpty();
+        // the fallback's retry ran twice: attempts, not re-attempts, as the tree counts them
+        assertThat(recovered.findElement(By.cssSelector("td.badges")).getText()).contains("2 attempts");
+
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("select[aria-label='Outcome']")))
+                .selectByValue("failed");
+        await.until(d -> d.getCurrentUrl().contains("outcome=failed"));
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + fallbackRun + "']")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector("tr[data-trace-id]")))
+                .extracting(r -> r.getAttribute("data-trace-id")).containsExactly(failingRun);
+        assertThat(driver.findElement(By.cssSelector(".active-chips")).getText()).contains("outcome: failed");
+
+        driver.get(service.url("/#/trace/" + fallbackRun));
+        await.until(d -> !d.findElements(By.id("trace-outcome")).isEmpty());
+        assertThat(driver.findElement(By.id("trace-outcome")).getText()).isEqualTo("recovered");
+    }
+
+    private WebElement listRow(String traceId) {
+        return driver.findElement(By.cssSelector("tr[data-trace-id='" + traceId + "']"));
+    }
+
+    private static List<String> outcomeBadges(WebElement row) {
+        return row.findElements(By.cssSelector("td.badges .badge")).stream().map(WebElement::getText)
+                .filter(t -> t.equals("failed") || t.equals("recovered")).toList();
     }
 
     @Test

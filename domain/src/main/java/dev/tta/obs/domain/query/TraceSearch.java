@@ -1,5 +1,7 @@
 package dev.tta.obs.domain.query;
 
+import dev.tta.obs.domain.RunOutcome;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +20,11 @@ import java.util.Optional;
  * @param regressionsOnly only traces flagged as regressions (a flag the domain supplies)
  * @param limit         at most this many summaries, 1..1000
  * @param rootName      the trace's root span name (the name it is listed by), exact
+ * @param errorsOnly    only runs that failed ({@link RunOutcome#FAILED}); a run that recovered from
+ *                      its errors is not one
+ * @param status        by span status: {@code ERROR} when any span failed, whether or not the run
+ *                      recovered
+ * @param outcome       how the run ended: ok, recovered or failed
  */
 public record TraceSearch(
         Optional<String> serviceName,
@@ -37,7 +44,8 @@ public record TraceSearch(
         boolean regressionsOnly,
         Optional<Double> minCostUsd,
         TraceSort sort,
-        Optional<String> rootName) {
+        Optional<String> rootName,
+        Optional<RunOutcome> outcome) {
 
     public static final int MAX_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 50;
@@ -51,6 +59,7 @@ public record TraceSearch(
         attributes = List.copyOf(attributes);
         Objects.requireNonNull(sort, "sort");
         Objects.requireNonNull(rootName, "rootName");
+        Objects.requireNonNull(outcome, "outcome");
         minDurationMs.ifPresent(v -> requireNonNegative("minDurationMs", v));
         maxDurationMs.ifPresent(v -> requireNonNegative("maxDurationMs", v));
         minCostUsd.ifPresent(v -> requireNonNegative("minCostUsd", v));
@@ -61,7 +70,7 @@ public record TraceSearch(
                        Optional<Long> startToUnixNano, boolean errorsOnly, int limit, Optional<TraceCursor> cursor) {
         this(serviceName, text, startFromUnixNano, startToUnixNano, errorsOnly, limit, cursor, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
-                false, Optional.empty(), TraceSort.NEWEST, Optional.empty());
+                false, Optional.empty(), TraceSort.NEWEST, Optional.empty(), Optional.empty());
     }
 
     private static void requireNonNegative(String name, double v) {
@@ -98,6 +107,7 @@ public record TraceSearch(
         b.minCostUsd = minCostUsd;
         b.sort = sort;
         b.rootName = rootName;
+        b.outcome = outcome;
         return b;
     }
 
@@ -139,6 +149,7 @@ public record TraceSearch(
         private Optional<Double> minCostUsd = Optional.empty();
         private TraceSort sort = TraceSort.NEWEST;
         private Optional<String> rootName = Optional.empty();
+        private Optional<RunOutcome> outcome = Optional.empty();
 
         private Builder() {
         }
@@ -167,11 +178,12 @@ public record TraceSearch(
         public Builder minCostUsd(double v) { minCostUsd = Optional.of(v); return this; }
         public Builder sort(TraceSort v) { sort = v; return this; }
         public Builder rootName(String v) { rootName = Optional.of(v); return this; }
+        public Builder outcome(RunOutcome v) { outcome = Optional.of(v); return this; }
 
         public TraceSearch build() {
             return new TraceSearch(serviceName, text, startFrom, startTo, errorsOnly, limit, cursor, spanName, status,
                     minDurationMs, maxDurationMs, attributes, primitive, model, regressionsOnly, minCostUsd, sort,
-                    rootName);
+                    rootName, outcome);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tta.obs.ports.service;
 
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.WorkflowRollup;
 import dev.tta.obs.domain.cost.CostSummary;
@@ -47,7 +48,8 @@ public final class WorkflowStatsService implements QueryWorkflowStats {
             }
             durations[(int) calls] = s.durationMs();
             calls++;
-            if (s.errorCount() > 0) {
+            // a run that recovered from its errors is not a failure of the primitive's workflow
+            if (s.outcome() == RunOutcome.FAILED) {
                 errors++;
             }
             WorkflowRollup r = s.rollup();

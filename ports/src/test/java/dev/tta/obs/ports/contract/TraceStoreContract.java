@@ -2,6 +2,7 @@ package dev.tta.obs.ports.contract;
 
 import dev.tta.obs.domain.AttributeValue;
 import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.RunOutcome;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.StatusCode;
@@ -455,7 +456,58 @@ public abstract class TraceStoreContract {
         appendFilterFixture();
         assertThat(ids(TraceSearch.builder().serviceName("checkout").attribute("http.status_code", "500")))
                 .containsExactly(traceId(3));
-        assertThat(ids(TraceSearch.builder().text("search").errorsOnly(true))).containsExactly(traceId(2));
+        // trace 2's tool failed but its root did not: it recovered, and "errors only" means failed runs
+        assertThat(ids(TraceSearch.builder().text("search").outcome(RunOutcome.RECOVERED))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().text("search").errorsOnly(true))).isEmpty();
+    }
+
+    @Test
+    protected void search_byOutcome_tellsRecoveredRunsFromFailedOnes() {
+        append(List.of(span(1, 0, null, "recovered-run").build(),
+                span(1, 1, 0, "attempt-1").status(StatusCode.ERROR, "rate limited").build(),
+                span(1, 2, 0, "attempt-2").build()));
+        append(List.of(span(2, 0, null, "failed-run").status(StatusCode.ERROR, "gave up").build(),
+                span(2, 1, 0, "attempt-1").status(StatusCode.ERROR, "rate limited").build()));
+        append(trace(3, 2, "ok-run"));
+
+        assertThat(store.findTrace(traceId(1)).orElseThrow().summary().outcome()).isEqualTo(RunOutcome.RECOVERED);
+        assertThat(ids(TraceSearch.builder().outcome(RunOutcome.FAILED))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().outcome(RunOutcome.RECOVERED))).containsExactly(traceId(1));
+        assertThat(ids(TraceSearch.builder().outcome(RunOutcome.OK))).containsExactly(traceId(3));
+        assertThat(ids(TraceSearch.builder().errorsOnly(true))).containsExactly(traceId(2));
+        // by span status both runs had an error
+        assertThat(ids(TraceSearch.builder().status(dev.tta.obs.domain.query.TraceStatusFilter.ERROR)))
+                .containsExactlyInAnyOrder(traceId(1), traceId(2));
+        assertThat(store.stats(java.time.LocalDate.of(2026, 1, 1)).errorRate()).as("the error rate counts failed runs").isEqualTo(1 / 3.0);
+        assertThat(store.stats(java.time.LocalDate.of(2026, 1, 1)).recoveryRate()).isEqualTo(1 / 3.0);
+
+        // a failed attempt whose root has not arrived reads as failed until the root says otherwise
+        append(List.of(span(4, 1, 0, "attempt-1").status(StatusCode.ERROR, "timeout").build()));
+        assertThat(ids(TraceSearch.builder().outcome(RunOutcome.FAILED)))
+                .containsExactlyInAnyOrder(traceId(2), traceId(4));
+        append(List.of(span(4, 0, null, "late-root").build()));
+        assertThat(ids(TraceSearch.builder().outcome(RunOutcome.FAILED))).containsExactly(traceId(2));
+        assertThat(ids(TraceSearch.builder().outcome(RunOutcome.RECOVERED)))
+                .containsExactlyInAnyOrder(traceId(1), traceId(4));
+        assertThat(store.stats(java.time.LocalDate.of(2026, 1, 1)).errorRate()).isEqualTo(1 / 4.0);
+    }
+
+    @Test
+    protected void search_byModelFamily_findsEverySnapshot_andADatedNameOnlyItself() {
+        append(List.of(span(1, 0, null, "dated").attributes(
+                attrs("gen_ai.request.model", "claude-3-5-sonnet-20241022")).build()));
+        append(List.of(span(2, 0, null, "hosted").attributes(
+                attrs("gen_ai.response.model", "anthropic/claude-3.5-sonnet")).build()));
+        append(List.of(span(3, 0, null, "other-snapshot").attributes(
+                attrs("gen_ai.request.model", "claude-3-5-sonnet-20240620")).build()));
+        append(List.of(span(4, 0, null, "other-family").attributes(
+                attrs("gen_ai.request.model", "claude-3-5-haiku-20241022")).build()));
+
+        assertThat(ids(TraceSearch.builder().model("claude-3-5-sonnet")))
+                .containsExactlyInAnyOrder(traceId(1), traceId(2), traceId(3));
+        assertThat(ids(TraceSearch.builder().model("claude-3-5-sonnet-20241022"))).containsExactly(traceId(1));
+        assertThat(ids(TraceSearch.builder().model("claude-3-5"))).as("a family is a whole name, not a prefix")
+                .isEmpty();
     }
 
     @Test
@@ -474,7 +526,8 @@ public abstract class TraceStoreContract {
         appendFilterFixture();
         dev.tta.obs.domain.query.TraceStats s = store.stats(day);
         assertThat(s.traceCount()).isEqualTo(5);
-        assertThat(s.errorRate()).isEqualTo(0.2);
+        assertThat(s.errorRate()).as("trace 2's root did not fail: it recovered").isZero();
+        assertThat(s.recoveryRate()).isEqualTo(0.2);
         assertThat(s.p50Ms()).isCloseTo(11, org.assertj.core.data.Percentage.withPercentage(3));
         assertThat(s.p99Ms()).isCloseTo(1000, org.assertj.core.data.Percentage.withPercentage(3));
         assertThat(s.avgDurationMs()).isCloseTo((11 + 11 + 1000 + 10 + 22) / 5.0, org.assertj.core.data.Offset.offset(0.01));

@@ -31,7 +31,7 @@ class LiveTraceFeedTest {
         return (QueryTraces) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {QueryTraces.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("stats")) {
-                        return new TraceStats(stored.size(), 0, 0, 0, 0, 0, Optional.of(0.0));
+                        return new TraceStats(stored.size(), 0, 0, 0, 0, 0, Optional.of(0.0), 0);
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
