@@ -135,13 +135,13 @@ final class SearchIndex implements AutoCloseable {
 
     /** Makes the index readable from {@code c} (a connection to the spans' file) as schema {@code search}. */
     void attachTo(Connection c) throws SQLException {
-        attach(c, file);
+        attach(c, file.toAbsolutePath().toString());
     }
 
-    /** Attaches index file {@code file} to {@code c} as schema {@code search} (read-only when {@code c} is). */
-    static void attach(Connection c, Path file) throws SQLException {
+    /** Attaches index file {@code target} (a path or a file: URI) to {@code c} as schema {@code search}, read-only when {@code c} is. */
+    static void attach(Connection c, String target) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS search")) {
-            ps.setString(1, file.toAbsolutePath().toString());
+            ps.setString(1, target);
             ps.execute();
         }
     }

@@ -23,6 +23,8 @@ final class SqliteConnections implements AutoCloseable {
     private static final int READERS = 4;
 
     private final Path file;
+    /** Readers only, opened to leave every file as it is ({@link #readOnly(Path, Optional)}). */
+    private final boolean readOnly;
     private final Connection writer;
     private final WalCheckpointer checkpointer;
     /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
@@ -46,7 +48,7 @@ final class SqliteConnections implements AutoCloseable {
     static SqliteConnections readOnly(Path file, Optional<Path> indexFile) throws SQLException {
         return new SqliteConnections(file, true, c -> {
             if (indexFile.isPresent()) {
-                SearchIndex.attach(c, indexFile.get());
+                SearchIndex.attach(c, SqliteFiles.readOnlyTarget(indexFile.get()));
             } else {
                 SearchIndex.attachEmpty(c);
             }
@@ -59,6 +61,7 @@ final class SqliteConnections implements AutoCloseable {
 
     private SqliteConnections(Path file, boolean readOnly, Attach index, Object writeLock) throws SQLException {
         this.file = file;
+        this.readOnly = readOnly;
         this.writer = readOnly ? null : connect(false);
         WalCheckpointer started = null;
         try {
@@ -90,8 +93,8 @@ final class SqliteConnections implements AutoCloseable {
         this.checkpointer = started;
     }
 
-    private Connection connect(boolean readOnly) throws SQLException {
-        return SqliteFiles.config(readOnly).createConnection(SqliteFiles.url(file));
+    private Connection connect(boolean reader) throws SQLException {
+        return SqliteFiles.config(reader).createConnection(readOnly ? SqliteFiles.readOnlyUrl(file) : SqliteFiles.url(file));
     }
 
     /** The writer's connection; callers hold the write lock. */

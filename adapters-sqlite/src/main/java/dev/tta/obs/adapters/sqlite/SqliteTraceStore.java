@@ -177,7 +177,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
 
     private static void requireCurrentSchema(Path file) throws SQLException {
         java.util.OptionalInt applied;
-        try (Connection c = SqliteFiles.config(true).createConnection(SqliteFiles.url(file))) {
+        try (Connection c = SqliteFiles.config(true).createConnection(SqliteFiles.readOnlyUrl(file))) {
             applied = SqliteSchema.appliedVersion(c);
         }
         int current = SqliteSchema.currentVersion();
