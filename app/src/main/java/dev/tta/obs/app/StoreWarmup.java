@@ -29,10 +29,12 @@ final class StoreWarmup {
         thread.start();
     }
 
-    /** Waits for {@link #begin}'s work, if any; a failure is left to opening the store, which names the file. */
+    /**
+     * Waits for {@link #begin}'s work, if any; a failure is left to opening the store, which names the
+     * file. Every store that opens the file calls it, so the task stays: a second caller waits too.
+     */
     static void await() {
         Future<Void> task = running;
-        running = null;
         if (task == null) {
             return;
         }
