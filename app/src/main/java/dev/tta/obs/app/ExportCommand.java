@@ -126,7 +126,7 @@ final class ExportCommand implements Callable<Integer> {
             return exportRemote(selection, toStdout, started);
         }
         TraceAssembler assembler = storage.assembler();
-        try (TraceStore<?> store = storage.open(assembler)) {
+        try (TraceStore<?> store = storage.openReadOnly(assembler)) {
             TransferTraces transfer = new TraceTransferService(store,
                     TraceIngest.of(store, assembler, WallClock.system()), List.of(new JaegerFormat(), new OtlpJsonFormat()));
             if (!transfer.formats().contains(format)) {
