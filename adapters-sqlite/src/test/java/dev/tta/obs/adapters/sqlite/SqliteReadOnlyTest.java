@@ -206,6 +206,19 @@ class SqliteReadOnlyTest {
     }
 
     @Test
+    void aFileThatIsNoDatabase_saysSo_andChangesNothing() throws Exception {
+        Path file = dir.resolve("tta-obs.sqlite");
+        Files.writeString(file, "not a database, but long enough to have a header of a hundred bytes: "
+                + "x".repeat(200));
+        Map<String, String> before = hashes();
+        assertThatThrownBy(() -> SqliteTraceStore.openReadOnly(file, ASSEMBLER))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("cannot read SQLite database " + file)
+                .hasMessageContaining("SQLITE_NOTADB");
+        assertThat(hashes()).isEqualTo(before);
+    }
+
+    @Test
     void aMissingFile_isAnErrorNamingIt_andCreatesNothing() {
         Path file = dir.resolve("nothing-here.sqlite");
         assertThatThrownBy(() -> SqliteTraceStore.openReadOnly(file, ASSEMBLER))
