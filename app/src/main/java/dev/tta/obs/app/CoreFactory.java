@@ -176,7 +176,8 @@ public class CoreFactory {
     }
 
     // metrics and logs stay in the local SQLite file, with --storage=postgres too; opening it runs
-    // the migrations that create their tables
+    // the migrations that create their tables, so not while the warm-up thread runs them: both
+    // migrating a new file at once fails one of them (SQLITE_BUSY_SNAPSHOT)
     @Context
     @Bean(preDestroy = "close")
     TelemetryStore telemetryStore(TtaObsConfig config) {

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 /** {@code tta-obs export}: stored traces to a Jaeger JSON (or OTLP JSON) file, straight from the database. */
 @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Export stored traces, e.g. to load them into Jaeger UI (\"JSON file\") or attach them to a bug report.",
-                "Reads the database directly, whether or not `tta-obs start` is running."},
+                "Reads the database directly, read-only, whether or not `tta-obs start` is running."},
         sortOptions = false)
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "jaeger", paramLabel = "FORMAT",
@@ -126,7 +126,7 @@ final class ExportCommand implements Callable<Integer> {
             return exportRemote(selection, toStdout, started);
         }
         TraceAssembler assembler = storage.assembler();
-        try (TraceStore<?> store = storage.open(assembler)) {
+        try (TraceStore<?> store = storage.openReadOnly(assembler)) {
             TransferTraces transfer = new TraceTransferService(store,
                     TraceIngest.of(store, assembler, WallClock.system()), List.of(new JaegerFormat(), new OtlpJsonFormat()));
             if (!transfer.formats().contains(format)) {

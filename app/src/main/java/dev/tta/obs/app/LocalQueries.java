@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The query use cases over the data directory, without a server: for `tta-obs mcp` when no
- * tta-obs answers. Only read use cases are built, so nothing here changes the stored traces.
+ * tta-obs answers, and the query commands with --data-dir. Only read use cases are built, over a
+ * store opened read-only, so the data directory's files are left as they were.
  */
 final class LocalQueries implements AutoCloseable {
     private final TraceStore<?> store;
@@ -28,13 +29,9 @@ final class LocalQueries implements AutoCloseable {
 
     static LocalQueries open(StorageOptions storage) throws IOException {
         Path dir = storage.dataDirectory();
-        if (storage.storage.equals("sqlite") && !Files.isRegularFile(dir.resolve(StorageOptions.DATABASE_FILE))) {
-            throw new IllegalArgumentException("no traces at " + dir + " (no " + StorageOptions.DATABASE_FILE
-                    + "); pass --data-dir, or --url of a running tta-obs");
-        }
         PriceTable prices = PriceTable.bundledWithOverrides(
                 Optional.of(dir.resolve(PriceTable.FILE_NAME)).filter(Files::isRegularFile));
-        TraceStore<?> store = storage.open(new TraceAssembler(new WorkflowRollups(prices)));
+        TraceStore<?> store = storage.openReadOnly(new TraceAssembler(new WorkflowRollups(prices)));
         TraceQueryService query = new TraceQueryService(store, store, Clock.systemUTC(), prices);
         return new LocalQueries(store, new TraceTools(query, query, prices, Clock.systemUTC()));
     }

@@ -15,8 +15,10 @@ import java.util.concurrent.Callable;
 /** {@code tta-obs mcp}: the MCP server over stdio, for agents that start their servers as processes. */
 @Command(name = "mcp", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Serve tta-obs's read-only trace tools to a coding agent over MCP on stdin/stdout.",
-                "Asks the tta-obs running at --url; when none answers, reads the data directory itself "
-                        + "(read-only). A running tta-obs also serves MCP over HTTP at <url>/mcp.",
+                "Asks the tta-obs running at --url; when none answers, reads the data directory itself, "
+                        + "read-only: its files are left byte-identical, a directory from another tta-obs version "
+                        + "is refused, and text searches may miss spans a service has not indexed yet.",
+                "A running tta-obs also serves MCP over HTTP at <url>/mcp.",
                 "See docs/agents.md for each agent's configuration."})
 final class McpCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://localhost:8765", paramLabel = "URL",

@@ -80,4 +80,25 @@ final class StorageOptions {
         CacheDirectory.loadSqliteLibrary();
         return SqliteTraceStore.open(dir.resolve(DATABASE_FILE), assembler);
     }
+
+    /**
+     * Opens the store for commands that only read: the SQLite file is left as it is (no migration,
+     * no checkpoint, no search index catch-up; see {@link SqliteTraceStore#openReadOnly}), alone or
+     * while `tta-obs start` writes to it. PostgreSQL is opened as by {@link #open}.
+     *
+     * @throws IllegalArgumentException when the data directory holds no database
+     */
+    TraceStore<?> openReadOnly(TraceAssembler assembler) {
+        validate();
+        if (storage.equals("postgres")) {
+            return open(assembler);
+        }
+        Path dir = dataDirectory();
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(DATABASE_FILE))) {
+            throw new IllegalArgumentException("no traces at " + dir + " (no " + DATABASE_FILE
+                    + "); pass --data-dir, or --url of a running tta-obs");
+        }
+        CacheDirectory.loadSqliteLibrary();
+        return SqliteTraceStore.openReadOnly(dir.resolve(DATABASE_FILE), assembler);
+    }
 }

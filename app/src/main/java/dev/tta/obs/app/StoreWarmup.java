@@ -30,9 +30,8 @@ final class StoreWarmup {
     }
 
     /**
-     * Waits for {@link #begin}'s work, if any, so that no one opens the file while its schema is being
-     * migrated; every bean that opens the file calls it. A failure is left to opening the store,
-     * which names the file.
+     * Waits for {@link #begin}'s work, if any; a failure is left to opening the store, which names the
+     * file. Every store that opens the file calls it, so the task stays: a second caller waits too.
      */
     static void await() {
         Future<Void> task = running;

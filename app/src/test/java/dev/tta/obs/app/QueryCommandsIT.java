@@ -7,9 +7,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -160,6 +167,112 @@ class QueryCommandsIT {
         CommandLineTest.Run nothing = CommandLineTest.run("traces", "--data-dir=" + empty);
         assertThat(nothing.exitCode()).isEqualTo(QueryCommand.BAD_ARGUMENT);
         assertThat(nothing.err()).contains("no traces at " + empty.toAbsolutePath());
+    }
+
+    @Test
+    void withDataDir_everyCommandLeavesTheDataDirectoryByteIdentical(@TempDir Path stopped) throws Exception {
+        String run;
+        try (RunningService other = new RunningService(stopped);
+             DemoWorkflows demo = new DemoWorkflows(other.url("/v1/traces"))) {
+            run = demo.researchRun("What does a read-only query change?", false);
+            demo.failingToolRun();
+            assertThat(demo.flush()).isTrue();
+        }
+        Map<String, String> before = hashes(stopped);
+        assertThat(before).containsKeys("tta-obs.sqlite", "tta-obs-search.sqlite");
+
+        queryEverything(stopped, run);
+        assertThat(hashes(stopped)).isEqualTo(before);
+
+        // read-only files are read as well (as root, as in CI, the mode stops no write: the hashes do the checking)
+        try (Stream<Path> files = Files.walk(stopped)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r--r--"));
+            }
+        }
+        queryEverything(stopped, run);
+        assertThat(hashes(stopped)).isEqualTo(before);
+    }
+
+    private static void queryEverything(Path dir, String run) throws Exception {
+        CommandLineTest.Run traces = CommandLineTest.run("traces", "--data-dir=" + dir, "--json");
+        assertThat(traces.exitCode()).as(traces.err()).isZero();
+        assertThat(RunningService.JSON.readTree(traces.out()).get("count").asInt()).isEqualTo(2);
+        // a model filter goes through the search index
+        CommandLineTest.Run byModel = CommandLineTest.run("traces", "--data-dir=" + dir, "--model=gpt-4o-mini", "--json");
+        assertThat(byModel.exitCode()).as(byModel.err()).isZero();
+        assertThat(RunningService.JSON.readTree(byModel.out()).get("traces").findValuesAsText("traceId"))
+                .contains(run);
+        CommandLineTest.Run outline = CommandLineTest.run("trace", run, "--data-dir=" + dir);
+        assertThat(outline.out()).as(outline.err()).contains("trace " + run, "chat gpt-4o-mini 910ms");
+        for (String command : List.of("errors", "llm-calls", "stats")) {
+            CommandLineTest.Run r = CommandLineTest.run(command, "--data-dir=" + dir);
+            assertThat(r.exitCode()).as(command + ": " + r.err()).isZero();
+        }
+        Path exported = Files.createTempFile("tta-obs-export", ".json");
+        try {
+            CommandLineTest.Run export = CommandLineTest.run("export", "--data-dir=" + dir, "-o", exported.toString());
+            assertThat(export.exitCode()).as(export.err()).isZero();
+            assertThat(export.err()).contains("exported 2 traces");
+        } finally {
+            Files.delete(exported);
+        }
+    }
+
+    @Test
+    void withDataDir_whileTheServiceWrites_seesWhatItCommitted(@TempDir Path live) throws Exception {
+        try (RunningService other = new RunningService(live);
+             DemoWorkflows demo = new DemoWorkflows(other.url("/v1/traces"))) {
+            demo.researchRun("first", false);
+            assertThat(demo.flush()).isTrue();
+            CommandLineTest.Run one = CommandLineTest.run("traces", "--data-dir=" + live, "--json");
+            assertThat(one.exitCode()).as(one.err()).isZero();
+            assertThat(RunningService.JSON.readTree(one.out()).get("count").asInt()).isEqualTo(1);
+
+            String second = demo.failingToolRun();
+            assertThat(demo.flush()).isTrue();
+            CommandLineTest.Run two = CommandLineTest.run("traces", "--data-dir=" + live, "--json");
+            assertThat(RunningService.JSON.readTree(two.out()).get("count").asInt()).isEqualTo(2);
+            assertThat(CommandLineTest.run("trace", second, "--data-dir=" + live).exitCode()).isZero();
+            // and the service goes on storing
+            demo.fallbackRun();
+            assertThat(demo.flush()).isTrue();
+            assertThat(other.getJson("/api/traces").get("traces")).hasSize(3);
+        }
+    }
+
+    @Test
+    void withDataDir_aSchemaFromAnotherVersion_isAOneLineError(@TempDir Path old) throws Exception {
+        try (RunningService other = new RunningService(old);
+             DemoWorkflows demo = new DemoWorkflows(other.url("/v1/traces"))) {
+            demo.researchRun("old", false);
+            assertThat(demo.flush()).isTrue();
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + old.resolve("tta-obs.sqlite"));
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE installed_rank ="
+                    + " (SELECT max(installed_rank) FROM flyway_schema_history)");
+        }
+        Map<String, String> before = hashes(old);
+        CommandLineTest.Run r = CommandLineTest.run("traces", "--data-dir=" + old);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().lines().findFirst().orElseThrow())
+                .startsWith("tta-obs: the data in " + old.toAbsolutePath() + " is from another tta-obs version")
+                .endsWith("run `tta-obs start` on it once to upgrade it");
+        assertThat(r.out()).isEmpty();
+        assertThat(hashes(old)).isEqualTo(before);
+    }
+
+    /** Every file under {@code dir} by relative path, with its SHA-256. */
+    static Map<String, String> hashes(Path dir) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(f).toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+        }
+        return out;
     }
 
     @Test

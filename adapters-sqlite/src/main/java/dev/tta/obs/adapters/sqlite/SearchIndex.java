@@ -135,9 +135,27 @@ final class SearchIndex implements AutoCloseable {
 
     /** Makes the index readable from {@code c} (a connection to the spans' file) as schema {@code search}. */
     void attachTo(Connection c) throws SQLException {
+        attach(c, file.toAbsolutePath().toString());
+    }
+
+    /** Attaches index file {@code target} (a path or a file: URI) to {@code c} as schema {@code search}, read-only when {@code c} is. */
+    static void attach(Connection c, String target) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("ATTACH DATABASE ? AS search")) {
-            ps.setString(1, file.toAbsolutePath().toString());
+            ps.setString(1, target);
             ps.execute();
+        }
+    }
+
+    /**
+     * For a read-only reader when the index file is missing: an empty index among the connection's
+     * temporary tables (the one schema a read-only connection may write, in memory), so that a
+     * term search finds nothing instead of failing on a missing table.
+     */
+    static void attachEmpty(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TEMP TABLE search_index_state (id INTEGER PRIMARY KEY, indexed_upto INTEGER NOT NULL)");
+            st.executeUpdate("INSERT INTO temp.search_index_state VALUES (1, 0)");
+            st.executeUpdate("CREATE VIRTUAL TABLE temp.chunk_terms USING fts5(terms, content='', detail=none)");
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 
@@ -22,6 +23,8 @@ final class SqliteConnections implements AutoCloseable {
     private static final int READERS = 4;
 
     private final Path file;
+    /** Readers only, opened to leave every file as it is ({@link #readOnly(Path, Optional)}). */
+    private final boolean readOnly;
     private final Connection writer;
     private final WalCheckpointer checkpointer;
     /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
@@ -34,21 +37,47 @@ final class SqliteConnections implements AutoCloseable {
      *                  last step of a log restart
      */
     SqliteConnections(Path file, SearchIndex index, Object writeLock) throws SQLException {
+        this(file, false, index::attachTo, writeLock);
+    }
+
+    /**
+     * Readers only, for a process that must not change the files: no writer, no checkpointer.
+     *
+     * @param indexFile the search index, attached read-only; or none when its file is missing
+     */
+    static SqliteConnections readOnly(Path file, Optional<Path> indexFile) throws SQLException {
+        return new SqliteConnections(file, true, c -> {
+            if (indexFile.isPresent()) {
+                SearchIndex.attach(c, SqliteFiles.readOnlyTarget(indexFile.get()));
+            } else {
+                SearchIndex.attachEmpty(c);
+            }
+        }, null);
+    }
+
+    private interface Attach {
+        void to(Connection reader) throws SQLException;
+    }
+
+    private SqliteConnections(Path file, boolean readOnly, Attach index, Object writeLock) throws SQLException {
         this.file = file;
-        this.writer = connect(false);
+        this.readOnly = readOnly;
+        this.writer = readOnly ? null : connect(false);
         WalCheckpointer started = null;
         try {
-            try (var st = writer.createStatement()) {
-                st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
+            if (!readOnly) {
+                try (var st = writer.createStatement()) {
+                    st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
+                }
+                writer.setAutoCommit(false);
+                started = new WalCheckpointer(connect(false), file, writeLock, "tta-obs-checkpointer",
+                        WalCheckpointer.RESTART_PAGES);
             }
-            writer.setAutoCommit(false);
-            started = new WalCheckpointer(connect(false), file, writeLock, "tta-obs-checkpointer",
-                    WalCheckpointer.RESTART_PAGES);
             for (int i = 0; i < READERS; i++) {
                 Connection c = connect(true);
                 allReaders.add(c);
                 readers.add(c);
-                index.attachTo(c);
+                index.to(c);
                 termCaches.put(c, new TermChunkCache(c));
             }
         } catch (SQLException | RuntimeException e) {
@@ -56,14 +85,16 @@ final class SqliteConnections implements AutoCloseable {
             if (started != null) {
                 started.close();
             }
-            closeQuietly(writer);
+            if (writer != null) {
+                closeQuietly(writer);
+            }
             throw e;
         }
         this.checkpointer = started;
     }
 
-    private Connection connect(boolean readOnly) throws SQLException {
-        return SqliteFiles.config(readOnly).createConnection(SqliteFiles.url(file));
+    private Connection connect(boolean reader) throws SQLException {
+        return SqliteFiles.config(reader).createConnection(readOnly ? SqliteFiles.readOnlyUrl(file) : SqliteFiles.url(file));
     }
 
     /** The writer's connection; callers hold the write lock. */
@@ -100,7 +131,9 @@ final class SqliteConnections implements AutoCloseable {
 
     /** Stops the checkpointer first and outside the write lock: its last checkpoint may be waiting for that lock. */
     void stopCheckpointer() {
-        checkpointer.close();
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
     }
 
     /** Closes the connections, leaving a single file behind (the log checkpointed) for the next start and for backups. */
@@ -108,6 +141,9 @@ final class SqliteConnections implements AutoCloseable {
     public void close() {
         for (Connection c : allReaders) {
             closeQuietly(c);
+        }
+        if (writer == null) {
+            return;
         }
         try (var st = writer.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -13,6 +13,25 @@ final class SqliteFiles {
         return "jdbc:sqlite:" + file.toAbsolutePath();
     }
 
+    /**
+     * For a connection that must not change any file: when the {@code -shm} file exists (a service
+     * has the file open, or left it), it is mapped read-only, so that not even SQLite's shared
+     * index of the log or its read marks are written; SQLite then reads the log itself where that
+     * index cannot be trusted. Without one, SQLite creates it (see {@link SqliteSidecars}).
+     */
+    static String readOnlyUrl(Path file) {
+        return "jdbc:sqlite:" + readOnlyTarget(file);
+    }
+
+    /** {@link #readOnlyUrl} without the driver's prefix, as ATTACH takes it. */
+    static String readOnlyTarget(Path file) {
+        Path abs = file.toAbsolutePath();
+        if (java.nio.file.Files.exists(abs.resolveSibling(abs.getFileName() + "-shm"))) {
+            return abs.toUri() + "?readonly_shm=1";
+        }
+        return abs.toString();
+    }
+
     static SQLiteConfig config(boolean readOnly) {
         SQLiteConfig c = new SQLiteConfig();
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);

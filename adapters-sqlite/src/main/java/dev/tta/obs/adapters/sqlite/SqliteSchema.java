@@ -168,6 +168,36 @@ public final class SqliteSchema {
         }
     }
 
+    /** The newest migration this build has. */
+    static int currentVersion() {
+        return versionOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
+    }
+
+    /**
+     * The newest migration applied to the file {@code c} is connected to, without changing it;
+     * empty when it has no history or a failed migration. A file that is not a database fails.
+     */
+    static java.util.OptionalInt appliedVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            int newest = 0;
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return java.util.OptionalInt.empty();
+                }
+                newest = Math.max(newest, Integer.parseInt(rs.getString(1)));
+            }
+            return newest == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(newest);
+        } catch (NumberFormatException e) {
+            return java.util.OptionalInt.empty();
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no such table")) {
+                return java.util.OptionalInt.empty();
+            }
+            throw e;
+        }
+    }
+
     static int versionOf(String migration) {
         return Integer.parseInt(migration.substring(1, migration.indexOf("__")));
     }

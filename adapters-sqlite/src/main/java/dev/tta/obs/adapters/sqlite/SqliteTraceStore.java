@@ -12,6 +12,7 @@ import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceWrite;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +37,13 @@ public final class SqliteTraceStore extends JdbcTraceStore {
     private static final long INDEX_DELAY_NANOS = 100_000_000L;
 
     private final Path file;
+    /** None when read-only: the readers attach its file, nothing writes it. */
     private final SearchIndex index;
+    private final boolean readOnly;
+    /** Read-only: whether the database's log files were missing at the open, so the close has them removed again. */
+    private final boolean hadSidecars;
+    /** The same for the search index file's. */
+    private final boolean indexHadSidecars;
     private final SqliteConnections connections;
     private final SqliteSearch search;
     /** Chunks deleted since the store opened; tells term caches when to rebuild. */
@@ -50,8 +57,44 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         super(assembler);
         this.file = file;
         this.index = index;
+        this.readOnly = false;
+        this.hadSidecars = true;
+        this.indexHadSidecars = true;
         this.connections = new SqliteConnections(file, index, this);
-        this.search = new SqliteSearch(new SqliteSearch.Store() {
+        this.search = newSearch();
+        try {
+            this.nextChunkId = readNextChunkId();
+            SearchIndexRepair.indexUnindexedChunks(connections.writer(), index, assembler);
+            recomputeRowsWithoutOutcome();
+        } catch (SQLException | RuntimeException e) {
+            connections.stopCheckpointer();
+            connections.close();
+            throw e;
+        }
+    }
+
+    /** Read-only: readers alone, the index attached as it is (see {@link #openReadOnly}). */
+    private SqliteTraceStore(Path file, TraceAssembler assembler, SqliteConnections readers, boolean hadSidecars,
+                             boolean indexHadSidecars) throws SQLException, InterruptedException {
+        super(assembler);
+        this.file = file;
+        this.index = null;
+        this.readOnly = true;
+        this.hadSidecars = hadSidecars;
+        this.indexHadSidecars = indexHadSidecars;
+        this.connections = readers;
+        this.search = newSearch();
+        this.nextChunkId = connections.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(chunk_id), 0) FROM span_chunks");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) + 1;
+            }
+        });
+    }
+
+    private SqliteSearch newSearch() {
+        return new SqliteSearch(new SqliteSearch.Store() {
             @Override
             public TermChunkCache termCache(Connection reader) {
                 return connections.termCache(reader);
@@ -67,15 +110,6 @@ public final class SqliteTraceStore extends JdbcTraceStore {
                 return nextChunkId;
             }
         });
-        try {
-            this.nextChunkId = readNextChunkId();
-            SearchIndexRepair.indexUnindexedChunks(connections.writer(), index, assembler);
-            recomputeRowsWithoutOutcome();
-        } catch (SQLException | RuntimeException e) {
-            connections.stopCheckpointer();
-            connections.close();
-            throw e;
-        }
     }
 
     /**
@@ -99,6 +133,72 @@ public final class SqliteTraceStore extends JdbcTraceStore {
                 index.close();
             }
             throw new StoreUnavailableException("cannot open SQLite database " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Opens an existing database file for reading only, for commands that must leave the data
+     * directory as they found it, alone or while `tta-obs start` writes to it: read-only
+     * connections, the search index file attached read-only (an empty index when it is missing),
+     * no schema migration, no checkpoints, and no indexing of chunks the index has not caught up
+     * with, so a text search may miss those. The write and delete methods throw
+     * {@link ReadOnlyStoreException}. The log files SQLite's readers create when they are
+     * missing are removed again by {@link #close}.
+     *
+     * @throws StoreUnavailableException when the file is missing or cannot be read, or its schema
+     *                                   is not this build's (a one-line message naming the directory)
+     */
+    public static SqliteTraceStore openReadOnly(Path file, TraceAssembler assembler) {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreUnavailableException("no SQLite database at " + file, null);
+        }
+        Path indexFile = SearchIndex.fileFor(file);
+        boolean hadSidecars = SqliteSidecars.present(file);
+        boolean indexHadSidecars = SqliteSidecars.present(indexFile);
+        SqliteConnections readers = null;
+        try {
+            requireCurrentSchema(file);
+            readers = SqliteConnections.readOnly(file,
+                    Optional.of(indexFile).filter(Files::isRegularFile));
+            return new SqliteTraceStore(file, assembler, readers, hadSidecars, indexHadSidecars);
+        } catch (Exception e) {
+            if (readers != null) {
+                readers.close();
+            }
+            removeCreatedSidecars(file, hadSidecars, indexFile, indexHadSidecars);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (e instanceof StoreUnavailableException sue) {
+                throw sue;
+            }
+            throw new StoreUnavailableException("cannot read SQLite database " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static void requireCurrentSchema(Path file) throws SQLException {
+        java.util.OptionalInt applied;
+        try (Connection c = SqliteFiles.config(true).createConnection(SqliteFiles.readOnlyUrl(file))) {
+            applied = SqliteSchema.appliedVersion(c);
+        }
+        int current = SqliteSchema.currentVersion();
+        if (applied.isEmpty() || applied.getAsInt() != current) {
+            Path dir = file.toAbsolutePath().getParent();
+            String fix = applied.isPresent() && applied.getAsInt() > current
+                    ? "read it with the newer tta-obs that wrote it"
+                    : "run `tta-obs start` on it once to upgrade it";
+            throw new StoreUnavailableException("the data in " + dir + " is from another tta-obs version (schema "
+                    + (applied.isPresent() ? "V" + applied.getAsInt() : "unknown") + ", this version reads V"
+                    + current + "); " + fix, null);
+        }
+    }
+
+    private static void removeCreatedSidecars(Path file, boolean hadSidecars, Path indexFile, boolean indexHadSidecars) {
+        if (!hadSidecars) {
+            SqliteSidecars.removeCreated(file);
+        }
+        if (!indexHadSidecars && Files.isRegularFile(indexFile)) {
+            SqliteSidecars.removeCreated(indexFile);
         }
     }
 
@@ -135,6 +235,9 @@ public final class SqliteTraceStore extends JdbcTraceStore {
 
     @Override
     protected <T> T inWriteTransaction(String what, Work<T> work) {
+        if (readOnly) {
+            throw new ReadOnlyStoreException("cannot " + what + " " + file + ": opened read-only");
+        }
         long firstChunkId = nextChunkId;
         try {
             T result = work.run(connections.writer());
@@ -225,7 +328,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
      */
     @Override
     public TracePage search(TraceSearch query) {
-        if (index.behind() && !TraceSearchSql.terms(query).isEmpty()) {
+        if (!readOnly && index.behind() && !TraceSearchSql.terms(query).isEmpty()) {
             // what was acknowledged must be findable: write the rows still queued first
             index.writeQuietly();
         }
@@ -348,7 +451,12 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         connections.stopCheckpointer();
         synchronized (this) {
             connections.close();
-            index.close();
+            if (index != null) {
+                index.close();
+            }
+        }
+        if (readOnly) {
+            removeCreatedSidecars(file, hadSidecars, SearchIndex.fileFor(file), indexHadSidecars);
         }
     }
 }
