@@ -9,6 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,7 +131,7 @@ final class StartCommand implements Callable<Integer> {
         StartupProfile.mark("context started");
         serving = context.isRunning();
         String base = "http://" + displayHost() + ":" + port;
-        String dashboard = base + "/" + (hasToken() ? "?token=" + authToken : "");
+        String dashboard = dashboardLink(base, hasToken() ? authToken.trim() : null);
         out.println("tta-obs " + Version.current() + " ready: dashboard " + dashboard + "  |  OTLP/HTTP " + base
                 + "/v1/traces" + (otlpHttpEnabled ? " and http://" + displayHost() + ":" + otlpHttpPort + "/v1/traces" : "")
                 + (otlpGrpcEnabled ? "  |  OTLP/gRPC " + displayHost() + ":" + otlpGrpcPort : "")
@@ -171,6 +173,11 @@ final class StartCommand implements Callable<Integer> {
 
     private String displayHost() {
         return host.equals("127.0.0.1") || host.equals("0.0.0.0") ? "localhost" : host;
+    }
+
+    /** The link printed at start; the token is query-encoded, so one holding {@code &}, {@code +} or a space still works. */
+    static String dashboardLink(String base, String token) {
+        return base + "/" + (token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 
     private boolean hasToken() {

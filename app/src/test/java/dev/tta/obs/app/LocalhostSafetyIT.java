@@ -172,6 +172,20 @@ class LocalhostSafetyIT {
     }
 
     @Test
+    void printedLink_works_forATokenWithAmpersandPlusAndSpace() throws Exception {
+        String token = "p&ss+w rd=1";
+        service = new RunningService(dataDir, "--auth-token=" + token);
+
+        String link = StartCommand.dashboardLink("http://localhost:" + service.port, token);
+        RawHttp.Reply reply = RawHttp.send(service.port, "GET", link.substring(link.indexOf("/", "http://".length())), own());
+        assertThat(reply.status()).as(link).isEqualTo(303);
+        assertThat(header(reply, "location")).isEqualTo("/");
+        String setCookie = header(reply, "set-cookie");
+        assertThat(RawHttp.send(service.port, "GET", "/api/traces", own(),
+                "Cookie: " + setCookie.substring(0, setCookie.indexOf(';'))).status()).isEqualTo(200);
+    }
+
+    @Test
     void wrongToken_getsNoCookie_andTheWrongTokenLeavesTheAddressBarToo() throws Exception {
         service = new RunningService(dataDir, "--auth-token=s3cret-token");
         RawHttp.Reply link = RawHttp.send(service.port, "GET", "/?token=s3cret-tokeN", own());
