@@ -1,5 +1,7 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.adapters.mcp.RemoteTools;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -48,7 +50,7 @@ final class RemoteService {
         if (r.statusCode() != 200) {
             String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
             r.body().close();
-            throw new IllegalArgumentException(base + " answered " + r.statusCode() + ": " + problemDetail(body));
+            throw new IllegalArgumentException(base + " answered " + r.statusCode() + ": " + RemoteTools.problemDetail(body));
         }
         return r.body();
     }
@@ -57,7 +59,7 @@ final class RemoteService {
         HttpResponse<String> r = send(request(pathAndQuery).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IllegalArgumentException(base + " answered " + r.statusCode() + ": " + problemDetail(r.body()));
+            throw new IllegalArgumentException(base + " answered " + r.statusCode() + ": " + RemoteTools.problemDetail(r.body()));
         }
         return r.body();
     }
@@ -69,18 +71,5 @@ final class RemoteService {
         } catch (ConnectException e) {
             throw new IllegalArgumentException("cannot reach tta-obs at " + base + " (is `tta-obs start` running?)");
         }
-    }
-
-    /** The "detail" of a problem+json answer, else the body itself, shortened. */
-    private static String problemDetail(String body) {
-        int i = body.indexOf("\"detail\"");
-        if (i >= 0) {
-            int start = body.indexOf('"', body.indexOf(':', i) + 1);
-            int end = body.indexOf('"', start + 1);
-            if (start > 0 && end > start) {
-                return body.substring(start + 1, end);
-            }
-        }
-        return body.length() > 200 ? body.substring(0, 200) + "…" : body;
     }
 }

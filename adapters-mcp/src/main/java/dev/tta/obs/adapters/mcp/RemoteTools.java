@@ -121,7 +121,7 @@ public final class RemoteTools implements McpServers.ToolCaller {
         }
         if (r.statusCode() == 403) {
             throw new RemoteException(RemoteException.Kind.REFUSED, "tta-obs at " + base + " refused the request: "
-                    + detail(r.body()));
+                    + problemDetail(r.body()));
         }
         if (r.statusCode() == 404 || r.statusCode() == 405) {
             throw new RemoteException(RemoteException.Kind.FAILED, base + " has no MCP endpoint (an older tta-obs, "
@@ -129,7 +129,7 @@ public final class RemoteTools implements McpServers.ToolCaller {
         }
         if (r.statusCode() != 200) {
             throw new RemoteException(RemoteException.Kind.FAILED, "tta-obs at " + base + " answered "
-                    + r.statusCode() + ": " + detail(r.body()));
+                    + r.statusCode() + ": " + problemDetail(r.body()));
         }
         Map<String, Object> response;
         try {
@@ -143,7 +143,12 @@ public final class RemoteTools implements McpServers.ToolCaller {
         return response.get("result");
     }
 
-    private static String detail(String body) {
+    /**
+     * The "detail" of a problem+json answer (RFC 9457, as tta-obs's API answers errors), else the body
+     * itself, shortened: what a one-line error about a remote tta-obs shows. Also used by app's
+     * RemoteService, for export and import over --url.
+     */
+    public static String problemDetail(String body) {
         int i = body.indexOf("\"detail\"");
         if (i >= 0) {
             int start = body.indexOf('"', body.indexOf(':', i) + 1);
