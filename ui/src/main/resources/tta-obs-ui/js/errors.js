@@ -52,8 +52,8 @@ export function renderErrors({ root, params, live }) {
   async function refresh() {
     try {
       const start = state.window ? (BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n).toString() : '';
-      // status=error: every run with a failed span, recovered or not; outcome narrows it as the server judged the run
-      const page = await api.traces({ status: state.outcome ? '' : 'error', outcome: state.outcome, limit: TRACES, service: state.service, start });
+      // status=error: every run with a failed span, recovered or not; an outcome narrows it as the server judged the run
+      const page = await api.traces({ status: state.outcome || 'error', limit: TRACES, service: state.service, start });
       const details = await Promise.all(page.traces.map((t) => api.trace(t.traceId).catch(() => null)));
       const failures = [];
       for (const d of details) {

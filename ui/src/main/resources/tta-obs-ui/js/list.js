@@ -120,8 +120,9 @@ export function renderList({ root, params, live }) {
   function apiParams(cursor) {
     const sort = sortOf(state);
     const bySrv = serverSort(sort);
+    // the outcome is the server's status filter; beside a span status from a link (error, unset) it goes by its earlier name
     const p = { limit: bySrv == null ? CLIENT_SORT_PAGE : PAGE, cursor, q: state.q, service: state.service, errors: state.errors === 'true' ? 'true' : '',
-      primitive: state.primitive, model: state.model, regressions: state.regressions === 'true' ? 'true' : '', status: state.status, outcome: state.outcome,
+      primitive: state.primitive, model: state.model, regressions: state.regressions === 'true' ? 'true' : '', status: state.status || state.outcome, outcome: state.status ? state.outcome : '',
       minDurationMs: state.minDurationMs, sort: bySrv || '', start: state.start, end: state.end };
     if (state.window) {
       const from = BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n;

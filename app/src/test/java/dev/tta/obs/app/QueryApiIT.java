@@ -74,12 +74,17 @@ class QueryApiIT {
         assertThat(ids("model=gpt-4o")).containsExactly(t1);
         assertThat(ids("minDurationMs=200")).containsExactly(t3);
         assertThat(ids("maxDurationMs=60")).containsExactly(t2);
-        assertThat(ids("status=error")).containsExactly(t1);
         // trace 1's tool failed under a root that ended fine: it recovered, it did not fail
         assertThat(ids("errors=true")).isEmpty();
+        assertThat(ids("status=failed")).isEmpty();
+        assertThat(ids("status=recovered")).containsExactly(t1);
+        assertThat(ids("status=OK")).containsExactly(t3, t2);
+        // outcome= is the earlier name of the same filter
         assertThat(ids("outcome=failed")).isEmpty();
         assertThat(ids("outcome=recovered")).containsExactly(t1);
-        assertThat(ids("outcome=OK")).containsExactly(t3, t2);
+        assertThat(ids("status=recovered&outcome=recovered")).containsExactly(t1);
+        // the span-status values of earlier versions keep their meaning
+        assertThat(ids("status=error")).containsExactly(t1);
         assertThat(ids("status=unset")).containsExactly(t3, t2);
         assertThat(ids("service=agent")).containsExactly(t2);
         assertThat(ids("start=" + (OtlpRequests.T0 + 900 * OtlpRequests.MS) + "&end="
@@ -164,6 +169,12 @@ class QueryApiIT {
         assertProblem(service.get("/api/no-such-thing"), 404);
         assertProblem(service.send(service.request("/api/stats").POST(HttpRequest.BodyPublishers.noBody())), 405);
         assertProblem(service.get("/api/traces?status=maybe"), 400);
+        assertProblem(service.get("/api/traces?status=failing"), 400);
+        assertThat(RunningService.JSON.readTree(service.get("/api/traces?status=failing").body()).get("detail").asText())
+                .isEqualTo("status must be failed, recovered or ok (or error: failed or recovered), got 'failing'");
+        assertProblem(service.get("/api/traces?status=failed&outcome=recovered"), 400);
+        assertThat(RunningService.JSON.readTree(service.get("/api/traces?status=failed&outcome=recovered").body())
+                .get("detail").asText()).contains("status=failed and outcome=recovered ask for different runs");
         assertProblem(service.get("/api/traces?outcome=failing"), 400);
         assertProblem(service.get("/api/traces?sort=random"), 400);
         assertProblem(service.get("/api/traces?limit=abc"), 400);

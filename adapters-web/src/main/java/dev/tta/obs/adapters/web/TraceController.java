@@ -110,7 +110,7 @@ public class TraceController {
                                        @Nullable @QueryValue Integer limit,
                                        @Nullable @QueryValue String cursor,
                                        @Nullable @QueryValue @Parameter(description = "root or span name, exact") String name,
-                                       @Nullable @QueryValue @Parameter(description = "error, ok or unset") String status,
+                                       @Nullable @QueryValue @Parameter(description = "how the run ended: failed, recovered or ok; error (failed or recovered) and unset (no span failed or was marked ok) filter by span status") String status,
                                        @Nullable @QueryValue Double minDurationMs,
                                        @Nullable @QueryValue Double maxDurationMs,
                                        @Nullable @QueryValue @Parameter(description = "key=value, repeatable; all on one span") List<String> attr,
@@ -120,7 +120,7 @@ public class TraceController {
                                        @Nullable @QueryValue Double minCostUsd,
                                        @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort,
                                        @Nullable @QueryValue @Parameter(description = "the trace's root span name, exact") String root,
-                                       @Nullable @QueryValue @Parameter(description = "how the run ended: failed, recovered or ok") String outcome) {
+                                       @Nullable @QueryValue @Parameter(description = "the same as status=failed|recovered|ok (its earlier name)") String outcome) {
         TraceSearch search;
         try {
             int n = limit == null ? TraceSearch.DEFAULT_LIMIT : limit;
@@ -150,14 +150,22 @@ public class TraceController {
             if (minCostUsd != null) {
                 b.minCostUsd(minCostUsd);
             }
-            blank(status).ifPresent(s -> b.status(parseEnum(TraceStatusFilter.class, "status", s)));
+            RunOutcome byStatus = blank(status).map(s -> runStatus(b, s)).orElse(null);
             blank(sort).ifPresent(s -> b.sort(parseEnum(TraceSort.class, "sort", s)));
             if (blank(outcome).isPresent()) {
+                RunOutcome o;
                 try {
-                    b.outcome(RunOutcome.parse(outcome));
+                    o = RunOutcome.parse(outcome);
                 } catch (IllegalArgumentException e) {
                     throw new BadParameter("Invalid outcome", e.getMessage());
                 }
+                if (byStatus != null && byStatus != o) {
+                    throw new BadParameter("Invalid status", "status=" + status.trim() + " and outcome=" + outcome.trim()
+                            + " ask for different runs; outcome is the earlier name of status, send one");
+                }
+                b.outcome(o);
+            } else if (byStatus != null) {
+                b.outcome(byStatus);
             }
             if (attr != null) {
                 List<TraceSearch.AttributeMatch> matches = new ArrayList<>();
@@ -197,6 +205,29 @@ public class TraceController {
         body.put("traces", traces);
         body.put("nextCursor", page.nextCursor().map(TraceCursor::encode).orElse(null));
         return HttpResponse.ok(body);
+    }
+
+    /**
+     * {@code status} filters by how the run ended ({@code failed}, {@code recovered}, {@code ok});
+     * {@code error} and {@code unset}, its span-status values of earlier versions, still work, so
+     * saved links and scripts keep their meaning ({@code error}: a span failed, recovered or not).
+     * The run outcome asked for, or null when the value was a span status.
+     */
+    private static RunOutcome runStatus(TraceSearch.Builder b, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "error" -> b.status(TraceStatusFilter.ERROR);
+            case "unset" -> b.status(TraceStatusFilter.UNSET);
+            default -> {
+                try {
+                    return RunOutcome.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw new BadParameter("Invalid status", "status must be failed, recovered or ok"
+                            + " (or error: failed or recovered), got '" + value + "'");
+                }
+            }
+        }
+        return null;
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String param, String value) {
