@@ -201,7 +201,11 @@ public final class ChatMessages {
                     Object r = m.containsKey("response") ? m.get("response")
                             : m.containsKey("content") ? m.get("content")
                             : m.containsKey("output") ? vercelOutput(m.get("output")) : m.get("result");
-                    append(sb, r instanceof String s ? s : r == null ? "" : JsonReader.write(r));
+                    // a result may be content blocks itself (Anthropic tool_result content, the Anthropic
+                    // SDK's tool_call_response): its text is what the model was given, not the JSON around it
+                    append(sb, r instanceof String s ? s : r instanceof List<?> blocks && isTextBlocks(blocks)
+                            ? partsText(blocks, new ArrayList<>(), new String[1])
+                            : r == null ? "" : JsonReader.write(r));
                 }
                 case "reasoning", "thinking" -> {
                     // a model's hidden reasoning is not part of the conversation the user sees
@@ -210,6 +214,17 @@ public final class ChatMessages {
             }
         }
         return sb.toString();
+    }
+
+    /** Text content blocks only: anything else (an image, a JSON result) is shown as JSON. */
+    private static boolean isTextBlocks(List<?> blocks) {
+        for (Object b : blocks) {
+            Optional<Map<String, Object>> m = JsonReader.asObject(b);
+            if (!(b instanceof String) && (m.isEmpty() || !"text".equals(JsonReader.asString(m.get().get("type")).orElse("")))) {
+                return false;
+            }
+        }
+        return !blocks.isEmpty();
     }
 
     /** The Vercel AI SDK wraps a tool result as {@code {"type": "text"|"json", "value": ...}}. */

@@ -48,8 +48,10 @@ public record LlmUsage(
         "llm.token_count.completion", "llm.usage.completion_tokens", "ai.usage.outputTokens", "ai.usage.completionTokens"};
     private static final String[] CACHE_READ_KEYS = {"gen_ai.usage.cache_read.input_tokens",
         "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read", "ai.usage.cachedInputTokens"};
+    // @anthropic-ai/sdk 1.x names the cache writes cache_write, the GenAI conventions cache_creation
     private static final String[] CACHE_WRITE_KEYS = {"gen_ai.usage.cache_creation.input_tokens",
-        "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write"};
+        "gen_ai.usage.cache_creation_input_tokens", "gen_ai.usage.cache_write.input_tokens",
+        "llm.token_count.prompt_details.cache_write"};
     private static final String[] REASONING_KEYS = {"gen_ai.usage.reasoning.output_tokens",
         "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning", "llm.usage.reasoning_tokens",
         "ai.usage.reasoningTokens"};

@@ -31,6 +31,23 @@ class ChatMessagesTest {
     }
 
     @Test
+    void aToolResultGivenAsTextBlocksReadsAsItsText_otherResultsStayJson() {
+        // as @anthropic-ai/sdk 1.17 writes a tool result: in a user turn, the response as content blocks
+        List<ChatMessage> m = ChatMessages.from(span("anthropic.messages.create")
+                .attr("gen_ai.input.messages", "[{\"role\":\"user\",\"parts\":[{\"type\":\"tool_call_response\","
+                        + "\"id\":\"toolu_1\",\"response\":[{\"type\":\"text\",\"text\":\"rainy,\"},{\"type\":\"text\",\"text\":\"12C\"}]}]},"
+                        + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"c2\",\"response\":[1,2]}]},"
+                        + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"c3\","
+                        + "\"response\":[{\"type\":\"image\",\"source\":\"x\"}]}]}]")
+                .build());
+        assertThat(m).extracting(ChatMessage::role).containsExactly("user", "tool", "tool");
+        assertThat(m.get(0).toolCallId()).contains("toolu_1");
+        assertThat(m.get(0).content()).isEqualTo("rainy,\n12C");
+        assertThat(m.get(1).content()).isEqualTo("[1,2]");
+        assertThat(m.get(2).content()).isEqualTo("[{\"type\":\"image\",\"source\":\"x\"}]");
+    }
+
+    @Test
     void readsOlderGenAiEvents() {
         List<ChatMessage> m = ChatMessages.from(span("chat")
                 .event("gen_ai.system.message", Attributes.builder().put("content", "You are terse.").build())

@@ -32,6 +32,20 @@ class LlmUsageTest {
     }
 
     @Test
+    void readsTheAnthropicSdksCacheWriteName() {
+        LlmUsage u = LlmUsage.from(span("anthropic.messages.create")
+                .attr("gen_ai.provider.name", "anthropic")
+                .attr("gen_ai.response.model", "claude-sonnet-4-5-20250929")
+                .attr("gen_ai.usage.input_tokens", 1500L)
+                .attr("gen_ai.usage.cache_read.input_tokens", 1024L)
+                .attr("gen_ai.usage.cache_write.input_tokens", 300L)
+                .attr("gen_ai.usage.output_tokens", 20L).build()).orElseThrow();
+        assertThat(u.inputTokens()).isEqualTo(1500);
+        assertThat(u.cachedInputTokens()).isEqualTo(1024);
+        assertThat(u.cacheCreationInputTokens()).isEqualTo(300);
+    }
+
+    @Test
     void readsDeprecatedGenAiNamesAndTokenCountsSentAsStrings() {
         LlmUsage u = LlmUsage.from(span("anthropic.chat")
                 .attr("gen_ai.system", "anthropic")
