@@ -95,9 +95,16 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
             }
         }
         Set<SpanId> aboveCalls = tree.ancestorsOf(candidates);
-        List<ModelUsage> calls = new ArrayList<>();
+        List<Span> callSpans = new ArrayList<>();
         for (Span s : spans) {
             if (candidates.contains(s.spanId()) && !aboveCalls.contains(s.spanId())) {
+                callSpans.add(s);
+            }
+        }
+        Set<SpanId> twins = twinsOfOneCall(callSpans, usages);
+        List<ModelUsage> calls = new ArrayList<>();
+        for (Span s : callSpans) {
+            if (!twins.contains(s.spanId())) {
                 LlmUsage u = usages.get(s.spanId());
                 if (u == null) {
                     u = LlmUsage.unknown(SpanClassifier.declaredClass(s).flatMap(ModelName::providerOfPrimitive));
@@ -126,6 +133,64 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
                 llmCalls, in, out, cached, reasoning, cost.costUsd(), cost.status(), cost.unpricedModels(), perModel,
                 firstValue(describing, WORKFLOW_ID_KEYS), firstValue(describing, WORKFLOW_NAME_KEYS),
                 firstValue(describing, SESSION_KEYS));
+    }
+
+    /**
+     * Call spans that repeat another instrumentation's span of the same client call. Two libraries
+     * instrumenting one call nest their spans when one starts inside the other's context, and the
+     * innermost rule counts them once; when neither does (OpenInference's Anthropic instrumentation
+     * around the Anthropic SDK's stream helper, whose own span starts first), they are siblings.
+     * Such twins come from different instrumentation scopes, share a parent, overlap in time, name
+     * the same model and, where both count tokens, the same input and output. Of each pair the one
+     * that tells more stays; between equals, the earlier (then lower id), so span order is ignored.
+     */
+    private static Set<SpanId> twinsOfOneCall(List<Span> callSpans, Map<SpanId, LlmUsage> usages) {
+        Set<SpanId> dropped = new HashSet<>();
+        Map<Optional<SpanId>, List<Span>> byParent = new HashMap<>();
+        for (Span s : callSpans) {
+            byParent.computeIfAbsent(s.parentSpanId(), k -> new ArrayList<>()).add(s);
+        }
+        for (List<Span> siblings : byParent.values()) {
+            if (siblings.size() < 2) {
+                continue;
+            }
+            siblings.sort(Comparator.comparing(Span::startTimeUnixNano, Long::compareUnsigned)
+                    .thenComparing(Span::spanId));
+            for (int i = 0; i < siblings.size(); i++) {
+                Span a = siblings.get(i);
+                for (int j = i + 1; j < siblings.size() && !dropped.contains(a.spanId()); j++) {
+                    Span b = siblings.get(j);
+                    if (dropped.contains(b.spanId()) || !sameCall(a, b, usages)) {
+                        continue;
+                    }
+                    boolean keepB = detail(usages.get(b.spanId())) > detail(usages.get(a.spanId()));
+                    dropped.add(keepB ? a.spanId() : b.spanId());
+                }
+            }
+        }
+        return dropped;
+    }
+
+    private static boolean sameCall(Span a, Span b, Map<SpanId, LlmUsage> usages) {
+        LlmUsage ua = usages.get(a.spanId());
+        LlmUsage ub = usages.get(b.spanId());
+        if (ua == null || ub == null || ua.model().isEmpty() || !ua.model().equals(ub.model())
+                || a.scope().name().equals(b.scope().name())) {
+            return false;
+        }
+        boolean overlap = Long.compareUnsigned(a.startTimeUnixNano(), b.endTimeUnixNano()) < 0
+                && Long.compareUnsigned(b.startTimeUnixNano(), a.endTimeUnixNano()) < 0;
+        if (!overlap) {
+            return false;
+        }
+        // cached and reasoning counts are left out: some libraries do not send them
+        return !ua.tokensReported() || !ub.tokensReported()
+                || ua.inputTokens() == ub.inputTokens() && ua.outputTokens() == ub.outputTokens();
+    }
+
+    /** How much of a call a twin tells: token counts at all, then the cached and reasoning split. */
+    private static int detail(LlmUsage u) {
+        return (u.tokensReported() ? 4 : 0) + (u.cachedInputTokens() > 0 ? 2 : 0) + (u.reasoningTokens() > 0 ? 1 : 0);
     }
 
     private static List<ModelUsage> perModel(List<ModelUsage> calls) {

@@ -193,6 +193,52 @@ class WorkflowRollupsTest {
     }
 
     @Test
+    void oneCallRecordedBySiblingSpansOfTwoLibrariesCountsOnce() {
+        // OpenInference's Anthropic instrumentation beside the Anthropic SDK's own span of a streamed
+        // call: neither inside the other, both under the caller's span
+        Span root = span("conversation").time(0, 10_000).build();
+        Span openInference = scoped(span("Anthropic Messages").parent(root).time(1_100, 2_000)
+                .attr("openinference.span.kind", "LLM").attr("llm.model_name", "claude-sonnet-4-5-20250929")
+                .attr("llm.token_count.prompt", 1350L).attr("llm.token_count.completion", 20L), "@arizeai/openinference-instrumentation-anthropic");
+        Span sdk = scoped(span("anthropic.messages.create").parent(root).time(1_000, 2_050)
+                .attr("gen_ai.operation.name", "chat").attr("gen_ai.response.model", "claude-sonnet-4-5-20250929")
+                .attr("gen_ai.usage.input_tokens", 1350L).attr("gen_ai.usage.cache_read.input_tokens", 1024L)
+                .attr("gen_ai.usage.output_tokens", 20L), "com.anthropic.sdk.typescript");
+        WorkflowRollup r = rollups.rollup(List.of(root, openInference, sdk));
+        assertThat(r.llmCalls()).isEqualTo(1);
+        assertThat(r.inputTokens()).isEqualTo(1350);
+        // the twin that tells more (the cache reads) is the one counted
+        assertThat(r.cachedInputTokens()).isEqualTo(1024);
+        assertThat(rollups.rollup(List.of(sdk, openInference, root))).isEqualTo(r);
+
+        // a twin without token counts (a streamed call its library did not count) adds no unknown call
+        Span uncounted = scoped(span("Anthropic Messages").parent(root).time(1_100, 2_000)
+                .attr("openinference.span.kind", "LLM").attr("llm.model_name", "claude-sonnet-4-5-20250929"), "oi");
+        assertThat(rollups.rollup(List.of(root, uncounted, sdk)).modelUsage()).singleElement()
+                .satisfies(u -> assertThat(u.callsWithoutUsage()).isZero());
+
+        // not twins: the same library twice, calls one after the other, or other token counts
+        Span sameScope = scoped(span("anthropic.messages.create").parent(root).time(1_000, 2_050)
+                .attr("gen_ai.response.model", "claude-sonnet-4-5-20250929")
+                .attr("gen_ai.usage.input_tokens", 1350L).attr("gen_ai.usage.output_tokens", 20L), "com.anthropic.sdk.typescript");
+        assertThat(rollups.rollup(List.of(root, sdk, sameScope)).llmCalls()).isEqualTo(2);
+        Span later = scoped(span("Anthropic Messages").parent(root).time(3_000, 4_000)
+                .attr("llm.model_name", "claude-sonnet-4-5-20250929")
+                .attr("llm.token_count.prompt", 1350L).attr("llm.token_count.completion", 20L), "oi");
+        assertThat(rollups.rollup(List.of(root, sdk, later)).llmCalls()).isEqualTo(2);
+        Span otherCounts = scoped(span("Anthropic Messages").parent(root).time(1_100, 2_000)
+                .attr("llm.model_name", "claude-sonnet-4-5-20250929")
+                .attr("llm.token_count.prompt", 900L).attr("llm.token_count.completion", 20L), "oi");
+        assertThat(rollups.rollup(List.of(root, sdk, otherCounts)).llmCalls()).isEqualTo(2);
+    }
+
+    private static Span scoped(TestSpans.Draft draft, String scope) {
+        return draft.build().toBuilder()
+                .scope(new dev.tta.obs.domain.InstrumentationScope(scope, "", dev.tta.obs.domain.Attributes.empty(), 0))
+                .build();
+    }
+
+    @Test
     void agentSpanRepeatingItsChildrensUsageIsNotAddedAgain() {
         Span agent = span("invoke_agent planner").attr("gen_ai.operation.name", "invoke_agent")
                 .attr("gen_ai.usage.input_tokens", 300L).attr("gen_ai.usage.output_tokens", 30L).build();
