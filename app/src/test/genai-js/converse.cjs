@@ -2,7 +2,7 @@
 // answers after the tool result) through one instrumentation library, against the mock LLM,
 // exporting spans and log records over OTLP/HTTP protobuf to a running tta-obs. Prints
 // {"traceId": "..."} once every export was acknowledged. Run by GenAiConformanceIT.
-// usage: node converse.cjs <otel-openai|openinference-openai|vercel-ai|vercel-ai-anthropic> <tta-obs base url>
+// usage: node converse.cjs <library: a key of `libraries` below> <tta-obs base url | console>
 'use strict';
 const { context, trace } = require('@opentelemetry/api');
 const { logs } = require('@opentelemetry/api-logs');
@@ -69,6 +69,42 @@ async function withOpenAiClient(OpenAI, url) {
   if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
 }
 
+const ANTHROPIC_WEATHER_TOOL = { name: 'get_weather', description: 'Current weather in a city',
+  input_schema: WEATHER_TOOL.function.parameters };
+
+/** The conversation through the Anthropic client; {@code openTelemetry} is its own tracing option. */
+async function withAnthropicClient(Anthropic, url, openTelemetry) {
+  // the SDK adds /v1/messages to its base url
+  const client = new Anthropic({ apiKey: 'test-key', baseURL: url.replace(/\/v1$/, ''), openTelemetry });
+  const messages = [{ role: 'user', content: USER }];
+  const request = { model: 'claude-sonnet-4-5', max_tokens: 1024, tools: [ANTHROPIC_WEATHER_TOOL] };
+  const first = await client.messages.create({ ...request, messages });
+  const call = first.content.find((c) => c.type === 'tool_use');
+  messages.push({ role: 'assistant', content: first.content },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: TOOL_RESULT }] });
+  // the SDK's stream helper: with a bare create({stream: true}) the SDK's span records no answer
+  const stream = client.messages.stream({ ...request, messages });
+  let text = '';
+  stream.on('text', (piece) => { text += piece; });
+  await stream.finalMessage();
+  if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
+}
+
+/** The conversation through a LangChain chat model on the OpenAI API. */
+async function withLangChain(url) {
+  const { ChatOpenAI } = require('@langchain/openai');
+  const { HumanMessage, ToolMessage } = require('@langchain/core/messages');
+  const model = new ChatOpenAI({ model: 'o4-mini', apiKey: 'test-key', configuration: { baseURL: url } })
+    .bindTools([WEATHER_TOOL]);
+  const messages = [new HumanMessage(USER)];
+  const first = await model.invoke(messages);
+  const call = first.tool_calls[0];
+  messages.push(first, new ToolMessage({ content: TOOL_RESULT, tool_call_id: call.id }));
+  let text = '';
+  for await (const chunk of await model.stream(messages)) text += chunk.content;
+  if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
+}
+
 /** The conversation through the Vercel AI SDK, with its own telemetry on. */
 async function withVercelAi(model) {
   const { generateText, streamText, tool, jsonSchema } = require('ai');
@@ -87,7 +123,34 @@ async function withVercelAi(model) {
   await second.usage;
 }
 
+/**
+ * The conversation through the Vercel AI SDK 7, whose telemetry is the @ai-sdk/otel integration.
+ * AI SDK 7 is ESM only and lives in its own npm project (ai7/) beside AI SDK 6.
+ */
+async function withVercelAi7(url) {
+  const load = (name) => import(require('node:url').pathToFileURL(
+    require.resolve(name, { paths: [require('node:path').join(__dirname, 'ai7')] })).href);
+  const { generateText, streamText, tool, jsonSchema, registerTelemetry } = await load('ai');
+  const { OpenTelemetry } = await load('@ai-sdk/otel');
+  const { createOpenAI } = await load('@ai-sdk/openai');
+  registerTelemetry(new OpenTelemetry({ tracer: tracerProvider.getTracer('ai') }));
+  const model = createOpenAI({ apiKey: 'test-key', baseURL: url }).chat('o4-mini');
+  const tools = { get_weather: tool({ description: 'Current weather in a city',
+    inputSchema: jsonSchema({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) }) };
+  const messages = [{ role: 'user', content: USER }];
+  const first = await generateText({ model, messages, tools });
+  const call = first.toolCalls[0];
+  messages.push(...first.response.messages, { role: 'tool', content: [{ type: 'tool-result',
+    toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: TOOL_RESULT } }] });
+  const second = streamText({ model, messages, tools });
+  let text = '';
+  for await (const piece of second.textStream) text += piece;
+  if (text !== mock.ANSWER) throw new Error(`streamed answer was '${text}'`);
+  await second.usage;
+}
+
 const libraries = {
+  'vercel-ai-7': withVercelAi7,
   'otel-openai': async (url) => {
     // registered before openai is loaded: it patches the module as it is required
     const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai');
@@ -106,6 +169,34 @@ const libraries = {
     instrumentation.setTracerProvider(tracerProvider);
     instrumentation.manuallyInstrument(openai);
     await withOpenAiClient(openai.OpenAI, url);
+  },
+  'traceloop-openai': async (url) => {
+    // registered before openai is loaded: it patches the module as it is required
+    const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
+    const instrumentation = new OpenAIInstrumentation({ traceContent: true });
+    instrumentation.setTracerProvider(tracerProvider);
+    instrumentation.enable();
+    await withOpenAiClient(require('openai').OpenAI, url);
+  },
+  'anthropic-sdk': async (url) => {
+    const Anthropic = require('@anthropic-ai/sdk').default;
+    await withAnthropicClient(Anthropic, url, { tracerProvider, traces: { contentMode: 'content' } });
+  },
+  'openinference-anthropic': async (url) => {
+    const { AnthropicInstrumentation } = require('@arizeai/openinference-instrumentation-anthropic');
+    const sdk = require('@anthropic-ai/sdk');
+    const instrumentation = new AnthropicInstrumentation();
+    instrumentation.setTracerProvider(tracerProvider);
+    instrumentation.manuallyInstrument(sdk);
+    // the SDK's own spans are on by default too, on the global tracer provider: both arrive
+    await withAnthropicClient(sdk.default, url, undefined);
+  },
+  'openinference-langchain': async (url) => {
+    const { LangChainInstrumentation } = require('@arizeai/openinference-instrumentation-langchain');
+    const instrumentation = new LangChainInstrumentation();
+    instrumentation.setTracerProvider(tracerProvider);
+    instrumentation.manuallyInstrument(require('@langchain/core/callbacks/manager'));
+    await withLangChain(url);
   },
   'vercel-ai': async (url) => {
     const { createOpenAI } = require('@ai-sdk/openai');
