@@ -5,6 +5,7 @@ import dev.tta.obs.adapters.sqlite.SqliteTelemetryStore;
 import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.adapters.web.ServiceSettings;
+import dev.tta.obs.adapters.web.AccessKeys;
 import dev.tta.obs.adapters.web.WebSecurity;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
@@ -138,6 +139,8 @@ public class CoreFactory {
     @Singleton
     WebSecurity webSecurity(@Property(name = "tta.web.host", defaultValue = "127.0.0.1") String host,
                             @Nullable @Property(name = "tta.web.auth-token") String authToken,
+                            @Nullable @Property(name = "tta.web.ingest-tokens") String ingestTokens,
+                            @Nullable @Property(name = "tta.web.viewer-tokens") String viewerTokens,
                             @Property(name = "tta.web.allowed-hosts", defaultValue = "") List<String> extraHosts,
                             @Property(name = "tta.web.allowed-origins", defaultValue = "") List<String> origins,
                             OtlpReceiverSettings otlp) {
@@ -146,7 +149,13 @@ public class CoreFactory {
         extraHosts.stream().map(String::trim).filter(h -> !h.isEmpty()).forEach(hosts::add);
         Set<String> allowedOrigins = new LinkedHashSet<>();
         origins.stream().map(String::trim).filter(o -> !o.isEmpty()).forEach(allowedOrigins::add);
-        return new WebSecurity(hosts, Optional.ofNullable(authToken), allowedOrigins, otlp::allowsOrigin);
+        AccessKeys keys = new AccessKeys(Optional.ofNullable(authToken), lines(ingestTokens), lines(viewerTokens));
+        return new WebSecurity(hosts, keys, allowedOrigins, otlp::allowsOrigin);
+    }
+
+    /** Keys travel one a line: a key may hold a comma, which a list property would split on. */
+    private static List<String> lines(@Nullable String keys) {
+        return keys == null ? List.of() : keys.lines().toList();
     }
 
     @Singleton

@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.adapters.web.AccessKeys;
 import dev.tta.obs.ports.out.TraceStore;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code tta-obs start}: runs the service until Ctrl-C. */
@@ -46,6 +48,24 @@ final class StartCommand implements Callable<Integer> {
             description = "Read the --auth-token from the first line of this file; unlike the flag, "
                     + "it stays out of ps.")
     Path authTokenFile;
+
+    @Option(names = "--ingest-token", paramLabel = "KEY",
+            description = "A key that can send OTLP and nothing else, for applications; repeatable. "
+                    + "Needs --auth-token.")
+    List<String> ingestTokens = new ArrayList<>();
+
+    @Option(names = "--ingest-token-file", paramLabel = "FILE",
+            description = "Ingest keys from this file, one a line (# comments).")
+    Path ingestTokenFile;
+
+    @Option(names = "--viewer-token", paramLabel = "KEY",
+            description = "A read-only key: the dashboard, REST reads, the live feed and MCP, but no "
+                    + "delete, import or OTLP; repeatable. Needs --auth-token.")
+    List<String> viewerTokens = new ArrayList<>();
+
+    @Option(names = "--viewer-token-file", paramLabel = "FILE",
+            description = "Viewer keys from this file, one a line (# comments).")
+    Path viewerTokenFile;
 
     @Option(names = "--otlp-http-port", defaultValue = "4318", paramLabel = "PORT",
             description = "Extra OTLP/HTTP port, the SDKs' default; 0 disables (default: ${DEFAULT-VALUE}).")
@@ -190,6 +210,16 @@ final class StartCommand implements Callable<Integer> {
         props.put("tta.web.host", host);
         if (hasToken()) {
             props.put("tta.web.auth-token", authToken.trim());
+        }
+        List<String> ingest = AuthTokenFile.keys(ingestTokens, ingestTokenFile, "--ingest-token-file");
+        List<String> viewer = AuthTokenFile.keys(viewerTokens, viewerTokenFile, "--viewer-token-file");
+        // checked here, not when the web beans are made: a bad flag is a one-line error, not a failed start-up
+        new AccessKeys(hasToken() ? Optional.of(authToken) : Optional.empty(), ingest, viewer);
+        if (!ingest.isEmpty()) {
+            props.put("tta.web.ingest-tokens", String.join("\n", ingest));
+        }
+        if (!viewer.isEmpty()) {
+            props.put("tta.web.viewer-tokens", String.join("\n", viewer));
         }
         if (!BindAddress.isLoopback(host) && !hasToken()) {
             LOG.warn("tta-obs is listening on {}, beyond this machine, WITHOUT an auth token: anyone who can "

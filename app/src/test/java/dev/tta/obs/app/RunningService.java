@@ -28,12 +28,12 @@ final class RunningService implements AutoCloseable {
         this.dataDir = dataDir;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         StartCommand start = new StartCommand(new PrintStream(captured, true));
-        // gRPC off unless a test asks for it: the default 4317 may be a developer's Collector;
+        // the OTLP ports off unless a test asks for them: the defaults 4318 and 4317 may be a developer's Collector;
         // retention off unless a test asks for it: fixtures start in January and would be evicted
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port=" + port,
-                "--otlp-http-port=0", "--data-dir=" + dataDir, "--host=127.0.0.1"));
-        java.util.Map<String, String> defaults = java.util.Map.of("--otlp-grpc-port", "0", "--max-traces", "0",
-                "--retention", "0");
+                "--data-dir=" + dataDir, "--host=127.0.0.1"));
+        java.util.Map<String, String> defaults = java.util.Map.of("--otlp-http-port", "0", "--otlp-grpc-port", "0",
+                "--max-traces", "0", "--retention", "0");
         defaults.forEach((flag, value) -> {
             if (java.util.Arrays.stream(extraArgs).noneMatch(a -> a.startsWith(flag))) {
                 args.add(flag + "=" + value);

@@ -64,6 +64,25 @@ class StartFailuresIT {
         assertThat(r.err()).contains("both --auth-token").contains("--auth-token-file");
     }
 
+    @Test
+    void roleKeys_withoutTheFullKey_twoRolesForOneKey_orAnEmptyKeyFile_areOneLine() throws Exception {
+        Path comments = Files.writeString(dir.resolve("viewers"), "# nobody yet\n\n");
+        List<List<String>> given = List.of(List.of("--ingest-token=app"), List.of("--auth-token=k", "--viewer-token=k"),
+                List.of("--auth-token=k", "--viewer-token-file=" + comments));
+        List<String> said = List.of("tta-obs: --ingest-token and --viewer-token need --auth-token too",
+                "tta-obs: the same key is given as --auth-token and as --viewer-token; a key has one role",
+                "tta-obs: --viewer-token-file: " + comments + " holds no key; put one key on each line");
+        for (int i = 0; i < given.size(); i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("start", "--port=" + RunningService.freePort(),
+                    "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + dir.resolve("data")));
+            args.addAll(given.get(i));
+            CommandLineTest.Run r = CommandLineTest.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+            assertThat(r.err().lines().findFirst().orElse("")).as(r.err()).startsWith(said.get(i));
+            assertThat(r.err()).doesNotContain("\tat ");
+        }
+    }
+
     /** A database cut short (a failed copy, a full disk while copying): one line naming it and what to do. */
     @Test
     void truncatedDatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {

@@ -16,16 +16,18 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * How a browser proves it knows the --auth-token without the token ever travelling back to it:
- * the user presents the token once (the start-up link or the form at {@code /login}) and gets a
- * cookie holding a value derived from it. A response never carries the token itself, so a page
- * load from this machine or through a reverse proxy learns nothing it did not already send.
+ * How a browser proves it knows a key without the key ever travelling back to it: the user
+ * presents the --auth-token or a viewer key once (the start-up link or the form at {@code /login})
+ * and gets a cookie holding a value derived from it. A response never carries the key itself, so
+ * a page load from this machine or through a reverse proxy learns nothing it did not already send.
+ * The cookie keeps the key's role: a viewer's dashboard can read but not delete or import.
  */
 final class DashboardLogin {
     static final String COOKIE_PREFIX = "tta_obs_token_";
@@ -33,17 +35,22 @@ final class DashboardLogin {
     /** The query parameter of the link printed at start-up. */
     static final String TOKEN_PARAMETER = "token";
 
-    private final byte[] token;
-    private final byte[] sessionValue;
+    private final AccessKeys keys;
+    /** The cookie value of each key that may open the dashboard, with its role. */
+    private final List<Map.Entry<byte[], AccessKeys.Role>> sessions = new ArrayList<>();
 
-    DashboardLogin(String token) {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
-        this.sessionValue = derive(this.token).getBytes(StandardCharsets.UTF_8);
+    DashboardLogin(AccessKeys keys) {
+        this.keys = keys;
+        for (Map.Entry<byte[], AccessKeys.Role> k : keys.all()) {
+            if (k.getValue() != AccessKeys.Role.INGEST) {
+                sessions.add(Map.entry(derive(k.getKey()).getBytes(StandardCharsets.UTF_8), k.getValue()));
+            }
+        }
     }
 
     /**
      * HMAC rather than a random value per process: the dashboard stays logged in across restarts
-     * with the same token, and a changed token invalidates every cookie at once.
+     * with the same key, and a changed key invalidates its cookies at once.
      */
     private static String derive(byte[] token) {
         try {
@@ -55,14 +62,29 @@ final class DashboardLogin {
         }
     }
 
-    boolean isToken(String candidate) {
-        return candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    /** The role of a presented key, whatever it may do. */
+    Optional<AccessKeys.Role> roleOf(String candidate) {
+        return keys.roleOf(candidate);
+    }
+
+    /** The role of the browser's session cookie, if it has a valid one. */
+    Optional<AccessKeys.Role> sessionRole(HttpRequest<?> request) {
+        Optional<byte[]> value = request.getCookies().findCookie(cookieName(request))
+                .map(c -> c.getValue().getBytes(StandardCharsets.UTF_8));
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        AccessKeys.Role found = null;
+        for (Map.Entry<byte[], AccessKeys.Role> s : sessions) {
+            if (MessageDigest.isEqual(s.getKey(), value.get()) && found == null) {
+                found = s.getValue();
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     boolean hasSessionCookie(HttpRequest<?> request) {
-        return request.getCookies().findCookie(cookieName(request))
-                .map(c -> MessageDigest.isEqual(sessionValue, c.getValue().getBytes(StandardCharsets.UTF_8)))
-                .orElse(false);
+        return sessionRole(request).isPresent();
     }
 
     /** Cookies ignore ports, so two instances on one machine must not overwrite each other's. */
@@ -70,9 +92,12 @@ final class DashboardLogin {
         return COOKIE_PREFIX + request.getServerAddress().getPort();
     }
 
-    /** 303 to {@code location} with the session cookie: the URL bar and history keep no token. */
-    MutableHttpResponse<?> loggedIn(HttpRequest<?> request, String location) {
-        Cookie cookie = Cookie.of(cookieName(request), new String(sessionValue, StandardCharsets.US_ASCII))
+    /**
+     * 303 to {@code location} with the session cookie of {@code key}, a key that may open the
+     * dashboard: the URL bar and history keep no token.
+     */
+    MutableHttpResponse<?> loggedIn(HttpRequest<?> request, String location, String key) {
+        Cookie cookie = Cookie.of(cookieName(request), derive(key.trim().getBytes(StandardCharsets.UTF_8)))
                 .path("/").httpOnly(true).sameSite(SameSite.Strict)
                 // behind a TLS-terminating proxy the browser must never send it over plain HTTP
                 .secure("https".equalsIgnoreCase(request.getHeaders().get("X-Forwarded-Proto")));
@@ -115,6 +140,12 @@ final class DashboardLogin {
     }
 
     static MutableHttpResponse<String> form(boolean wrong) {
+        return form(wrong ? "That token is not the one this tta-obs was started with." : null);
+    }
+
+    /** The login form, with {@code alert} (plain text) above it when the last try was refused. */
+    static MutableHttpResponse<String> form(@io.micronaut.core.annotation.Nullable String alert) {
+        boolean wrong = alert != null;
         String html = """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>tta-obs: log in</title>
@@ -129,7 +160,7 @@ final class DashboardLogin {
                 <label for="token">Token</label>
                 <input id="token" name="token" type="password" autocomplete="current-password" autofocus required>
                 <button type="submit">Open the dashboard</button></form></body></html>
-                """.formatted(wrong ? "<p class=\"wrong\" role=\"alert\">That token is not the one this tta-obs was started with.</p>\n" : "");
+                """.formatted(wrong ? "<p class=\"wrong\" role=\"alert\">" + alert + "</p>\n" : "");
         return noTrace(HttpResponse.<String>status(wrong ? HttpStatus.UNAUTHORIZED : HttpStatus.OK).body(html)
                 .contentType(MediaType.TEXT_HTML + ";charset=utf-8"));
     }

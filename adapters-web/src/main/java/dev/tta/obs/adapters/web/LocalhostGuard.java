@@ -12,8 +12,6 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.core.order.Ordered;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -26,9 +24,10 @@ import java.util.Optional;
  *   <li>Origin check on state-changing requests and on the WebSocket upgrade: a foreign page may
  *   send them blind (no CORS needed to send), so they are refused outright. Reads are already
  *   unreadable cross-origin because no CORS headers are sent.</li>
- *   <li>Optional token: Bearer header or, for the dashboard we serve, a cookie the browser gets
- *   once it presented the token ({@link DashboardLogin}). Being on this machine proves nothing: a
- *   reverse proxy on the same host makes every visitor look local.</li>
+ *   <li>Optional keys: Bearer header or, for the dashboard we serve, a cookie the browser gets
+ *   once it presented a key ({@link DashboardLogin}). Being on this machine proves nothing: a
+ *   reverse proxy on the same host makes every visitor look local. A key's role ({@link AccessKeys})
+ *   decides what it may do: 401 without a known key, 403 for a request its role may not make.</li>
  * </ul>
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -36,12 +35,10 @@ public class LocalhostGuard implements Ordered {
     private final WebSecurity security;
     @Nullable
     private final DashboardLogin login;
-    private final byte[] token;
 
     public LocalhostGuard(WebSecurity security) {
         this.security = security;
-        this.login = security.authToken().map(DashboardLogin::new).orElse(null);
-        this.token = security.authToken().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.login = security.keys().required() ? new DashboardLogin(security.keys()) : null;
     }
 
     @Override
@@ -71,8 +68,9 @@ public class LocalhostGuard implements Ordered {
             Optional<String> presented = DashboardLogin.tokenParameter(request);
             if (presented.isPresent()) {
                 // the start-up link: trade the token for the cookie and leave no token in the URL
-                return login.isToken(presented.get().trim())
-                        ? login.loggedIn(request, DashboardLogin.withoutToken(request))
+                Optional<AccessKeys.Role> role = login.roleOf(presented.get());
+                return role.isPresent() && role.get() != AccessKeys.Role.INGEST
+                        ? login.loggedIn(request, DashboardLogin.withoutToken(request), presented.get())
                         : DashboardLogin.redirect(DashboardLogin.LOGIN_PATH + "?wrong");
             }
             if (!request.getPath().equals(DashboardLogin.LOGIN_PATH) && !request.getParameters().contains("embed")
@@ -81,10 +79,18 @@ public class LocalhostGuard implements Ordered {
                 return DashboardLogin.redirect(DashboardLogin.LOGIN_PATH);
             }
         }
-        if (token != null && needsToken(request) && !authenticated(request)) {
-            return ApiProblem.of(HttpStatus.UNAUTHORIZED, "Token required",
-                    "this tta-obs was started with --auth-token; send it as 'Authorization: Bearer <token>'")
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tta-obs\"");
+        if (login != null && needsToken(request)) {
+            Optional<AccessKeys.Role> role = roleOf(request);
+            if (role.isEmpty()) {
+                return ApiProblem.of(HttpStatus.UNAUTHORIZED, "Token required",
+                        "this tta-obs was started with --auth-token; send it, an ingest key (to send OTLP) or a viewer "
+                                + "key (to read) as 'Authorization: Bearer <token>'")
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tta-obs\"");
+            }
+            Optional<String> refused = AccessKeys.refusal(role.get(), request.getMethodName(), request.getPath());
+            if (refused.isPresent()) {
+                return ApiProblem.of(HttpStatus.FORBIDDEN, "Not allowed for this key", refused.get());
+            }
         }
         return null;
     }
@@ -111,16 +117,10 @@ public class LocalhostGuard implements Ordered {
         return path.equals("/mcp") || path.startsWith("/mcp/");
     }
 
-    private boolean authenticated(HttpRequest<?> request) {
-        String auth = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).trim())) {
-            return true;
-        }
-        return login.hasSessionCookie(request);
-    }
-
-    private boolean matches(String candidate) {
-        return MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    /** The role of the key the request presents: its Bearer header, else the dashboard's cookie. */
+    private Optional<AccessKeys.Role> roleOf(HttpRequest<?> request) {
+        return security.keys().roleOfAuthorization(request.getHeaders().get(HttpHeaders.AUTHORIZATION))
+                .or(() -> login.sessionRole(request));
     }
 
     private boolean originAllowed(String origin, HttpRequest<?> request) {

@@ -14,16 +14,19 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Optional;
 
 /**
- * The form where a browser that has no start-up link presents the --auth-token once. The link
+ * The form where a browser that has no start-up link presents the --auth-token or a viewer key once. The link
  * itself ({@code /?token=...}) is exchanged by {@link LocalhostGuard} before any page is served.
  */
 @Hidden
 @Controller(DashboardLogin.LOGIN_PATH)
 public class LoginController {
+    static final String LOGIN_REFUSED_INGEST = "That is an ingest key: it can send telemetry, not open the dashboard. "
+            + "Use a viewer key or the --auth-token.";
+
     private final Optional<DashboardLogin> login;
 
     public LoginController(WebSecurity security) {
-        this.login = security.authToken().map(DashboardLogin::new);
+        this.login = security.keys().required() ? Optional.of(new DashboardLogin(security.keys())) : Optional.empty();
     }
 
     @Get(produces = MediaType.TEXT_HTML)
@@ -39,9 +42,13 @@ public class LoginController {
         if (login.isEmpty()) {
             return DashboardLogin.redirect("/");
         }
-        if (!login.get().isToken(token == null ? null : token.trim())) {
+        Optional<AccessKeys.Role> role = login.get().roleOf(token);
+        if (role.isEmpty()) {
             return DashboardLogin.form(true);
         }
-        return login.get().loggedIn(request, "/");
+        if (role.get() == AccessKeys.Role.INGEST) {
+            return DashboardLogin.form(LOGIN_REFUSED_INGEST);
+        }
+        return login.get().loggedIn(request, "/", token);
     }
 }
