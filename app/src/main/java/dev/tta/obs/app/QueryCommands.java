@@ -43,7 +43,8 @@ final class QueryCommands {
         String text;
         @Option(names = "--span-name", paramLabel = "NAME", description = "A span of the trace has exactly this name.")
         String spanName;
-        @Option(names = "--status", paramLabel = "STATUS", description = "error, ok or unset.")
+        @Option(names = "--status", paramLabel = "STATUS",
+                description = "How the run ended: failed, recovered or ok; error (failed or recovered) or unset by span status.")
         String status;
         @Option(names = "--errors", description = "Only traces with an error (same as --status=error).")
         boolean errors;

@@ -142,7 +142,7 @@ class McpJsClientIT {
         step(plan, "get_span").put("trace_id", fast).put("span_id", llmSpan).put("max_value_chars", 20).put("limit", 5);
         ((ObjectNode) plan.get(1)).put("pages", true);
         step(plan, "get_span").put("trace_id", fast).put("span_id", "00000000000000ff");
-        step(plan, "list_traces").put("status", "failed").put("limit", 5);
+        step(plan, "list_traces").put("status", "failing").put("limit", 5);
         step(plan, "list_traces").put("bogus", 1);
         JsonNode out = runNode(List.of("http", service.url("/mcp")), plan);
         assertThat(out.has("error")).as(out.toString()).isFalse();
@@ -157,7 +157,7 @@ class McpJsClientIT {
         assertThat(all.toString()).contains("…[cut ", "gen_ai.request.model = gpt-4o-mini");
         assertThat(page(out, 2, 0).get("isError").asBoolean()).isTrue();
         assertThat(page(out, 2, 0).get("text").asText()).startsWith("not_found: ");
-        assertThat(text(out, 3)).isEqualTo("bad_argument: status must be one of error, ok, unset, got 'failed'");
+        assertThat(text(out, 3)).isEqualTo("bad_argument: status must be one of failed, recovered, ok, error, unset, got 'failing'");
         assertThat(text(out, 4)).startsWith("bad_argument: list_traces takes no argument 'bogus'; it takes service, ");
     }
 

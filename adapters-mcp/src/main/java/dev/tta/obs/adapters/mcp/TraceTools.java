@@ -151,7 +151,9 @@ public final class TraceTools {
                 .string("root", "only traces whose root span has this name, exact")
                 .string("text", "words that start span names, services or attribute values")
                 .string("span_name", "a span of the trace has exactly this name")
-                .choice("status", "error, ok or unset", "error", "ok", "unset")
+                .choice("status", "how the run ended: failed, recovered (errors inside were absorbed) or ok; "
+                        + "error (failed or recovered) and unset (no span failed or was marked ok) go by span status",
+                        "failed", "recovered", "ok", "error", "unset")
                 .string("model", "an LLM call of the trace used this model")
                 .string("primitive", "the trace used this primitive type, e.g. retry")
                 .number("min_duration_ms", "at least this long")
@@ -164,6 +166,22 @@ public final class TraceTools {
 
     // ---- list_traces
 
+    /** As the REST API's status: the run's outcome, or a span status of earlier versions. */
+    private static void runStatus(TraceSearch.Builder b, String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "error" -> b.status(TraceStatusFilter.ERROR);
+            case "unset" -> b.status(TraceStatusFilter.UNSET);
+            default -> {
+                try {
+                    b.outcome(RunOutcome.parse(value));
+                } catch (IllegalArgumentException e) {
+                    throw ToolException.badArgument("status must be one of failed, recovered, ok, error, unset, got '"
+                            + value + "'");
+                }
+            }
+        }
+    }
+
     private TraceSearch.Builder filters(ToolArgs a) {
         TraceSearch.Builder b = TraceSearch.builder();
         a.string("service").ifPresent(b::serviceName);
@@ -171,7 +189,7 @@ public final class TraceTools {
         a.string("root").ifPresent(b::rootName);
         a.string("text").ifPresent(b::text);
         a.string("span_name").ifPresent(b::spanName);
-        a.choice("status", TraceStatusFilter.class).ifPresent(b::status);
+        a.string("status").ifPresent(v -> runStatus(b, v));
         a.string("model").ifPresent(b::model);
         a.string("primitive").ifPresent(b::primitive);
         a.number("min_duration_ms").ifPresent(b::minDurationMs);
