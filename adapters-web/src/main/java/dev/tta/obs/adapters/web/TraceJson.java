@@ -72,6 +72,7 @@ final class TraceJson {
         m.put("outputTokens", r.outputTokens());
         m.put("cachedInputTokens", r.cachedInputTokens());
         m.put("reasoningTokens", r.reasoningTokens());
+        m.put("totalTokens", r.totalTokens());
         m.put("costUsd", r.costUsd().orElse(null));
         // "unpriced" must never look like $0: the status says why costUsd is null or partial
         m.put("costStatus", r.costStatus().name().toLowerCase(java.util.Locale.ROOT));
