@@ -1,16 +1,6 @@
 package dev.tta.obs.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,51 +33,25 @@ class CheckCommandIT {
     static Path work;
     RunningService service;
 
-    /** A run: a root span of the workflow and one gpt-4o-mini call inside it. */
-    private static String run(Tracer tracer, String workflow, Instant start, long durationMs, long inputTokens,
-                              long outputTokens, boolean fail) {
-        long t0 = start.getEpochSecond() * 1_000_000_000L + start.getNano();
-        long end = t0 + durationMs * 1_000_000L;
-        Span root = tracer.spanBuilder(workflow + ".run").setNoParent().setAttribute("workflow.name", workflow)
-                .setStartTimestamp(t0, TimeUnit.NANOSECONDS).startSpan();
-        Span llm = tracer.spanBuilder("chat gpt-4o-mini").setParent(Context.root().with(root))
-                .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "openai")
-                .setAttribute("gen_ai.request.model", "gpt-4o-mini")
-                .setAttribute("gen_ai.usage.input_tokens", inputTokens)
-                .setAttribute("gen_ai.usage.output_tokens", outputTokens)
-                .setStartTimestamp(t0 + 1_000_000L, TimeUnit.NANOSECONDS).startSpan();
-        llm.end(end - 1_000_000L, TimeUnit.NANOSECONDS);
-        if (fail) {
-            root.setStatus(StatusCode.ERROR, "tool failed");
-        }
-        root.end(end, TimeUnit.NANOSECONDS);
-        return root.getSpanContext().getTraceId();
-    }
-
     @BeforeAll
     void storeRuns() {
         service = new RunningService(dataDir);
-        SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "agent")))
-                .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                        .setEndpoint(service.url("/v1/traces")).build()).build())
-                .build();
-        Tracer tracer = provider.get("check-test");
-        Instant now = Instant.now();
-        for (int i = 0; i < 20; i++) {
-            // earlier runs, 2h to 1h ago, with a little spread as real runs have
-            Instant at = now.minusSeconds(7200 - i * 180L);
-            run(tracer, "support-agent", at, 1000 + (i % 5) * 10, 1000 + (i % 5) * 10, 200, false);
-            run(tracer, "ticket-triage", at.plusSeconds(1), 800 + (i % 5) * 10, 2000 + (i % 5) * 20, 400, false);
+        try (LlmRuns runs = new LlmRuns(service.url("/v1/traces"))) {
+            Instant now = Instant.now();
+            for (int i = 0; i < 20; i++) {
+                // earlier runs, 2h to 1h ago, with a little spread as real runs have
+                Instant at = now.minusSeconds(7200 - i * 180L);
+                runs.run("support-agent", at, 1000 + (i % 5) * 10, 1000 + (i % 5) * 10, 200, false);
+                runs.run("ticket-triage", at.plusSeconds(1), 800 + (i % 5) * 10, 2000 + (i % 5) * 20, 400, false);
+            }
+            for (int i = 0; i < 10; i++) {
+                Instant at = now.minusSeconds(300 - i * 20L);
+                runs.run("support-agent", at, 1000 + (i % 5) * 10, 1000 + (i % 5) * 10, 200, false);
+                // the change under test: 30% slower, 30% more tokens and so 30% costlier
+                runs.run("ticket-triage", at.plusSeconds(1), 1040 + (i % 5) * 13, 2600 + (i % 5) * 26, 520, false);
+            }
+            assertThat(runs.flush()).isTrue();
         }
-        for (int i = 0; i < 10; i++) {
-            Instant at = now.minusSeconds(300 - i * 20L);
-            run(tracer, "support-agent", at, 1000 + (i % 5) * 10, 1000 + (i % 5) * 10, 200, false);
-            // the change under test: 30% slower, 30% more tokens and so 30% costlier
-            run(tracer, "ticket-triage", at.plusSeconds(1), 1040 + (i % 5) * 13, 2600 + (i % 5) * 26, 520, false);
-        }
-        assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-        provider.shutdown().join(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
