@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
  * Agent runs sent with the OTel Java SDK over OTLP/HTTP: a root span of the workflow and one
  * gpt-4o-mini call inside it, whose tokens price the run (with the bundled price table).
  */
-final class LlmRuns implements AutoCloseable {
+public final class LlmRuns implements AutoCloseable {
     private final SdkTracerProvider provider;
     private final Tracer tracer;
 
-    LlmRuns(String tracesEndpoint) {
+    public LlmRuns(String tracesEndpoint) {
         provider = SdkTracerProvider.builder()
                 .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "agent")))
                 .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
@@ -32,7 +32,7 @@ final class LlmRuns implements AutoCloseable {
     }
 
     /** @return the run's trace id */
-    String run(String workflow, Instant start, long durationMs, long inputTokens, long outputTokens, boolean fail) {
+    public String run(String workflow, Instant start, long durationMs, long inputTokens, long outputTokens, boolean fail) {
         long t0 = start.getEpochSecond() * 1_000_000_000L + start.getNano();
         long end = t0 + durationMs * 1_000_000L;
         Span root = tracer.spanBuilder(workflow + ".run").setNoParent().setAttribute("workflow.name", workflow)
@@ -52,7 +52,7 @@ final class LlmRuns implements AutoCloseable {
     }
 
     /** Sends what was ended; true once the server acknowledged it. */
-    boolean flush() {
+    public boolean flush() {
         return provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess();
     }
 
