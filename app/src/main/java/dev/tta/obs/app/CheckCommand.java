@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -202,7 +203,7 @@ final class CheckCommand implements Callable<Integer> {
                 .filter(r -> workflows.isEmpty() || workflows.contains(r.workflow()))
                 .sorted(Comparator.comparingLong(CheckRun::startTimeUnixNano).reversed())
                 .collect(Collectors.groupingBy(CheckRun::workflow, TreeMap::new, Collectors.toList()));
-        String window = plan.since().map(s -> "since " + s).orElseGet(() -> "in the newest " + plan.last().get()
+        String window = plan.since().map(s -> "since " + s.truncatedTo(ChronoUnit.SECONDS)).orElseGet(() -> "in the newest " + plan.last().get()
                 + " runs of each workflow");
         String against = baselineFile != null ? "the baseline " + baselineFile : "the runs before them";
         RunGate gate = new RunGate(plan.limits());

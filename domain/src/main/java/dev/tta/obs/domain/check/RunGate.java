@@ -3,6 +3,8 @@ package dev.tta.obs.domain.check;
 import dev.tta.obs.domain.check.CheckResult.Unit;
 import dev.tta.obs.domain.check.CheckResult.Verdict;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -152,7 +154,9 @@ public final class RunGate {
     public static String format(Unit unit, double v) {
         return switch (unit) {
             case MS -> v >= 1000 ? String.format(Locale.ROOT, "%.2f s", v / 1000) : String.format(Locale.ROOT, "%.1f ms", v);
-            case USD -> v >= 1 ? String.format(Locale.ROOT, "$%.2f", v) : String.format(Locale.ROOT, "$%.4f", v);
+            // cheap runs cost fractions of a cent: three significant digits keep a 30% change visible
+            case USD -> v >= 1 || v == 0 ? String.format(Locale.ROOT, "$%.2f", v)
+                    : "$" + new BigDecimal(v).round(new MathContext(3)).toPlainString();
             case TOKENS, RUNS -> String.format(Locale.ROOT, "%,.0f", v);
             case PERCENT -> percent(v);
             case SCORE -> String.format(Locale.ROOT, "%.3g", v);
