@@ -102,6 +102,27 @@ class CheckCommandIT {
                 failed.add(c.getAttribute("name") + " | " + ((Element) failure.item(0)).getAttribute("message"));
             }
         }
+        // what JUnit readers require: counts on each suite that match its cases, a name and class on
+        // each case, a message and type on each failure
+        NodeList suiteList = xml.getElementsByTagName("testsuite");
+        assertThat(suiteList.getLength()).isEqualTo(2);
+        for (int i = 0; i < suiteList.getLength(); i++) {
+            Element suite = (Element) suiteList.item(i);
+            assertThat(suite.getAttribute("name")).startsWith("tta-obs check: ");
+            assertThat(Integer.parseInt(suite.getAttribute("tests"))).isEqualTo(suite.getElementsByTagName("testcase").getLength());
+            assertThat(Integer.parseInt(suite.getAttribute("failures"))).isEqualTo(suite.getElementsByTagName("failure").getLength());
+            assertThat(suite.getAttribute("errors")).isEqualTo("0");
+        }
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element c = (Element) cases.item(i);
+            assertThat(c.getAttribute("classname")).startsWith("tta-obs.check.");
+            assertThat(c.getAttribute("name")).isNotBlank();
+        }
+        NodeList failures = xml.getElementsByTagName("failure");
+        for (int i = 0; i < failures.getLength(); i++) {
+            assertThat(((Element) failures.item(i)).getAttribute("type")).isEqualTo("threshold");
+            assertThat(failures.item(i).getTextContent()).contains("baseline:", "current:", "limit:");
+        }
         assertThat(failed).hasSize(6).allSatisfy(f -> assertThat(f).startsWith("ticket-triage: "))
                 .anySatisfy(f -> assertThat(f).startsWith("ticket-triage: latency p95 | latency p95 rose 30%"))
                 .anySatisfy(f -> assertThat(f).startsWith("ticket-triage: cost p95 | cost p95 rose 30%"));
