@@ -78,9 +78,10 @@ function render(state) {
       const failures = L.formatFailures(s);
       if (failures) lines.push(failures);
       if (s.costTodayUsd != null) lines.push(`cost today $${Number(s.costTodayUsd).toFixed(4)}`);
+      lines.push(...L.budgetLines(s.budget));
       lines.push('Click to open the dashboard');
       statusItem.tooltip = lines.join('\n');
-      statusItem.backgroundColor = undefined;
+      statusItem.backgroundColor = L.formatBudget(s.budget) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       break;
     }
     case 'offline':

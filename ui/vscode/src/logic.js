@@ -64,6 +64,8 @@ function formatDuration(ms) {
 function formatStatus(state) {
   switch (state.kind) {
     case 'ok': {
+      const budget = formatBudget(state.stats.budget);
+      if (budget) return `TTA: ⚠ budget ${budget}`;
       const n = Number(state.stats.traceCount) || 0;
       let text = `TTA: ✅ ${n} ${n === 1 ? 'trace' : 'traces'}`;
       const avg = formatDuration(state.stats.avgDurationMs);
@@ -79,6 +81,37 @@ function formatStatus(state) {
     default:
       throw new Error(`unknown status ${state.kind}`);
   }
+}
+
+/** Dollars as the status bar shows them: cents from a cent up, two significant digits below. */
+function formatUsd(usd) {
+  const v = Number(usd) || 0;
+  return v >= 0.01 || v === 0 ? `$${v.toFixed(2)}` : `$${Number(v.toPrecision(2))}`;
+}
+
+/**
+ * A crossed budget (/api/stats "budget") as spent/limit: the day's spending over the daily budget,
+ * else the costliest run over the run budget ("per run"). Null while within budget, or without one.
+ */
+function formatBudget(budget) {
+  if (!budget || !budget.exceeded) return null;
+  if (budget.dailyExceeded) return `${formatUsd(budget.spentTodayUsd)}/${formatUsd(budget.dailyUsd)}`;
+  if (budget.costliestRun) return `${formatUsd(budget.costliestRun.costUsd)}/${formatUsd(budget.runUsd)} per run`;
+  return null;
+}
+
+/** The tooltip's budget lines, one per budget set; empty without one. */
+function budgetLines(budget) {
+  if (!budget) return [];
+  const lines = [];
+  if (budget.dailyUsd != null) {
+    lines.push(`budget today: ${formatUsd(budget.spentTodayUsd)} of ${formatUsd(budget.dailyUsd)}${budget.dailyExceeded ? ' (exceeded)' : ''}`);
+  }
+  if (budget.runUsd != null) {
+    const n = Number(budget.runsOverBudget) || 0;
+    lines.push(`run budget ${formatUsd(budget.runUsd)}: ${n} ${n === 1 ? 'run' : 'runs'} over it today`);
+  }
+  return lines;
 }
 
 /**
@@ -286,6 +319,6 @@ const RELAY = `(function () {
 
 module.exports = {
   normalizeServiceUrl, originOf, buildDashboardUrl, otlpTracesEndpoint, extractTraceId, isTraceId,
-  formatDuration, formatStatus, formatFailures, statsFromTraces, parseStackFrame, parseStackTrace,
+  formatDuration, formatStatus, formatFailures, formatBudget, formatUsd, budgetLines, statsFromTraces, parseStackFrame, parseStackTrace,
   resolveWorkspacePath, clampLine, splitCommand, resolveProgram, buildWebviewHtml, escapeHtml,
 };

@@ -11,6 +11,20 @@ test('status text: count and average, singular, no average for an empty store', 
   assert.equal(L.formatStatus({ kind: 'ok', stats: { traceCount: 3, avgDurationMs: 90000 } }), 'TTA: ✅ 3 traces | ⚡ 1.5m avg');
 });
 
+test('status text: a crossed budget turns it into a warning, spent over limit', () => {
+  const stats = { traceCount: 4, avgDurationMs: 100 };
+  const daily = { dailyUsd: 1, spentTodayUsd: 1.2, runUsd: null, runsOverBudget: 0, dailyExceeded: true, exceeded: true, costliestRun: null };
+  assert.equal(L.formatStatus({ kind: 'ok', stats: { ...stats, budget: daily } }), 'TTA: ⚠ budget $1.20/$1.00');
+  const run = { dailyUsd: null, spentTodayUsd: 0.9, runUsd: 0.5, runsOverBudget: 2, dailyExceeded: false, exceeded: true,
+    costliestRun: { traceId: 'ab'.repeat(16), costUsd: 0.00057 } };
+  assert.equal(L.formatStatus({ kind: 'ok', stats: { ...stats, budget: run } }), 'TTA: ⚠ budget $0.00057/$0.50 per run');
+  const within = { ...daily, spentTodayUsd: 0.5, dailyExceeded: false, exceeded: false };
+  assert.equal(L.formatStatus({ kind: 'ok', stats: { ...stats, budget: within } }), 'TTA: ✅ 4 traces | ⚡ 100ms avg');
+  assert.equal(L.formatStatus({ kind: 'ok', stats: { ...stats, budget: null } }), 'TTA: ✅ 4 traces | ⚡ 100ms avg');
+  assert.deepEqual(L.budgetLines(run), ['run budget $0.50: 2 runs over it today']);
+  assert.deepEqual(L.budgetLines(within), ['budget today: $0.50 of $1.00']);
+});
+
 test('status text: offline, starting and error are distinct', () => {
   const texts = ['offline', 'starting', 'error'].map(kind => L.formatStatus({ kind, message: 'x' }));
   assert.deepEqual(texts, ['TTA: ⭘ offline', 'TTA: ⏳ starting', 'TTA: ⚠ error']);

@@ -29,7 +29,10 @@ const { chromium } = createRequire(hostDir + '/')('playwright-core');
 
 const checks = [];
 let page;
-async function check(name, fn) {
+// --scenario picks the checks to run: "main" (the default) or "budget" (a service started with a budget)
+const scenario = args.scenario || 'main';
+async function check(name, fn, only = 'main') {
+  if (only !== scenario) return;
   const t = Date.now();
   try {
     const detail = await fn();
@@ -177,6 +180,25 @@ try {
     if (latencyMs > MAX_STATUS_LATENCY_MS) fail(`took ${latencyMs} ms`);
     return `${JSON.stringify(await statusText())} after ${latencyMs} ms`;
   });
+
+  await check('status bar turns into a budget warning when the day\'s spending crosses the daily budget', async () => {
+    await status.waitFor({ timeout: 60000 });
+    const budget = (await (await fetch(`${service}/api/stats`)).json()).budget;
+    if (!budget || budget.dailyUsd !== 1 || budget.exceeded) fail(`the service's budget is ${JSON.stringify(budget)}; start it with --budget-daily-usd=1`);
+    // 8 million input tokens of gpt-4o-mini at $0.15 per million: $1.20, over the $1.00 budget
+    const now = BigInt(Date.now()) * 1000000n;
+    const attr = (key, v) => ({ key, value: typeof v === 'number' ? { intValue: v } : { stringValue: v } });
+    const body = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'vscode-e2e')] }, scopeSpans: [{ scope: { name: 'vscode-e2e' }, spans: [
+      { traceId, spanId: hex(8), name: 'chat gpt-4o-mini', kind: 3, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 50000000n), status: {},
+        attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.provider.name', 'openai'), attr('gen_ai.request.model', 'gpt-4o-mini'),
+          attr('gen_ai.usage.input_tokens', 8000000), attr('gen_ai.usage.output_tokens', 0)] }] }] }] };
+    const r = await fetch(`${service}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) fail(`export answered ${r.status}`);
+    const want = 'TTA: ⚠ budget $1.20/$1.00';
+    await page.waitForFunction(w => [...document.querySelectorAll('.statusbar-item')].some(e => e.innerText.replace(/\s+/g, ' ').includes(w)), want, { timeout: 10000, polling: 50 })
+      .catch(async () => fail(`status bar says ${JSON.stringify(await statusText())}, wanted "${want}"`));
+    return await statusText();
+  }, 'budget');
 
   let webview = null;
   await check('clicking the status bar item opens the dashboard webview on the embedded dashboard', async () => {

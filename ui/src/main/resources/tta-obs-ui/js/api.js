@@ -60,6 +60,7 @@ export class LiveFeed {
     this.mode = 'connecting';
     this.seen = new Map();
     this.onMode = () => {};
+    this.onBudget = () => {};
     this.connect();
   }
 
@@ -98,6 +99,7 @@ export class LiveFeed {
           return;
         }
         if (msg.type === 'trace' && msg.summary) this.emit(msg.summary);
+        else if (msg.type === 'budget') this.onBudget(msg.budget);
         else if (msg.type === 'lagged') this.pollOnce();
       };
       ws.onclose = () => {

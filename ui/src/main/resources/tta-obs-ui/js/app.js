@@ -7,6 +7,7 @@ import { renderMetrics } from './metrics.js';
 import { renderErrors } from './errors.js';
 import { renderSettings } from './settings.js';
 import { listenToHost } from './host.js';
+import { watchBudget } from './budget.js';
 import { route } from './router.js';
 
 const root = document.getElementById('app');
@@ -44,6 +45,7 @@ live.onMode = (m) => {
   liveStatus.className = m === 'offline' ? 'err-text' : 'muted';
   document.documentElement.dataset.live = m;
 };
+watchBudget(live, document.getElementById('budget-banner'));
 
 // A view is mounted for a path; a change of only the query part goes to its update(params), which
 // redraws in place (and returns false when it cannot, for a full render).

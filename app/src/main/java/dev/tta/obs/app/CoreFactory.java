@@ -8,6 +8,7 @@ import dev.tta.obs.adapters.web.ServiceSettings;
 import dev.tta.obs.adapters.web.AccessKeys;
 import dev.tta.obs.adapters.web.WebSecurity;
 import dev.tta.obs.domain.TraceAssembler;
+import dev.tta.obs.domain.query.Budget;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
 import dev.tta.obs.adapters.jaeger.JaegerFormat;
@@ -15,6 +16,7 @@ import dev.tta.obs.adapters.otlp.OtlpJsonFormat;
 import dev.tta.obs.adapters.otlp.OtlpReceiverSettings;
 import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.service.TraceTransferService;
+import dev.tta.obs.ports.in.QueryBudget;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.out.TelemetryStore;
@@ -24,6 +26,7 @@ import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.RegressionMarker;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
 import dev.tta.obs.ports.service.TelemetryQueryService;
+import dev.tta.obs.ports.service.BudgetService;
 import dev.tta.obs.ports.service.LiveTraceFeed;
 import dev.tta.obs.ports.service.RetentionService;
 import dev.tta.obs.ports.service.TraceQueryService;
@@ -130,10 +133,19 @@ public class CoreFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    LiveTraceFeed liveFeed(TraceQueryService query,
+    LiveTraceFeed liveFeed(TraceQueryService query, QueryBudget budget,
                            @Property(name = "tta.live.window-ms", defaultValue = "100") long windowMs,
                            @Property(name = "tta.live.client-queue", defaultValue = "512") int clientQueue) {
-        return new LiveTraceFeed(query, windowMs, clientQueue);
+        return new LiveTraceFeed(query, budget, windowMs, clientQueue);
+    }
+
+    // --budget-daily-usd and --budget-run-usd; unset, the service answers no budget
+    @Singleton
+    QueryBudget budget(TraceStore<?> store,
+                       @Nullable @Property(name = "tta.budget.daily-usd") Double dailyUsd,
+                       @Nullable @Property(name = "tta.budget.run-usd") Double runUsd) {
+        return new BudgetService(store, new Budget(Optional.ofNullable(dailyUsd), Optional.ofNullable(runUsd)),
+                Clock.systemUTC());
     }
 
     @Singleton

@@ -1,6 +1,7 @@
 package dev.tta.obs.app;
 
 import dev.tta.obs.adapters.web.AccessKeys;
+import dev.tta.obs.domain.query.Budget;
 import dev.tta.obs.ports.out.TraceStore;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -115,6 +116,15 @@ final class StartCommand implements Callable<Integer> {
                     + "(default: <data-dir>/prices.tsv when it exists).")
     Path prices;
 
+    @Option(names = "--budget-daily-usd", paramLabel = "USD",
+            description = "Warn (dashboard banner, VS Code status bar, live event, /api/stats) once the runs "
+                    + "started today (UTC) cost more than USD together.")
+    Double budgetDailyUsd;
+
+    @Option(names = "--budget-run-usd", paramLabel = "USD",
+            description = "Warn the same way when a run started today costs more than USD.")
+    Double budgetRunUsd;
+
     @Option(names = "--verbose", description = "Print stack traces and debug logs.")
     boolean verbose;
 
@@ -182,6 +192,7 @@ final class StartCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--otlp-max-attributes and --otlp-max-attribute-length must be positive");
         }
         storage.validate();
+        new Budget(Optional.ofNullable(budgetDailyUsd), Optional.ofNullable(budgetRunUsd));
     }
 
     private static void checkPort(String flag, int value, boolean zeroDisables) {
@@ -227,6 +238,12 @@ final class StartCommand implements Callable<Integer> {
                     + "Start it with --auth-token (or TTA_OBS_AUTH_TOKEN) to require one.", host);
         }
         props.put("tta.data-dir", dir.toString());
+        if (budgetDailyUsd != null) {
+            props.put("tta.budget.daily-usd", budgetDailyUsd);
+        }
+        if (budgetRunUsd != null) {
+            props.put("tta.budget.run-usd", budgetRunUsd);
+        }
         props.put("tta.storage", storage.storage);
         if (maxTraces < 0) {
             throw new IllegalArgumentException("--max-traces must be 0 (no limit) or more, got " + maxTraces);

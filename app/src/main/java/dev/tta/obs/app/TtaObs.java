@@ -61,6 +61,7 @@ public final class TtaObs implements Runnable {
         commands.put("errors", QueryCommands.Errors.class);
         commands.put("llm-calls", QueryCommands.LlmCalls.class);
         commands.put("stats", QueryCommands.Stats.class);
+        commands.put("check", CheckCommand.class);
         commands.put("doctor", DoctorCommand.class);
         commands.put("train", TrainCommand.class);
         commands.put("help", CommandLine.HelpCommand.class);

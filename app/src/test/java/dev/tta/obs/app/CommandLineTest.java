@@ -31,7 +31,7 @@ class CommandLineTest {
         Run r = run("start", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--port", "--host", "--otlp-http-port", "--data-dir", "--storage",
-                "TTA_OBS_PORT");
+                "--budget-daily-usd", "--budget-run-usd", "TTA_OBS_PORT");
     }
 
     @Test

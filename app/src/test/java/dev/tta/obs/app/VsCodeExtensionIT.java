@@ -113,4 +113,48 @@ class VsCodeExtensionIT {
         assertThat(node.exitValue()).as("drive.mjs (screenshot " + SCREENSHOT + "):\n" + out).isZero();
         assertThat(out).contains("PASS status bar counts a new trace");
     }
+
+    @Test
+    void extensionInRealVsCode_turnsTheStatusBarIntoABudgetWarning() throws Exception {
+        String out = drive("budget", "--budget-daily-usd=1");
+        assertThat(out).contains("PASS status bar turns into a budget warning")
+                .contains("TTA: ⚠ budget $1.20/$1.00");
+    }
+
+    /**
+     * Runs drive.mjs's checks of one scenario against a service started with {@code serviceArgs};
+     * skips (or, in CI, fails) when the host is missing, and fails when a check failed.
+     */
+    private String drive(String scenario, String... serviceArgs) throws Exception {
+        String chromium = System.getenv().getOrDefault("TTA_CHROMIUM", "/usr/bin/chromium");
+        Path host = hostDir();
+        requireThat(nodeAvailable(), "node is not on the PATH");
+        requireThat(Files.isExecutable(Path.of(chromium)), "no Chromium at " + chromium);
+        requireThat(Files.isExecutable(host.resolve("node_modules/.bin/code-server"))
+                && Files.isDirectory(host.resolve("node_modules/playwright-core")), "no code-server/playwright-core in " + host);
+        Path vsix = vsix();
+        requireThat(vsix != null, "no tta-obs-vscode-*.vsix in " + UI.resolve("target"));
+
+        service = new RunningService(dataDir, serviceArgs);
+        Path screenshot = SCREENSHOT.resolveSibling("vscode-e2e-" + scenario + ".png");
+        List<String> cmd = new ArrayList<>(List.of("node", DRIVER.toString(), "--scenario", scenario,
+                "--service", service.url(""), "--vsix", vsix.toString(), "--host-dir", host.toString(),
+                "--chromium", chromium, "--work", work.toString(), "--screenshot", screenshot.toString()));
+        Path log = work.resolve("drive-" + scenario + ".log");
+        Process node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = node.waitFor(6, TimeUnit.MINUTES);
+        if (!finished) {
+            node.descendants().forEach(ProcessHandle::destroy);
+            node.destroy();
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(out);
+        assertThat(finished).as("drive.mjs finished within 6 minutes:\n" + out).isTrue();
+        if (node.exitValue() == SKIPPED) {
+            requireThat(false, out.trim());
+        }
+        assertThat(node.exitValue()).as("drive.mjs --scenario " + scenario + " (screenshot " + screenshot + "):\n" + out)
+                .isZero();
+        return out;
+    }
 }

@@ -131,6 +131,9 @@ public class LiveWebSocket {
         } else if (event instanceof LiveEvent.StatsChanged s) {
             m.put("type", "stats");
             m.put("stats", TraceJson.stats(s.stats()));
+        } else if (event instanceof LiveEvent.BudgetChanged b) {
+            m.put("type", "budget");
+            m.put("budget", TraceJson.budget(b.budget()));
         } else if (event instanceof LiveEvent.Lagged l) {
             m.put("type", "lagged");
             m.put("missed", l.missed());

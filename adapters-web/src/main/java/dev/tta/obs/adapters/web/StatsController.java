@@ -1,5 +1,6 @@
 package dev.tta.obs.adapters.web;
 
+import dev.tta.obs.ports.in.QueryBudget;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
 import io.micronaut.core.annotation.Nullable;
@@ -28,9 +29,12 @@ public class StatsController {
     private final QueryWorkflowStats workflow;
     private final ServiceInfo info;
     private final ServiceSettings settings;
+    private final QueryBudget budget;
 
-    public StatsController(QueryTraces query, QueryWorkflowStats workflow, ServiceInfo info, ServiceSettings settings) {
+    public StatsController(QueryTraces query, QueryWorkflowStats workflow, ServiceInfo info, ServiceSettings settings,
+                           QueryBudget budget) {
         this.query = query;
+        this.budget = budget;
         this.workflow = workflow;
         this.info = info;
         this.settings = settings;
@@ -39,7 +43,10 @@ public class StatsController {
     @Operation(summary = "Status-bar numbers over all stored traces; cheap enough to poll every second")
     @Get(uri = "/stats", produces = "application/json")
     public Map<String, Object> stats() {
-        return TraceJson.stats(query.stats());
+        Map<String, Object> m = new LinkedHashMap<>(TraceJson.stats(query.stats()));
+        // null when no budget is set
+        m.put("budget", budget.budget().map(TraceJson::budget).orElse(null));
+        return m;
     }
 
     @Operation(summary = "Every service that sent a span")

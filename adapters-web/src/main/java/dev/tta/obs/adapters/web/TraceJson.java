@@ -22,6 +22,7 @@ import dev.tta.obs.domain.workflow.SpanInsight;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.regression.RegressionReport;
 import dev.tta.obs.ports.in.CompareRuns;
+import dev.tta.obs.domain.query.BudgetStatus;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.TraceTimeline;
 
@@ -72,6 +73,7 @@ final class TraceJson {
         m.put("outputTokens", r.outputTokens());
         m.put("cachedInputTokens", r.cachedInputTokens());
         m.put("reasoningTokens", r.reasoningTokens());
+        m.put("totalTokens", r.totalTokens());
         m.put("costUsd", r.costUsd().orElse(null));
         // "unpriced" must never look like $0: the status says why costUsd is null or partial
         m.put("costStatus", r.costStatus().name().toLowerCase(java.util.Locale.ROOT));
@@ -176,6 +178,24 @@ final class TraceJson {
         m.put("errorRate", s.errorRate());
         m.put("recoveryRate", s.recoveryRate());
         m.put("costTodayUsd", s.costTodayUsd().orElse(null));
+        return m;
+    }
+
+    /** Today's spending against the budgets; see docs/api.md, "Budgets". */
+    static Map<String, Object> budget(BudgetStatus b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dailyUsd", b.budget().dailyUsd().orElse(null));
+        m.put("spentTodayUsd", b.spentTodayUsd());
+        m.put("runUsd", b.budget().runUsd().orElse(null));
+        m.put("runsOverBudget", b.runsOverBudget());
+        m.put("dailyExceeded", b.dailyExceeded());
+        m.put("exceeded", b.exceeded());
+        m.put("costliestRun", b.costliestRun().map(r -> {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("traceId", r.traceId().hex());
+            run.put("costUsd", r.costUsd());
+            return run;
+        }).orElse(null));
         return m;
     }
 

@@ -20,16 +20,20 @@ final class PackagedService implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    PackagedService(Path dataDir) throws IOException, InterruptedException {
+    /** @param extraArgs more `start` flags, e.g. a budget */
+    PackagedService(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
         Path jar = Path.of("target", "tta-obs-all.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the browser tests through `./mvnw verify`");
         }
         port = freePort();
         log = dataDir.resolve("service.log");
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar.toString(), "start", "--port=" + port, "--otlp-http-port=0", "--otlp-grpc-port=0",
-                "--data-dir=" + dataDir.resolve("data"))
+                "--data-dir=" + dataDir.resolve("data")));
+        command.addAll(java.util.List.of(extraArgs));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitHealthy();
     }

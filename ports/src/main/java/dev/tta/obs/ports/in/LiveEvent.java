@@ -1,5 +1,6 @@
 package dev.tta.obs.ports.in;
 
+import dev.tta.obs.domain.query.BudgetStatus;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.domain.TraceSummary;
 
@@ -9,6 +10,10 @@ public sealed interface LiveEvent {
     }
 
     record StatsChanged(TraceStats stats) implements LiveEvent {
+    }
+
+    /** A budget was crossed, or the crossing changed (another run over the run budget); sent to new subscribers too. */
+    record BudgetChanged(BudgetStatus budget) implements LiveEvent {
     }
 
     /** This many events were dropped because the subscriber fell behind; refetch to catch up. */

@@ -5,7 +5,9 @@ import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.in.LiveEvent;
 import dev.tta.obs.ports.in.LiveFilter;
 import dev.tta.obs.ports.in.LiveSubscription;
+import dev.tta.obs.ports.in.QueryBudget;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.domain.query.BudgetStatus;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.WatchTraces;
 
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -30,6 +33,7 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
     private static final long IDLE_STATS_NANOS = 1_000_000_000L;
 
     private final QueryTraces stats;
+    private final QueryBudget budget;
     private final long windowNanos;
     private final int queueCapacity;
     private final List<LiveSubscription> subscribers = new CopyOnWriteArrayList<>();
@@ -40,6 +44,7 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
     private final Thread thread;
     private volatile boolean closing;
     private volatile TraceStats lastStats;
+    private volatile BudgetStatus lastBudget;
     private long lastStatsAt;
 
     /**
@@ -47,7 +52,13 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
      * @param queueCapacity events a subscriber may have waiting before it starts missing them
      */
     public LiveTraceFeed(QueryTraces stats, long windowMillis, int queueCapacity) {
+        this(stats, QueryBudget.NONE, windowMillis, queueCapacity);
+    }
+
+    /** @param budget checked with the stats; a crossing is pushed as {@link LiveEvent.BudgetChanged} */
+    public LiveTraceFeed(QueryTraces stats, QueryBudget budget, long windowMillis, int queueCapacity) {
         this.stats = stats;
+        this.budget = budget;
         this.windowNanos = windowMillis * 1_000_000L;
         this.queueCapacity = queueCapacity;
         this.thread = new Thread(this::run, "tta-obs-live-feed");
@@ -65,6 +76,10 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
         TraceStats known = lastStats;
         if (known != null) {
             s.offer(new LiveEvent.StatsChanged(known));
+        }
+        BudgetStatus crossed = lastBudget;
+        if (crossed != null && crossed.exceeded()) {
+            s.offer(new LiveEvent.BudgetChanged(crossed));
         }
         return s;
     }
@@ -154,6 +169,20 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
             lastStats = current;
             publish(new LiveEvent.StatsChanged(current));
         }
+        Optional<BudgetStatus> spending = budget.budget();
+        if (spending.isPresent()) {
+            BudgetStatus before = lastBudget;
+            BudgetStatus after = spending.get();
+            lastBudget = after;
+            // spending moves with every priced run; only a crossing (or another run over) is news
+            if (before == null ? after.exceeded() : !crossing(before).equals(crossing(after))) {
+                publish(new LiveEvent.BudgetChanged(after));
+            }
+        }
+    }
+
+    private static List<Object> crossing(BudgetStatus b) {
+        return List.of(b.budget(), b.dailyExceeded(), b.runsOverBudget());
     }
 
     private void publish(LiveEvent event) {

@@ -9,6 +9,8 @@ import dev.tta.obs.ports.in.LiveEvent;
 import dev.tta.obs.ports.in.LiveFilter;
 import dev.tta.obs.ports.in.LiveSubscription;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.domain.query.Budget;
+import dev.tta.obs.domain.query.BudgetStatus;
 import dev.tta.obs.domain.query.TraceStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,38 @@ class LiveTraceFeedTest {
         assertThat(updates.size()).as("50 commits in %d ms, one update per 100 ms window at most", elapsedMs)
                 .isLessThanOrEqualTo((int) (elapsedMs / 100) + 2);
         assertThat(updates.get(updates.size() - 1).spanCount()).as("the last update is the newest state").isEqualTo(50);
+    }
+
+    @Test
+    void budget_isPushedWhenCrossed_notWhenSpendingMerelyMoves_andToLateSubscribers() throws Exception {
+        Budget limits = new Budget(Optional.of(1.0), Optional.of(0.5));
+        java.util.concurrent.atomic.AtomicReference<BudgetStatus> now = new java.util.concurrent.atomic.AtomicReference<>(
+                new BudgetStatus(limits, 0.2, 0, Optional.empty()));
+        feed = new LiveTraceFeed(stats(), () -> Optional.of(now.get()), 100, 1000);
+        LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
+        commit(1, 1);
+        Thread.sleep(1200);
+        now.set(new BudgetStatus(limits, 0.4, 0, Optional.empty()));
+        commit(2, 1);
+        Thread.sleep(1200);
+        assertThat(budgets(drain(sub))).as("within budget, spending moved").isEmpty();
+
+        now.set(new BudgetStatus(limits, 1.3, 0, Optional.empty()));
+        commit(3, 1);
+        Thread.sleep(1200);
+        assertThat(budgets(drain(sub))).singleElement().satisfies(b -> assertThat(b.dailyExceeded()).isTrue());
+        now.set(new BudgetStatus(limits, 1.4, 0, Optional.empty()));
+        commit(4, 1);
+        Thread.sleep(1200);
+        assertThat(budgets(drain(sub))).as("still over, only spending moved").isEmpty();
+
+        LiveSubscription late = feed.subscribe(LiveFilter.ALL, () -> { });
+        assertThat(budgets(drain(late))).singleElement().satisfies(b -> assertThat(b.spentTodayUsd()).isEqualTo(1.4));
+    }
+
+    private static List<BudgetStatus> budgets(List<LiveEvent> events) {
+        return events.stream().filter(e -> e instanceof LiveEvent.BudgetChanged)
+                .map(e -> ((LiveEvent.BudgetChanged) e).budget()).toList();
     }
 
     @Test
