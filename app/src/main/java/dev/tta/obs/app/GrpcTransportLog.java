@@ -1,10 +1,8 @@
 package dev.tta.obs.app;
 
-import org.slf4j.Logger;
+import dev.tta.obs.adapters.web.QuietLog;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -12,17 +10,13 @@ import java.util.logging.LogRecord;
 /**
  * grpc-java logs through java.util.logging, with a stack trace for each connection a client
  * breaks (an HTTP/1 request on the gRPC port logged 27 lines, every time). Here its records
- * become one WARN line in tta-obs's log, without the trace, and the same message at most once
- * every {@link #QUIET_MILLIS}, with a count of those left out, so a misdirected client cannot
- * flood the log.
+ * become one WARN line in tta-obs's log, without the trace, and alike ones at most once every
+ * {@link QuietLog#QUIET_MILLIS}, so a misdirected client cannot flood the log.
  */
 final class GrpcTransportLog extends Handler {
-    static final long QUIET_MILLIS = 10_000;
-    private static final Logger LOG = LoggerFactory.getLogger("dev.tta.obs.grpc");
+    private static final QuietLog LOG = new QuietLog(LoggerFactory.getLogger("dev.tta.obs.grpc"));
     private static final java.util.logging.Logger GRPC = java.util.logging.Logger.getLogger("io.grpc");
     private static volatile boolean installed;
-
-    private final Map<String, long[]> recent = new ConcurrentHashMap<>();
 
     /** Idempotent; keeps a reference to the logger so its settings are not collected. */
     static synchronized void install() {
@@ -41,24 +35,8 @@ final class GrpcTransportLog extends Handler {
             return;
         }
         // alike: the same message and exception type, whatever path or address they name
-        String key = record.getMessage() + "|" + (record.getThrown() == null ? "" : record.getThrown().getClass().getName());
-        long now = System.currentTimeMillis();
-        // [time of the last line written, records left out since]
-        long[] state = recent.computeIfAbsent(key, k -> new long[] {0, 0});
-        long suppressed;
-        synchronized (state) {
-            if (now - state[0] < QUIET_MILLIS) {
-                state[1]++;
-                return;
-            }
-            suppressed = state[1];
-            state[0] = now;
-            state[1] = 0;
-        }
-        if (recent.size() > 1000) {
-            recent.clear();
-        }
-        LOG.warn("gRPC: {}{}", line(record), suppressed == 0 ? "" : " (" + suppressed + " more like it left out)");
+        LOG.warn(record.getMessage() + "|" + (record.getThrown() == null ? "" : record.getThrown().getClass().getName()),
+                "gRPC: " + line(record));
     }
 
     static String line(LogRecord record) {

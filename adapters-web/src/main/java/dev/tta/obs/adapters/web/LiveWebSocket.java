@@ -7,9 +7,12 @@ import dev.tta.obs.ports.in.WatchTraces;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.websocket.WebSocketSession;
 import io.micronaut.websocket.annotation.OnClose;
+import io.micronaut.websocket.annotation.OnError;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ServerWebSocket("/api/live")
 public class LiveWebSocket {
+    private static final QuietLog LOG = new QuietLog(LoggerFactory.getLogger(LiveWebSocket.class));
     private final WatchTraces watch;
     private final JsonMapper json;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -113,6 +117,17 @@ public class LiveWebSocket {
         m.put("type", "error");
         m.put("detail", detail);
         session.sendAsync(write(m));
+    }
+
+    /**
+     * A client's fault (a message past the frame limit, a broken frame): the server closes the
+     * socket with the reason; the log gets one line, not Micronaut's stack trace for each.
+     */
+    @OnError
+    public void error(WebSocketSession session, Throwable error) {
+        LOG.warn(error.getClass().getName(), "live feed: closed a WebSocket: " + error.getClass().getSimpleName()
+                + " " + error.getMessage());
+        close(session);
     }
 
     @OnClose
