@@ -114,6 +114,14 @@ class ProtocolErrorsIT {
         assertThat(first).as("a first message").isNotNull();
         assertThat(first.get("type").asText()).isEqualTo("stats");
         assertThat(first.get("stats").get("traceCount").asLong()).isEqualTo(3);
+
+        socket.sendText("{\"type\":\"subscribe\",\"filter\":{\"errorsOnly\":\"maybe\"}}", true);
+        JsonNode refused = received.poll(5, TimeUnit.SECONDS);
+        while (refused != null && !refused.get("type").asText().equals("error")) {
+            refused = received.poll(5, TimeUnit.SECONDS);
+        }
+        assertThat(refused).as("an error for errorsOnly=maybe").isNotNull();
+        assertThat(refused.get("detail").asText()).isEqualTo("filter.errorsOnly must be true or false, got \"maybe\"");
     }
 
     @Test

@@ -101,6 +101,12 @@ public class LiveWebSocket {
             }
             Object f = msg.get("filter");
             Map<?, ?> filter = f instanceof Map<?, ?> m ? m : Map.of();
+            Object errorsOnly = filter.get("errorsOnly");
+            if (errorsOnly != null && !(errorsOnly instanceof Boolean)) {
+                // read as false, the client would see every trace while asking for failed ones
+                reply(session, "filter.errorsOnly must be true or false, got " + json.writeValueAsString(errorsOnly));
+                return;
+            }
             c.subscription.filter(new LiveFilter(text(filter.get("service")),
                     Boolean.TRUE.equals(filter.get("errorsOnly")), text(filter.get("q"))));
         } catch (IOException | RuntimeException e) {
