@@ -273,10 +273,14 @@ final class HttpConnectionGuard implements BeanCreatedEventListener<NettyServerC
             @Override
             public void write(ChannelHandlerContext wctx, Object msg, ChannelPromise promise) throws Exception {
                 if (msg instanceof HttpResponse response) {
-                    responseStarted = true;
-                    if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                    int code = response.status().code();
+                    if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
                         phase = Phase.UPGRADED;
                         cancelCheck();
+                    }
+                    // a 100 Continue is not the answer: the body it asks for is still timed, and a 408 may follow
+                    if (code >= 200 || code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                        responseStarted = true;
                     }
                 }
                 super.write(wctx, msg, promise);
