@@ -26,7 +26,7 @@ public class OtlpWorkers implements Executor {
         int threads = workers > 0 ? workers : Math.max(2, Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queue > 0 ? queue : 16 * threads), r -> {
+                new ArrayBlockingQueue<>(queue > 0 ? queue : 64 * threads), r -> {
                     Thread t = new Thread(r, "tta-obs-otlp-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
