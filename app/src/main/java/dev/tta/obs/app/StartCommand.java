@@ -95,6 +95,15 @@ final class StartCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int otlpMaxAttributeLength;
 
+    @Option(names = "--max-connections", defaultValue = "1024", paramLabel = "N",
+            description = "HTTP connections open at once, over all HTTP ports; a connection beyond them is "
+                    + "answered 503 and closed (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    // hidden: how long a request may take to arrive before it is answered 408; tests shorten it
+    @Option(names = "--request-timeout", defaultValue = "10s", hidden = true)
+    String requestTimeout;
+
     @Mixin
     StorageOptions storage;
 
@@ -187,6 +196,9 @@ final class StartCommand implements Callable<Integer> {
         if (otlpMaxRequestBytes < 1024 || otlpMaxRequestBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--otlp-max-request-bytes must be between 1024 and "
                     + Integer.MAX_VALUE + ", got " + otlpMaxRequestBytes);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("--max-connections must be 1 or more, got " + maxConnections);
         }
         if (otlpMaxAttributes < 1 || otlpMaxAttributeLength < 1) {
             throw new IllegalArgumentException("--otlp-max-attributes and --otlp-max-attribute-length must be positive");
@@ -281,6 +293,12 @@ final class StartCommand implements Callable<Integer> {
             props.put("micronaut.server.netty.listeners.otlp.port", otlpHttpPort);
         }
         props.putAll(otlpProperties());
+        props.put("tta.http.max-connections", maxConnections);
+        props.put("tta.http.request-timeout",
+                TimeArguments.format(TimeArguments.duration(requestTimeout, "--request-timeout")));
+        if (otlpGrpcEnabled) {
+            GrpcTransportLog.install();
+        }
         if (storage.storage.equals("sqlite")) {
             StoreWarmup.begin(dir.resolve(StorageOptions.DATABASE_FILE));
         }

@@ -45,7 +45,7 @@ final class RawHttp {
         }
     }
 
-    private static Reply read(InputStream in, boolean upgrade) throws IOException {
+    static Reply read(InputStream in, boolean upgrade) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int headEnd = -1;
         byte[] chunk = new byte[4096];

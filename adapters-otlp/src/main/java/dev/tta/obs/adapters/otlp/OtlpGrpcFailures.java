@@ -59,19 +59,24 @@ final class OtlpGrpcFailures {
         return b.build();
     }
 
-    private static <Q, R> ServerMethodDefinition<byte[], R> parsingInTheCall(ServerMethodDefinition<Q, R> method) {
+    private static <Q, R> ServerMethodDefinition<Received, R> parsingInTheCall(ServerMethodDefinition<Q, R> method) {
         MethodDescriptor<Q, R> typed = method.getMethodDescriptor();
-        MethodDescriptor<byte[], R> raw = typed.toBuilder(RawBytes.INSTANCE, typed.getResponseMarshaller()).build();
-        ServerCallHandler<byte[], R> handler = (call, headers) -> {
+        MethodDescriptor<Received, R> raw = typed.toBuilder(RawBytes.INSTANCE, typed.getResponseMarshaller()).build();
+        ServerCallHandler<Received, R> handler = (call, headers) -> {
             ServerCall.Listener<Q> inner = method.getServerCallHandler().startCall(new TypedCall<>(call, typed), headers);
             return new ServerCall.Listener<>() {
                 private boolean rejected;
 
                 @Override
-                public void onMessage(byte[] message) {
+                public void onMessage(Received message) {
+                    if (message.tooLarge() != null) {
+                        rejected = true;
+                        call.close(tooLarge(message.tooLarge()), new Metadata());
+                        return;
+                    }
                     Q request;
                     try {
-                        request = typed.parseRequest(new ByteArrayInputStream(message));
+                        request = typed.parseRequest(new ByteArrayInputStream(message.bytes()));
                     } catch (RuntimeException e) {
                         rejected = true;
                         call.close(undecodable(e.getCause() != null ? e.getCause() : e), new Metadata());
@@ -114,12 +119,16 @@ final class OtlpGrpcFailures {
     static <D, R> ServerServiceDefinition decodingRequestBytes(MethodDescriptor<?, R> method,
                                                                ProtobufDecoder<D> decoder,
                                                                Function<D, CompletionStage<R>> export) {
-        MethodDescriptor<byte[], R> raw = method.toBuilder(RawBytes.INSTANCE, method.getResponseMarshaller()).build();
+        MethodDescriptor<Received, R> raw = method.toBuilder(RawBytes.INSTANCE, method.getResponseMarshaller()).build();
         return ServerServiceDefinition.builder(MethodDescriptor.extractFullServiceName(method.getFullMethodName()))
                 .addMethod(raw, ServerCalls.asyncUnaryCall((body, observer) -> {
+                    if (body.tooLarge() != null) {
+                        observer.onError(tooLarge(body.tooLarge()).asRuntimeException());
+                        return;
+                    }
                     D decoded;
                     try {
-                        decoded = decoder.decode(body);
+                        decoded = decoder.decode(body.bytes());
                     } catch (InvalidProtocolBufferException e) {
                         observer.onError(undecodable(e).asRuntimeException());
                         return;
@@ -134,12 +143,25 @@ final class OtlpGrpcFailures {
                 + cause.getMessage() + "); nothing was stored");
     }
 
+    /**
+     * Past the size limit after decompression: grpc-java's own check throws from the marshaller,
+     * where it would become {@code UNKNOWN} and a logged stack trace; said here as OTLP asks.
+     */
+    private static io.grpc.Status tooLarge(StatusRuntimeException limit) {
+        return io.grpc.Status.RESOURCE_EXHAUSTED.withDescription(limit.getStatus().getDescription()
+                + "; send smaller batches or raise --otlp-max-request-bytes; nothing was stored");
+    }
+
+    /** A request's bytes, or the size limit it broke while they were read (decompressed). */
+    record Received(byte[] bytes, StatusRuntimeException tooLarge) {
+    }
+
     /** The raw call as the typed handler expects it; requests arrive already parsed. */
     private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
-        private final ServerCall<byte[], R> call;
+        private final ServerCall<Received, R> call;
         private final MethodDescriptor<Q, R> method;
 
-        TypedCall(ServerCall<byte[], R> call, MethodDescriptor<Q, R> method) {
+        TypedCall(ServerCall<Received, R> call, MethodDescriptor<Q, R> method) {
             this.call = call;
             this.method = method;
         }
@@ -200,18 +222,23 @@ final class OtlpGrpcFailures {
         }
     }
 
-    private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    private enum RawBytes implements MethodDescriptor.Marshaller<Received> {
         INSTANCE;
 
         @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
+        public InputStream stream(Received value) {
+            return new ByteArrayInputStream(value.bytes());
         }
 
         @Override
-        public byte[] parse(InputStream stream) {
+        public Received parse(InputStream stream) {
             try {
-                return stream.readAllBytes();
+                return new Received(stream.readAllBytes(), null);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                    return new Received(null, e);
+                }
+                throw e;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

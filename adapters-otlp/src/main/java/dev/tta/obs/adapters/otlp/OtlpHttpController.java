@@ -19,22 +19,19 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.exceptions.BufferLengthExceededException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -42,13 +39,13 @@ import java.util.function.Function;
  * data is committed, so an exporter's success means it is on disk. Every error body is a
  * {@code google.rpc.Status} in the request's encoding (JSON when the encoding is unknown).
  *
- * <p>Runs on the blocking executor: the body is read as it streams in (after Netty's gzip
- * decompression) and refused as soon as it passes the size limit, so no more than the limit is
- * ever held. A protobuf body is then parsed from one array, which is faster than from a stream;
- * a trace export is decoded straight into domain spans ({@link OtlpTraceDecoder}).
+ * <p>Runs on the event loop and holds no thread while a body arrives: the body is gathered as
+ * sent (compressed, at most the size limit, else 413), then one of the {@link OtlpWorkers}
+ * inflates it only as far as the limit ({@link RequestBodies}) and decodes it. A protobuf body is
+ * parsed from one array, which is faster than from a stream; a trace export is decoded straight
+ * into domain spans ({@link OtlpTraceDecoder}).
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class OtlpHttpController {
     private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpController.class);
     static final String PROTOBUF = "application/x-protobuf";
@@ -56,10 +53,12 @@ public class OtlpHttpController {
 
     private final OtlpExports exports;
     private final OtlpReceiverSettings settings;
+    private final OtlpWorkers workers;
 
-    public OtlpHttpController(OtlpExports exports, OtlpReceiverSettings settings) {
+    public OtlpHttpController(OtlpExports exports, OtlpReceiverSettings settings, OtlpWorkers workers) {
         this.exports = exports;
         this.settings = settings;
+        this.workers = workers;
     }
 
     private enum Encoding {
@@ -160,17 +159,61 @@ public class OtlpHttpController {
                             + request.getContentType().map(MediaType::toString).orElse("none")), origin));
         }
         Encoding enc = encoding.get();
+        String contentEncoding = request.getHeaders().get(HttpHeaders.CONTENT_ENCODING);
+        Optional<RequestBodies.ContentEncoding> compression = RequestBodies.ContentEncoding.of(contentEncoding);
+        if (compression.isEmpty()) {
+            return done(withCors(error(enc, HttpStatus.UNSUPPORTED_MEDIA_TYPE, RpcStatus.INVALID_ARGUMENT,
+                    "Content-Encoding must be " + RequestBodies.SUPPORTED + ", got " + contentEncoding.trim())
+                    .header(HttpHeaders.ACCEPT_ENCODING, "gzip, deflate"), origin));
+        }
         long limit = settings.maxRequestBytes();
         if (request.getContentLength() > limit) {
-            return done(withCors(tooLarge(enc, limit), origin));
+            // refused before a byte of the body is read; closing spares reading the rest
+            return done(withCors(tooLarge(enc, limit), origin).header(HttpHeaders.CONNECTION, "close"));
         }
+        if (!(request instanceof ServerHttpRequest<?> server)) {
+            return done(withCors(error(enc, HttpStatus.BAD_REQUEST, RpcStatus.INVALID_ARGUMENT,
+                    "request has no readable body"), origin));
+        }
+        // the body arrives without holding a thread (this method runs on the event loop); only a
+        // whole body goes to a worker, which inflates and decodes it
+        return server.byteBody().buffer().handle((buffered, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (causedBy(cause, ContentLengthExceededException.class)
+                        || causedBy(cause, BufferLengthExceededException.class)) {
+                    return done(withCors(tooLarge(enc, limit), origin).header(HttpHeaders.CONNECTION, "close"));
+                }
+                return done(withCors(error(enc, HttpStatus.BAD_REQUEST, RpcStatus.INVALID_ARGUMENT,
+                        "the request body could not be read: " + cause.getMessage()), origin));
+            }
+            byte[] raw = buffered.toByteArray();
+            CompletableFuture<MutableHttpResponse<byte[]>> answer = new CompletableFuture<>();
+            try {
+                workers.execute(() -> decodeAndStore(raw, compression.get(), builder, protobuf, json, enc, limit)
+                        .whenComplete((response, e) -> answer.complete(withCors(
+                                e == null ? response : failure(enc, e), origin))));
+            } catch (RejectedExecutionException e) {
+                return done(withCors(error(enc, HttpStatus.TOO_MANY_REQUESTS, RpcStatus.RESOURCE_EXHAUSTED,
+                        "tta-obs is busy decoding other exports; retry later"), origin)
+                        .header(HttpHeaders.RETRY_AFTER, "1"));
+            }
+            return answer;
+        }).thenCompose(Function.identity());
+    }
+
+    /** On a worker: decodes the body and hands it to ingest; the answer completes after the commit. */
+    private static CompletionStage<MutableHttpResponse<byte[]>> decodeAndStore(
+            byte[] raw, RequestBodies.ContentEncoding compression, Message.Builder builder,
+            ProtobufDecoder<Export> protobuf, Function<Message.Builder, CompletionStage<? extends Message>> json,
+            Encoding enc, long limit) {
         Export export;
         try {
-            export = decode(request, builder, protobuf, json, enc, limit);
+            export = decode(raw, compression, builder, protobuf, json, enc, limit);
         } catch (BodyTooLarge e) {
-            return done(withCors(tooLarge(enc, limit), origin));
+            return done(tooLarge(enc, limit));
         } catch (BadExportException e) {
-            return done(withCors(error(enc, HttpStatus.BAD_REQUEST, RpcStatus.INVALID_ARGUMENT, e.getMessage()), origin));
+            return done(error(enc, HttpStatus.BAD_REQUEST, RpcStatus.INVALID_ARGUMENT, e.getMessage()));
         }
         CompletionStage<? extends Message> stored;
         try {
@@ -178,32 +221,44 @@ public class OtlpHttpController {
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
-        return stored.handle((response, failure) -> withCors(failure == null
+        return stored.handle((response, failure) -> failure == null
                 ? HttpResponse.ok(enc == Encoding.JSON ? OtlpJson.print(response) : response.toByteArray())
                         .contentType(enc.mediaType)
-                : failure(enc, failure instanceof CompletionException ? failure.getCause() : failure), origin));
+                : failure(enc, failure instanceof CompletionException ? failure.getCause() : failure));
     }
 
-    private static Export decode(HttpRequest<?> request, Message.Builder builder, ProtobufDecoder<Export> protobuf,
+    private static Export decode(byte[] raw, RequestBodies.ContentEncoding compression, Message.Builder builder,
+                                 ProtobufDecoder<Export> protobuf,
                                  Function<Message.Builder, CompletionStage<? extends Message>> json, Encoding enc,
                                  long limit) {
-        if (!(request instanceof ServerHttpRequest<?> server)) {
-            throw new BadExportException("request has no readable body");
+        long hint = compression == RequestBodies.ContentEncoding.GZIP ? RequestBodies.gzipSizeHint(raw) : -1;
+        if (raw.length > limit && compression == RequestBodies.ContentEncoding.IDENTITY || hint > limit) {
+            throw new BodyTooLarge();
         }
-        LimitedInputStream in = new LimitedInputStream(server.byteBody().toInputStream(), limit);
-        try (in) {
-            if (enc == Encoding.JSON) {
-                OtlpJson.merge(in, builder);
-                return () -> json.apply(builder);
+        RequestBodies.Limited in = null;
+        try {
+            if (enc == Encoding.PROTOBUF && compression == RequestBodies.ContentEncoding.IDENTITY) {
+                return protobuf.decode(raw);
             }
-            return protobuf.decode(in.readAllBytes());
+            in = RequestBodies.decoded(raw, compression, limit);
+            try (RequestBodies.Limited body = in) {
+                if (enc == Encoding.JSON) {
+                    OtlpJson.merge(body, builder);
+                    return () -> json.apply(builder);
+                }
+                return protobuf.decode(body.readAll(hint));
+            }
         } catch (IOException | RuntimeException e) {
-            if (in.exceeded || causedBy(e, ContentLengthExceededException.class)
-                    || causedBy(e, BufferLengthExceededException.class)) {
+            if (in != null && in.exceeded()) {
                 throw new BodyTooLarge();
             }
             if (e instanceof BadExportException bad) {
                 throw bad;
+            }
+            if (compression != RequestBodies.ContentEncoding.IDENTITY
+                    && (e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException)) {
+                throw new BadExportException("request body is not valid " + compression.name().toLowerCase(Locale.ROOT)
+                        + " data: " + e.getMessage());
             }
             throw new BadExportException("request body is not a valid OTLP " + builder.getDescriptorForType().getName()
                     + ": " + e.getMessage());
@@ -217,44 +272,6 @@ public class OtlpHttpController {
             }
         }
         return false;
-    }
-
-    /** Counts decompressed bytes as the parser pulls them, and stops at the limit. */
-    private static final class LimitedInputStream extends FilterInputStream {
-        private final long limit;
-        private long read;
-        boolean exceeded;
-
-        LimitedInputStream(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) throws IOException {
-            read += n;
-            if (read > limit) {
-                exceeded = true;
-                throw new IOException("request body exceeds " + limit + " bytes");
-            }
-        }
     }
 
     private static final class BodyTooLarge extends RuntimeException {

@@ -7,9 +7,12 @@ import dev.tta.obs.ports.in.WatchTraces;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.websocket.WebSocketSession;
 import io.micronaut.websocket.annotation.OnClose;
+import io.micronaut.websocket.annotation.OnError;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ServerWebSocket("/api/live")
 public class LiveWebSocket {
+    private static final QuietLog LOG = new QuietLog(LoggerFactory.getLogger(LiveWebSocket.class));
     private final WatchTraces watch;
     private final JsonMapper json;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -97,6 +101,12 @@ public class LiveWebSocket {
             }
             Object f = msg.get("filter");
             Map<?, ?> filter = f instanceof Map<?, ?> m ? m : Map.of();
+            Object errorsOnly = filter.get("errorsOnly");
+            if (errorsOnly != null && !(errorsOnly instanceof Boolean)) {
+                // read as false, the client would see every trace while asking for failed ones
+                reply(session, "filter.errorsOnly must be true or false, got " + json.writeValueAsString(errorsOnly));
+                return;
+            }
             c.subscription.filter(new LiveFilter(text(filter.get("service")),
                     Boolean.TRUE.equals(filter.get("errorsOnly")), text(filter.get("q"))));
         } catch (IOException | RuntimeException e) {
@@ -113,6 +123,17 @@ public class LiveWebSocket {
         m.put("type", "error");
         m.put("detail", detail);
         session.sendAsync(write(m));
+    }
+
+    /**
+     * A client's fault (a message past the frame limit, a broken frame): the server closes the
+     * socket with the reason; the log gets one line, not Micronaut's stack trace for each.
+     */
+    @OnError
+    public void error(WebSocketSession session, Throwable error) {
+        LOG.warn(error.getClass().getName(), "live feed: closed a WebSocket: " + error.getClass().getSimpleName()
+                + " " + error.getMessage());
+        close(session);
     }
 
     @OnClose

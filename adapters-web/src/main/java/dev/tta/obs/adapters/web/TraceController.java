@@ -100,13 +100,24 @@ public class TraceController {
         }
     }
 
+    /** A true/false parameter; anything else is refused rather than read as false. */
+    private static boolean flag(String name, @Nullable String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new BadParameter("Invalid " + name, name + " must be true or false, got '" + value + "'");
+    }
+
     @Operation(summary = "Search traces", description = "Every filter is optional and all must hold. See docs/api.md.")
     @Get(produces = "application/json")
     public MutableHttpResponse<?> list(@Nullable @QueryValue String service,
                                        @Nullable @QueryValue @Parameter(description = "free text over span names, services and attribute values") String q,
                                        @Nullable @QueryValue Long start,
                                        @Nullable @QueryValue Long end,
-                                       @Nullable @QueryValue Boolean errors,
+                                       @Nullable @QueryValue @Parameter(description = "true or false") String errors,
                                        @Nullable @QueryValue Integer limit,
                                        @Nullable @QueryValue String cursor,
                                        @Nullable @QueryValue @Parameter(description = "root or span name, exact") String name,
@@ -116,7 +127,7 @@ public class TraceController {
                                        @Nullable @QueryValue @Parameter(description = "key=value, repeatable; all on one span") List<String> attr,
                                        @Nullable @QueryValue String primitive,
                                        @Nullable @QueryValue String model,
-                                       @Nullable @QueryValue Boolean regressions,
+                                       @Nullable @QueryValue @Parameter(description = "true or false") String regressions,
                                        @Nullable @QueryValue Double minCostUsd,
                                        @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort,
                                        @Nullable @QueryValue @Parameter(description = "the trace's root span name, exact") String root,
@@ -127,8 +138,8 @@ public class TraceController {
             if (n < 1 || n > TraceSearch.MAX_LIMIT) {
                 throw new BadParameter("Invalid limit", "limit must be between 1 and " + TraceSearch.MAX_LIMIT + ", got " + n);
             }
-            TraceSearch.Builder b = TraceSearch.builder().limit(n).errorsOnly(Boolean.TRUE.equals(errors))
-                    .regressionsOnly(Boolean.TRUE.equals(regressions));
+            TraceSearch.Builder b = TraceSearch.builder().limit(n).errorsOnly(flag("errors", errors))
+                    .regressionsOnly(flag("regressions", regressions));
             blank(service).ifPresent(b::serviceName);
             blank(q).ifPresent(b::text);
             blank(name).ifPresent(b::spanName);

@@ -72,8 +72,15 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
         LiveSubscription s = new LiveSubscription(filter, queueCapacity, ready, () -> subscribers.remove(self[0]));
         self[0] = s;
         subscribers.add(s);
-        // a new subscriber should not wait for the next change to fill its status bar
-        TraceStats known = lastStats;
+        // a new subscriber should not wait for the next change to fill its status bar; read them
+        // now, as nobody kept them current while no one was subscribed
+        TraceStats known;
+        try {
+            known = stats.stats();
+            lastStats = known;
+        } catch (RuntimeException e) {
+            known = lastStats;
+        }
         if (known != null) {
             s.offer(new LiveEvent.StatsChanged(known));
         }

@@ -67,6 +67,19 @@ class LiveTraceFeedTest {
     }
 
     @Test
+    void aNewSubscriber_firstGetsTheStatsAsTheyAreNow() throws Exception {
+        feed = new LiveTraceFeed(stats(), 100, 1000);
+        // the feed reads stats once on its own; then traces arrive while no one is subscribed
+        Thread.sleep(300);
+        commit(1, 2);
+        commit(2, 1);
+        LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
+        LiveEvent first = sub.poll().orElseThrow();
+        assertThat(first).isInstanceOf(LiveEvent.StatsChanged.class);
+        assertThat(((LiveEvent.StatsChanged) first).stats().traceCount()).isEqualTo(2);
+    }
+
+    @Test
     void burstOnOneTrace_arrivesAsFewUpdatesCarryingTheLatestSummary() throws Exception {
         feed = new LiveTraceFeed(stats(), 100, 1000);
         LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
