@@ -38,10 +38,10 @@ final class FeedbackSql {
     }
 
     /**
-     * Stores the feedback of new spans' evaluation events; an event stored before (a resent span)
-     * is skipped through the unique (trace, origin) index.
+     * Stores the feedback of evaluation events (on new spans, or log records); an event stored
+     * before (a resent span or log) is skipped through the unique (trace, origin) index.
      */
-    static void insertFromSpans(Connection c, List<NewFeedback> feedback, long arrivedUnixNano) throws SQLException {
+    static void insertOnce(Connection c, List<NewFeedback> feedback, long arrivedUnixNano) throws SQLException {
         if (feedback.isEmpty()) {
             return;
         }

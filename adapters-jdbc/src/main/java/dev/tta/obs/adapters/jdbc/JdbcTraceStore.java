@@ -132,7 +132,7 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
             insertChunks(c, writes);
             upsertTraces(c, writes, arrivedUnixNano);
             for (TraceWrite<EncodedChunk> w : writes) {
-                FeedbackSql.insertFromSpans(c, w.encoded().feedback(), arrivedUnixNano);
+                FeedbackSql.insertOnce(c, w.encoded().feedback(), arrivedUnixNano);
             }
             try (PreparedStatement ps = c.prepareStatement(insertOperationSql())) {
                 KnownOperations.insert(ps, operations);
@@ -552,6 +552,28 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
             }
             return Optional.of(feedback.stored(FeedbackSql.insert(c, feedback, createdAtUnixNano), createdAtUnixNano));
         });
+    }
+
+    @Override
+    public final synchronized void addEvaluations(List<NewFeedback> evaluations, long arrivedUnixNano) {
+        if (!evaluations.isEmpty()) {
+            inWriteTransaction("write to", c -> {
+                FeedbackSql.insertOnce(c, evaluations, arrivedUnixNano);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Deletes feedback that arrived before {@code arrivedBeforeUnixNano} for a trace that is not
+     * stored (an evaluation log whose spans never came, or went); for a store's retention.
+     */
+    protected static void deleteUnclaimedFeedback(Connection c, long arrivedBeforeUnixNano) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM feedback WHERE created_ns < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM traces t WHERE t.trace_id = feedback.trace_id)")) {
+            ps.setLong(1, arrivedBeforeUnixNano);
+            ps.executeUpdate();
+        }
     }
 
     @Override

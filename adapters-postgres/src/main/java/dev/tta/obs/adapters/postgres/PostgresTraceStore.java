@@ -406,6 +406,12 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             }
             return out;
         });
+        if (arrivedBeforeUnixNano.isPresent()) {
+            inWriteTransaction("evict from", c -> {
+                deleteUnclaimedFeedback(c, arrivedBeforeUnixNano.get());
+                return null;
+            });
+        }
         return delete(victims);
     }
 

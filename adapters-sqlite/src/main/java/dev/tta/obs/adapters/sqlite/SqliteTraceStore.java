@@ -371,6 +371,9 @@ public final class SqliteTraceStore extends JdbcTraceStore {
                     collectVictims(ps, victims);
                 }
             }
+            if (arrivedBeforeUnixNano.isPresent()) {
+                deleteUnclaimedFeedback(c, arrivedBeforeUnixNano.get());
+            }
             List<TraceSummary> summaries = new ArrayList<>(victims.size());
             for (Map.Entry<TraceId, byte[]> v : victims.entrySet()) {
                 SummaryCodec.decode(v.getKey(), v.getValue()).ifPresent(summaries::add);

@@ -131,6 +131,10 @@ public class LiveWebSocket {
         } else if (event instanceof LiveEvent.StatsChanged s) {
             m.put("type", "stats");
             m.put("stats", TraceJson.stats(s.stats()));
+        } else if (event instanceof LiveEvent.FeedbackChanged f) {
+            m.put("type", "feedback");
+            m.put("traceId", f.traceId().hex());
+            m.put("feedback", SessionJson.feedback(f.feedback()));
         } else if (event instanceof LiveEvent.Lagged l) {
             m.put("type", "lagged");
             m.put("missed", l.missed());

@@ -24,6 +24,14 @@ public interface FeedbackStore {
      */
     Optional<Feedback> addFeedback(NewFeedback feedback, long createdAtUnixNano);
 
+    /**
+     * Stores feedback read from evaluation events sent apart from their spans (log records), once
+     * per origin, whether or not the trace is stored yet: the log may come before the spans. Such
+     * items are deleted with their trace when it arrives and goes; retention by age also deletes
+     * those no stored trace claims.
+     */
+    void addEvaluations(List<NewFeedback> evaluations, long arrivedUnixNano);
+
     /** @return whether the trace had feedback with this id (and now has not) */
     boolean deleteFeedback(TraceId traceId, long feedbackId);
 

@@ -213,6 +213,26 @@ public abstract class SessionsAndFeedbackContract extends TraceStoreContract {
     }
 
     @Test
+    protected void evaluationsSentApart_waitForTheirTrace_andRetentionRemovesThoseNoTraceClaims() {
+        NewFeedback early = EvaluationEvents.of(traceId(1), Optional.of(spanId(1)), T0,
+                Attributes.builder().put(EvaluationEvents.NAME, "faithfulness").put(EvaluationEvents.SCORE, 0.9)
+                        .build()).orElseThrow();
+        NewFeedback orphan = EvaluationEvents.of(traceId(2), Optional.empty(), T0,
+                Attributes.builder().put(EvaluationEvents.NAME, "faithfulness").put(EvaluationEvents.LABEL, "pass")
+                        .build()).orElseThrow();
+        store.addEvaluations(List.of(early, orphan), nowUnixNano.get());
+        store.addEvaluations(List.of(early), nowUnixNano.get());
+        append(Fixtures.trace(1, 2, "chat"));
+
+        assertThat(store.feedback(List.of(traceId(1))).get(traceId(1))).singleElement()
+                .satisfies(f -> assertThat(f.source()).isEqualTo("otlp"));
+        assertThat(traces(filter("faithfulness"))).containsExactly(traceId(1));
+        nowUnixNano.addAndGet(3_600_000_000_000L);
+        store.evict(Long.MAX_VALUE, Optional.of(nowUnixNano.get() - 60_000_000_000L), 100);
+        assertThat(store.feedback(List.of(traceId(2)))).as("no trace claimed it").isEmpty();
+    }
+
+    @Test
     protected void theTraceList_filtersByFeedbackAndScore() {
         for (int t = 1; t <= 4; t++) {
             append(Fixtures.trace(t, 2, "chat"));
