@@ -2,6 +2,7 @@ package dev.tta.obs.adapters.jdbc;
 
 import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.feedback.EvaluationEvents;
 import dev.tta.obs.domain.feedback.Feedback;
 import dev.tta.obs.domain.feedback.FeedbackPolarity;
 import dev.tta.obs.domain.feedback.NewFeedback;
@@ -83,7 +84,7 @@ final class FeedbackSql {
         return new Feedback(rs.getLong(1), TraceId.fromBytes(rs.getBytes(2)),
                 span == null ? Optional.empty() : Optional.of(SpanId.fromBytes(span)), rs.getString(4), s,
                 Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), rs.getString(8),
-                rs.getLong(9), rs.getString(10) != null);
+                rs.getLong(9), rs.getString(10) != null && EvaluationEvents.onItsSpan(rs.getString(10)));
     }
 
     /** The search's feedback and score filters, as predicates on the trace id column {@code id}. */

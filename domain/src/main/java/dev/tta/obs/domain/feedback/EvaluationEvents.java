@@ -33,6 +33,8 @@ public final class EvaluationEvents {
     public static final String OTLP_SOURCE = "otlp";
     /** {@code trace} on an event tta-obs wrote for feedback on the whole trace (it sits on the root span). */
     public static final String TARGET = "tta.feedback.target";
+    private static final String SPAN_ORIGIN = "span/";
+    private static final String LOG_ORIGIN = "log/";
 
     private EvaluationEvents() {
     }
@@ -43,7 +45,8 @@ public final class EvaluationEvents {
         for (Span s : spans) {
             for (SpanEvent e : s.events()) {
                 if (EVENT.equals(e.name())) {
-                    of(traceId, Optional.of(s.spanId()), e.timeUnixNano(), e.attributes()).ifPresent(out::add);
+                    of(SPAN_ORIGIN, traceId, Optional.of(s.spanId()), e.timeUnixNano(), e.attributes())
+                            .ifPresent(out::add);
                 }
             }
         }
@@ -97,14 +100,24 @@ public final class EvaluationEvents {
         return new Trace(trace.summary(), spans);
     }
 
-    /** One event's (or log record's) attributes as feedback, if they make one. */
-    public static Optional<NewFeedback> of(TraceId traceId, Optional<SpanId> spanId, long timeUnixNano,
-                                           Attributes a) {
+    /** An evaluation sent as a log record (in {@code spanId}'s span, if it names one) as feedback, if it makes one. */
+    public static Optional<NewFeedback> ofLogRecord(TraceId traceId, Optional<SpanId> spanId, long timeUnixNano,
+                                                    Attributes a) {
+        return of(LOG_ORIGIN, traceId, spanId, timeUnixNano, a);
+    }
+
+    /** Whether feedback with this origin was read from an event its span carries (so exports have it already). */
+    public static boolean onItsSpan(String origin) {
+        return origin.startsWith(SPAN_ORIGIN);
+    }
+
+    private static Optional<NewFeedback> of(String kind, TraceId traceId, Optional<SpanId> spanId, long timeUnixNano,
+                                            Attributes a) {
         Optional<String> name = a.getString(NAME);
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        String origin = spanId.map(SpanId::hex).orElse("-") + "/" + Long.toUnsignedString(timeUnixNano) + "/"
+        String origin = kind + spanId.map(SpanId::hex).orElse("-") + "/" + Long.toUnsignedString(timeUnixNano) + "/"
                 + name.get();
         Optional<SpanId> target = a.getString(TARGET).filter("trace"::equals).isPresent() ? Optional.empty() : spanId;
         try {

@@ -77,6 +77,6 @@ public record NewFeedback(TraceId traceId, Optional<SpanId> spanId, String name,
     /** As stored, with the store's id and time. */
     public Feedback stored(long id, long createdAtUnixNano) {
         return new Feedback(id, traceId, spanId, name, score, label, comment, source, createdAtUnixNano,
-                origin.isPresent());
+                origin.map(EvaluationEvents::onItsSpan).orElse(false));
     }
 }

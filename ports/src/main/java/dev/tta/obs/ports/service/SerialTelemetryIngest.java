@@ -89,7 +89,7 @@ public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, A
             for (LogEntry e : b.logs()) {
                 if (EvaluationEvents.EVENT.equals(e.eventName()) && e.traceId().isPresent()) {
                     long time = e.timeUnixNano() != 0 ? e.timeUnixNano() : e.observedTimeUnixNano();
-                    EvaluationEvents.of(e.traceId().get(), e.spanId(), time, e.attributes()).ifPresent(found::add);
+                    EvaluationEvents.ofLogRecord(e.traceId().get(), e.spanId(), time, e.attributes()).ifPresent(found::add);
                 }
             }
         }

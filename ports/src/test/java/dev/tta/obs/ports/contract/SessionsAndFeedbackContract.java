@@ -214,18 +214,20 @@ public abstract class SessionsAndFeedbackContract extends TraceStoreContract {
 
     @Test
     protected void evaluationsSentApart_waitForTheirTrace_andRetentionRemovesThoseNoTraceClaims() {
-        NewFeedback early = EvaluationEvents.of(traceId(1), Optional.of(spanId(1)), T0,
+        NewFeedback early = EvaluationEvents.ofLogRecord(traceId(1), Optional.of(spanId(1)), T0,
                 Attributes.builder().put(EvaluationEvents.NAME, "faithfulness").put(EvaluationEvents.SCORE, 0.9)
                         .build()).orElseThrow();
-        NewFeedback orphan = EvaluationEvents.of(traceId(2), Optional.empty(), T0,
+        NewFeedback orphan = EvaluationEvents.ofLogRecord(traceId(2), Optional.empty(), T0,
                 Attributes.builder().put(EvaluationEvents.NAME, "faithfulness").put(EvaluationEvents.LABEL, "pass")
                         .build()).orElseThrow();
         store.addEvaluations(List.of(early, orphan), nowUnixNano.get());
         store.addEvaluations(List.of(early), nowUnixNano.get());
         append(Fixtures.trace(1, 2, "chat"));
 
-        assertThat(store.feedback(List.of(traceId(1))).get(traceId(1))).singleElement()
-                .satisfies(f -> assertThat(f.source()).isEqualTo("otlp"));
+        assertThat(store.feedback(List.of(traceId(1))).get(traceId(1))).singleElement().satisfies(f -> {
+            assertThat(f.source()).isEqualTo("otlp");
+            assertThat(f.fromSpanEvent()).as("a log record is not on the span, so an export must add it").isFalse();
+        });
         assertThat(traces(filter("faithfulness"))).containsExactly(traceId(1));
         nowUnixNano.addAndGet(3_600_000_000_000L);
         store.evict(Long.MAX_VALUE, Optional.of(nowUnixNano.get() - 60_000_000_000L), 100);
