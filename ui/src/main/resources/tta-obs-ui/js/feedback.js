@@ -3,6 +3,7 @@ import { badge, clear, h } from './dom.js';
 
 // Feedback on a trace or a span: thumbs up/down and a comment, stored through the API
 // (POST /api/traces/{id}/feedback), shown as badges. Every value is text: h() never parses HTML.
+// The thumbs are ▲/▼ rather than emoji: without an emoji font a browser shows empty boxes.
 
 async function send(method, path, body) {
   const r = await fetch(path, {
@@ -27,11 +28,11 @@ export const feedbackApi = {
 
 const fmtScore = (s) => (Number.isInteger(s) ? String(s) : Number(s).toFixed(2));
 
-/** One item as a badge: "👍 thumbs", "relevance 0.25", "correctness: pass"; its comment as the title. */
+/** One item as a badge: "▼ bad", "relevance 0.25", "correctness: pass"; its comment as the title. */
 export function feedbackBadge(f) {
   const tone = f.polarity === 'positive' ? 'ok' : f.polarity === 'negative' ? 'err' : 'info';
   let text;
-  if (f.name === 'thumbs' && (f.label === 'up' || f.label === 'down')) text = f.label === 'up' ? '👍' : '👎';
+  if (f.name === 'thumbs' && (f.label === 'up' || f.label === 'down')) text = f.label === 'up' ? '▲ good' : '▼ bad';
   else text = `${f.name}${f.score != null ? ` ${fmtScore(f.score)}` : ''}${f.label != null ? `: ${f.label}` : ''}`;
   const title = [`${f.name} (${f.source})`, f.score != null ? `score ${f.score}` : null, f.label != null ? `label ${f.label}` : null,
     f.comment].filter(Boolean).join(' · ');
@@ -48,8 +49,8 @@ export function feedbackSummary(items) {
   const latest = new Map();
   for (const f of items) if (!(f.name === 'thumbs' && (f.label === 'up' || f.label === 'down')) && (f.score != null || f.label != null)) latest.set(f.name, f);
   const out = [];
-  if (up) out.push(badge(`👍${up > 1 ? ` ${up}` : ''}`, 'feedback ok', `${up} thumbs up`));
-  if (down) out.push(badge(`👎${down > 1 ? ` ${down}` : ''}`, 'feedback err', `${down} thumbs down`));
+  if (up) out.push(badge(`▲${up > 1 ? ` ${up}` : ''}`, 'feedback ok', `${up} thumbs up`));
+  if (down) out.push(badge(`▼${down > 1 ? ` ${down}` : ''}`, 'feedback err', `${down} thumbs down`));
   for (const f of latest.values()) out.push(feedbackBadge(f));
   return h('span', { class: 'feedback-badges' }, out);
 }
@@ -62,8 +63,8 @@ export function feedbackSummary(items) {
 export function feedbackControls({ traceId, spanId = null, get, set }) {
   const mine = () => get().filter((f) => (f.spanId || null) === spanId);
   const what = spanId ? 'this span' : 'this run';
-  const up = h('button', { type: 'button', class: 'chip thumb', 'aria-label': `Good: thumbs up for ${what}`, title: `Thumbs up for ${what}` }, '👍');
-  const down = h('button', { type: 'button', class: 'chip thumb', 'aria-label': `Bad: thumbs down for ${what}`, title: `Thumbs down for ${what}` }, '👎');
+  const up = h('button', { type: 'button', class: 'chip thumb', 'aria-label': `Good: thumbs up for ${what}`, title: `Thumbs up for ${what}` }, '▲ good');
+  const down = h('button', { type: 'button', class: 'chip thumb', 'aria-label': `Bad: thumbs down for ${what}`, title: `Thumbs down for ${what}` }, '▼ bad');
   const comment = h('textarea', { class: 'feedback-comment', rows: 2, maxlength: 10000, placeholder: `What was good or wrong about ${what}? (optional)`, 'aria-label': `Comment on ${what}` });
   const save = h('button', { type: 'button', class: 'chip' }, 'add comment');
   const status = h('span', { class: 'muted small', role: 'status' });

@@ -80,6 +80,8 @@ export function renderSessions({ root, params }) {
 
   let timer;
   user.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(change, 250); });
+  // the search field's own clear button fires "search", not "input"
+  user.addEventListener('search', () => { clearTimeout(timer); change(); });
   status.addEventListener('change', change);
   sort.addEventListener('change', change);
   more.addEventListener('click', () => load(true));

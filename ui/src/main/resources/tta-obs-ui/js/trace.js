@@ -365,6 +365,8 @@ function mount(root, trace, params, t0, fetched) {
 
   function onKey(e) {
     if (e.target.matches('input, select, textarea')) return;
+    // Enter or Space on a feedback button presses it; it must not also fold the selected span
+    if (e.target.closest('.feedback-box')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const i = visible.indexOf(selected);
     if (e.key === 'j' || e.key === 'ArrowDown') { selectSpan(visible[Math.min(visible.length - 1, i + 1)]); e.preventDefault(); }
