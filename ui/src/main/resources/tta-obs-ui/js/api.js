@@ -48,6 +48,8 @@ export const api = {
   primitives: () => optional('/api/primitives'),
   llmUsage: (groupBy) => optional(`/api/llm/usage?groupBy=${groupBy}`),
   settings: () => optional('/api/settings'),
+  sessions: (params, signal) => getJson(`/api/sessions${query(params)}`, signal),
+  session: (id, signal) => getJson(`/api/sessions/${encodeURIComponent(id)}`, signal),
 };
 
 /**
@@ -57,6 +59,7 @@ export const api = {
 export class LiveFeed {
   constructor() {
     this.listeners = new Set();
+    this.feedbackListeners = new Set();
     this.mode = 'connecting';
     this.seen = new Map();
     this.onMode = () => {};
@@ -67,6 +70,12 @@ export class LiveFeed {
   subscribe(fn) {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** fn(traceId, items) whenever a trace's feedback changes through the API. */
+  subscribeFeedback(fn) {
+    this.feedbackListeners.add(fn);
+    return () => this.feedbackListeners.delete(fn);
   }
 
   emit(summary) {
@@ -100,6 +109,7 @@ export class LiveFeed {
         }
         if (msg.type === 'trace' && msg.summary) this.emit(msg.summary);
         else if (msg.type === 'budget') this.onBudget(msg.budget);
+        else if (msg.type === 'feedback' && msg.traceId) for (const fn of this.feedbackListeners) fn(msg.traceId, msg.feedback || []);
         else if (msg.type === 'lagged') this.pollOnce();
       };
       ws.onclose = () => {

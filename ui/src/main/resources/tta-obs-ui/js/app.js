@@ -6,6 +6,7 @@ import { renderCompare } from './compare.js';
 import { renderMetrics } from './metrics.js';
 import { renderErrors } from './errors.js';
 import { renderSettings } from './settings.js';
+import { renderSession, renderSessions } from './sessions.js';
 import { listenToHost } from './host.js';
 import { watchBudget } from './budget.js';
 import { route } from './router.js';
@@ -58,13 +59,16 @@ function render() {
   clear(root);
   const view = parts[0] || 'traces';
   for (const a of document.querySelectorAll('[data-nav]')) {
-    a.classList.toggle('active', a.dataset.nav === view || (view === 'trace' && a.dataset.nav === 'traces'));
+    a.classList.toggle('active', a.dataset.nav === view || (view === 'trace' && a.dataset.nav === 'traces')
+      || (view === 'session' && a.dataset.nav === 'sessions'));
   }
   const ctx = { root, params, live, embed };
   let mounted;
   try {
     if (view === 'trace' && parts[1]) mounted = renderTrace(ctx, parts[1]);
     else if (view === 'compare') mounted = renderCompare(ctx);
+    else if (view === 'sessions') mounted = renderSessions(ctx);
+    else if (view === 'session' && parts[1]) mounted = renderSession(ctx, decodeURIComponent(parts[1]));
     else if (view === 'metrics') mounted = renderMetrics(ctx);
     else if (view === 'errors') mounted = renderErrors(ctx);
     else if (view === 'settings') mounted = renderSettings(ctx);

@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { clear, fmtMs, fmtTokens, fmtUsd, h } from './dom.js';
 import { indexTrace, isError } from './model.js';
+import { feedbackSummary } from './feedback.js';
 
 /** Two runs side by side: totals with deltas, then every span path with its count and time in each. */
 export function renderCompare({ root, params }) {
@@ -63,6 +64,26 @@ function delta(x, y, fmt, lowerIsBetter = true) {
   return h('span', { class: worse ? 'err-text' : 'ok-text' }, `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}${pct}`);
 }
 
+/** Feedback as badges, then each score name with its latest score in each run and the change. */
+function scoreRows(fa, fb) {
+  if (!fa.length && !fb.length) return null;
+  const latest = (items) => {
+    const m = new Map();
+    for (const f of items) if (f.score != null && f.name !== 'thumbs') m.set(f.name, f.score);
+    return m;
+  };
+  const la = latest(fa);
+  const lb = latest(fb);
+  const names = [...new Set([...la.keys(), ...lb.keys()])].sort();
+  const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+  return [
+    h('tr', { id: 'compare-feedback' }, h('th', null, 'feedback'), h('td', null, feedbackSummary(fa) || '–'), h('td', null, feedbackSummary(fb) || '–'), h('td', null, '')),
+    ...names.map((n) => h('tr', { class: 'compare-score' }, h('th', null, `score: ${n}`),
+      h('td', { class: 'num' }, la.has(n) ? fmt(la.get(n)) : '–'), h('td', { class: 'num' }, lb.has(n) ? fmt(lb.get(n)) : '–'),
+      h('td', { class: 'num' }, la.has(n) && lb.has(n) ? delta(la.get(n), lb.get(n), fmt, false) : ''))),
+  ];
+}
+
 function view(ta, tb) {
   const A = totals(ta);
   const B = totals(tb);
@@ -85,7 +106,8 @@ function view(ta, tb) {
         h('th', null, h('a', { href: `#/trace/${ta.traceId}` }, 'A (baseline) '), h('span', { class: 'mono muted small' }, ta.traceId.slice(0, 8))),
         h('th', null, h('a', { href: `#/trace/${tb.traceId}` }, 'B '), h('span', { class: 'mono muted small' }, tb.traceId.slice(0, 8))),
         h('th', null, 'B − A'))),
-      h('tbody', null, rows.map(([label, x, y, f]) => h('tr', null, h('th', null, label), h('td', { class: 'num' }, f(x)), h('td', { class: 'num' }, f(y)), h('td', { class: 'num' }, delta(x, y, f)))))),
+      h('tbody', null, rows.map(([label, x, y, f]) => h('tr', null, h('th', null, label), h('td', { class: 'num' }, f(x)), h('td', { class: 'num' }, f(y)), h('td', { class: 'num' }, delta(x, y, f)))),
+        scoreRows(ta.feedback || [], tb.feedback || []))),
     h('h2', null, 'Spans'),
     h('table', { class: 'dense compare-spans' },
       h('thead', null, h('tr', null, h('th', null, 'span path'), h('th', { class: 'num' }, 'A'), h('th', { class: 'num' }, 'B'), h('th', { class: 'num' }, 'time A'), h('th', { class: 'num' }, 'time B'), h('th', { class: 'num' }, 'Δ time'))),

@@ -2,11 +2,12 @@ import { api, optional } from './api.js';
 import { badge, clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
 import { href, navigate } from './router.js';
 import { costText, costTitle, runFailed, summaryBadges } from './model.js';
+import { feedbackSummary } from './feedback.js';
 
 const WINDOWS = { '': 'any time', '15m': 'last 15 min', '1h': 'last hour', '24h': 'last 24 h', '7d': 'last 7 days' };
 const WINDOW_MS = { '15m': 9e5, '1h': 3.6e6, '24h': 8.64e7, '7d': 6.048e8 };
 // what the URL can say about the list; the server applies every filter, the page shows its answer as it is
-const FILTER_KEYS = ['q', 'service', 'window', 'start', 'end', 'primitive', 'model', 'outcome', 'errors', 'regressions', 'status', 'minDurationMs'];
+const FILTER_KEYS = ['q', 'service', 'window', 'start', 'end', 'primitive', 'model', 'outcome', 'errors', 'regressions', 'status', 'minDurationMs', 'feedback', 'scoreBelow', 'scoreAbove'];
 const SORT_KEYS = ['sort', 'order'];
 const PAGE = 100;
 const CLIENT_SORT_PAGE = 1000;
@@ -60,6 +61,9 @@ function chipLabel(k, v) {
   if (k === 'start') return `from ${fmtTime(v)}`;
   if (k === 'end') return `until ${fmtTime(v)}`;
   if (k === 'minDurationMs') return `duration ≥ ${fmtMs(Number(v))}`;
+  if (k === 'feedback') return `feedback: ${v}`;
+  if (k === 'scoreBelow') return `score < ${v}`;
+  if (k === 'scoreAbove') return `score > ${v}`;
   return `${k}: ${v}`;
 }
 
@@ -81,6 +85,8 @@ export function renderList({ root, params, live }) {
   const outcomeSel = h('select', { 'aria-label': 'Outcome' }, [['', 'any outcome'], ['failed', 'failed'], ['recovered', 'recovered'], ['ok', 'ok']]
     .map(([v, label]) => h('option', { value: v }, label)));
   const regressionsChip = h('button', { type: 'button', class: 'chip' }, 'regressions');
+  const feedbackSel = h('select', { 'aria-label': 'Feedback', id: 'feedback-filter' }, [['', 'any or no feedback'], ['any', 'with feedback'], ['none', 'without feedback'],
+    ['negative', 'negative feedback'], ['positive', 'positive feedback']].map(([v, label]) => h('option', { value: v }, label)));
   const primitiveSel = h('select', { 'aria-label': 'Primitive' }, ['', 'cache', 'retry', 'fallback', 'timeout', 'router', 'parallel', 'llm']
     .map((p) => h('option', { value: p }, p || 'any primitive')));
   const pauseBtn = h('button', { type: 'button', class: 'chip', id: 'pause', title: 'Pause live updates while you read' }, '❚❚ pause');
@@ -97,7 +103,7 @@ export function renderList({ root, params, live }) {
   const compareBtn = h('button', { type: 'button', class: 'chip on', id: 'compare-picked', hidden: true, title: 'Compare the two picked traces' });
 
   root.append(
-    h('div', { class: 'toolbar' }, search, serviceSel, windowSel, primitiveSel, outcomeSel, errorsChip, regressionsChip, h('span', { class: 'spacer' }), compareBtn, count, newBtn, pauseBtn),
+    h('div', { class: 'toolbar' }, search, serviceSel, windowSel, primitiveSel, outcomeSel, feedbackSel, errorsChip, regressionsChip, h('span', { class: 'spacer' }), compareBtn, count, newBtn, pauseBtn),
     chips, sortNote,
     h('table', { class: 'traces dense' }, h('thead', null, headRow), body),
     empty, more,
@@ -123,7 +129,8 @@ export function renderList({ root, params, live }) {
     // the outcome is the server's status filter; beside a span status from a link (error, unset) it goes by its earlier name
     const p = { limit: bySrv == null ? CLIENT_SORT_PAGE : PAGE, cursor, q: state.q, service: state.service, errors: state.errors === 'true' ? 'true' : '',
       primitive: state.primitive, model: state.model, regressions: state.regressions === 'true' ? 'true' : '', status: state.status || state.outcome, outcome: state.status ? state.outcome : '',
-      minDurationMs: state.minDurationMs, sort: bySrv || '', start: state.start, end: state.end };
+      minDurationMs: state.minDurationMs, sort: bySrv || '', start: state.start, end: state.end,
+      feedback: state.feedback, scoreBelow: state.scoreBelow, scoreAbove: state.scoreAbove };
     if (state.window) {
       const from = BigInt(Date.now() - WINDOW_MS[state.window]) * 1000000n;
       if (!p.start || BigInt(p.start) < from) p.start = from.toString();
@@ -261,7 +268,7 @@ export function renderList({ root, params, live }) {
       h('td', { class: 'num', dataset: { col: 'tokens' }, title: t.inputTokens != null ? `${t.inputTokens} in / ${t.outputTokens} out` : '' }, tokens != null ? fmtTokens(tokens) : ''),
       h('td', { class: `num ${t.costUsd == null && t.llmCalls ? 'muted' : ''}`, title: costTitle(t), dataset: { col: 'cost' } },
         t.llmCalls || t.costUsd != null ? costText(t, fmtUsd) + (t.costStatus === 'partial' ? '+' : '') : ''),
-      h('td', { class: 'badges' }, badges));
+      h('td', { class: 'badges' }, badges, feedbackSummary(t.feedback)));
     tr.addEventListener('click', (e) => {
       if (e.target.closest('a,button,input')) return;
       location.hash = link;
@@ -303,7 +310,8 @@ export function renderList({ root, params, live }) {
 
   function upsert(s) {
     const i = traces.findIndex((t) => t.traceId === s.traceId);
-    if (i >= 0) traces[i] = s;
+    // the live feed's summaries carry no feedback: a row keeps what it has
+    if (i >= 0) traces[i] = s.feedback ? s : { ...s, feedback: traces[i].feedback };
     else {
       traces.unshift(s);
       if (selected > 0 || document.activeElement === body) selected++;
@@ -316,6 +324,14 @@ export function renderList({ root, params, live }) {
   function plainList() {
     return !anyFilter();
   }
+
+  // feedback given in another tab (or by a script) shows on its row at once
+  const unsubscribeFeedback = live.subscribeFeedback((traceId, items) => {
+    const t = traces.find((x) => x.traceId === traceId);
+    if (!t) return;
+    t.feedback = items;
+    scheduleDraw();
+  });
 
   let reloadTimer = 0;
   const unsubscribe = live.subscribe((s) => {
@@ -360,6 +376,7 @@ export function renderList({ root, params, live }) {
     windowSel.value = state.window;
     primitiveSel.value = state.primitive;
     outcomeSel.value = state.outcome;
+    if ([...feedbackSel.options].some((o) => o.value === state.feedback)) feedbackSel.value = state.feedback;
     errorsChip.setAttribute('aria-pressed', String(state.errors === 'true'));
     regressionsChip.setAttribute('aria-pressed', String(state.regressions === 'true'));
     fillServices();
@@ -382,6 +399,7 @@ export function renderList({ root, params, live }) {
   windowSel.addEventListener('change', () => change({ window: windowSel.value }));
   primitiveSel.addEventListener('change', () => change({ primitive: primitiveSel.value }));
   outcomeSel.addEventListener('change', () => change({ outcome: outcomeSel.value }));
+  feedbackSel.addEventListener('change', () => change({ feedback: feedbackSel.value }));
   errorsChip.addEventListener('click', () => change({ errors: state.errors === 'true' ? '' : 'true' }));
   regressionsChip.addEventListener('click', () => change({ regressions: state.regressions === 'true' ? '' : 'true' }));
   pauseBtn.addEventListener('click', () => { paused = !paused; if (!paused) flushPending(); else drawPending(); });
@@ -420,6 +438,7 @@ export function renderList({ root, params, live }) {
   return {
     dispose() {
       unsubscribe();
+      unsubscribeFeedback();
       controller?.abort();
       clearTimeout(reloadTimer);
       clearTimeout(searchTimer);

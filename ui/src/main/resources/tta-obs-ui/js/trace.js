@@ -2,6 +2,7 @@ import { api } from './api.js';
 import { canOpenFiles, openInEditor } from './host.js';
 import { badge, clear, copyButton, fmtInt, fmtMs, fmtOffset, fmtTime, fmtTokens, fmtUsd, h, svg } from './dom.js';
 import { navigate, route } from './router.js';
+import { feedbackControls, feedbackSummary } from './feedback.js';
 import { costText, costTitle, exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, runFailed, serviceOf, summaryBadges } from './model.js';
 
 const ROW = 24;
@@ -90,7 +91,8 @@ function mount(root, trace, params, t0, fetched) {
         cost == null ? '' : s.costStatus === 'partial' ? ` cost, partial${s.callsWithoutUsage ? ` (${s.callsWithoutUsage} without token counts)` : ''}` : ' cost') : null,
       h('span', { class: 'stat muted' }, s.serviceName || serviceOf(idx.spans[0] || {})),
       h('span', { class: 'stat muted' }, fmtTime(idx.startNanos)),
-      ...summaryBadges(s).filter((b) => b.kind !== 'outcome' && (b.tone !== 'err' || b.kind === 'regression')).map((b) => badge(b.text, b.tone, b.title))),
+      ...summaryBadges(s).filter((b) => b.kind !== 'outcome' && (b.tone !== 'err' || b.kind === 'regression')).map((b) => badge(b.text, b.tone, b.title)),
+      h('span', { id: 'trace-feedback-badges' }, feedbackSummary(trace.feedback))),
     h('div', { class: 'actions' },
       h('span', { class: 'mono muted small' }, trace.traceId), copyButton(trace.traceId, 'copy id'),
       copyButton(() => JSON.stringify(stripPrivate(trace), null, 2), 'copy as JSON'),
@@ -109,6 +111,15 @@ function mount(root, trace, params, t0, fetched) {
   const zoomInfo = h('span', { class: 'muted small', id: 'zoom-info' });
   const waterfall = h('section', { class: 'waterfall', id: 'waterfall', dataset: { totalSpans: String(idx.spans.length) } }, minimap, h('div', { class: 'wf-head' }, h('div', { class: 'wf-namecol' }, 'span'), axis), scroller);
   const panel = h('aside', { class: 'span-panel', id: 'span-panel' });
+  trace.feedback = trace.feedback || [];
+  const feedbackBadges = header.querySelector('#trace-feedback-badges');
+  const showFeedback = (items) => {
+    trace.feedback = items;
+    clear(feedbackBadges).append(feedbackSummary(items) || '');
+  };
+  const traceFeedback = feedbackControls({ traceId: trace.traceId, get: () => trace.feedback, set: showFeedback });
+  header.append(h('details', { class: 'sec trace-feedback', id: 'trace-feedback', open: true },
+    h('summary', null, 'Feedback on this run'), traceFeedback));
   root.append(header,
     h('div', { class: 'toolbar' }, search, matchInfo, zoomInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · e/E error · m/M LLM call · / find · esc back')),
     h('div', { class: 'trace-body' }, waterfall, panel));
@@ -354,6 +365,8 @@ function mount(root, trace, params, t0, fetched) {
 
   function onKey(e) {
     if (e.target.matches('input, select, textarea')) return;
+    // Enter or Space on a feedback button presses it; it must not also fold the selected span
+    if (e.target.closest('.feedback-box')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const i = visible.indexOf(selected);
     if (e.key === 'j' || e.key === 'ArrowDown') { selectSpan(visible[Math.min(visible.length - 1, i + 1)]); e.preventDefault(); }
@@ -593,6 +606,12 @@ function renderPanel(panel, sp, idx, trace) {
   }
 
   const folded = llm && llm.messages.length ? CHAT_ATTRIBUTE : null;
+  panel.append(h('details', { class: 'sec', id: 'span-feedback', open: true }, h('summary', null, 'Feedback on this span'),
+    feedbackControls({ traceId: trace.traceId, spanId: sp.spanId, get: () => trace.feedback || [], set: (items) => {
+      trace.feedback = items;
+      const badges = document.getElementById('trace-feedback-badges');
+      if (badges) clear(badges).append(feedbackSummary(items) || '');
+    } })));
   panel.append(section(`Attributes (${Object.keys(sp.attributes || {}).length})`, true, attrTable(sp.attributes, folded),
     sp.droppedAttributesCount ? h('p', { class: 'warn-text small' }, `${sp.droppedAttributesCount} attributes dropped by the SDK`) : null));
   const events = (sp.events || []);

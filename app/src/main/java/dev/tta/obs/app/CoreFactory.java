@@ -41,6 +41,11 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.tta.obs.ports.in.QuerySessions;
+import dev.tta.obs.ports.in.RateTraces;
+import dev.tta.obs.ports.service.FeedbackService;
+import dev.tta.obs.ports.service.SessionQueryService;
+
 import java.util.List;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -121,9 +126,21 @@ public class CoreFactory {
         return new TraceQueryService(store, store, Clock.systemUTC(), prices);
     }
 
+    // feedback given through the API reaches the dashboards watching the live feed
+    @Singleton
+    RateTraces rateTraces(TraceStore<?> store, WallClock clock, LiveTraceFeed liveFeed) {
+        return new FeedbackService(store, clock, liveFeed::feedbackChanged);
+    }
+
+    @Singleton
+    QuerySessions querySessions(TraceStore<?> store, PriceTable prices) {
+        return new SessionQueryService(store, store, store, prices);
+    }
+
     @Singleton
     TransferTraces transferTraces(TraceStore<?> store, TraceIngest<?> ingest) {
-        return new TraceTransferService(store, ingest, List.of(new JaegerFormat(), new OtlpJsonFormat()));
+        return new TraceTransferService(store, ingest, List.of(new JaegerFormat(), new OtlpJsonFormat()),
+                Optional.of(store));
     }
 
     @Singleton
@@ -213,7 +230,9 @@ public class CoreFactory {
 
     @Context
     @Bean(preDestroy = "close")
-    SerialTelemetryIngest telemetryIngest(TelemetryStore store, TtaObsConfig config) {
-        return new SerialTelemetryIngest(store, config.maxQueuedSpans());
+    SerialTelemetryIngest telemetryIngest(TelemetryStore store, TtaObsConfig config, TraceStore<?> traces,
+                                          WallClock clock) {
+        // evaluation results sent as log records become feedback in the trace store
+        return new SerialTelemetryIngest(store, config.maxQueuedSpans(), Optional.of(traces), clock);
     }
 }

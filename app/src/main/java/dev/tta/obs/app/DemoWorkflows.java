@@ -195,6 +195,24 @@ public final class DemoWorkflows implements AutoCloseable {
         return root.getSpanContext().getTraceId();
     }
 
+    /**
+     * One turn of a support conversation: the agent looks the order up with a tool, then answers
+     * with an LLM call; the root carries the session and the user, so the turns of one session id
+     * read back as one conversation.
+     */
+    public String supportTurn(String sessionId, String userId, String question, String answer) {
+        long t = next();
+        Span root = start("support_agent", null, t, SpanKind.SERVER)
+                .setAttribute("session.id", sessionId).setAttribute("user.id", userId)
+                .setAttribute("workflow.name", "support");
+        Span tool = start("tool.lookup_order", root, t + ms(1), SpanKind.INTERNAL)
+                .setAttribute("openinference.span.kind", "TOOL").setAttribute("tool.name", "lookup_order");
+        tool.end(t + ms(41), TimeUnit.NANOSECONDS);
+        long end = llmCall(root, t + ms(42), "openai", "gpt-4o-mini", question, answer, 640, 48, 0.0000982, ms(700));
+        root.end(end + ms(1), TimeUnit.NANOSECONDS);
+        return root.getSpanContext().getTraceId();
+    }
+
     /** The demo set: every kind of run once or twice. */
     public void sendTour(boolean includeBig) {
         researchRun("How do TTA.dev primitives compose?", false);

@@ -128,7 +128,8 @@ final class ExportCommand implements Callable<Integer> {
         TraceAssembler assembler = storage.assembler();
         try (TraceStore<?> store = storage.openReadOnly(assembler)) {
             TransferTraces transfer = new TraceTransferService(store,
-                    TraceIngest.of(store, assembler, WallClock.system()), List.of(new JaegerFormat(), new OtlpJsonFormat()));
+                    TraceIngest.of(store, assembler, WallClock.system()), List.of(new JaegerFormat(), new OtlpJsonFormat()),
+                    java.util.Optional.of(store));
             if (!transfer.formats().contains(format)) {
                 throw new IllegalArgumentException("--format must be one of " + transfer.formats() + ", got '" + format + "'");
             }

@@ -28,6 +28,10 @@ import java.util.Optional;
  * @param unpricedModels    models used without a price, as {@code provider/model}, sorted
  * @param modelUsage        tokens per model, the stored facts from which {@link #reprice} recomputes
  *                          the cost when prices change
+ * @param sessionId         the conversation the run is a turn of ({@code session.id}, {@code gen_ai.conversation.id},
+ *                          ...), from the root first, else any span
+ * @param userId            who the run served ({@code user.id}, {@code enduser.id}, {@code langfuse.user.id}),
+ *                          likewise
  */
 public record WorkflowRollup(
         List<String> primitiveTypes,
@@ -49,11 +53,12 @@ public record WorkflowRollup(
         List<ModelUsage> modelUsage,
         Optional<String> workflowId,
         Optional<String> workflowName,
-        Optional<String> sessionId) {
+        Optional<String> sessionId,
+        Optional<String> userId) {
 
     public static final WorkflowRollup EMPTY = new WorkflowRollup(List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             Optional.empty(), CostStatus.NONE, List.of(), List.of(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), Optional.empty());
 
     public WorkflowRollup {
         primitiveTypes = List.copyOf(primitiveTypes);
@@ -64,6 +69,18 @@ public record WorkflowRollup(
         Objects.requireNonNull(workflowId, "workflowId");
         Objects.requireNonNull(workflowName, "workflowName");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(userId, "userId");
+    }
+
+    /** A rollup without a user (callers from before the user was one of its facts). */
+    public WorkflowRollup(List<String> primitiveTypes, int cacheHits, int cacheMisses, int retries, int retryAttempts,
+                          int fallbacksUsed, int timeouts, int compensations, int llmCalls, long inputTokens,
+                          long outputTokens, long cachedInputTokens, long reasoningTokens, Optional<Double> costUsd,
+                          CostStatus costStatus, List<String> unpricedModels, List<ModelUsage> modelUsage,
+                          Optional<String> workflowId, Optional<String> workflowName, Optional<String> sessionId) {
+        this(primitiveTypes, cacheHits, cacheMisses, retries, retryAttempts, fallbacksUsed, timeouts, compensations,
+                llmCalls, inputTokens, outputTokens, cachedInputTokens, reasoningTokens, costUsd, costStatus,
+                unpricedModels, modelUsage, workflowId, workflowName, sessionId, Optional.empty());
     }
 
     /**
@@ -78,7 +95,7 @@ public record WorkflowRollup(
                           Optional<String> workflowName, Optional<String> sessionId) {
         this(primitiveTypes, cacheHits, cacheMisses, retries, retries == 0 ? 0 : retries + 1, fallbacksUsed, timeouts,
                 compensations, llmCalls, inputTokens, outputTokens, cachedInputTokens, reasoningTokens, costUsd,
-                costStatus, unpricedModels, modelUsage, workflowId, workflowName, sessionId);
+                costStatus, unpricedModels, modelUsage, workflowId, workflowName, sessionId, Optional.empty());
     }
 
     public long totalTokens() {
@@ -90,6 +107,7 @@ public record WorkflowRollup(
         CostSummary cost = CostSummary.of(modelUsage, prices);
         return new WorkflowRollup(primitiveTypes, cacheHits, cacheMisses, retries, retryAttempts, fallbacksUsed, timeouts,
                 compensations, llmCalls, inputTokens, outputTokens, cachedInputTokens, reasoningTokens,
-                cost.costUsd(), cost.status(), cost.unpricedModels(), modelUsage, workflowId, workflowName, sessionId);
+                cost.costUsd(), cost.status(), cost.unpricedModels(), modelUsage, workflowId, workflowName, sessionId,
+                userId);
     }
 }

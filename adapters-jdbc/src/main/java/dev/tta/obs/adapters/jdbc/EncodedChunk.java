@@ -1,5 +1,7 @@
 package dev.tta.obs.adapters.jdbc;
 
+import dev.tta.obs.domain.feedback.EvaluationEvents;
+import dev.tta.obs.domain.feedback.NewFeedback;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceSummary;
 
@@ -10,7 +12,7 @@ import java.util.Set;
  * New spans of one trace in a SQL store's form, made on the exporter's request thread (see
  * {@code SpanSink.encode}) so the writer thread only inserts: the encoded spans ({@link SpanCodec}),
  * the summary they were encoded with ({@link SummaryCodec}), their search terms ({@link SearchTerms})
- * and their distinct (service, span name) pairs.
+ * their distinct (service, span name) pairs and the feedback their evaluation events carry.
  */
 public final class EncodedChunk {
     private final byte[] spans;
@@ -18,20 +20,23 @@ public final class EncodedChunk {
     private final byte[] encodedSummary;
     private final SearchTerms.Chunk terms;
     private final Set<KnownOperations.Operation> operations;
+    private final List<NewFeedback> feedback;
 
     private EncodedChunk(byte[] spans, TraceSummary summary, byte[] encodedSummary, SearchTerms.Chunk terms,
-                         Set<KnownOperations.Operation> operations) {
+                         Set<KnownOperations.Operation> operations, List<NewFeedback> feedback) {
         this.spans = spans;
         this.summary = summary;
         this.encodedSummary = encodedSummary;
         this.terms = terms;
         this.operations = operations;
+        this.feedback = feedback;
     }
 
     /** @param spans distinct; {@code summary} is that of the trace they join */
     public static EncodedChunk of(List<Span> spans, TraceSummary summary) {
         return new EncodedChunk(SpanCodec.encode(spans), summary, SummaryCodec.encode(summary),
-                SearchTerms.forChunk(spans, summary.rollup().primitiveTypes()), KnownOperations.of(spans));
+                SearchTerms.forChunk(spans, summary.rollup().primitiveTypes()), KnownOperations.of(spans),
+                EvaluationEvents.from(summary.traceId(), spans));
     }
 
     public byte[] spans() {
@@ -52,5 +57,10 @@ public final class EncodedChunk {
 
     public Set<KnownOperations.Operation> operations() {
         return operations;
+    }
+
+    /** The feedback of the spans' {@code gen_ai.evaluation.result} events, each with its origin key. */
+    public List<NewFeedback> feedback() {
+        return feedback;
     }
 }

@@ -6,6 +6,11 @@ import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.feedback.Feedback;
+import dev.tta.obs.domain.feedback.NewFeedback;
+import dev.tta.obs.domain.query.SessionPage;
+import dev.tta.obs.domain.query.SessionSearch;
+import dev.tta.obs.domain.session.SessionSummary;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
@@ -39,7 +44,8 @@ import java.util.function.Consumer;
 public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     /** The columns {@link #upsertTraceSql} binds, in this order; it must also clear the regression verdict. */
     protected static final String TRACE_COLUMNS = "trace_id, start_ns, end_ns, duration_ns, service_name, root_name,"
-            + " span_count, error_count, cost_usd, summary, updated_ns, outcome";
+            + " span_count, error_count, cost_usd, summary, updated_ns, outcome, session_id, user_id, input_tokens,"
+            + " output_tokens";
 
     @FunctionalInterface
     public interface Work<T> {
@@ -125,6 +131,9 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
             Set<KnownOperations.Operation> operations = knownOperations.newIn(writes);
             insertChunks(c, writes);
             upsertTraces(c, writes, arrivedUnixNano);
+            for (TraceWrite<EncodedChunk> w : writes) {
+                FeedbackSql.insertOnce(c, w.encoded().feedback(), arrivedUnixNano);
+            }
             try (PreparedStatement ps = c.prepareStatement(insertOperationSql())) {
                 KnownOperations.insert(ps, operations);
             }
@@ -162,10 +171,19 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                 ps.setBytes(10, w.encoded().summary(s));
                 ps.setLong(11, arrivedUnixNano);
                 ps.setString(12, s.outcome().label());
+                bindSession(ps, 13, s);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** Binds session_id, user_id, input_tokens and output_tokens from {@code index} on. */
+    private static void bindSession(PreparedStatement ps, int index, TraceSummary s) throws SQLException {
+        ps.setString(index, s.rollup().sessionId().orElse(null));
+        ps.setString(index + 1, s.rollup().userId().orElse(null));
+        ps.setLong(index + 2, s.rollup().inputTokens());
+        ps.setLong(index + 3, s.rollup().outputTokens());
     }
 
     /** How many rows {@link #recomputeRowsWithoutOutcome} rewrites per transaction, so ingest waits little. */
@@ -193,7 +211,8 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                 }
                 Map<TraceId, List<Span>> spans = loadSpans(c, ids);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE traces SET outcome = ?, summary = ?,"
-                        + " error_count = ?, cost_usd = ? WHERE trace_id = ?");
+                        + " error_count = ?, cost_usd = ?, session_id = ?, user_id = ?, input_tokens = ?,"
+                        + " output_tokens = ? WHERE trace_id = ?");
                      PreparedStatement spanless = c.prepareStatement("UPDATE traces SET outcome = CASE WHEN"
                              + " error_count > 0 THEN ? ELSE ? END WHERE trace_id = ?")) {
                     for (TraceId id : ids) {
@@ -216,7 +235,8 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                         } else {
                             ps.setNull(4, Types.DOUBLE);
                         }
-                        ps.setBytes(5, id.toBytes());
+                        bindSession(ps, 5, s);
+                        ps.setBytes(9, id.toBytes());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -483,6 +503,105 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                 }
             }
         }
+    }
+
+    // ---- sessions
+
+    @Override
+    public SessionPage sessions(SessionSearch search) {
+        return read(c -> SessionSql.search(c, search));
+    }
+
+    @Override
+    public Optional<SessionSummary> session(String sessionId) {
+        return read(c -> SessionSql.one(c, sessionId));
+    }
+
+    @Override
+    public List<TraceSummary> sessionTraces(String sessionId, int limit) {
+        return read(c -> {
+            List<TraceSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, summary FROM traces WHERE session_id = ?"
+                    + " ORDER BY start_ns, trace_id LIMIT ?")) {
+                ps.setString(1, sessionId);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TraceId id = TraceId.fromBytes(rs.getBytes(1));
+                        Optional<TraceSummary> s = SummaryCodec.decode(id, rs.getBytes(2));
+                        out.add(s.isPresent() ? s.get() : recompute(c, id));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- feedback
+
+    @Override
+    public final synchronized Optional<Feedback> addFeedback(NewFeedback feedback, long createdAtUnixNano) {
+        return inWriteTransaction("write to", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM traces WHERE trace_id = ?")) {
+                ps.setBytes(1, feedback.traceId().toBytes());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.of(feedback.stored(FeedbackSql.insert(c, feedback, createdAtUnixNano), createdAtUnixNano));
+        });
+    }
+
+    @Override
+    public final synchronized void addEvaluations(List<NewFeedback> evaluations, long arrivedUnixNano) {
+        if (!evaluations.isEmpty()) {
+            inWriteTransaction("write to", c -> {
+                FeedbackSql.insertOnce(c, evaluations, arrivedUnixNano);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Deletes feedback that arrived before {@code arrivedBeforeUnixNano} for a trace that is not
+     * stored (an evaluation log whose spans never came, or went); for a store's retention.
+     */
+    protected static void deleteUnclaimedFeedback(Connection c, long arrivedBeforeUnixNano) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM feedback WHERE created_ns < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM traces t WHERE t.trace_id = feedback.trace_id)")) {
+            ps.setLong(1, arrivedBeforeUnixNano);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public final synchronized boolean deleteFeedback(TraceId traceId, long feedbackId) {
+        return inWriteTransaction("delete from", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM feedback WHERE trace_id = ? AND feedback_id = ?")) {
+                ps.setBytes(1, traceId.toBytes());
+                ps.setLong(2, feedbackId);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public Map<TraceId, List<Feedback>> feedback(Collection<TraceId> traceIds) {
+        if (traceIds.isEmpty()) {
+            return Map.of();
+        }
+        return read(c -> {
+            Map<TraceId, List<Feedback>> out = new HashMap<>();
+            forIds(c, "SELECT " + FeedbackSql.COLUMNS + " FROM feedback WHERE trace_id", traceIds, rs -> {
+                Feedback f = FeedbackSql.read(rs);
+                out.computeIfAbsent(f.traceId(), k -> new ArrayList<>()).add(f);
+            });
+            out.values().forEach(list -> list.sort(java.util.Comparator.comparingLong(Feedback::id)));
+            return out;
+        });
     }
 
     /** The innermost cause's message, first line only (a server's message may carry DETAIL and HINT lines). */

@@ -15,10 +15,11 @@ import java.util.Optional;
  * The stored form of a trace summary. A summary is always derivable from the trace's spans, so
  * a blob written by another version is not an error: {@link #decode} returns empty and the store
  * recomputes the summary from the spans. Version 3 added the run's outcome, the retry attempts and
- * the calls without usage; a version 2 blob lacks them, so it is recomputed rather than guessed.
+ * the calls without usage; version 4 the user id; an older blob lacks them, so it is recomputed
+ * rather than guessed.
  */
 public final class SummaryCodec {
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     private SummaryCodec() {
     }
@@ -68,6 +69,7 @@ public final class SummaryCodec {
         writeOptional(out, r.workflowId());
         writeOptional(out, r.workflowName());
         writeOptional(out, r.sessionId());
+        writeOptional(out, r.userId());
         return out.toByteArray();
     }
 
@@ -119,7 +121,7 @@ public final class SummaryCodec {
         }
         WorkflowRollup rollup = new WorkflowRollup(primitives, cacheHits, cacheMisses, retries, retryAttempts, fallbacks, timeouts,
                 compensations, llmCalls, inTok, outTok, cachedTok, reasoningTok, cost, status, unpriced, usage,
-                readOptional(in), readOptional(in), readOptional(in));
+                readOptional(in), readOptional(in), readOptional(in), readOptional(in));
         return Optional.of(new TraceSummary(traceId, rootName, service, start, end, spanCount, errorCount,
                 rootFound, services, rollup, outcome));
     }

@@ -254,6 +254,9 @@ public final class TraceSearchSql {
             where.append(" AND ").append(d.column("cost_usd")).append(" >= ?");
             args.add(v);
         });
+        // qualified: inside the feedback subquery a bare trace_id would be the feedback row's own
+        String id = d.column("trace_id");
+        FeedbackSql.filters(search, id.contains(".") ? id : d.tracesTable() + "." + id, where, args);
     }
 
     /** The full-text filters of a search, free-text words first. */

@@ -24,13 +24,13 @@ class SummaryCodecTest {
         ModelUsage reported = new ModelUsage("openai", "gpt-4o-mini", 2, 0, 50, 0, 10, 0, 7, Optional.of(0.0012));
         WorkflowRollup rollup = new WorkflowRollup(List.of("retry", "fallback"), 1, 2, 1, 3, 1, 0, 0, 5, 1250, 310,
                 100, 20, Optional.of(0.042), CostStatus.PARTIAL, List.of("openai/gpt-x"), List.of(withGap, reported),
-                Optional.of("wf-1"), Optional.empty(), Optional.of("session-9"));
+                Optional.of("wf-1"), Optional.empty(), Optional.of("session-9"), Optional.of("user-4"));
         return new TraceSummary(ID, "agent.run", "agent", Fixtures.T0, Fixtures.T0 + 5 * Fixtures.MS, 9, 3, true,
                 List.of("agent", "tools"), rollup, outcome);
     }
 
     @Test
-    void roundTrip_keepsOutcomeRetryAttemptsAndCallsWithoutUsage() {
+    void roundTrip_keepsOutcomeRetryAttemptsCallsWithoutUsageAndTheUser() {
         for (RunOutcome outcome : RunOutcome.values()) {
             TraceSummary s = summary(outcome);
             TraceSummary read = SummaryCodec.decode(ID, SummaryCodec.encode(s)).orElseThrow();
@@ -38,6 +38,7 @@ class SummaryCodecTest {
             assertThat(read.outcome()).isEqualTo(outcome);
             assertThat(read.rollup().retryAttempts()).isEqualTo(3);
             assertThat(read.rollup().modelUsage()).extracting(ModelUsage::callsWithoutUsage).containsExactly(1, 0);
+            assertThat(read.rollup().userId()).contains("user-4");
         }
     }
 
@@ -47,7 +48,10 @@ class SummaryCodecTest {
         // version 2 lacked the outcome: read as version 3 it would call a recovered run failed
         blob[0] = 2;
         assertThat(SummaryCodec.decode(ID, blob)).isEmpty();
-        blob[0] = 4;
+        // version 3 lacked the user: read as version 4 it would lose it, so it is recomputed too
+        blob[0] = 3;
+        assertThat(SummaryCodec.decode(ID, blob)).isEmpty();
+        blob[0] = 5;
         assertThat(SummaryCodec.decode(ID, blob)).isEmpty();
         assertThat(SummaryCodec.decode(ID, new byte[0])).isEmpty();
     }

@@ -246,13 +246,15 @@ public final class PostgresTraceStore extends JdbcTraceStore {
 
     @Override
     protected String upsertTraceSql() {
-        return "INSERT INTO traces (" + TRACE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return "INSERT INTO traces (" + TRACE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (trace_id) DO UPDATE SET start_ns = excluded.start_ns,"
                 + " end_ns = excluded.end_ns, duration_ns = excluded.duration_ns,"
                 + " service_name = excluded.service_name, root_name = excluded.root_name,"
                 + " span_count = excluded.span_count, error_count = excluded.error_count,"
                 + " cost_usd = excluded.cost_usd, summary = excluded.summary,"
-                + " updated_ns = excluded.updated_ns, outcome = excluded.outcome, regression = NULL";
+                + " updated_ns = excluded.updated_ns, outcome = excluded.outcome, session_id = excluded.session_id,"
+                + " user_id = excluded.user_id, input_tokens = excluded.input_tokens,"
+                + " output_tokens = excluded.output_tokens, regression = NULL";
     }
 
     @Override
@@ -349,7 +351,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
             List<TraceSummary> before = summariesOrRecomputed(c, ids);
             for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
-                    "DELETE FROM traces WHERE trace_id = ANY(?)")) {
+                    "DELETE FROM traces WHERE trace_id = ANY(?)", "DELETE FROM feedback WHERE trace_id = ANY(?)")) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setArray(1, idArray(c, ids));
                     ps.executeUpdate();
@@ -365,7 +367,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     protected void deleteAllRows(Connection c) throws SQLException {
         try (var st = c.createStatement()) {
             // TRUNCATE is transactional in PostgreSQL and leaves no dead rows for vacuum
-            st.executeUpdate("TRUNCATE traces, span_chunks, operations");
+            st.executeUpdate("TRUNCATE traces, span_chunks, operations, feedback");
         }
     }
 
@@ -404,6 +406,12 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             }
             return out;
         });
+        if (arrivedBeforeUnixNano.isPresent()) {
+            inWriteTransaction("evict from", c -> {
+                deleteUnclaimedFeedback(c, arrivedBeforeUnixNano.get());
+                return null;
+            });
+        }
         return delete(victims);
     }
 

@@ -3,7 +3,7 @@ package dev.tta.obs.adapters.postgres;
 import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.ports.contract.Fixtures;
-import dev.tta.obs.ports.contract.TraceStoreContract;
+import dev.tta.obs.ports.contract.SessionsAndFeedbackContract;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
@@ -19,7 +19,7 @@ import static dev.tta.obs.ports.contract.Fixtures.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PostgresTraceStoreTest extends TraceStoreContract {
+class PostgresTraceStoreTest extends SessionsAndFeedbackContract {
     private static final TraceAssembler ASSEMBLER = new TraceAssembler(Fixtures.ROLLUPS);
     private static TestPostgres server;
 
@@ -69,19 +69,45 @@ class PostgresTraceStoreTest extends TraceStoreContract {
              java.sql.ResultSet rs = st.executeQuery("SELECT outcome, get_byte(summary, 0) FROM traces")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("recovered");
-            assertThat(rs.getInt(2)).isEqualTo(3);
+            assertThat(rs.getInt(2)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void rowsStoredBeforeTheSessionColumns_joinTheirSessionOnOpen() throws Exception {
+        String url = server.freshSchemaUrl();
+        try (TraceStore<?> first = open(url)) {
+            Fixtures.ingestInto(first).append(List.of(new SpanBatch(List.of(Fixtures.span(1, 0, null, "turn")
+                    .attributes(dev.tta.obs.domain.Attributes.builder().put("session.id", "conv-1")
+                            .put("user.id", "ann").build()).build()))));
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE traces SET outcome = NULL, session_id = NULL, user_id = NULL,"
+                    + " summary = '\\x03'::bytea");
+        }
+        try (TraceStore<?> reopened = open(url)) {
+            assertThat(reopened.session("conv-1")).hasValueSatisfying(s -> {
+                assertThat(s.userId()).contains("ann");
+                assertThat(s.traceCount()).isEqualTo(1);
+            });
         }
     }
 
     @Test
     void data_survivesReopeningTheDatabase() throws Exception {
         String url = server.freshSchemaUrl();
+        dev.tta.obs.domain.feedback.Feedback given;
         try (TraceStore<?> first = open(url)) {
             Fixtures.ingestInto(first).append(List.of(new SpanBatch(trace(1, 3, "persisted"))));
+            given = first.addFeedback(dev.tta.obs.domain.feedback.NewFeedback.of(traceId(1), Optional.empty(),
+                    "thumbs", Optional.of(0.0), Optional.empty(), Optional.of("wrong"), Optional.empty()), 7L)
+                    .orElseThrow();
         }
         try (TraceStore<?> second = open(url)) {
             assertThat(second.findTrace(traceId(1)).orElseThrow().spans()).hasSize(3);
             assertThat(second.search(TraceSearch.builder().spanName("persisted").build()).traces()).hasSize(1);
+            assertThat(second.feedback(List.of(traceId(1))).get(traceId(1))).containsExactly(given);
         }
     }
 

@@ -272,7 +272,8 @@ public final class SqliteTraceStore extends JdbcTraceStore {
 
     @Override
     protected String upsertTraceSql() {
-        return "INSERT OR REPLACE INTO traces (" + TRACE_COLUMNS + ", regression) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+        return "INSERT OR REPLACE INTO traces (" + TRACE_COLUMNS + ", regression)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
     }
 
     @Override
@@ -370,6 +371,9 @@ public final class SqliteTraceStore extends JdbcTraceStore {
                     collectVictims(ps, victims);
                 }
             }
+            if (arrivedBeforeUnixNano.isPresent()) {
+                deleteUnclaimedFeedback(c, arrivedBeforeUnixNano.get());
+            }
             List<TraceSummary> summaries = new ArrayList<>(victims.size());
             for (Map.Entry<TraceId, byte[]> v : victims.entrySet()) {
                 SummaryCodec.decode(v.getKey(), v.getValue()).ifPresent(summaries::add);
@@ -398,7 +402,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         return removed.traces();
     }
 
-    /** Deletes the traces' rows and chunks; returns the chunks' ids, whose search rows go after the commit. */
+    /** Deletes the traces' rows, chunks and feedback; returns the chunks' ids, whose search rows go after the commit. */
     private List<Long> deleteRows(Connection c, Collection<TraceId> ids) throws SQLException {
         List<Long> chunks = new ArrayList<>();
         if (ids.isEmpty()) {
@@ -406,16 +410,20 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         }
         forIds(c, "SELECT chunk_id FROM span_chunks WHERE trace_id", ids, rs -> chunks.add(rs.getLong(1)));
         try (PreparedStatement deleteChunks = c.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
-             PreparedStatement deleteTrace = c.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
+             PreparedStatement deleteTrace = c.prepareStatement("DELETE FROM traces WHERE trace_id = ?");
+             PreparedStatement deleteFeedback = c.prepareStatement("DELETE FROM feedback WHERE trace_id = ?")) {
             for (TraceId id : ids) {
                 byte[] bytes = id.toBytes();
                 deleteChunks.setBytes(1, bytes);
                 deleteChunks.addBatch();
                 deleteTrace.setBytes(1, bytes);
                 deleteTrace.addBatch();
+                deleteFeedback.setBytes(1, bytes);
+                deleteFeedback.addBatch();
             }
             deleteChunks.executeBatch();
             deleteTrace.executeBatch();
+            deleteFeedback.executeBatch();
         }
         return chunks;
     }
@@ -438,6 +446,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
             st.executeUpdate("DELETE FROM traces");
             deletedChunks += st.executeUpdate("DELETE FROM span_chunks");
             st.executeUpdate("DELETE FROM operations");
+            st.executeUpdate("DELETE FROM feedback");
         }
     }
 

@@ -3,7 +3,7 @@ package dev.tta.obs.adapters.sqlite;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.WorkflowRollupCalculator;
 import dev.tta.obs.ports.contract.Fixtures;
-import dev.tta.obs.ports.contract.TraceStoreContract;
+import dev.tta.obs.ports.contract.SessionsAndFeedbackContract;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceStore;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SqliteTraceStoreTest extends TraceStoreContract {
+class SqliteTraceStoreTest extends SessionsAndFeedbackContract {
     private static final TraceAssembler ASSEMBLER = new TraceAssembler(Fixtures.ROLLUPS);
     private final AtomicInteger files = new AtomicInteger();
 
@@ -31,11 +31,38 @@ class SqliteTraceStoreTest extends TraceStoreContract {
     @Test
     void data_survivesReopeningTheFile() {
         Path file = dir.resolve("reopen.sqlite");
+        dev.tta.obs.domain.feedback.Feedback given;
         try (TraceStore<?> first = SqliteTraceStore.open(file, ASSEMBLER)) {
             appendTrace(first, 1, 3, "persisted");
+            given = first.addFeedback(dev.tta.obs.domain.feedback.NewFeedback.of(Fixtures.traceId(1),
+                    java.util.Optional.empty(), "thumbs", java.util.Optional.of(0.0), java.util.Optional.empty(),
+                    java.util.Optional.of("wrong"), java.util.Optional.empty()), 7L).orElseThrow();
         }
         try (TraceStore<?> second = SqliteTraceStore.open(file, ASSEMBLER)) {
             assertThat(second.findTrace(Fixtures.traceId(1)).orElseThrow().spans()).hasSize(3);
+            assertThat(second.feedback(java.util.List.of(Fixtures.traceId(1))).get(Fixtures.traceId(1)))
+                    .containsExactly(given);
+        }
+    }
+
+    @Test
+    void rowsStoredBeforeTheSessionColumns_joinTheirSessionOnOpen() throws Exception {
+        Path file = dir.resolve("before-sessions.sqlite");
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER)) {
+            Fixtures.ingestInto(store).append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(java.util.List.of(
+                    Fixtures.span(1, 0, null, "turn").attributes(dev.tta.obs.domain.Attributes.builder()
+                            .put("session.id", "conv-1").put("user.id", "ann").build()).build()))));
+        }
+        // what V12 leaves of a row written before it: no session columns, marked for recomputing
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE traces SET outcome = NULL, session_id = NULL, user_id = NULL, summary = X'03'");
+        }
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
+            assertThat(reopened.session("conv-1")).hasValueSatisfying(s -> {
+                assertThat(s.userId()).contains("ann");
+                assertThat(s.traceCount()).isEqualTo(1);
+            });
         }
     }
 
@@ -70,7 +97,7 @@ class SqliteTraceStoreTest extends TraceStoreContract {
                      + " ORDER BY root_name")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("recovered");
-            assertThat(rs.getBytes(2)).containsExactly(3);
+            assertThat(rs.getBytes(2)).containsExactly(4);
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as("the spanless row, by its error count").isEqualTo("failed");
         }

@@ -155,6 +155,10 @@ public class LiveWebSocket {
         } else if (event instanceof LiveEvent.BudgetChanged b) {
             m.put("type", "budget");
             m.put("budget", TraceJson.budget(b.budget()));
+        } else if (event instanceof LiveEvent.FeedbackChanged f) {
+            m.put("type", "feedback");
+            m.put("traceId", f.traceId().hex());
+            m.put("feedback", SessionJson.feedback(f.feedback()));
         } else if (event instanceof LiveEvent.Lagged l) {
             m.put("type", "lagged");
             m.put("missed", l.missed());

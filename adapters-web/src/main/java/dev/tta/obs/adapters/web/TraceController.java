@@ -13,6 +13,8 @@ import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryLogs;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.ports.in.RateTraces;
+import dev.tta.obs.domain.query.FeedbackFilter;
 import dev.tta.obs.domain.query.TraceCursor;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.RunOutcome;
@@ -56,15 +58,17 @@ public class TraceController {
     private final TransferTraces transfer;
     private final CompareRuns compare;
     private final QueryLogs logs;
+    private final RateTraces feedback;
 
     public TraceController(QueryTraces query, ForgetTraces forget, PriceTable prices, TransferTraces transfer,
-                           CompareRuns compare, QueryLogs logs) {
+                           CompareRuns compare, QueryLogs logs, RateTraces feedback) {
         this.query = query;
         this.forget = forget;
         this.prices = prices;
         this.transfer = transfer;
         this.compare = compare;
         this.logs = logs;
+        this.feedback = feedback;
     }
 
     /** One trace as a file download, in a format Jaeger UI or another tta-obs can load. */
@@ -131,7 +135,10 @@ public class TraceController {
                                        @Nullable @QueryValue Double minCostUsd,
                                        @Nullable @QueryValue @Parameter(description = "newest, oldest, duration or cost") String sort,
                                        @Nullable @QueryValue @Parameter(description = "the trace's root span name, exact") String root,
-                                       @Nullable @QueryValue @Parameter(description = "the same as status=failed|recovered|ok (its earlier name)") String outcome) {
+                                       @Nullable @QueryValue @Parameter(description = "the same as status=failed|recovered|ok (its earlier name)") String outcome,
+                                       @Nullable @QueryValue("feedback") @Parameter(description = "any, none, positive, negative, or a feedback name") String feedbackFilter,
+                                       @Nullable @QueryValue @Parameter(description = "a feedback score (of the feedback name, if given) below this") Double scoreBelow,
+                                       @Nullable @QueryValue @Parameter(description = "a feedback score (of the feedback name, if given) above this") Double scoreAbove) {
         TraceSearch search;
         try {
             int n = limit == null ? TraceSearch.DEFAULT_LIMIT : limit;
@@ -178,6 +185,15 @@ public class TraceController {
             } else if (byStatus != null) {
                 b.outcome(byStatus);
             }
+            if (blank(feedbackFilter).isPresent()) {
+                b.feedback(FeedbackFilter.parse(feedbackFilter));
+            }
+            if (scoreBelow != null) {
+                b.scoreBelow(scoreBelow);
+            }
+            if (scoreAbove != null) {
+                b.scoreAbove(scoreAbove);
+            }
             if (attr != null) {
                 List<TraceSearch.AttributeMatch> matches = new ArrayList<>();
                 for (String a : attr) {
@@ -212,6 +228,7 @@ public class TraceController {
             row.put("regression", page.regressions().contains(s.traceId()));
             traces.add(row);
         }
+        SessionJson.addFeedback(traces, feedback.feedback(page.traces().stream().map(TraceSummary::traceId).toList()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("traces", traces);
         body.put("nextCursor", page.nextCursor().map(TraceCursor::encode).orElse(null));
@@ -272,6 +289,7 @@ public class TraceController {
                     }
                     Map<String, Object> body = TraceJson.timeline(t, prices, messageLogs);
                     TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
+                    body.put("feedback", SessionJson.feedback(feedback.feedback(id.get())));
                     return HttpResponse.ok(body);
                 })
                 .orElseGet(() -> traceNotFound(id.get()));

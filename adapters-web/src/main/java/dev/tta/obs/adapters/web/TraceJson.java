@@ -96,6 +96,7 @@ final class TraceJson {
         m.put("workflowId", r.workflowId().orElse(null));
         m.put("workflowName", r.workflowName().orElse(null));
         m.put("sessionId", r.sessionId().orElse(null));
+        m.put("userId", r.userId().orElse(null));
         return m;
     }
 

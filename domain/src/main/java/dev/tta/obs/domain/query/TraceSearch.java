@@ -25,6 +25,10 @@ import java.util.Optional;
  * @param status        by span status: {@code ERROR} when any span failed, whether or not the run
  *                      recovered
  * @param outcome       how the run ended: ok, recovered or failed
+ * @param feedback      by the feedback the trace got (any, none, positive, negative, or of a name)
+ * @param scoreBelow    a feedback score of the trace (of the {@code feedback} name, when one is given)
+ *                      is below this
+ * @param scoreAbove    likewise above this; with {@code scoreBelow}, one score must be in between
  */
 public record TraceSearch(
         Optional<String> serviceName,
@@ -45,7 +49,10 @@ public record TraceSearch(
         Optional<Double> minCostUsd,
         TraceSort sort,
         Optional<String> rootName,
-        Optional<RunOutcome> outcome) {
+        Optional<RunOutcome> outcome,
+        Optional<FeedbackFilter> feedback,
+        Optional<Double> scoreBelow,
+        Optional<Double> scoreAbove) {
 
     public static final int MAX_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 50;
@@ -60,6 +67,15 @@ public record TraceSearch(
         Objects.requireNonNull(sort, "sort");
         Objects.requireNonNull(rootName, "rootName");
         Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(scoreBelow, "scoreBelow");
+        Objects.requireNonNull(scoreAbove, "scoreAbove");
+        scoreBelow.ifPresent(v -> requireFinite("scoreBelow", v));
+        scoreAbove.ifPresent(v -> requireFinite("scoreAbove", v));
+        if (feedback.map(f -> f.kind() == FeedbackFilter.Kind.NONE).orElse(false)
+                && (scoreBelow.isPresent() || scoreAbove.isPresent())) {
+            throw new IllegalArgumentException("feedback=none cannot go with a score filter");
+        }
         minDurationMs.ifPresent(v -> requireNonNegative("minDurationMs", v));
         maxDurationMs.ifPresent(v -> requireNonNegative("maxDurationMs", v));
         minCostUsd.ifPresent(v -> requireNonNegative("minCostUsd", v));
@@ -70,7 +86,26 @@ public record TraceSearch(
                        Optional<Long> startToUnixNano, boolean errorsOnly, int limit, Optional<TraceCursor> cursor) {
         this(serviceName, text, startFromUnixNano, startToUnixNano, errorsOnly, limit, cursor, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
-                false, Optional.empty(), TraceSort.NEWEST, Optional.empty(), Optional.empty());
+                false, Optional.empty(), TraceSort.NEWEST, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    /** Every filter up to the run's outcome; the feedback filters are left open. */
+    public TraceSearch(Optional<String> serviceName, Optional<String> text, Optional<Long> startFromUnixNano,
+                       Optional<Long> startToUnixNano, boolean errorsOnly, int limit, Optional<TraceCursor> cursor,
+                       Optional<String> spanName, Optional<TraceStatusFilter> status, Optional<Double> minDurationMs,
+                       Optional<Double> maxDurationMs, List<AttributeMatch> attributes, Optional<String> primitive,
+                       Optional<String> model, boolean regressionsOnly, Optional<Double> minCostUsd, TraceSort sort,
+                       Optional<String> rootName, Optional<RunOutcome> outcome) {
+        this(serviceName, text, startFromUnixNano, startToUnixNano, errorsOnly, limit, cursor, spanName, status,
+                minDurationMs, maxDurationMs, attributes, primitive, model, regressionsOnly, minCostUsd, sort,
+                rootName, outcome, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private static void requireFinite(String name, double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number, got " + v);
+        }
     }
 
     private static void requireNonNegative(String name, double v) {
@@ -108,6 +143,9 @@ public record TraceSearch(
         b.sort = sort;
         b.rootName = rootName;
         b.outcome = outcome;
+        b.feedback = feedback;
+        b.scoreBelow = scoreBelow;
+        b.scoreAbove = scoreAbove;
         return b;
     }
 
@@ -150,6 +188,9 @@ public record TraceSearch(
         private TraceSort sort = TraceSort.NEWEST;
         private Optional<String> rootName = Optional.empty();
         private Optional<RunOutcome> outcome = Optional.empty();
+        private Optional<FeedbackFilter> feedback = Optional.empty();
+        private Optional<Double> scoreBelow = Optional.empty();
+        private Optional<Double> scoreAbove = Optional.empty();
 
         private Builder() {
         }
@@ -179,11 +220,14 @@ public record TraceSearch(
         public Builder sort(TraceSort v) { sort = v; return this; }
         public Builder rootName(String v) { rootName = Optional.of(v); return this; }
         public Builder outcome(RunOutcome v) { outcome = Optional.of(v); return this; }
+        public Builder feedback(FeedbackFilter v) { feedback = Optional.of(v); return this; }
+        public Builder scoreBelow(double v) { scoreBelow = Optional.of(v); return this; }
+        public Builder scoreAbove(double v) { scoreAbove = Optional.of(v); return this; }
 
         public TraceSearch build() {
             return new TraceSearch(serviceName, text, startFrom, startTo, errorsOnly, limit, cursor, spanName, status,
                     minDurationMs, maxDurationMs, attributes, primitive, model, regressionsOnly, minCostUsd, sort,
-                    rootName, outcome);
+                    rootName, outcome, feedback, scoreBelow, scoreAbove);
         }
     }
 }

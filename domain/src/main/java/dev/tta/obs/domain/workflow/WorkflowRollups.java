@@ -37,6 +37,7 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
     private static final String[] WORKFLOW_NAME_KEYS = {"workflow.name", "tta.workflow.name", "traceloop.workflow.name"};
     private static final String[] SESSION_KEYS = {"workflow.session_id", "session.id", "tta.session.id",
         "gen_ai.conversation.id", "langfuse.session.id"};
+    private static final String[] USER_KEYS = {"user.id", "enduser.id", "langfuse.user.id"};
 
     /** Roots first, then by start time and id: the span whose workflow id describes the trace comes first. */
     private static final Comparator<Span> DESCRIBING_FIRST = Comparator
@@ -132,7 +133,7 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
                 counts.retryAttempts(), counts.fallbacksUsed(), timeouts, compensations,
                 llmCalls, in, out, cached, reasoning, cost.costUsd(), cost.status(), cost.unpricedModels(), perModel,
                 firstValue(describing, WORKFLOW_ID_KEYS), firstValue(describing, WORKFLOW_NAME_KEYS),
-                firstValue(describing, SESSION_KEYS));
+                firstValue(describing, SESSION_KEYS), firstValue(describing, USER_KEYS));
     }
 
     /**

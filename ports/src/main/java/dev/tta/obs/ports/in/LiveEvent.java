@@ -2,11 +2,23 @@ package dev.tta.obs.ports.in;
 
 import dev.tta.obs.domain.query.BudgetStatus;
 import dev.tta.obs.domain.query.TraceStats;
+import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.feedback.Feedback;
+import dev.tta.obs.domain.query.TraceStats;
+
+import java.util.List;
 
 /** What the live feed pushes. */
 public sealed interface LiveEvent {
     record TraceChanged(TraceSummary summary) implements LiveEvent {
+    }
+
+    /** A trace's feedback changed through the API: all of it, as it is now. */
+    record FeedbackChanged(TraceId traceId, List<Feedback> feedback) implements LiveEvent {
+        public FeedbackChanged {
+            feedback = List.copyOf(feedback);
+        }
     }
 
     record StatsChanged(TraceStats stats) implements LiveEvent {

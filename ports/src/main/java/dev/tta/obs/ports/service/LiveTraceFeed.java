@@ -1,6 +1,7 @@
 package dev.tta.obs.ports.service;
 
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.feedback.Feedback;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.ports.in.LiveEvent;
 import dev.tta.obs.ports.in.LiveFilter;
@@ -106,6 +107,13 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
                 dirty.put(s.traceId(), s);
             }
             lock.notifyAll();
+        }
+    }
+
+    /** Feedback given or removed through the API: pushed at once, it is rare and a person waits for it. */
+    public void feedbackChanged(TraceId traceId, List<Feedback> feedback) {
+        if (!subscribers.isEmpty()) {
+            publish(new LiveEvent.FeedbackChanged(traceId, feedback));
         }
     }
 

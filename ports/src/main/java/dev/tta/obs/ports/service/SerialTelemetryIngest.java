@@ -6,7 +6,14 @@ import dev.tta.obs.ports.out.TelemetrySink;
 import dev.tta.obs.domain.telemetry.LogBatch;
 import dev.tta.obs.domain.telemetry.MetricBatch;
 
+import dev.tta.obs.domain.feedback.EvaluationEvents;
+import dev.tta.obs.domain.feedback.NewFeedback;
+import dev.tta.obs.domain.telemetry.LogEntry;
+import dev.tta.obs.ports.out.FeedbackStore;
+import dev.tta.obs.ports.out.WallClock;
+
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -19,13 +26,26 @@ import java.util.concurrent.CompletionStage;
 public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, AutoCloseable {
     private final TelemetrySink sink;
     private final GroupCommitQueue<Item, Void> queue;
+    private final Optional<FeedbackStore> feedback;
+    private final WallClock clock;
 
     /** One request: metrics or logs. */
     private record Item(MetricBatch metrics, LogBatch logs, int size) {
     }
 
     public SerialTelemetryIngest(TelemetrySink sink, long maxQueuedItems) {
+        this(sink, maxQueuedItems, Optional.empty(), WallClock.system());
+    }
+
+    /**
+     * @param feedback where the GenAI evaluation results sent as log records
+     *                 ({@code gen_ai.evaluation.result}) go as feedback, besides the log
+     */
+    public SerialTelemetryIngest(TelemetrySink sink, long maxQueuedItems, Optional<FeedbackStore> feedback,
+                                 WallClock clock) {
         this.sink = sink;
+        this.feedback = feedback;
+        this.clock = clock;
         this.queue = new GroupCommitQueue<>("tta-obs-telemetry-writer", "metrics/logs queue", "items",
                 maxQueuedItems, Long.MAX_VALUE, Item::size, items -> {
                     write(items);
@@ -59,6 +79,22 @@ public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, A
         }
         if (!logs.isEmpty()) {
             sink.appendLogs(logs);
+            feedback.ifPresent(f -> storeEvaluations(f, logs));
+        }
+    }
+
+    private void storeEvaluations(FeedbackStore store, List<LogBatch> logs) {
+        List<NewFeedback> found = new ArrayList<>();
+        for (LogBatch b : logs) {
+            for (LogEntry e : b.logs()) {
+                if (EvaluationEvents.EVENT.equals(e.eventName()) && e.traceId().isPresent()) {
+                    long time = e.timeUnixNano() != 0 ? e.timeUnixNano() : e.observedTimeUnixNano();
+                    EvaluationEvents.ofLogRecord(e.traceId().get(), e.spanId(), time, e.attributes()).ifPresent(found::add);
+                }
+            }
+        }
+        if (!found.isEmpty()) {
+            store.addEvaluations(found, clock.nowUnixNano());
         }
     }
 

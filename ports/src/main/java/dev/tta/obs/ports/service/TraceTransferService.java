@@ -11,6 +11,9 @@ import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.in.TraceSelection;
 import dev.tta.obs.ports.in.TransferProgress;
 import dev.tta.obs.ports.in.TransferTraces;
+import dev.tta.obs.domain.feedback.EvaluationEvents;
+import dev.tta.obs.domain.feedback.Feedback;
+import dev.tta.obs.ports.out.FeedbackStore;
 import dev.tta.obs.ports.out.TraceFormat;
 import dev.tta.obs.ports.out.TraceReader;
 
@@ -38,10 +41,21 @@ public final class TraceTransferService implements TransferTraces {
     private final TraceReader reader;
     private final TraceIngest<?> ingest;
     private final Map<String, TraceFormat> formats = new LinkedHashMap<>();
+    private final Optional<FeedbackStore> feedback;
 
     public TraceTransferService(TraceReader reader, TraceIngest<?> ingest, List<TraceFormat> formats) {
+        this(reader, ingest, formats, Optional.empty());
+    }
+
+    /**
+     * @param feedback where an export reads each trace's feedback, which it writes as GenAI evaluation
+     *                 events on the spans (an import reads them back as feedback)
+     */
+    public TraceTransferService(TraceReader reader, TraceIngest<?> ingest, List<TraceFormat> formats,
+                                Optional<FeedbackStore> feedback) {
         this.reader = reader;
         this.ingest = ingest;
+        this.feedback = feedback;
         for (TraceFormat f : formats) {
             this.formats.put(f.name(), f);
         }
@@ -76,7 +90,7 @@ public final class TraceTransferService implements TransferTraces {
                 for (TraceId id : selection.traceIds()) {
                     Trace trace = reader.findTrace(id).orElseThrow(() ->
                             new IllegalArgumentException("no trace with id " + id.hex() + " is stored"));
-                    writer.write(trace);
+                    writer.write(withFeedback(trace));
                     traces++;
                     spans += trace.spans().size();
                     progress.advanced(traces, total);
@@ -94,7 +108,7 @@ public final class TraceTransferService implements TransferTraces {
                     Optional<Trace> trace = reader.findTrace(s.traceId());
                     // a trace evicted between the page and the read is simply no longer there
                     if (trace.isPresent()) {
-                        writer.write(trace.get());
+                        writer.write(withFeedback(trace.get()));
                         traces++;
                         spans += trace.get().spans().size();
                         progress.advanced(traces, total);
@@ -108,6 +122,14 @@ public final class TraceTransferService implements TransferTraces {
             }
         }
         return new ExportResult(traces, spans);
+    }
+
+    private Trace withFeedback(Trace trace) {
+        if (feedback.isEmpty()) {
+            return trace;
+        }
+        List<Feedback> items = feedback.get().feedback(List.of(trace.traceId())).getOrDefault(trace.traceId(), List.of());
+        return items.isEmpty() ? trace : EvaluationEvents.withFeedback(trace, items);
     }
 
     @Override

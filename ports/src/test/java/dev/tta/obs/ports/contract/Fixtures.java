@@ -111,14 +111,29 @@ public final class Fixtures {
     /**
      * A stand-in for the domain's rollup rules, so the suite can test the filters and numbers that
      * depend on them: a span's {@code test.primitive} names a primitive type, {@code test.cost_usd}
-     * is an LLM call's cost, {@code test.llm=true} an unpriced LLM call.
+     * is an LLM call's cost, {@code test.llm=true} an unpriced LLM call, {@code test.input_tokens} and
+     * {@code test.output_tokens} its tokens; {@code session.id} and {@code user.id} name the session
+     * and the user (a root's first, as the real rules do).
      */
     public static final WorkflowRollupCalculator ROLLUPS = spans -> {
         java.util.TreeSet<String> types = new java.util.TreeSet<>();
         int llm = 0;
         double cost = 0;
         boolean priced = false;
+        long in = 0;
+        long out = 0;
+        java.util.Optional<String> session = java.util.Optional.empty();
+        java.util.Optional<String> user = java.util.Optional.empty();
+        List<Span> rootsFirst = new ArrayList<>(spans);
+        rootsFirst.sort(java.util.Comparator.comparing((Span s) -> s.parentSpanId().isPresent())
+                .thenComparing(Span::spanId));
+        for (Span s : rootsFirst) {
+            session = session.or(() -> s.attributes().getString("session.id"));
+            user = user.or(() -> s.attributes().getString("user.id"));
+        }
         for (Span s : spans) {
+            in += s.attributes().getLong("test.input_tokens").orElse(0L);
+            out += s.attributes().getLong("test.output_tokens").orElse(0L);
             s.attributes().getString("test.primitive").ifPresent(types::add);
             if (s.attributes().getDouble("test.cost_usd").isPresent()) {
                 llm++;
@@ -130,9 +145,9 @@ public final class Fixtures {
         }
         dev.tta.obs.domain.cost.CostStatus status = llm == 0 ? dev.tta.obs.domain.cost.CostStatus.NONE
                 : priced ? dev.tta.obs.domain.cost.CostStatus.REPORTED : dev.tta.obs.domain.cost.CostStatus.UNPRICED;
-        return new WorkflowRollup(List.copyOf(types), 0, 0, 0, 0, 0, 0, llm, 0, 0, 0, 0,
+        return new WorkflowRollup(List.copyOf(types), 0, 0, 0, 0, 0, 0, 0, llm, in, out, 0, 0,
                 priced ? java.util.Optional.of(cost) : java.util.Optional.empty(), status, List.of(), List.of(),
-                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+                java.util.Optional.empty(), java.util.Optional.empty(), session, user);
     };
 
     public static Map<String, AttributeValue> map(Attributes a) {

@@ -80,6 +80,39 @@ class LiveTraceFeedTest {
     }
 
     @Test
+    void feedbackGivenThroughTheApi_reachesEverySubscriberAtOnce_whateverItsFilter() {
+        feed = new LiveTraceFeed(stats(), 100, 1000);
+        LiveSubscription errorsOnly = feed.subscribe(new LiveFilter(Optional.empty(), true, Optional.empty()), () -> { });
+        var item = dev.tta.obs.domain.feedback.NewFeedback.of(Fixtures.traceId(1), Optional.empty(), "thumbs",
+                Optional.of(0.0), Optional.of("down"), Optional.empty(), Optional.of("dashboard")).stored(7, 1);
+        new FeedbackService(new dev.tta.obs.ports.out.FeedbackStore() {
+            @Override
+            public Optional<dev.tta.obs.domain.feedback.Feedback> addFeedback(
+                    dev.tta.obs.domain.feedback.NewFeedback f, long at) {
+                return Optional.of(item);
+            }
+
+            @Override
+            public void addEvaluations(List<dev.tta.obs.domain.feedback.NewFeedback> e, long at) {
+            }
+
+            @Override
+            public boolean deleteFeedback(TraceId traceId, long id) {
+                return false;
+            }
+
+            @Override
+            public Map<TraceId, List<dev.tta.obs.domain.feedback.Feedback>> feedback(java.util.Collection<TraceId> ids) {
+                return Map.of(Fixtures.traceId(1), List.of(item));
+            }
+        }, () -> 1L, feed::feedbackChanged).addFeedback(dev.tta.obs.domain.feedback.NewFeedback.of(Fixtures.traceId(1),
+                Optional.empty(), "thumbs", Optional.of(0.0), Optional.of("down"), Optional.empty(), Optional.empty()));
+
+        List<LiveEvent> events = drain(errorsOnly).stream().filter(e -> e instanceof LiveEvent.FeedbackChanged).toList();
+        assertThat(events).singleElement().isEqualTo(new LiveEvent.FeedbackChanged(Fixtures.traceId(1), List.of(item)));
+    }
+
+    @Test
     void burstOnOneTrace_arrivesAsFewUpdatesCarryingTheLatestSummary() throws Exception {
         feed = new LiveTraceFeed(stats(), 100, 1000);
         LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
