@@ -5,6 +5,8 @@ import dev.tta.obs.domain.check.CheckRun;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** Where `tta-obs check` reads runs: the data directory's store, or a running tta-obs's REST API. */
 interface CheckRunSource extends AutoCloseable {
@@ -13,13 +15,26 @@ interface CheckRunSource extends AutoCloseable {
     List<CheckRun> runs(long fromUnixNano) throws IOException, InterruptedException;
 
     /**
-     * The seam for {@code --min-score}: per feedback score name, the average score over the given
-     * runs' feedback (names no run has a score for are absent). Feedback is not stored yet, so
-     * today every source answers none and each {@code --min-score} check fails with "no scores
-     * named X"; wire the feedback query here when it exists.
+     * For {@code --min-score}: per feedback name, the average score over the given runs' feedback
+     * (people's and evaluators' alike; items with only a label have no score and do not count).
+     * Names no run has a score for are absent.
      */
-    default Map<String, Double> averageScores(List<CheckRun> runs) throws IOException, InterruptedException {
-        return Map.of();
+    Map<String, Double> averageScores(List<CheckRun> runs) throws IOException, InterruptedException;
+
+    /** A named score of one item of feedback. */
+    record NamedScore(String name, double score) {
+    }
+
+    static Map<String, Double> averages(Stream<NamedScore> scores) {
+        Map<String, double[]> sums = new TreeMap<>();
+        scores.forEach(s -> {
+            double[] sum = sums.computeIfAbsent(s.name(), n -> new double[2]);
+            sum[0] += s.score();
+            sum[1]++;
+        });
+        Map<String, Double> averages = new TreeMap<>();
+        sums.forEach((name, sum) -> averages.put(name, sum[0] / sum[1]));
+        return averages;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.tta.obs.domain.check.CheckRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ final class RemoteCheckRuns implements CheckRunSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 1000;
     private final RemoteService service;
+    /** The scored feedback each listed row carried, by trace id: the list already has it. */
+    private final Map<String, List<NamedScore>> scores = new HashMap<>();
 
     RemoteCheckRuns(RemoteService service) {
         this.service = service;
@@ -46,6 +49,7 @@ final class RemoteCheckRuns implements CheckRunSource {
             }
             for (JsonNode t : page.path("traces")) {
                 runs.add(run(t));
+                scores.put(t.path("traceId").asText(), scores(t.path("feedback")));
             }
             JsonNode next = page.path("nextCursor");
             cursor = next.isTextual() ? next.asText() : null;
@@ -63,6 +67,22 @@ final class RemoteCheckRuns implements CheckRunSource {
         return new CheckRun(workflow, t.path("traceId").asText(), t.path("startTimeUnixNano").asLong(),
                 t.path("durationMs").asDouble(), cost.isNumber() ? Optional.of(cost.asDouble()) : Optional.empty(),
                 tokens, RunOutcome.parse(t.path("outcome").asText("ok")));
+    }
+
+    private static List<NamedScore> scores(JsonNode feedback) {
+        List<NamedScore> out = new ArrayList<>();
+        for (JsonNode f : feedback) {
+            if (f.path("score").isNumber() && f.path("name").isTextual()) {
+                out.add(new NamedScore(f.path("name").asText(), f.path("score").asDouble()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Double> averageScores(List<CheckRun> runs) {
+        return CheckRunSource.averages(runs.stream()
+                .flatMap(r -> scores.getOrDefault(r.traceId(), List.of()).stream()));
     }
 
     @Override

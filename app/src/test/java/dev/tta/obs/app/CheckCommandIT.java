@@ -171,6 +171,31 @@ class CheckCommandIT {
     }
 
     @Test
+    void minScore_averagesTheFeedbackOnTheWindowsRuns_throughTheServerAndOnItsDataDirectory() throws Exception {
+        // a person marks three of the recent ticket-triage runs: 0.9, 0.6 and 0.3, so 0.6 on average
+        JsonNode recent = service.getJson("/api/traces?root=ticket-triage&limit=3&sort=newest").get("traces");
+        assertThat(recent).hasSize(3);
+        double[] given = {0.9, 0.6, 0.3};
+        for (int i = 0; i < 3; i++) {
+            var created = service.send(service.request("/api/traces/" + recent.get(i).get("traceId").asText() + "/feedback")
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"helpfulness\",\"score\":" + given[i] + "}")));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        for (String source : List.of("--url=" + service.url(""), "--data-dir=" + dataDir)) {
+            CommandLineTest.Run low = check(source, "--since=15m", "--workflow=ticket-triage",
+                    "--min-score", "helpfulness=0.8");
+            assertThat(low.exitCode()).as(source + "\n" + low.out() + low.err()).isEqualTo(1);
+            assertThat(low.out()).contains("score helpfulness", "FAIL", "average helpfulness 0.600 is below the 0.800 required");
+            CommandLineTest.Run enough = check(source, "--since=15m", "--workflow=ticket-triage",
+                    "--min-score", "helpfulness=0.5");
+            assertThat(enough.exitCode()).as(source + "\n" + enough.out() + enough.err()).isEqualTo(0);
+            assertThat(enough.out()).contains("average helpfulness 0.600 meets the 0.500 required");
+        }
+    }
+
+    @Test
     void minScore_withoutScores_failsNamingTheScore() {
         CommandLineTest.Run r = check("--data-dir=" + dataDir, "--since=15m", "--workflow=support-agent",
                 "--min-score", "helpfulness=0.8");
