@@ -133,7 +133,7 @@ class SqliteTraceStoreTest extends TraceStoreContract {
         // and a query counts the chunk once, though both processes wrote its row
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("shared-search.sqlite"));
              java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM chunk_terms WHERE chunk_terms MATCH ?")) {
-            ps.setString(1, SqliteTerms.word("queued"));
+            ps.setString(1, SqliteTerms.word(c, "queued"));
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
