@@ -55,8 +55,9 @@ final class SearchIndex implements AutoCloseable {
 
     private final Path file;
     private final long delayNanos;
-    /** Guarded by itself: only one transaction writes the file at a time. */
-    private final Connection connection;
+    /** Only one transaction writes the file at a time: the holder of this lock. */
+    private final Object writeLock = new Object();
+    private final SqliteWriter writer;
     /** Guarded by itself, in the order the writer queued. */
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private int queuedChunks;
@@ -69,13 +70,7 @@ final class SearchIndex implements AutoCloseable {
     private SearchIndex(Path file, long delayNanos) throws SQLException {
         this.file = file;
         this.delayNanos = delayNanos;
-        this.connection = SqliteFiles.config(false).createConnection(SqliteFiles.url(file));
-        try {
-            createSchema();
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
+        this.writer = new SqliteWriter(file, this::createSchema);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tta-obs-search-index");
             t.setDaemon(true);
@@ -95,7 +90,8 @@ final class SearchIndex implements AutoCloseable {
         return new SearchIndex(file, delayNanos);
     }
 
-    private void createSchema() throws SQLException {
+    /** Run on each new writer connection: creates what is missing and reads the mark. */
+    private void createSchema(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.executeUpdate("CREATE TABLE IF NOT EXISTS search_index_state ("
                     + " id INTEGER PRIMARY KEY CHECK (id = 1), indexed_upto INTEGER NOT NULL)");
@@ -131,6 +127,11 @@ final class SearchIndex implements AutoCloseable {
 
     boolean behind() {
         return behind;
+    }
+
+    /** Why writing search rows failed last, while it has not worked since. */
+    java.util.Optional<String> writeFailure() {
+        return writer.failure();
     }
 
     /** Makes the index readable from {@code c} (a connection to the spans' file) as schema {@code search}. */
@@ -228,7 +229,7 @@ final class SearchIndex implements AutoCloseable {
 
     /** Writes everything queued so far, and whatever another thread is writing now, before returning. */
     void write() throws SQLException {
-        synchronized (connection) {
+        synchronized (writeLock) {
             List<Op> ops;
             synchronized (queue) {
                 if (queue.isEmpty()) {
@@ -241,11 +242,7 @@ final class SearchIndex implements AutoCloseable {
             try {
                 mark = writeInOneTransaction(ops);
             } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is broken; the original error says why
-                }
+                writer.rollback(dev.tta.obs.adapters.jdbc.JdbcTraceStore.rootMessage(e));
                 synchronized (queue) {
                     for (int i = ops.size() - 1; i >= 0; i--) {
                         queue.addFirst(ops.get(i));
@@ -262,7 +259,7 @@ final class SearchIndex implements AutoCloseable {
     }
 
     private long writeInOneTransaction(List<Op> ops) throws SQLException {
-        connection.setAutoCommit(false);
+        Connection connection = writer.connection();
         long upto = mark;
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
              PreparedStatement delete = connection.prepareStatement("DELETE FROM chunk_terms WHERE rowid = ?");
@@ -293,7 +290,7 @@ final class SearchIndex implements AutoCloseable {
             setMark.setLong(1, upto);
             setMark.executeUpdate();
         }
-        connection.commit();
+        writer.commit();
         return upto;
     }
 
@@ -306,18 +303,17 @@ final class SearchIndex implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writeQuietly();
-        synchronized (connection) {
-            try (Statement st = connection.createStatement()) {
+        synchronized (writeLock) {
+            try {
+                Connection connection = writer.connection();
                 connection.setAutoCommit(true);
-                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                try (Statement st = connection.createStatement()) {
+                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
             } catch (SQLException ignored) {
                 // best effort: SQLite replays the WAL on the next open anyway
             }
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing; nothing left to do with a failure
-            }
+            writer.close();
         }
     }
 }

@@ -215,6 +215,12 @@ public final class SqliteTraceStore extends JdbcTraceStore {
     }
 
     @Override
+    public Optional<String> writeFailure() {
+        return readOnly ? Optional.empty() : connections.writeFailure()
+                .or(() -> index.writeFailure().map(reason -> "search index " + index.file() + ": " + reason));
+    }
+
+    @Override
     public String describe() {
         return "sqlite " + file.toAbsolutePath();
     }
@@ -244,7 +250,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
             connections.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
-            connections.rollbackQuietly();
+            connections.rollback(rootMessage(e));
             nextChunkId = firstChunkId;
             throw new StoreUnavailableException("could not " + what + " " + file + ": " + rootMessage(e), e);
         }
