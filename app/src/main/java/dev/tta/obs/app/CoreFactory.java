@@ -6,6 +6,7 @@ import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.adapters.web.ServiceSettings;
 import dev.tta.obs.adapters.web.WebSecurity;
+import dev.tta.obs.adapters.web.WriteHealth;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
@@ -168,6 +169,11 @@ public class CoreFactory {
     RetentionService retention(TraceStore<?> store, TtaObsConfig config) {
         return new RetentionService(store, config.maxTraces(), config.retention(), Clock.systemUTC(),
                 config.retentionEvery());
+    }
+
+    @Singleton
+    WriteHealth writeHealth(TraceStore<?> store, TelemetryStore telemetry) {
+        return () -> store.writeFailure().or(telemetry::writeFailure);
     }
 
     @Singleton
