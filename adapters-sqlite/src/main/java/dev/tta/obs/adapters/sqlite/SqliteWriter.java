@@ -32,6 +32,8 @@ final class SqliteWriter implements AutoCloseable {
     /** None after a failed reopen; the next write tries again. */
     private Connection connection;
     private volatile String failure;
+    /** SQLite's count of rows changed on the connection when its transaction began. */
+    private long changesBefore;
 
     SqliteWriter(Path file, Setup setup) throws SQLException {
         this.file = file;
@@ -44,6 +46,7 @@ final class SqliteWriter implements AutoCloseable {
         try {
             setup.apply(c);
             c.setAutoCommit(false);
+            changesBefore = changes(c);
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();
@@ -61,11 +64,20 @@ final class SqliteWriter implements AutoCloseable {
 
     /** Commits; on failure the caller calls {@link #rollback} (the transaction may or may not be open). */
     void commit() throws SQLException {
-        connection().commit();
-        if (failure != null) {
+        Connection c = connection();
+        boolean wrote = changes(c) != changesBefore;
+        c.commit();
+        changesBefore = changes(c);
+        // a commit that changed nothing (a retention pass with nothing to remove) wrote nothing to
+        // the disk either, so it says nothing about whether writing works again
+        if (failure != null && wrote) {
             LOG.info("Writing to {} works again", file);
             failure = null;
         }
+    }
+
+    private static long changes(Connection c) throws SQLException {
+        return c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase().total_changes();
     }
 
     /** Ends the failed transaction, whatever state it is in, and remembers why it failed. */
@@ -79,6 +91,7 @@ final class SqliteWriter implements AutoCloseable {
         }
         try {
             connection.rollback();
+            changesBefore = changes(connection);
         } catch (SQLException rollbackFailed) {
             // SQLite has ended the transaction itself, or the connection is broken: start afresh
             try {

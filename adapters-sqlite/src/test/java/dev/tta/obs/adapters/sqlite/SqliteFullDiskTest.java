@@ -45,6 +45,8 @@ class SqliteFullDiskTest {
                 }
                 assertThat(refused).as("writes with no room left").isNotEmpty();
                 assertThat(store.writeFailure()).get().asString().contains("full");
+                store.evict(Long.MAX_VALUE, java.util.Optional.empty(), 100);
+                assertThat(store.writeFailure()).as("a commit that wrote nothing proves nothing").isPresent();
 
                 disk.free(filler);
                 for (int t = 100; t < 105; t++) {
