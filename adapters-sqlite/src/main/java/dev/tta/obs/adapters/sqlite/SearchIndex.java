@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@code chunk_terms} and {@code search_index_state} there, since the main file has neither.
  */
 final class SearchIndex implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchIndex.class);
     /** Rows per index transaction; also how many rows a caller hands over at once at most. */
     static final int BATCH_CHUNKS = 2_000;
     /** The writer waits for the index beyond this many queued chunks, so the queue's memory is bounded. */
@@ -86,8 +87,57 @@ final class SearchIndex implements AutoCloseable {
         return dbFile.resolveSibling(stem + "-search.sqlite");
     }
 
+    /**
+     * Opens the index file, creating it when missing; a file SQLite finds damaged is moved aside
+     * and replaced by an empty one, which opening the store then fills from the spans.
+     */
     static SearchIndex open(Path file, long delayNanos) throws SQLException {
-        return new SearchIndex(file, delayNanos);
+        try {
+            return new SearchIndex(file, delayNanos);
+        } catch (SQLException e) {
+            if (!isDamage(e)) {
+                throw e;
+            }
+            LOG.warn("The search index {} is damaged ({}); rebuilding it from the stored spans", file, e.getMessage());
+            moveAside(file);
+            return new SearchIndex(file, delayNanos);
+        }
+    }
+
+    /** Whether {@code e} (or a cause) is SQLite saying a file is damaged or not a database. */
+    static boolean isDamage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException s) {
+                int primary = s.getResultCode().code & 0xff;
+                if (primary == 11 || primary == 26) { // SQLITE_CORRUPT, SQLITE_NOTADB
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Checks the whole file ({@code quick_check}, on a connection of its own): whether it is damaged. */
+    boolean damaged() {
+        try (Connection c = SqliteFiles.config(true).createConnection(SqliteFiles.url(file));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA quick_check(1)")) {
+            return !rs.next() || !"ok".equalsIgnoreCase(rs.getString(1));
+        } catch (SQLException e) {
+            return isDamage(e);
+        }
+    }
+
+    /** Keeps a damaged file as {@code <name>.damaged} for a look, out of the way of a new one. */
+    static void moveAside(Path file) {
+        try {
+            java.nio.file.Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot move the damaged search index " + file + " aside", e);
+        }
     }
 
     /** Run on each new writer connection: creates what is missing and reads the mark. */

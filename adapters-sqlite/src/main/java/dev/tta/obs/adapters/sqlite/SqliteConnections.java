@@ -127,6 +127,35 @@ final class SqliteConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the search index every reader has attached: waits for each reader to be free,
+     * detaches the old file, lets {@code replace} swap the files, and attaches the new one.
+     */
+    void replaceIndex(IndexSwap replace) throws SQLException, InterruptedException {
+        List<Connection> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < READERS; i++) {
+                taken.add(readers.takeFirst());
+            }
+            for (Connection c : taken) {
+                termCaches.get(c).clear();
+                try (var st = c.createStatement()) {
+                    st.execute("DETACH DATABASE search");
+                }
+            }
+            SearchIndex index = replace.swap();
+            for (Connection c : taken) {
+                index.attachTo(c);
+            }
+        } finally {
+            taken.forEach(readers::addLast);
+        }
+    }
+
+    interface IndexSwap {
+        SearchIndex swap() throws SQLException;
+    }
+
     TermChunkCache termCache(Connection reader) {
         return termCaches.get(reader);
     }
