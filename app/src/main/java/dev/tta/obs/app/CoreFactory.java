@@ -60,11 +60,21 @@ public class CoreFactory {
         return new TraceAssembler(new WorkflowRollups(prices));
     }
 
+    // before either store opens a file of the directory; released when the context closes (and by
+    // the OS when the process dies)
+    @Context
+    @Bean(preDestroy = "close")
+    DataDirectoryLock dataDirectoryLock(TtaObsConfig config,
+                                        @Property(name = "micronaut.server.netty.listeners.main.port", defaultValue = "8765") int port)
+            throws IOException {
+        return DataDirectoryLock.acquire(config.dataDir(), port);
+    }
+
     // @Context: opened at start-up, so a bad database fails `tta-obs start` at once, not the first request
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
-    TraceStore<?> sqliteStore(TtaObsConfig config, TraceAssembler assembler) {
+    TraceStore<?> sqliteStore(TtaObsConfig config, TraceAssembler assembler, DataDirectoryLock locked) {
         StartupProfile.mark("micronaut context");
         Path file = config.dataDir().resolve("tta-obs.sqlite");
         StoreWarmup.await();
@@ -186,7 +196,7 @@ public class CoreFactory {
     // migrating a new file at once fails one of them (SQLITE_BUSY_SNAPSHOT)
     @Context
     @Bean(preDestroy = "close")
-    TelemetryStore telemetryStore(TtaObsConfig config) {
+    TelemetryStore telemetryStore(TtaObsConfig config, DataDirectoryLock locked) {
         StoreWarmup.await();
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
     }

@@ -70,6 +70,7 @@ final class SqliteConnections implements AutoCloseable {
         WalCheckpointer started = null;
         try {
             if (!readOnly) {
+                writer.requireWritable();
                 started = new WalCheckpointer(connect(false), file, writeLock, "tta-obs-checkpointer",
                         WalCheckpointer.RESTART_PAGES);
             }

@@ -62,6 +62,26 @@ final class SqliteWriter implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * Fails now, with SQLITE_READONLY, when the file cannot be written (a read-only file, directory
+     * or mount), instead of on the first export: SQLite opens such a file read-only without a word,
+     * and the server would start "ready" and refuse every export. Begins a write and rolls it back.
+     */
+    void requireWritable() throws SQLException {
+        Connection c = connection();
+        try (java.sql.Statement st = c.createStatement()) {
+            int version;
+            try (java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                rs.next();
+                version = rs.getInt(1);
+            }
+            st.executeUpdate("PRAGMA user_version = " + version);
+        } finally {
+            c.rollback();
+            changesBefore = changes(c);
+        }
+    }
+
     /** Commits; on failure the caller calls {@link #rollback} (the transaction may or may not be open). */
     void commit() throws SQLException {
         Connection c = connection();

@@ -35,6 +35,29 @@ public final class SmallDisk implements AutoCloseable {
         return new SmallDisk(dir);
     }
 
+    /**
+     * Makes {@code path} (a file or a directory) read-only for everyone, root included, by
+     * bind-mounting it read-only over itself, until the returned handle is closed. Skipped or
+     * failed like {@link #mount}.
+     */
+    public static AutoCloseable readOnly(Path path) throws IOException, InterruptedException {
+        String how = run(List.of("mount", "--bind", path.toString(), path.toString()));
+        if (how == null) {
+            how = run(List.of("mount", "-o", "remount,bind,ro", path.toString()));
+            if (how != null) {
+                run(List.of("umount", path.toString()));
+            }
+        }
+        if (how != null) {
+            String why = "cannot bind-mount " + path + " read-only (" + how + "; it takes root)";
+            if ("1".equals(System.getenv("TTA_OBS_REQUIRE_TMPFS"))) {
+                Assertions.fail("TTA_OBS_REQUIRE_TMPFS=1 but " + why);
+            }
+            Assumptions.abort("Read-only test skipped: " + why + ". Set TTA_OBS_REQUIRE_TMPFS=1 to make it mandatory.");
+        }
+        return () -> run(List.of("umount", path.toString()));
+    }
+
     /** Takes every byte left with a file of its own, to be {@link #free}d; returns how many bytes it took. */
     public long fill(Path filler) throws IOException {
         byte[] block = new byte[64 * 1024];
