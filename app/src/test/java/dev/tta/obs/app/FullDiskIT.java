@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A data directory on a real file system that fills up (a small tmpfs) while exports arrive, and
  * gets room again: no restart, no acknowledged span lost, no refused one stored.
  */
+@org.junit.jupiter.api.Tag("faults")
 class FullDiskIT {
     private static final int SPANS = 20;
 

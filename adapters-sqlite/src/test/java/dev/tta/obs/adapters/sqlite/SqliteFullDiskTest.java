@@ -18,6 +18,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store on a file system that fills up, for real (a small tmpfs), and gets room again. */
+@org.junit.jupiter.api.Tag("faults")
 class SqliteFullDiskTest {
     private static final TraceAssembler ASSEMBLER = new TraceAssembler(Fixtures.ROLLUPS);
 

@@ -127,6 +127,7 @@ class WalCheckpointerTest {
     }
 
     /** A checkpoint that fails (the disk is full: the database file cannot grow) is tried again later, not given up. */
+    @org.junit.jupiter.api.Tag("faults")
     @Test
     void afterACheckpointFailsForLackOfSpace_checkpointsResumeOnceThereIsRoom() throws Exception {
         try (dev.tta.obs.ports.contract.SmallDisk disk = dev.tta.obs.ports.contract.SmallDisk.mount(dir.resolve("disk"), 96)) {
