@@ -1,5 +1,5 @@
 import { clear, h } from './dom.js';
-import { LiveFeed } from './api.js';
+import { LiveFeed, api } from './api.js';
 import { renderList } from './list.js';
 import { renderTrace } from './trace.js';
 import { renderCompare } from './compare.js';
@@ -47,6 +47,21 @@ live.onMode = (m) => {
   document.documentElement.dataset.live = m;
 };
 watchBudget(live, document.getElementById('budget-banner'));
+
+// While the server cannot store what it receives (a full disk, an I/O error), /api/health says
+// "degraded" with the reason: shown above every view (embedded too) until writes work again.
+const healthBanner = document.getElementById('health-banner');
+async function checkHealth() {
+  let health = null;
+  try {
+    health = await api.health();
+  } catch { /* unreachable: the live status says so */ }
+  const degraded = health?.status === 'degraded';
+  healthBanner.hidden = !degraded;
+  healthBanner.textContent = degraded ? `⚠ Not storing new data: ${health.reason || 'writes fail'}. Senders are told to retry.` : '';
+}
+checkHealth();
+setInterval(checkHealth, 5000);
 
 // A view is mounted for a path; a change of only the query part goes to its update(params), which
 // redraws in place (and returns false when it cannot, for a full render).

@@ -6,6 +6,7 @@ export function renderSettings({ root, live }) {
   root.append(h('h1', null, 'Settings'), body);
   Promise.all([api.health().catch(() => null), api.settings().catch(() => null)]).then(([health, s]) => {
     const rows = [
+      ['health', health ? (health.status === 'degraded' ? `degraded: ${health.reason}` : health.status) : null],
       ['version', s?.version ?? health?.version],
       ['storage', s?.storage ?? health?.storage],
       ['retention: newest traces kept', s?.retention?.maxTraces != null ? fmtInt(s.retention.maxTraces) : null],

@@ -7,6 +7,7 @@ import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.adapters.web.ServiceSettings;
 import dev.tta.obs.adapters.web.AccessKeys;
 import dev.tta.obs.adapters.web.WebSecurity;
+import dev.tta.obs.adapters.web.WriteHealth;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.query.Budget;
 import dev.tta.obs.domain.cost.PriceTable;
@@ -68,11 +69,21 @@ public class CoreFactory {
         return new TraceAssembler(new WorkflowRollups(prices));
     }
 
+    // before either store opens a file of the directory; released when the context closes (and by
+    // the OS when the process dies)
+    @Context
+    @Bean(preDestroy = "close")
+    DataDirectoryLock dataDirectoryLock(TtaObsConfig config,
+                                        @Property(name = "micronaut.server.netty.listeners.main.port", defaultValue = "8765") int port)
+            throws IOException {
+        return DataDirectoryLock.acquire(config.dataDir(), port);
+    }
+
     // @Context: opened at start-up, so a bad database fails `tta-obs start` at once, not the first request
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
-    TraceStore<?> sqliteStore(TtaObsConfig config, TraceAssembler assembler) {
+    TraceStore<?> sqliteStore(TtaObsConfig config, TraceAssembler assembler, DataDirectoryLock locked) {
         StartupProfile.mark("micronaut context");
         Path file = config.dataDir().resolve("tta-obs.sqlite");
         StoreWarmup.await();
@@ -209,6 +220,11 @@ public class CoreFactory {
     }
 
     @Singleton
+    WriteHealth writeHealth(TraceStore<?> store, TelemetryStore telemetry) {
+        return () -> store.writeFailure().or(telemetry::writeFailure);
+    }
+
+    @Singleton
     ServiceInfo serviceInfo(TraceStore<?> store) {
         return new ServiceInfo(Version.current(), store.describe());
     }
@@ -218,7 +234,7 @@ public class CoreFactory {
     // migrating a new file at once fails one of them (SQLITE_BUSY_SNAPSHOT)
     @Context
     @Bean(preDestroy = "close")
-    TelemetryStore telemetryStore(TtaObsConfig config) {
+    TelemetryStore telemetryStore(TtaObsConfig config, DataDirectoryLock locked) {
         StoreWarmup.await();
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
     }

@@ -55,6 +55,10 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (Path f : files) {
+            if (Files.isDirectory(f)) {
+                throw new IllegalArgumentException(f + " is a directory; give the trace files in it, e.g. "
+                        + f.resolve("*.json"));
+            }
             if (!Files.isRegularFile(f)) {
                 throw new NoSuchFileException(f.toString(), null, "no such file");
             }
@@ -63,8 +67,13 @@ final class ImportCommand implements Callable<Integer> {
             RemoteService service = remote.service();
             for (Path f : files) {
                 long started = System.nanoTime();
-                String answer = service.upload("/api/import" + (format == null ? ""
-                        : RemoteService.query(java.util.Map.of("format", List.of(format)))), f);
+                String answer;
+                try {
+                    answer = service.upload("/api/import" + (format == null ? ""
+                            : RemoteService.query(java.util.Map.of("format", List.of(format)))), f);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
+                }
                 err().printf("imported %s into %s: %s in %.1f s%n", f, remote.url, answer, (System.nanoTime() - started) / 1e9);
             }
             return 0;
@@ -77,8 +86,19 @@ final class ImportCommand implements Callable<Integer> {
                 long started = System.nanoTime();
                 ProgressBar bar = new ProgressBar(err(), "importing " + f.getFileName(), "bytes", ProgressBar.terminal());
                 TransferTraces.ImportResult result;
-                try (InputStream in = Files.newInputStream(f)) {
-                    result = transfer.importFrom(in, Files.size(f), Optional.ofNullable(format), bar);
+                long size = Files.size(f);
+                try {
+                    result = transfer.importWhole(new TransferTraces.Source() {
+                        @Override
+                        public InputStream open() throws java.io.IOException {
+                            return Files.newInputStream(f);
+                        }
+
+                        @Override
+                        public long sizeBytes() {
+                            return size;
+                        }
+                    }, Optional.ofNullable(format), bar);
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException(f + ": " + UserMessages.describe(e), e);
                 } finally {

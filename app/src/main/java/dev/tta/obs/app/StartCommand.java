@@ -275,6 +275,11 @@ final class StartCommand implements Callable<Integer> {
             }
             props.put("tta.prices", prices.toAbsolutePath().toString());
         }
+        try {
+            DataDirectoryLock.checkFree(dir);
+        } catch (java.io.IOException e) {
+            // unreadable lock file: the lock itself, taken as the store opens, says what is wrong
+        }
         if (!Ports.isFree(host, port)) {
             throw new PortInUseException("port " + port + " on " + host
                     + " is already in use (is tta-obs already running?); choose another with --port");

@@ -16,8 +16,8 @@ final class UserMessages {
             return e.getMessage();
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PortInUseException p) {
-                return p.getMessage();
+            if (t instanceof PortInUseException || t instanceof DataDirectoryLock.DataDirectoryException) {
+                return t.getMessage();
             }
             if (t instanceof StoreUnavailableException) {
                 return StoreAdvice.withAdvice(t.getMessage());

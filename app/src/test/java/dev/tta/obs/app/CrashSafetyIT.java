@@ -45,6 +45,7 @@ class CrashSafetyIT {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    @org.junit.jupiter.api.Tag("faults")
     @Test
     void sigkillDuringIngest_losesNoAcknowledgedSpan() throws Exception {
         Map<String, Boolean> acknowledged = new ConcurrentHashMap<>();

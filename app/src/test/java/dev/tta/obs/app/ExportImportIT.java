@@ -187,4 +187,128 @@ class ExportImportIT {
             assertThat(service.get("/api/traces/" + id + "/export?format=zipkin").statusCode()).isEqualTo(400);
         }
     }
+
+    /** Traces stored in the SQLite file of {@code dataDir}, 0 when there is none. */
+    private static long storedTraces(Path dataDir) {
+        if (!Files.exists(dataDir.resolve("tta-obs.sqlite"))) {
+            return 0;
+        }
+        try (var store = SqliteTraceStore.open(dataDir.resolve("tta-obs.sqlite"), new TraceAssembler(WorkflowRollupCalculator.NONE))) {
+            return store.traceCount();
+        }
+    }
+
+    /**
+     * A file cut short (a copy interrupted, a full disk while exporting) stores nothing, by the CLI
+     * and by /api/import, and the error names the file and where it stops; the whole file then
+     * imports every trace.
+     */
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void aTruncatedFile_storesNothing_andTheErrorSaysWhichFileAndWhere() throws Exception {
+        Path source = dir.resolve("source");
+        // 9,000 spans: more than one import batch of 5,000, which a partial import used to store
+        seed(source, 3000);
+        for (String format : List.of("jaeger", "otlp")) {
+            Path whole = dir.resolve("whole-" + format + ".json");
+            assertThat(CommandLineTest.run("export", "--data-dir=" + source, "--format=" + format, "-o", whole.toString())
+                    .exitCode()).isZero();
+            byte[] bytes = Files.readAllBytes(whole);
+            Path cut = dir.resolve("cut-" + format + ".json");
+            Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 6 / 10));
+
+            Path target = dir.resolve("target-" + format);
+            CommandLineTest.Run r = CommandLineTest.run("import", "--data-dir=" + target, cut.toString());
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+            assertThat(r.err().lines().filter(l -> !l.isBlank() && !l.startsWith("importing")).findFirst().orElse(""))
+                    .as(r.err()).startsWith("tta-obs: " + cut + ": ")
+                    .containsPattern("at line \\d+, column \\d+|near byte \\d+").contains("nothing of it was stored");
+            assertThat(r.err()).doesNotContain("\tat ");
+            assertThat(storedTraces(target)).as(format + ": nothing of a truncated file").isZero();
+
+            assertThat(CommandLineTest.run("import", "--data-dir=" + target, whole.toString()).exitCode()).isZero();
+            assertThat(storedTraces(target)).isEqualTo(3000);
+
+            try (RunningService service = new RunningService(dir.resolve("live-" + format))) {
+                HttpResponse<byte[]> answer = service.post("/api/import", "application/octet-stream", Files.readAllBytes(cut));
+                assertThat(answer.statusCode()).isEqualTo(400);
+                assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8))
+                        .containsPattern("at line \\d+, column \\d+|near byte \\d+").contains("nothing of it was stored");
+                assertThat(service.getJson("/api/traces").get("traces")).as(format + " over HTTP").isEmpty();
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void importOfADirectory_saysItIsADirectory() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        CommandLineTest.Run r = CommandLineTest.run("import", "--data-dir=" + dir.resolve("t"), folder.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(folder + " is a directory").doesNotContain("no such file").doesNotContain("\tat ");
+    }
+
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void exportFromAMistypedDataDirectory_failsInOneLine_andCreatesNothing() {
+        Path typo = dir.resolve("no-such-dir");
+        CommandLineTest.Run r = CommandLineTest.run("export", "--data-dir=" + typo, "-o", dir.resolve("out.json").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().lines().findFirst().orElse("")).as(r.err()).startsWith("tta-obs: ").contains(typo.toString());
+        assertThat(r.err()).doesNotContain("\tat ");
+        assertThat(typo).doesNotExist();
+    }
+
+    /**
+     * {@code kill -9} while an import stores its batches: the store opens whole afterwards (what
+     * was committed is kept, in whole batches), and importing the file again stores the rest, each
+     * span once.
+     */
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void killedDuringImport_theStoreOpens_andImportingAgainCompletesItWithoutDuplicates() throws Exception {
+        Path source = dir.resolve("big-source");
+        int traces = 20_000;
+        TraceAssembler assembler = new TraceAssembler(WorkflowRollupCalculator.NONE);
+        try (var store = SqliteTraceStore.open(source.resolve("tta-obs.sqlite"), assembler)) {
+            var ingest = TraceIngest.of(store, assembler, WallClock.system());
+            for (int from = 1; from <= traces; from += 1000) {
+                List<Span> spans = new ArrayList<>();
+                for (int n = from; n < from + 1000; n++) {
+                    spans.addAll(trace(n, "bulk"));
+                }
+                ingest.append(List.of(new SpanBatch(spans)));
+            }
+        }
+        Path file = dir.resolve("big.json");
+        assertThat(CommandLineTest.run("export", "--data-dir=" + source, "-o", file.toString()).exitCode()).isZero();
+
+        Path target = dir.resolve("killed");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), TtaObs.class.getName(),
+                "import", "--data-dir=" + target, file.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("import.log").toFile()).start();
+        Path wal = target.resolve("tta-obs.sqlite-wal");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        // the first batches are being committed (the log grows past the schema's pages)
+        while (p.isAlive() && System.nanoTime() < deadline && !(Files.exists(wal) && Files.size(wal) > 1L << 20)) {
+            Thread.sleep(20);
+        }
+        assertThat(p.isAlive()).as("import still running when killed; its log: %s",
+                Files.exists(dir.resolve("import.log")) ? Files.readString(dir.resolve("import.log")) : "").isTrue();
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor();
+
+        long partial = storedTraces(target);
+        assertThat(partial).as("traces stored before the kill").isLessThan(traces);
+        CommandLineTest.Run again = CommandLineTest.run("import", "--data-dir=" + target, file.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        try (var store = SqliteTraceStore.open(target.resolve("tta-obs.sqlite"), assembler)) {
+            assertThat(store.traceCount()).isEqualTo(traces);
+            for (int n : List.of(1, traces / 2, traces)) {
+                assertThat(store.findTrace(TraceId.of(String.format("%032x", 0xabc000L + n))).orElseThrow().spans())
+                        .as("trace %d, each span once", n).hasSize(3);
+            }
+        }
+    }
 }

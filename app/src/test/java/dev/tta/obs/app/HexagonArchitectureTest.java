@@ -21,8 +21,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * classes of every module. Each rule is proven able to fail: every package it names must hold
  * classes, and a planted violation must be caught.
  */
-@AnalyzeClasses(packages = "dev.tta.obs", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.tta.obs",
+        importOptions = {ImportOption.DoNotIncludeTests.class, HexagonArchitectureTest.DoNotIncludeTestJars.class})
 class HexagonArchitectureTest {
+    /** A module's test helpers shared as a test jar (ports' contract suite, SmallDisk) are tests too. */
+    public static final class DoNotIncludeTestJars implements ImportOption {
+        @Override
+        public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+            return !location.contains("-tests.jar");
+        }
+    }
+
     static final String DOMAIN = "dev.tta.obs.domain..";
     static final String PORTS = "dev.tta.obs.ports..";
     static final String PORTS_IN = "dev.tta.obs.ports.in..";
@@ -67,6 +76,7 @@ class HexagonArchitectureTest {
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(new DoNotIncludeTestJars())
             .importPackages("dev.tta.obs");
 
     @Test

@@ -84,6 +84,7 @@ class StartFailuresIT {
     }
 
     /** A database cut short (a failed copy, a full disk while copying): one line naming it and what to do. */
+    @org.junit.jupiter.api.Tag("faults")
     @Test
     void truncatedDatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {
         Path data = dir.resolve("data");
@@ -99,6 +100,7 @@ class StartFailuresIT {
         assertOneLineAbout(data, db);
     }
 
+    @org.junit.jupiter.api.Tag("faults")
     @Test
     void garbageInsteadOfADatabase_isOneLineNamingTheFileAndWhatToDo() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
@@ -124,6 +126,7 @@ class StartFailuresIT {
      * As a real process (not inside a test, where Micronaut throws instead of exiting): Micronaut's
      * own start-up failure handling exited 1 with no output at all.
      */
+    @org.junit.jupiter.api.Tag("faults")
     @Test
     void damagedDatabase_inARealProcess_stillSaysWhatIsWrong() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
@@ -138,5 +141,97 @@ class StartFailuresIT {
         assertThat(p.exitValue()).as(out).isEqualTo(1);
         assertThat(out).as(out).contains("tta-obs: cannot open SQLite database " + db).contains("move it aside")
                 .doesNotContain("\tat ");
+    }
+
+    /**
+     * A second server on the same data directory (another port, another process) refuses in one
+     * line naming the first one's pid and port; once the first is killed with SIGKILL, which
+     * leaves its lock file behind, the directory is free again.
+     */
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void aSecondServerOnTheSameDataDirectory_refusesNamingTheFirst_untilTheFirstIsKilled() throws Exception {
+        Path data = dir.resolve("shared");
+        int firstPort = RunningService.freePort();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process first = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), TtaObs.class.getName(),
+                "start", "--port=" + firstPort, "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+        try {
+            awaitHealthy(firstPort, first);
+            CommandLineTest.Run second = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                    "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data);
+            assertThat(second.exitCode()).as(second.err()).isEqualTo(1);
+            String line = second.err().lines().findFirst().orElse("");
+            assertThat(line).as(second.err()).startsWith("tta-obs: ").contains(data.toString())
+                    .contains("in use by another tta-obs").contains("pid " + first.pid()).contains("port " + firstPort);
+            assertThat(second.err()).doesNotContain("\tat ");
+        } finally {
+            first.destroyForcibly(); // SIGKILL: the lock file stays, the OS lock goes with the process
+            first.waitFor();
+        }
+        assertThat(data.resolve("tta-obs.lock")).exists();
+        try (RunningService again = new RunningService(data)) {
+            assertThat(again.getJson("/api/health").get("status").asText()).isEqualTo("ok");
+        }
+    }
+
+    private static void awaitHealthy(int port, Process server) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            assertThat(server.isAlive()).as("first server running").isTrue();
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/api/health")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("first server not healthy within 90 s");
+    }
+
+    /**
+     * A database file that cannot be written (read-only for root too: a read-only bind mount) is
+     * opened read-only by SQLite without a word; the server started "ready" and answered every
+     * export 503 "retry later" forever. It must refuse to start, naming the file and what to do.
+     */
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void readOnlyDatabaseFile_refusesToStart_namingTheFileAndWhatToDo() throws Exception {
+        Path data = dir.resolve("data");
+        try (RunningService s = new RunningService(data)) {
+            s.export(OtlpRequests.service("checkout").span(1, 0, -1, "kept", 0, 10, false).bytes());
+        }
+        Path db = data.resolve("tta-obs.sqlite");
+        try (AutoCloseable readOnly = dev.tta.obs.ports.contract.SmallDisk.readOnly(db)) {
+            CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                    "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data);
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+            String first = r.err().lines().findFirst().orElse("");
+            assertThat(first).as(r.err()).startsWith("tta-obs: ").contains(db.toString()).contains("readonly")
+                    .contains("make the file and its directory writable");
+            assertThat(r.err()).doesNotContain("\tat ");
+        }
+    }
+
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void readOnlyDataDirectory_refusesToStart_namingTheDirectory() throws Exception {
+        Path data = dir.resolve("data");
+        try (RunningService s = new RunningService(data)) {
+            s.export(OtlpRequests.service("checkout").span(1, 0, -1, "kept", 0, 10, false).bytes());
+        }
+        try (AutoCloseable readOnly = dev.tta.obs.ports.contract.SmallDisk.readOnly(data)) {
+            CommandLineTest.Run r = CommandLineTest.run("start", "--port=" + RunningService.freePort(),
+                    "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + data);
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+            String first = r.err().lines().findFirst().orElse("");
+            assertThat(first).as(r.err()).startsWith("tta-obs: ").contains(data.toString())
+                    .containsAnyOf("writable", "Read-only file system");
+            assertThat(r.err()).doesNotContain("\tat ");
+        }
     }
 }

@@ -51,6 +51,8 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
 
     private final String description;
+    /** Why the last write transaction failed, while none has succeeded since (for /api/health). */
+    private volatile String writeFailure;
     private final HikariDataSource pool;
     /** The server without the pool, for when the pool has no connection to give (see {@link #connection}). */
     private final DataSource direct;
@@ -145,10 +147,18 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     @Override
     protected <T> T inWriteTransaction(String what, Work<T> work) {
         try {
-            return withConnection(work, true);
+            T result = withConnection(work, true);
+            writeFailure = null;
+            return result;
         } catch (SQLException | RuntimeException e) {
+            writeFailure = rootMessage(e);
             throw new StoreUnavailableException("could not " + what + " " + description + ": " + rootMessage(e), e);
         }
+    }
+
+    @Override
+    public Optional<String> writeFailure() {
+        return Optional.ofNullable(writeFailure);
     }
 
     /**
@@ -192,7 +202,11 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     /** A server-side cursor needs a transaction. */
     @Override
     protected <T> T readStreaming(Work<T> work) {
-        return inWriteTransaction("read from", work);
+        try {
+            return withConnection(work, true);
+        } catch (SQLException | RuntimeException e) {
+            throw new StoreUnavailableException("could not read from " + description + ": " + rootMessage(e), e);
+        }
     }
 
     private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {

@@ -113,9 +113,11 @@ class PostgresOutageTest {
             assertThatThrownBy(() -> Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(2, 3, "during")))))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> store.findTrace(traceId(1))).isInstanceOf(StoreUnavailableException.class);
+            assertThat(store.writeFailure()).as("reported as degraded health").isPresent();
 
             pg = server(port);
             Fixtures.ingestInto(store).append(List.of(new SpanBatch(trace(2, 3, "after"))));
+            assertThat(store.writeFailure()).isEmpty();
             assertThat(store.findTrace(traceId(1)).orElseThrow().spans()).hasSize(3);
             assertThat(store.findTrace(traceId(2)).orElseThrow().spans()).extracting(s -> s.name())
                     .contains("after").doesNotContain("during");

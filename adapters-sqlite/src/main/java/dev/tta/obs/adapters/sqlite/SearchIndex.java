@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@code chunk_terms} and {@code search_index_state} there, since the main file has neither.
  */
 final class SearchIndex implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchIndex.class);
     /** Rows per index transaction; also how many rows a caller hands over at once at most. */
     static final int BATCH_CHUNKS = 2_000;
     /** The writer waits for the index beyond this many queued chunks, so the queue's memory is bounded. */
@@ -55,8 +56,9 @@ final class SearchIndex implements AutoCloseable {
 
     private final Path file;
     private final long delayNanos;
-    /** Guarded by itself: only one transaction writes the file at a time. */
-    private final Connection connection;
+    /** Only one transaction writes the file at a time: the holder of this lock. */
+    private final Object writeLock = new Object();
+    private final SqliteWriter writer;
     /** Guarded by itself, in the order the writer queued. */
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
     private int queuedChunks;
@@ -69,13 +71,7 @@ final class SearchIndex implements AutoCloseable {
     private SearchIndex(Path file, long delayNanos) throws SQLException {
         this.file = file;
         this.delayNanos = delayNanos;
-        this.connection = SqliteFiles.config(false).createConnection(SqliteFiles.url(file));
-        try {
-            createSchema();
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
+        this.writer = new SqliteWriter(file, this::createSchema);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tta-obs-search-index");
             t.setDaemon(true);
@@ -91,11 +87,61 @@ final class SearchIndex implements AutoCloseable {
         return dbFile.resolveSibling(stem + "-search.sqlite");
     }
 
+    /**
+     * Opens the index file, creating it when missing; a file SQLite finds damaged is moved aside
+     * and replaced by an empty one, which opening the store then fills from the spans.
+     */
     static SearchIndex open(Path file, long delayNanos) throws SQLException {
-        return new SearchIndex(file, delayNanos);
+        try {
+            return new SearchIndex(file, delayNanos);
+        } catch (SQLException e) {
+            if (!isDamage(e)) {
+                throw e;
+            }
+            LOG.warn("The search index {} is damaged ({}); rebuilding it from the stored spans", file, e.getMessage());
+            moveAside(file);
+            return new SearchIndex(file, delayNanos);
+        }
     }
 
-    private void createSchema() throws SQLException {
+    /** Whether {@code e} (or a cause) is SQLite saying a file is damaged or not a database. */
+    static boolean isDamage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException s) {
+                int primary = s.getResultCode().code & 0xff;
+                if (primary == 11 || primary == 26) { // SQLITE_CORRUPT, SQLITE_NOTADB
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Checks the whole file ({@code quick_check}, on a connection of its own): whether it is damaged. */
+    boolean damaged() {
+        try (Connection c = SqliteFiles.config(true).createConnection(SqliteFiles.url(file));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA quick_check(1)")) {
+            return !rs.next() || !"ok".equalsIgnoreCase(rs.getString(1));
+        } catch (SQLException e) {
+            return isDamage(e);
+        }
+    }
+
+    /** Keeps a damaged file as {@code <name>.damaged} for a look, out of the way of a new one. */
+    static void moveAside(Path file) {
+        try {
+            java.nio.file.Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot move the damaged search index " + file + " aside", e);
+        }
+    }
+
+    /** Run on each new writer connection: creates what is missing and reads the mark. */
+    private void createSchema(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.executeUpdate("CREATE TABLE IF NOT EXISTS search_index_state ("
                     + " id INTEGER PRIMARY KEY CHECK (id = 1), indexed_upto INTEGER NOT NULL)");
@@ -131,6 +177,11 @@ final class SearchIndex implements AutoCloseable {
 
     boolean behind() {
         return behind;
+    }
+
+    /** Why writing search rows failed last, while it has not worked since. */
+    java.util.Optional<String> writeFailure() {
+        return writer.failure();
     }
 
     /** Makes the index readable from {@code c} (a connection to the spans' file) as schema {@code search}. */
@@ -228,7 +279,7 @@ final class SearchIndex implements AutoCloseable {
 
     /** Writes everything queued so far, and whatever another thread is writing now, before returning. */
     void write() throws SQLException {
-        synchronized (connection) {
+        synchronized (writeLock) {
             List<Op> ops;
             synchronized (queue) {
                 if (queue.isEmpty()) {
@@ -241,11 +292,7 @@ final class SearchIndex implements AutoCloseable {
             try {
                 mark = writeInOneTransaction(ops);
             } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is broken; the original error says why
-                }
+                writer.rollback(dev.tta.obs.adapters.jdbc.JdbcTraceStore.rootMessage(e));
                 synchronized (queue) {
                     for (int i = ops.size() - 1; i >= 0; i--) {
                         queue.addFirst(ops.get(i));
@@ -262,7 +309,7 @@ final class SearchIndex implements AutoCloseable {
     }
 
     private long writeInOneTransaction(List<Op> ops) throws SQLException {
-        connection.setAutoCommit(false);
+        Connection connection = writer.connection();
         long upto = mark;
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
              PreparedStatement delete = connection.prepareStatement("DELETE FROM chunk_terms WHERE rowid = ?");
@@ -293,7 +340,7 @@ final class SearchIndex implements AutoCloseable {
             setMark.setLong(1, upto);
             setMark.executeUpdate();
         }
-        connection.commit();
+        writer.commit();
         return upto;
     }
 
@@ -306,18 +353,17 @@ final class SearchIndex implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writeQuietly();
-        synchronized (connection) {
-            try (Statement st = connection.createStatement()) {
+        synchronized (writeLock) {
+            try {
+                Connection connection = writer.connection();
                 connection.setAutoCommit(true);
-                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                try (Statement st = connection.createStatement()) {
+                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
             } catch (SQLException ignored) {
                 // best effort: SQLite replays the WAL on the next open anyway
             }
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing; nothing left to do with a failure
-            }
+            writer.close();
         }
     }
 }

@@ -25,7 +25,7 @@ final class SqliteConnections implements AutoCloseable {
     private final Path file;
     /** Readers only, opened to leave every file as it is ({@link #readOnly(Path, Optional)}). */
     private final boolean readOnly;
-    private final Connection writer;
+    private final SqliteWriter writer;
     private final WalCheckpointer checkpointer;
     /** Most recently used first, so that sequential reads keep using the connection whose term cache is warm. */
     private final BlockingDeque<Connection> readers = new LinkedBlockingDeque<>(READERS);
@@ -62,14 +62,15 @@ final class SqliteConnections implements AutoCloseable {
     private SqliteConnections(Path file, boolean readOnly, Attach index, Object writeLock) throws SQLException {
         this.file = file;
         this.readOnly = readOnly;
-        this.writer = readOnly ? null : connect(false);
+        this.writer = readOnly ? null : new SqliteWriter(file, c -> {
+            try (var st = c.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
+            }
+        });
         WalCheckpointer started = null;
         try {
             if (!readOnly) {
-                try (var st = writer.createStatement()) {
-                    st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
-                }
-                writer.setAutoCommit(false);
+                writer.requireWritable();
                 started = new WalCheckpointer(connect(false), file, writeLock, "tta-obs-checkpointer",
                         WalCheckpointer.RESTART_PAGES);
             }
@@ -86,7 +87,7 @@ final class SqliteConnections implements AutoCloseable {
                 started.close();
             }
             if (writer != null) {
-                closeQuietly(writer);
+                writer.close();
             }
             throw e;
         }
@@ -97,9 +98,9 @@ final class SqliteConnections implements AutoCloseable {
         return SqliteFiles.config(reader).createConnection(readOnly ? SqliteFiles.readOnlyUrl(file) : SqliteFiles.url(file));
     }
 
-    /** The writer's connection; callers hold the write lock. */
-    Connection writer() {
-        return writer;
+    /** The writer's connection, in a transaction; callers hold the write lock. */
+    Connection writer() throws SQLException {
+        return writer.connection();
     }
 
     void commit() throws SQLException {
@@ -107,12 +108,14 @@ final class SqliteConnections implements AutoCloseable {
         checkpointer.committed();
     }
 
-    void rollbackQuietly() {
-        try {
-            writer.rollback();
-        } catch (SQLException ignored) {
-            // the connection is already broken; the original error says why
-        }
+    /** Ends a failed write's transaction, whatever state it is in ({@link SqliteWriter}). */
+    void rollback(String reason) {
+        writer.rollback(reason);
+    }
+
+    /** Why the last write failed, while none has succeeded since. */
+    Optional<String> writeFailure() {
+        return writer == null ? Optional.empty() : writer.failure();
     }
 
     /** Runs {@code work} on a reader, the one used last if it is free. */
@@ -123,6 +126,35 @@ final class SqliteConnections implements AutoCloseable {
         } finally {
             readers.addFirst(c);
         }
+    }
+
+    /**
+     * Replaces the search index every reader has attached: waits for each reader to be free,
+     * detaches the old file, lets {@code replace} swap the files, and attaches the new one.
+     */
+    void replaceIndex(IndexSwap replace) throws SQLException, InterruptedException {
+        List<Connection> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < READERS; i++) {
+                taken.add(readers.takeFirst());
+            }
+            for (Connection c : taken) {
+                termCaches.get(c).clear();
+                try (var st = c.createStatement()) {
+                    st.execute("DETACH DATABASE search");
+                }
+            }
+            SearchIndex index = replace.swap();
+            for (Connection c : taken) {
+                index.attachTo(c);
+            }
+        } finally {
+            taken.forEach(readers::addLast);
+        }
+    }
+
+    interface IndexSwap {
+        SearchIndex swap() throws SQLException;
     }
 
     TermChunkCache termCache(Connection reader) {
@@ -145,12 +177,12 @@ final class SqliteConnections implements AutoCloseable {
         if (writer == null) {
             return;
         }
-        try (var st = writer.createStatement()) {
+        try (var st = writer.connection().createStatement()) {
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (SQLException ignored) {
             // best effort: SQLite replays the WAL on the next open anyway
         }
-        closeQuietly(writer);
+        writer.close();
     }
 
     private static void closeQuietly(Connection c) {

@@ -72,8 +72,8 @@ final class SqliteSearch implements TraceSearchSql.Dialect {
     @Override
     public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                            List<Object> args) throws SQLException {
-        String match = term.word().map(SqliteTerms::word).orElseGet(() -> term.exactHashes().stream()
-                .map(SqliteTerms::exact).collect(java.util.stream.Collectors.joining(" OR ")));
+        String match = term.word().isPresent() ? SqliteTerms.word(c, term.word().get()) : term.exactHashes().stream()
+                .map(SqliteTerms::exact).collect(java.util.stream.Collectors.joining(" OR "));
         // counting a prefix term reads its whole doclist: a cached term was common when first seen
         // and terms only grow more common, so it is not counted again
         TermChunkCache cache = store.termCache(c);

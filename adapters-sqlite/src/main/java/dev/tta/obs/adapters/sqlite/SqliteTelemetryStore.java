@@ -36,13 +36,12 @@ import java.util.Optional;
  */
 public final class SqliteTelemetryStore implements TelemetryStore {
     private final Path file;
-    private final Connection writer;
+    private final SqliteWriter writer;
     private final Connection reader;
 
     private SqliteTelemetryStore(Path file) throws SQLException {
         this.file = file;
-        this.writer = SqliteFiles.config(false).createConnection(SqliteFiles.url(file));
-        this.writer.setAutoCommit(false);
+        this.writer = new SqliteWriter(file, c -> { });
         this.reader = SqliteFiles.config(true).createConnection(SqliteFiles.url(file));
     }
 
@@ -128,16 +127,12 @@ public final class SqliteTelemetryStore implements TelemetryStore {
     }
 
     private void write(String sql, Binder binder) {
-        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+        try (PreparedStatement ps = writer.connection().prepareStatement(sql)) {
             binder.bind(ps);
             ps.executeBatch();
             writer.commit();
         } catch (SQLException | RuntimeException e) {
-            try {
-                writer.rollback();
-            } catch (SQLException ignored) {
-                // the connection is already broken; the original error says why
-            }
+            writer.rollback(JdbcTraceStore.rootMessage(e));
             throw new StoreUnavailableException("could not write to " + file + ": " + JdbcTraceStore.rootMessage(e), e);
         }
     }
@@ -258,9 +253,14 @@ public final class SqliteTelemetryStore implements TelemetryStore {
     }
 
     @Override
+    public java.util.Optional<String> writeFailure() {
+        return writer.failure();
+    }
+
+    @Override
     public synchronized void close() {
+        writer.close();
         try {
-            writer.close();
             reader.close();
         } catch (SQLException e) {
             // closing at shutdown: nothing left to protect

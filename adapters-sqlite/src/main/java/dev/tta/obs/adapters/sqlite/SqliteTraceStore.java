@@ -9,6 +9,7 @@ import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.adapters.jdbc.SummaryCodec;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
+import dev.tta.obs.ports.out.SearchRebuildingException;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import dev.tta.obs.ports.out.TraceWrite;
 
@@ -35,10 +36,15 @@ import java.util.Optional;
  */
 public final class SqliteTraceStore extends JdbcTraceStore {
     private static final long INDEX_DELAY_NANOS = 100_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqliteTraceStore.class);
 
     private final Path file;
-    /** None when read-only: the readers attach its file, nothing writes it. */
-    private final SearchIndex index;
+    /** None when read-only: the readers attach its file, nothing writes it. Replaced when found damaged. */
+    private volatile SearchIndex index;
+    private final long indexDelayNanos;
+    /** Set while a damaged index is replaced and refilled; term searches are refused meanwhile. */
+    private volatile boolean rebuildingIndex;
+    private final Object indexRepair = new Object();
     private final boolean readOnly;
     /** Read-only: whether the database's log files were missing at the open, so the close has them removed again. */
     private final boolean hadSidecars;
@@ -53,10 +59,12 @@ public final class SqliteTraceStore extends JdbcTraceStore {
     /** The search rows of the write in progress, handed to the index once it commits. */
     private List<SearchIndex.Row> newRows = List.of();
 
-    private SqliteTraceStore(Path file, TraceAssembler assembler, SearchIndex index) throws SQLException {
+    private SqliteTraceStore(Path file, TraceAssembler assembler, SearchIndex index, long indexDelayNanos)
+            throws SQLException {
         super(assembler);
         this.file = file;
         this.index = index;
+        this.indexDelayNanos = indexDelayNanos;
         this.readOnly = false;
         this.hadSidecars = true;
         this.indexHadSidecars = true;
@@ -79,6 +87,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         super(assembler);
         this.file = file;
         this.index = null;
+        this.indexDelayNanos = 0;
         this.readOnly = true;
         this.hadSidecars = hadSidecars;
         this.indexHadSidecars = indexHadSidecars;
@@ -127,7 +136,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         try {
             SqliteSchema.migrate(file);
             index = SearchIndex.open(SearchIndex.fileFor(file), indexDelayNanos);
-            return new SqliteTraceStore(file, assembler, index);
+            return new SqliteTraceStore(file, assembler, index, indexDelayNanos);
         } catch (Exception e) {
             if (index != null) {
                 index.close();
@@ -215,6 +224,12 @@ public final class SqliteTraceStore extends JdbcTraceStore {
     }
 
     @Override
+    public Optional<String> writeFailure() {
+        return readOnly ? Optional.empty() : connections.writeFailure()
+                .or(() -> index.writeFailure().map(reason -> "search index " + index.file() + ": " + reason));
+    }
+
+    @Override
     public String describe() {
         return "sqlite " + file.toAbsolutePath();
     }
@@ -244,7 +259,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
             connections.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
-            connections.rollbackQuietly();
+            connections.rollback(rootMessage(e));
             nextChunkId = firstChunkId;
             throw new StoreUnavailableException("could not " + what + " " + file + ": " + rootMessage(e), e);
         }
@@ -329,11 +344,71 @@ public final class SqliteTraceStore extends JdbcTraceStore {
      */
     @Override
     public TracePage search(TraceSearch query) {
-        if (!readOnly && index.behind() && !TraceSearchSql.terms(query).isEmpty()) {
+        boolean byTerms = !TraceSearchSql.terms(query).isEmpty();
+        if (byTerms && rebuildingIndex) {
+            throw rebuilding();
+        }
+        if (!readOnly && index.behind() && byTerms) {
             // what was acknowledged must be findable: write the rows still queued first
             index.writeQuietly();
         }
-        return read(c -> search(c, query, search));
+        try {
+            return read(c -> search(c, query, search));
+        } catch (StoreUnavailableException e) {
+            if (byTerms && !readOnly && SearchIndex.isDamage(e) && rebuildIndexIfDamaged()) {
+                throw rebuilding();
+            }
+            throw e;
+        }
+    }
+
+    private SearchRebuildingException rebuilding() {
+        return new SearchRebuildingException("the search index " + SearchIndex.fileFor(file)
+                + " was damaged and is being rebuilt from the stored spans; search again shortly");
+    }
+
+    /**
+     * Checks the index file when a search met damage (which may be in either file); if the index
+     * is the damaged one, replaces it with an empty file and refills it from the spans on a thread
+     * of its own, holding the write lock (writes wait: their rows must land in the new index).
+     *
+     * @return whether the index is being rebuilt
+     */
+    private boolean rebuildIndexIfDamaged() {
+        synchronized (indexRepair) {
+            if (rebuildingIndex) {
+                return true;
+            }
+            if (!index.damaged()) {
+                return false;
+            }
+            rebuildingIndex = true;
+        }
+        Path indexFile = SearchIndex.fileFor(file);
+        LOG.warn("The search index {} is damaged; rebuilding it from the stored spans in {}", indexFile, file);
+        Thread t = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                synchronized (this) {
+                    connections.replaceIndex(() -> {
+                        index.close();
+                        SearchIndex.moveAside(indexFile);
+                        index = SearchIndex.open(indexFile, indexDelayNanos);
+                        return index;
+                    });
+                    SearchIndexRepair.indexUnindexedChunks(connections.writer(), index, assembler);
+                }
+                LOG.info("Search index {} rebuilt in {} s", indexFile,
+                        String.format("%.1f", (System.nanoTime() - started) / 1e9));
+            } catch (Exception e) {
+                LOG.error("Could not rebuild the search index {}: {}", indexFile, rootMessage(e));
+            } finally {
+                rebuildingIndex = false;
+            }
+        }, "tta-obs-search-rebuild");
+        t.setDaemon(true);
+        t.start();
+        return true;
     }
 
     // ---- deleting

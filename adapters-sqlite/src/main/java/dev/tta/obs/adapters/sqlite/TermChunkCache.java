@@ -84,6 +84,18 @@ final class TermChunkCache {
         return "temp." + e.table;
     }
 
+    /** Forgets every cached term, for an index that is replaced: its ids mean nothing in the new one. */
+    void clear() {
+        for (Entry e : byMatch.values()) {
+            try {
+                dropTable(e.table);
+            } catch (SQLException ignored) {
+                // a temporary table of this connection: gone with it at the latest
+            }
+        }
+        byMatch.clear();
+    }
+
     private void evictBeyondLimit() throws SQLException {
         Iterator<Map.Entry<String, Entry>> it = byMatch.entrySet().iterator();
         while (byMatch.size() > MAX_TERMS && it.hasNext()) {

@@ -89,10 +89,24 @@ final class WalCheckpointer implements AutoCloseable {
     private void run() {
         try (Statement st = connection.createStatement();
              FileChannel database = FileChannel.open(databaseFile, StandardOpenOption.WRITE)) {
+            boolean failing = false;
             while (awaitCommit()) {
-                Progress p = checkpoint(st);
-                if (p.logPages() >= restartPages) {
-                    finishLog(st, database, p);
+                try {
+                    Progress p = checkpoint(st);
+                    if (p.logPages() >= restartPages) {
+                        finishLog(st, database, p);
+                    }
+                    if (failing) {
+                        LOG.info("background checkpoints of {} work again", databaseFile);
+                        failing = false;
+                    }
+                } catch (SQLException | IOException e) {
+                    // a full disk or an I/O error: tried again after the next commit, so the log
+                    // stays bounded once the cause is gone (the writer's own checkpoint bounds it meanwhile)
+                    if (!failing) {
+                        LOG.warn("background checkpoint of {} failed, will retry: {}", databaseFile, e.getMessage());
+                        failing = true;
+                    }
                 }
                 pause();
             }

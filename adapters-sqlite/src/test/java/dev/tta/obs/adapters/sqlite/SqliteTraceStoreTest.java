@@ -125,6 +125,58 @@ class SqliteTraceStoreTest extends SessionsAndFeedbackContract {
         }
     }
 
+    /**
+     * Pages of the index file overwritten (the first one kept, so the file still opens): a term
+     * search finds the damage, is answered "being rebuilt" naming the index file, and once rebuilt
+     * from the spans every trace is found again; searches without terms work throughout.
+     */
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void aDamagedSearchIndex_isRebuiltFromTheSpans_whileTermSearchesSaySo() throws Exception {
+        Path file = dir.resolve("damaged.sqlite");
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, ASSEMBLER)) {
+            for (int t = 1; t <= 400; t++) {
+                appendTrace(store, t, 3, "needle run-" + t + " word" + (t * 7919 % 1000));
+            }
+        }
+        Path index = dir.resolve("damaged-search.sqlite");
+        long size = Files.size(index);
+        assertThat(size).isGreaterThan(8 * 4096);
+        byte[] junk = new byte[4096];
+        new java.util.Random(7).nextBytes(junk);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(index, java.nio.file.StandardOpenOption.WRITE)) {
+            for (long at = size / 2 / 4096 * 4096; at < size; at += 4096) {
+                ch.write(java.nio.ByteBuffer.wrap(junk), at);
+            }
+        }
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(file, ASSEMBLER)) {
+            assertThat(reopened.search(dev.tta.obs.domain.query.TraceSearch.builder().limit(5).build()).traces())
+                    .hasSize(5);
+            java.util.List<String> found = null;
+            boolean toldRebuilding = false;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (found == null && System.nanoTime() < deadline) {
+                try {
+                    found = reopened.search(dev.tta.obs.domain.query.TraceSearch.builder().text("needle").limit(1000)
+                            .build()).traces().stream().map(dev.tta.obs.domain.TraceSummary::rootName).toList();
+                } catch (dev.tta.obs.ports.out.SearchRebuildingException e) {
+                    toldRebuilding = true;
+                    assertThat(e.getMessage()).contains(index.toString()).contains("rebuilt");
+                    assertThat(reopened.search(dev.tta.obs.domain.query.TraceSearch.builder().limit(5).build()).traces())
+                            .as("listing without terms meanwhile").hasSize(5);
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(toldRebuilding).as("the first term search met the damage (opening did not read those pages)").isTrue();
+            assertThat(found).as("every trace found by a term once rebuilt").hasSize(400);
+            assertThat(names(reopened, "run-17")).containsExactly("needle run-17 word" + (17 * 7919 % 1000));
+            assertThat(dir.resolve("damaged-search.sqlite.damaged")).as("the damaged file, kept aside").exists();
+            appendTrace(reopened, 500, 3, "needle after");
+            assertThat(names(reopened, "after")).containsExactly("needle after");
+        }
+    }
+
+    @org.junit.jupiter.api.Tag("faults")
     @Test
     void aLostSearchIndexFile_isRebuiltFromTheSpansOnTheNextStart() throws Exception {
         Path file = dir.resolve("lost-index.sqlite");
@@ -160,7 +212,7 @@ class SqliteTraceStoreTest extends SessionsAndFeedbackContract {
         // and a query counts the chunk once, though both processes wrote its row
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("shared-search.sqlite"));
              java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM chunk_terms WHERE chunk_terms MATCH ?")) {
-            ps.setString(1, SqliteTerms.word("queued"));
+            ps.setString(1, SqliteTerms.word(c, "queued"));
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }

@@ -24,6 +24,10 @@ class WalCheckpointerTest {
 
     /** What the writer does under steady load: random-key inserts, one commit after another. */
     private long writeSteadily(Path file, WalCheckpointer checkpointer, Object writeLock) throws Exception {
+        return writeSteadily(file, checkpointer, writeLock, 42);
+    }
+
+    private long writeSteadily(Path file, WalCheckpointer checkpointer, Object writeLock, long seed) throws Exception {
         long largestLog = 0;
         Path wal = Path.of(file + "-wal");
         try (Connection writer = SqliteFiles.config(false).createConnection(SqliteFiles.url(file))) {
@@ -32,7 +36,7 @@ class WalCheckpointerTest {
                 st.execute("PRAGMA wal_autocheckpoint = 0");
             }
             writer.setAutoCommit(false);
-            Random random = new Random(42);
+            Random random = new Random(seed);
             for (int t = 0; t < TRANSACTIONS; t++) {
                 synchronized (writeLock) {
                     try (PreparedStatement ps = writer.prepareStatement("INSERT INTO rows (k, v) VALUES (?, ?)")) {
@@ -73,6 +77,16 @@ class WalCheckpointerTest {
         }
     }
 
+    /** The log's length in pages, as a checkpoint that copies nothing reports it. */
+    private static int logPages(Path file) throws SQLException {
+        try (Connection c = SqliteFiles.config(false).createConnection(SqliteFiles.url(file));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(NOOP)")) {
+            rs.next();
+            return rs.getInt(2);
+        }
+    }
+
     @Test
     void underSteadyCommits_theLogIsCopiedAndRestartedBesideTheWriter_andStaysShort() throws Exception {
         Path without = dir.resolve("without.sqlite");
@@ -110,5 +124,34 @@ class WalCheckpointerTest {
         checkpointer.committed();
         assertThat((System.nanoTime() - start) / 1_000_000).as("ms to close").isLessThan(5_000);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("test-checkpointer-close"));
+    }
+
+    /** A checkpoint that fails (the disk is full: the database file cannot grow) is tried again later, not given up. */
+    @org.junit.jupiter.api.Tag("faults")
+    @Test
+    void afterACheckpointFailsForLackOfSpace_checkpointsResumeOnceThereIsRoom() throws Exception {
+        try (dev.tta.obs.ports.contract.SmallDisk disk = dev.tta.obs.ports.contract.SmallDisk.mount(dir.resolve("disk"), 96)) {
+            Path file = disk.dir.resolve("full.sqlite");
+            createTable(file);
+            Object writeLock = new Object();
+            try (WalCheckpointer checkpointer = new WalCheckpointer(
+                    SqliteFiles.config(false).createConnection(SqliteFiles.url(file)), file, writeLock,
+                    "test-checkpointer-full", RESTART_PAGES)) {
+                // pages in the log that the database file has no room for yet
+                writeSteadily(file, null, writeLock);
+                int firstRound = logPages(file);
+                Path filler = disk.dir.resolve("filler");
+                disk.fill(filler);
+                checkpointer.committed();
+                Thread.sleep(500);
+                disk.free(filler);
+
+                writeSteadily(file, checkpointer, writeLock, 43);
+                // the log of both rounds when the thread gave up; restarted (shorter than one round) when it resumed
+                assertThat(logPages(file)).as("pages in the log at the end, vs %d after the first round", firstRound)
+                        .isLessThan(firstRound / 2);
+                assertThat(rows(file)).isEqualTo(2L * TRANSACTIONS * ROWS_PER_TRANSACTION);
+            }
+        }
     }
 }

@@ -5,20 +5,29 @@ import io.micronaut.http.annotation.Get;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** Answers once the context, and so the store, is up: scripts and the launcher poll it. */
+/**
+ * Answers once the context, and so the store, is up: scripts and the launcher poll it. While writes
+ * fail, {@code status} is {@code degraded} with the {@code reason} (still 200: the service is up and
+ * serves what it has); {@code ok} again after the next write that works.
+ */
 @Controller("/api/health")
 public class HealthController {
     private final ServiceInfo info;
+    private final WriteHealth writes;
 
-    public HealthController(ServiceInfo info) {
+    public HealthController(ServiceInfo info, WriteHealth writes) {
         this.info = info;
+        this.writes = writes;
     }
 
     @Get(produces = "application/json")
     public Map<String, Object> health() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", "ok");
+        Optional<String> problem = writes.problem();
+        m.put("status", problem.isPresent() ? "degraded" : "ok");
+        problem.ifPresent(p -> m.put("reason", "cannot store telemetry: " + p));
         m.put("version", info.version());
         m.put("storage", info.storage());
         return m;

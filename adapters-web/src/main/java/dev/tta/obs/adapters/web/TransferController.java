@@ -82,8 +82,17 @@ public class TransferController {
             MediaType.APPLICATION_OCTET_STREAM})
     public MutableHttpResponse<?> importFile(@Body byte[] body, @Nullable @QueryValue String format) {
         try {
-            TransferTraces.ImportResult result = transfer.importFrom(new ByteArrayInputStream(body), body.length,
-                    Optional.ofNullable(format).filter(f -> !f.isBlank()), TransferProgress.NONE);
+            TransferTraces.ImportResult result = transfer.importWhole(new TransferTraces.Source() {
+                @Override
+                public java.io.InputStream open() {
+                    return new ByteArrayInputStream(body);
+                }
+
+                @Override
+                public long sizeBytes() {
+                    return body.length;
+                }
+            }, Optional.ofNullable(format).filter(f -> !f.isBlank()), TransferProgress.NONE);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("format", result.format());
             m.put("spans", result.spans());

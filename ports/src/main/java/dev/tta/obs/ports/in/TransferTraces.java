@@ -29,6 +29,23 @@ public interface TransferTraces {
     ImportResult importFrom(InputStream in, long sizeBytes, Optional<String> format, TransferProgress progress)
             throws IOException;
 
+    /**
+     * Imports a file all or nothing: it is read through once to check it (nothing stored), and
+     * only a file that reads to its end is then read again and stored. A truncated or damaged file
+     * is refused with where it stops being readable, and nothing of it is stored.
+     *
+     * @throws dev.tta.obs.domain.InvalidTelemetryException for a file that does not read to its end
+     */
+    ImportResult importWhole(Source source, Optional<String> format, TransferProgress progress) throws IOException;
+
+    /** A file that can be read more than once. */
+    interface Source {
+        InputStream open() throws IOException;
+
+        /** Its size in bytes, or -1. */
+        long sizeBytes();
+    }
+
     record ExportResult(long traces, long spans) {
     }
 

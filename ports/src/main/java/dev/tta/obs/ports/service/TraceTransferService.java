@@ -133,22 +133,73 @@ public final class TraceTransferService implements TransferTraces {
     }
 
     @Override
+    public ImportResult importWhole(Source source, Optional<String> formatName, TransferProgress progress)
+            throws IOException {
+        long size = source.sizeBytes();
+        TraceFormat format;
+        CountingInputStream counted;
+        try (InputStream raw = source.open()) {
+            counted = new CountingInputStream(raw, size, TransferProgress.NONE);
+            BufferedInputStream in = new BufferedInputStream(counted, 64 * 1024);
+            format = formatOf(in, formatName);
+            try {
+                format.read(in, group -> { });
+            } catch (IOException | RuntimeException e) {
+                // the buffer reads ahead: the position is where reading had got to, at most 64 KB past the fault
+                throw new InvalidTelemetryException("the file stops being valid " + format.name() + " "
+                        + position(e, counted.count, size) + " (" + message(e) + "); nothing of it was stored");
+            }
+        }
+        try (InputStream raw = source.open()) {
+            return importFrom(raw, size, Optional.of(format.name()), progress);
+        }
+    }
+
+    private static final java.util.regex.Pattern JSON_LOCATION = java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)");
+
+    /**
+     * Where the file stops being readable: the JSON parser's line and column when it gave them
+     * (a reader may wrap its error), else how far reading had got (the buffer reads up to 64 KB ahead).
+     */
+    private static String position(Throwable e, long read, long size) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            java.util.regex.Matcher m = t.getMessage() == null ? null : JSON_LOCATION.matcher(t.getMessage());
+            if (m != null && m.find()) {
+                return "at line " + m.group(1) + ", column " + m.group(2);
+            }
+        }
+        return "near byte " + Math.max(0, read) + (size >= 0 ? " of " + size : "");
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        // Jackson appends where it read from, on lines of its own; the position is given already
+        int cut = m.indexOf('\n');
+        return cut > 0 ? m.substring(0, cut) : m;
+    }
+
+    private TraceFormat formatOf(BufferedInputStream in, Optional<String> formatName) throws IOException {
+        if (formatName.isPresent()) {
+            return format(formatName.get());
+        }
+        in.mark(8192);
+        byte[] head = in.readNBytes(8192);
+        in.reset();
+        String text = new String(head, StandardCharsets.UTF_8);
+        return formats.values().stream().filter(f -> f.recognizes(text)).findFirst()
+                .orElseThrow(() -> new InvalidTelemetryException("cannot tell the file's format; it is neither "
+                        + String.join(" nor ", formats.keySet()) + " (give --format)"));
+    }
+
+    @Override
     public ImportResult importFrom(InputStream raw, long sizeBytes, Optional<String> formatName,
                                    TransferProgress progress) throws IOException {
         CountingInputStream counted = new CountingInputStream(raw, sizeBytes, progress);
         BufferedInputStream in = new BufferedInputStream(counted, 64 * 1024);
-        TraceFormat format;
-        if (formatName.isPresent()) {
-            format = format(formatName.get());
-        } else {
-            in.mark(8192);
-            byte[] head = in.readNBytes(8192);
-            in.reset();
-            String text = new String(head, StandardCharsets.UTF_8);
-            format = formats.values().stream().filter(f -> f.recognizes(text)).findFirst()
-                    .orElseThrow(() -> new InvalidTelemetryException("cannot tell the file's format; it is neither "
-                            + String.join(" nor ", formats.keySet()) + " (give --format)"));
-        }
+        TraceFormat format = formatOf(in, formatName);
         List<Span> pending = new ArrayList<>();
         long spans = format.read(in, group -> {
             pending.addAll(group);
