@@ -175,14 +175,23 @@ public class CoreFactory {
         return new ServiceInfo(Version.current(), store.describe());
     }
 
-    // metrics and logs stay in the local SQLite file, with --storage=postgres too; opening it runs
-    // the migrations that create their tables, so not while the warm-up thread runs them: both
-    // migrating a new file at once fails one of them (SQLITE_BUSY_SNAPSHOT)
+    // metrics and logs sit in the traces' database. Opening the SQLite one runs the migrations that
+    // create their tables, so not while the warm-up thread runs them: both migrating a new file at
+    // once fails one of them (SQLITE_BUSY_SNAPSHOT)
     @Context
     @Bean(preDestroy = "close")
-    TelemetryStore telemetryStore(TtaObsConfig config) {
+    @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
+    TelemetryStore sqliteTelemetryStore(TtaObsConfig config) {
         StoreWarmup.await();
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
+    }
+
+    // in PostgreSQL too, so a team server writes nothing to the machine it runs on
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "postgres")
+    TelemetryStore postgresTelemetryStore(TraceStore<?> store) {
+        return ((PostgresTraceStore) store).telemetry();
     }
 
     @Singleton

@@ -132,6 +132,11 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         return description;
     }
 
+    /** Metrics and logs in this database, on this store's connections: valid until this store is closed. */
+    public PostgresTelemetryStore telemetry() {
+        return new PostgresTelemetryStore(this);
+    }
+
     @Override
     protected <T> T read(Work<T> work) {
         try {
@@ -160,7 +165,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
      * wait, not two. Writes are idempotent (span ids), so repeating one whose commit was lost on
      * the wire is safe.
      */
-    private <T> T withConnection(Work<T> work, boolean transaction) throws SQLException {
+    <T> T withConnection(Work<T> work, boolean transaction) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             Connection c = connection();
             try (c) {
