@@ -15,6 +15,7 @@ import dev.tta.obs.adapters.otlp.OtlpReceiverSettings;
 import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.service.TraceTransferService;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
+import dev.tta.obs.ports.out.TraceChanges;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.out.TelemetryStore;
 import dev.tta.obs.ports.out.WallClock;
@@ -22,6 +23,7 @@ import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.RegressionMarker;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
+import dev.tta.obs.ports.service.SharedLiveFeed;
 import dev.tta.obs.ports.service.TelemetryQueryService;
 import dev.tta.obs.ports.service.LiveTraceFeed;
 import dev.tta.obs.ports.service.RetentionService;
@@ -98,9 +100,18 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     GroupCommitIngest groupCommitIngest(TraceIngest<?> ingest, TtaObsConfig config, LiveTraceFeed liveFeed,
-                                        RegressionMarker regressions) {
+                                        RegressionMarker regressions, TraceStore<?> store) {
+        // a store shared with other nodes feeds the live feed with every node's commits (sharedLiveFeed);
+        // fed here too, this node's own would be sent twice
         return new GroupCommitIngest(ingest, config.maxQueuedSpans(), config.maxSpansPerCommit(),
-                liveFeed.andThen(regressions));
+                store instanceof TraceChanges ? regressions : liveFeed.andThen(regressions));
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "postgres")
+    SharedLiveFeed sharedLiveFeed(TraceStore<?> store, LiveTraceFeed liveFeed) {
+        return new SharedLiveFeed((TraceChanges) store, store, liveFeed);
     }
 
     @Singleton

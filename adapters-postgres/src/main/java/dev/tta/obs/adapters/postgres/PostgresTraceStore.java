@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tta.obs.adapters.jdbc.EncodedChunk;
 import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
+import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
@@ -14,7 +15,9 @@ import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.TraceChanges;
 import dev.tta.obs.ports.out.TraceWrite;
+import dev.tta.obs.domain.query.TraceStats;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -28,6 +31,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -44,7 +50,19 @@ import javax.sql.DataSource;
  * server goes away a write fails with {@link StoreUnavailableException} (the exporter retries) and
  * the store works again as soon as the server is back.
  */
-public final class PostgresTraceStore extends JdbcTraceStore {
+public final class PostgresTraceStore extends JdbcTraceStore implements TraceChanges {
+    /** The channel a commit notifies with the ids of the traces it changed. */
+    static final String CHANNEL = "tta_obs_traces";
+    /**
+     * The first half of the two-int advisory lock key of a trace being written; the second is a
+     * hash of its id. Two traces sharing a hash only take turns. (PostgreSQL keeps two-int and
+     * bigint keys apart, so this cannot collide with {@link #RETENTION_LOCK}.)
+     */
+    private static final int TRACE_LOCK_CLASS = 0x7474_6f62;
+    /** The bigint advisory lock key of a retention batch: one node evicts at a time. */
+    static final long RETENTION_LOCK = 0x7474_612d_6f62_7372L;
+    /** Trace ids per notification: 32 hex digits and a comma each, under the 8000-byte payload limit. */
+    private static final int IDS_PER_NOTIFICATION = 200;
     private static final int POOL_SIZE = 5;
     /** How long a caller waits for a connection before the exporter is told to retry. */
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
@@ -110,7 +128,8 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             PostgresTraceStore store = new PostgresTraceStore("postgres " + where, assembler,
                     new HikariDataSource(config), direct);
             try {
-                store.recomputeRowsWithoutOutcome();
+                long recomputed = store.recomputeRowsWithoutOutcome();
+                store.buildRollups(recomputed > 0);
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -351,32 +370,173 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         if (ids.isEmpty()) {
             return 0;
         }
-        List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
-            List<TraceSummary> before = summariesOrRecomputed(c, ids);
-            for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
-                    "DELETE FROM traces WHERE trace_id = ANY(?)")) {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setArray(1, idArray(c, ids));
-                    ps.executeUpdate();
-                }
-            }
-            return before;
-        });
+        List<TraceSummary> removed = inWriteTransaction("delete from", c -> deleteIn(c, ids));
         forgotten(removed);
         return removed.size();
+    }
+
+    /** Deletes these traces in the caller's transaction, rollups included; returns the summaries they had. */
+    private List<TraceSummary> deleteIn(Connection c, List<TraceId> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        lockTraces(c, ids);
+        List<TraceSummary> before = summariesOrRecomputed(c, ids);
+        for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
+                "DELETE FROM traces WHERE trace_id = ANY(?)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, idArray(c, ids));
+                ps.executeUpdate();
+            }
+        }
+        RunningStats change = new RunningStats();
+        before.forEach(change::remove);
+        applyRollups(c, change);
+        return before;
+    }
+
+    // ---- what makes several nodes on one database agree
+
+    @Override
+    protected void lockTraces(Connection c, Collection<TraceId> ids) throws SQLException {
+        // sorted, so two writers of overlapping traces never wait for each other in a cycle
+        Object[] keys = ids.stream().mapToInt(id -> Arrays.hashCode(id.toBytes())).distinct().sorted()
+                .boxed().toArray();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(pg_advisory_xact_lock(?, k)) FROM unnest(?::int[]) AS k")) {
+            ps.setInt(1, TRACE_LOCK_CLASS);
+            ps.setArray(2, c.createArrayOf("int4", keys));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** The write's change to the stats rollups, and a notification of its traces, both delivered by the commit. */
+    @Override
+    protected void beforeCommit(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException {
+        RunningStats change = new RunningStats();
+        List<String> ids = new ArrayList<>(writes.size());
+        for (TraceWrite<EncodedChunk> w : writes) {
+            w.replaces().ifPresent(change::remove);
+            change.add(w.summary());
+            ids.add(w.traceId().hex());
+        }
+        applyRollups(c, change);
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += IDS_PER_NOTIFICATION) {
+            payloads.add(String.join(",", ids.subList(i, Math.min(ids.size(), i + IDS_PER_NOTIFICATION))));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_notify(?, p)) FROM unnest(?::text[]) AS p")) {
+            ps.setString(1, CHANNEL);
+            ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** Adds {@code change} to the rollup rows, in key order (row locks in one order: no deadlock between nodes). */
+    private static void applyRollups(Connection c, RunningStats change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats_durations (bucket, traces, failed,"
+                + " recovered, duration_ns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET"
+                + " traces = stats_durations.traces + excluded.traces,"
+                + " failed = stats_durations.failed + excluded.failed,"
+                + " recovered = stats_durations.recovered + excluded.recovered,"
+                + " duration_ns = stats_durations.duration_ns + excluded.duration_ns")) {
+            change.forEachBucket((bucket, traces, failed, recovered, durationNs) -> {
+                ps.setInt(1, bucket);
+                ps.setLong(2, traces);
+                ps.setLong(3, failed);
+                ps.setLong(4, recovered);
+                ps.setDouble(5, durationNs);
+                ps.addBatch();
+            });
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats_cost_by_day (day, cost_usd, priced,"
+                + " unpriced_llm) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET"
+                + " cost_usd = stats_cost_by_day.cost_usd + excluded.cost_usd,"
+                + " priced = stats_cost_by_day.priced + excluded.priced,"
+                + " unpriced_llm = stats_cost_by_day.unpriced_llm + excluded.unpriced_llm")) {
+            change.forEachDay((day, cost, priced, unpriced) -> {
+                ps.setLong(1, day);
+                ps.setDouble(2, cost);
+                ps.setLong(3, priced);
+                ps.setLong(4, unpriced);
+                ps.addBatch();
+            });
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Fills the rollups from the traces when they do not account for them yet (the first open after
+     * V8) or when {@code rebuild}. The traces table is held against writers meanwhile (SHARE mode:
+     * other nodes' writes wait, reads go on), and the state row serializes nodes opening together.
+     */
+    private void buildRollups(boolean rebuild) {
+        inWriteTransaction("build the stats of", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT built FROM stats_state FOR UPDATE");
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1) && !rebuild) {
+                    return null;
+                }
+            }
+            try (var st = c.createStatement()) {
+                st.execute("LOCK TABLE traces IN SHARE MODE");
+                st.executeUpdate("DELETE FROM stats_durations");
+                st.executeUpdate("DELETE FROM stats_cost_by_day");
+            }
+            RunningStats all = new RunningStats();
+            scan(c, "SELECT trace_id, summary FROM traces", null, all::add);
+            applyRollups(c, all);
+            try (var st = c.createStatement()) {
+                st.executeUpdate("UPDATE stats_state SET built = true");
+            }
+            return null;
+        });
+    }
+
+    /** Read from the rollup rows: a few hundred rows at most, whatever the number of traces. */
+    @Override
+    public TraceStats stats(LocalDate costDay) {
+        return read(c -> {
+            RunningStats rows = new RunningStats();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT bucket, traces, failed, recovered, duration_ns FROM stats_durations");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.addBucket(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT cost_usd, priced, unpriced_llm FROM stats_cost_by_day WHERE day = ?")) {
+                ps.setLong(1, costDay.toEpochDay());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.addDay(costDay.toEpochDay(), rs.getDouble(1), rs.getLong(2), rs.getLong(3));
+                    }
+                }
+            }
+            return rows.snapshot(costDay);
+        });
+    }
+
+    /** Notifications of every node's commits, on a connection of its own (see {@link ChangeListener}). */
+    @Override
+    public AutoCloseable listen(Consumer<List<TraceId>> changed) {
+        return ChangeListener.start(direct, description, changed);
     }
 
     @Override
     protected void deleteAllRows(Connection c) throws SQLException {
         try (var st = c.createStatement()) {
             // TRUNCATE is transactional in PostgreSQL and leaves no dead rows for vacuum
-            st.executeUpdate("TRUNCATE traces, span_chunks, operations");
+            st.executeUpdate("TRUNCATE traces, span_chunks, operations, stats_durations, stats_cost_by_day");
         }
     }
 
     /**
      * Both rules select a prefix of the traces in arrival order, so one walk of the arrival index
-     * from the oldest end finds the victims of both.
+     * from the oldest end finds the victims of both. One batch is one transaction under an advisory
+     * lock: when another node holds it (it is evicting), this one evicts nothing and leaves it to it.
      */
     @Override
     public synchronized long evict(long keepNewest, Optional<Long> arrivedBeforeUnixNano, int maxPerCall) {
@@ -384,7 +544,15 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             throw new IllegalArgumentException("keepNewest must be >= 0 and maxPerCall >= 1, got "
                     + keepNewest + " and " + maxPerCall);
         }
-        List<TraceId> victims = read(c -> {
+        List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                ps.setLong(1, RETENTION_LOCK);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return List.of();
+                    }
+                }
+            }
             long excess = 0;
             if (keepNewest != Long.MAX_VALUE) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM traces");
@@ -397,19 +565,20 @@ public final class PostgresTraceStore extends JdbcTraceStore {
                 return List.of();
             }
             long cutoff = arrivedBeforeUnixNano.orElse(Long.MIN_VALUE);
-            List<TraceId> out = new ArrayList<>();
+            List<TraceId> victims = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT trace_id, updated_ns FROM traces ORDER BY updated_ns ASC, trace_id ASC LIMIT ?")) {
                 ps.setInt(1, maxPerCall);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && (out.size() < excess || rs.getLong(2) < cutoff)) {
-                        out.add(TraceId.fromBytes(rs.getBytes(1)));
+                    while (rs.next() && (victims.size() < excess || rs.getLong(2) < cutoff)) {
+                        victims.add(TraceId.fromBytes(rs.getBytes(1)));
                     }
                 }
             }
-            return out;
+            return deleteIn(c, victims);
         });
-        return delete(victims);
+        forgotten(removed);
+        return removed.size();
     }
 
     @Override
