@@ -93,7 +93,12 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     protected abstract String insertOperationSql();
 
     /** Inserts the writes' chunks, inside the write's transaction (before the trace rows). */
-    protected abstract void insertChunks(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException;
+    protected abstract void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
+            throws SQLException;
+
+    /** Before a write's transaction, under the writer's lock (e.g. making room for the arrival day's rows). */
+    protected void beforeWrite(long arrivedUnixNano) {
+    }
 
     /** After a write committed, still under the writer's lock. */
     protected void committed(List<TraceWrite<EncodedChunk>> writes) {
@@ -129,13 +134,14 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
 
     @Override
     public final synchronized List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
+        beforeWrite(arrivedUnixNano);
         Written written = inWriteTransaction("write to", c -> {
             List<TraceWrite<EncodedChunk>> writes = plan.against(stored(c));
             if (writes.isEmpty()) {
                 return new Written(writes, Set.of());
             }
             Set<KnownOperations.Operation> operations = knownOperations.newIn(writes);
-            insertChunks(c, writes);
+            insertChunks(c, arrivedUnixNano, writes);
             upsertTraces(c, writes, arrivedUnixNano);
             try (PreparedStatement ps = c.prepareStatement(insertOperationSql())) {
                 KnownOperations.insert(ps, operations);

@@ -69,6 +69,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
 
     private final String description;
+    private final ChunkPartitions partitions = new ChunkPartitions();
     private final HikariDataSource pool;
     /** The server without the pool, for when the pool has no connection to give (see {@link #connection}). */
     private final DataSource direct;
@@ -171,6 +172,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         try {
             return withConnection(work, true);
         } catch (SQLException | RuntimeException e) {
+            partitions.forgetOnMissingPartition(e);
             throw new StoreUnavailableException("could not " + what + " " + description + ": " + rootMessage(e), e);
         }
     }
@@ -285,12 +287,14 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     }
 
     @Override
-    protected void insertChunks(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException {
+    protected void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
+            throws SQLException {
         try (PreparedStatement insertChunk = c.prepareStatement("INSERT INTO span_chunks (trace_id, span_count, spans,"
-                + " terms) VALUES (?, ?, ?, array_to_tsvector(?::text[]))")) {
+                + " terms, arrived_day) VALUES (?, ?, ?, array_to_tsvector(?::text[]), ?)")) {
+            int day = ChunkPartitions.day(arrivedUnixNano);
             for (TraceWrite<EncodedChunk> w : writes) {
                 addChunks(c, insertChunk, w.traceId().toBytes(), w.spans(), w.encoded().spans(), w.encoded().terms(),
-                        w.summary().rollup().primitiveTypes());
+                        w.summary().rollup().primitiveTypes(), day);
             }
             insertChunk.executeBatch();
         }
@@ -298,14 +302,14 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
 
     /** One chunk row, or several when the spans' terms would not fit one tsvector. */
     private static void addChunks(Connection c, PreparedStatement insertChunk, byte[] traceId, List<Span> spans,
-                                  byte[] encoded, SearchTerms.Chunk terms, Collection<String> primitiveTypes)
-            throws SQLException {
+                                  byte[] encoded, SearchTerms.Chunk terms, Collection<String> primitiveTypes,
+                                  int arrivedDay) throws SQLException {
         List<String> lexemes = terms.tokens(PostgresTerms.EXACT_PREFIX);
         if (spans.size() > 1 && PostgresTerms.sizeInBytes(lexemes) > PostgresTerms.MAX_TERM_BYTES) {
             int half = spans.size() / 2;
             for (List<Span> part : List.of(spans.subList(0, half), spans.subList(half, spans.size()))) {
                 addChunks(c, insertChunk, traceId, part, SpanCodec.encode(part),
-                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes);
+                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes, arrivedDay);
             }
             return;
         }
@@ -313,6 +317,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         insertChunk.setInt(2, spans.size());
         insertChunk.setBytes(3, encoded);
         insertChunk.setArray(4, c.createArrayOf("text", lexemes.toArray()));
+        insertChunk.setInt(5, arrivedDay);
         insertChunk.addBatch();
     }
 
@@ -393,6 +398,90 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         before.forEach(change::remove);
         applyRollups(c, change);
         return before;
+    }
+
+    // ---- partitions of span_chunks by arrival day (see ChunkPartitions)
+
+    @Override
+    protected void beforeWrite(long arrivedUnixNano) {
+        int day = ChunkPartitions.day(arrivedUnixNano);
+        if (!partitions.known(day)) {
+            inWriteTransaction("add a day's partition to", c -> {
+                partitions.ensure(c, day);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Evicts by dropping the chunk partitions of whole days that arrived before the cutoff, when
+     * there are any: every trace that arrived before the cutoff goes (its row, its rollup share, its
+     * chunks in the partitions that stay), while the few chunks in those partitions that belong to
+     * traces still kept (spans that arrived later) move to the partition of their trace's last
+     * arrival first. Reads and writes of spans wait meanwhile (the DROP needs the table to itself);
+     * other nodes skip retention while it runs.
+     *
+     * @return the summaries of the traces evicted; empty when no partition was old enough
+     */
+    private List<TraceSummary> dropExpiredPartitions(long cutoffUnixNano) {
+        int cutoffDay = ChunkPartitions.day(cutoffUnixNano);
+        List<Integer> droppedDays = new ArrayList<>();
+        List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
+            if (!retentionLock(c)) {
+                return List.of();
+            }
+            List<ChunkPartitions.Partition> expired = partitions.list(c).stream()
+                    .filter(p -> p.toDay() <= cutoffDay).toList();
+            if (expired.isEmpty()) {
+                return List.of();
+            }
+            // span_chunks first, as the DROP needs it anyway: a writer that already read it finishes
+            // before this goes on, and none can then hold traces while waiting for span_chunks
+            try (var st = c.createStatement()) {
+                st.execute("LOCK TABLE span_chunks IN ACCESS EXCLUSIVE MODE");
+                st.execute("LOCK TABLE traces IN EXCLUSIVE MODE");
+            }
+            List<TraceId> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM traces WHERE updated_ns < ?")) {
+                ps.setLong(1, cutoffUnixNano);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(TraceId.fromBytes(rs.getBytes(1)));
+                    }
+                }
+            }
+            List<TraceSummary> before = summariesOrRecomputed(c, ids);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM traces WHERE updated_ns < ?")) {
+                ps.setLong(1, cutoffUnixNano);
+                ps.executeUpdate();
+            }
+            for (ChunkPartitions.Partition p : expired) {
+                partitions.moveKeptChunks(c, p);
+                partitions.drop(c, p);
+                droppedDays.addAll(p.days());
+            }
+            // their chunks in the partitions that stay (the cutoff's own day, the legacy partition)
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ANY(?)")) {
+                ps.setArray(1, idArray(c, ids));
+                ps.executeUpdate();
+            }
+            RunningStats change = new RunningStats();
+            before.forEach(change::remove);
+            applyRollups(c, change);
+            return before;
+        });
+        partitions.forget(droppedDays);
+        forgotten(removed);
+        return removed;
+    }
+
+    private static boolean retentionLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, RETENTION_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     // ---- what makes several nodes on one database agree
@@ -544,14 +633,10 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             throw new IllegalArgumentException("keepNewest must be >= 0 and maxPerCall >= 1, got "
                     + keepNewest + " and " + maxPerCall);
         }
+        long dropped = arrivedBeforeUnixNano.isPresent() ? dropExpiredPartitions(arrivedBeforeUnixNano.get()).size() : 0;
         List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                ps.setLong(1, RETENTION_LOCK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        return List.of();
-                    }
-                }
+            if (!retentionLock(c)) {
+                return List.of();
             }
             long excess = 0;
             if (keepNewest != Long.MAX_VALUE) {
@@ -578,7 +663,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             return deleteIn(c, victims);
         });
         forgotten(removed);
-        return removed.size();
+        return dropped + removed.size();
     }
 
     @Override
