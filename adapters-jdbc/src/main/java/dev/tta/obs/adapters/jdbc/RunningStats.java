@@ -13,6 +13,8 @@ import java.util.TreeMap;
  * The /api/stats numbers (shared by the SQL stores), kept up to date by the writer (a changed trace is removed with its old
  * summary and added with its new one) so that reading them costs microseconds, not a table scan.
  * Durations go into log-scale buckets 2% wide, which bounds a percentile's error at about 2%.
+ * SQLite keeps one in memory; PostgreSQL keeps its buckets and days as rows, and uses one per write
+ * to hold that write's change to them ({@link #forEachBucket}, {@link #forEachDay}).
  */
 public final class RunningStats {
     private static final double BASE = 1.02;

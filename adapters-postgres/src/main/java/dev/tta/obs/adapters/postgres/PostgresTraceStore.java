@@ -46,6 +46,11 @@ import javax.sql.DataSource;
  * writes of one commit are batched into a few statements ({@code = ANY(?)}), since every round
  * trip to the server costs far more than the same work in SQLite.
  *
+ * <p>Several processes may share the database (tta-obs nodes behind one address): a write locks
+ * its traces before reading them ({@link #lockTraces}), the /api/stats numbers are rollup rows
+ * that each write's transaction updates ({@link #beforeCommit}), each commit notifies the ids of
+ * its traces to every listening node ({@link #listen}), and retention runs one node at a time.
+ *
  * <p>Connections come from a small pool that replaces broken connections by itself, so when the
  * server goes away a write fails with {@link StoreUnavailableException} (the exporter retries) and
  * the store works again as soon as the server is back.
