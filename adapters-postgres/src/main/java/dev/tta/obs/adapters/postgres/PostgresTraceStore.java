@@ -364,7 +364,12 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         @Override
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
-            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
+            // only the partitions of the days the trace's chunks arrived on, pruned while the query
+            // runs; a day's slack either side, since nodes' clocks stamp arrival
+            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id"
+                    + " AND c.arrived_day BETWEEN greatest(t.first_arrived_day, -2147483647) - 1"
+                    + " AND (t.updated_ns / " + ChunkPartitions.NANOS_PER_DAY + ")::integer + 1"
+                    + " AND c.terms @@ ?::tsquery)");
             args.add(term.word().map(PostgresTerms::word).orElseGet(() -> term.exactHashes().stream()
                     .map(PostgresTerms::exact).collect(java.util.stream.Collectors.joining(" | "))));
         }

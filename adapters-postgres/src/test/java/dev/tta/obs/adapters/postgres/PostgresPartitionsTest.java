@@ -124,7 +124,9 @@ class PostgresPartitionsTest {
                 .load().migrate();
         String from = schema(source);
         try (Connection c = DriverManager.getConnection(old); Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO traces SELECT * FROM " + from + ".traces");
+            String columns = "trace_id, start_ns, end_ns, duration_ns, service_name, root_name, span_count,"
+                    + " error_count, cost_usd, regression, summary, updated_ns, outcome";
+            st.executeUpdate("INSERT INTO traces (" + columns + ") SELECT " + columns + " FROM " + from + ".traces");
             st.executeUpdate("INSERT INTO operations SELECT * FROM " + from + ".operations");
             st.executeUpdate("INSERT INTO span_chunks (trace_id, span_count, spans, terms)"
                     + " SELECT trace_id, span_count, spans, terms FROM " + from + ".span_chunks");
@@ -143,6 +145,10 @@ class PostgresPartitionsTest {
             long now = System.currentTimeMillis() * 1_000_000L;
             arrive(upgraded, now, Fixtures.trace(6, 2, "new"));
             assertThat(partitions(old)).hasSize(2);
+            // a search tests old traces' chunks in the legacy partition and new ones' in their day's
+            assertThat(upgraded.search(TraceSearch.builder().spanName("step-1").build()).traces())
+                    .extracting(s -> s.traceId()).containsExactlyInAnyOrder(traceId(1), traceId(2), traceId(3),
+                            traceId(4), traceId(5), traceId(6));
             // once every trace in it has expired, the legacy partition goes whole
             assertThat(upgraded.evict(Long.MAX_VALUE, Optional.of(now + 2 * DAY), 100)).isEqualTo(6);
             assertThat(partitions(old)).doesNotContain("span_chunks_legacy");
