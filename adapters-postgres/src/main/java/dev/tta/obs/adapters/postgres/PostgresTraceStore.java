@@ -109,6 +109,12 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             direct.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
             direct.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
             direct.setApplicationName("tta-obs");
+            if (direct.getOptions() == null || direct.getOptions().isBlank()) {
+                // every read is a short index walk under a LIMIT; a search's arrival-day window makes
+                // the planner expect few matches and start parallel workers, which cost more than
+                // the walk (measured in docs/performance.md). A URL's own options= wins.
+                direct.setOptions("-c max_parallel_workers_per_gather=0");
+            }
             // one plain connection first: the pool would log its own stack trace on a failed start
             try (Connection c = direct.getConnection()) {
                 c.isValid(CONNECT_TIMEOUT_SECONDS);
