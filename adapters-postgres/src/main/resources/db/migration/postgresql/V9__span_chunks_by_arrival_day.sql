@@ -5,8 +5,7 @@
 -- The chunks already stored become one partition, span_chunks_legacy, covering every day before
 -- this migration ran: adding a column with a constant default rewrites nothing, and attaching the
 -- table checks its rows once without copying them. Its indexes become the partitions' indexes.
--- Their arrival day is unknown, so it is the lowest integer. Retention drops the partition once
--- every trace with chunks in it has expired.
+-- Retention drops it once every trace with chunks in it has expired.
 ALTER TABLE span_chunks RENAME TO span_chunks_legacy;
 ALTER INDEX span_chunks_by_trace RENAME TO span_chunks_legacy_by_trace;
 ALTER INDEX span_chunks_by_term RENAME TO span_chunks_legacy_by_term;
@@ -26,25 +25,8 @@ DO $$
 DECLARE
     today integer := floor(extract(epoch FROM clock_timestamp()) / 86400)::integer;
 BEGIN
-    ALTER TABLE span_chunks_legacy ADD COLUMN arrived_day integer NOT NULL DEFAULT -2147483648;
+    EXECUTE format('ALTER TABLE span_chunks_legacy ADD COLUMN arrived_day integer NOT NULL DEFAULT %s', today - 1);
     EXECUTE format('ALTER TABLE span_chunks ATTACH PARTITION span_chunks_legacy FOR VALUES FROM (MINVALUE) TO (%s)',
                    today);
 END
 $$;
-
--- The day a trace's first chunk arrived; with the day of its last (updated_ns), a search's test of
--- a trace's chunks reads only the partitions of those days instead of every day retention keeps.
--- Traces stored before this migration get the lowest integer (no fast default rewrites a row), as
--- their chunks in span_chunks_legacy do. Set by a trigger on insert, so the upsert shared with
--- SQLite binds the same columns; the upsert's update leaves it as it is.
-ALTER TABLE traces ADD COLUMN first_arrived_day integer NOT NULL DEFAULT -2147483648;
-
-CREATE FUNCTION traces_first_arrived_day() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.first_arrived_day := floor(NEW.updated_ns / 86400000000000.0)::integer;
-    RETURN NEW;
-END
-$$;
-
-CREATE TRIGGER traces_first_arrived_day BEFORE INSERT ON traces
-    FOR EACH ROW EXECUTE FUNCTION traces_first_arrived_day();

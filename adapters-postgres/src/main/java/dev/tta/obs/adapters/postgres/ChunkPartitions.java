@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * {@code span_chunks_legacy}, the chunks stored before V9, covering every earlier day.
  */
 final class ChunkPartitions {
-    static final long NANOS_PER_DAY = 86_400_000_000_000L;
+    private static final long NANOS_PER_DAY = 86_400_000_000_000L;
     /** The bigint advisory lock key of adding a partition: two nodes on a new day add it once. */
     private static final long ADD_LOCK = 0x7474_612d_7061_7274L;
     private static final Pattern BOUNDS = Pattern.compile("FROM \\((MINVALUE|'?-?\\d+'?)\\) TO \\('?(-?\\d+)'?\\)");

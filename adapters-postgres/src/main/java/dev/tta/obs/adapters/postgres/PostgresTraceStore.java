@@ -109,12 +109,6 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             direct.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
             direct.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
             direct.setApplicationName("tta-obs");
-            if (direct.getOptions() == null || direct.getOptions().isBlank()) {
-                // every read is a short index walk under a LIMIT; a search's arrival-day window makes
-                // the planner expect few matches and start parallel workers, which cost more than
-                // the walk (measured in docs/performance.md). A URL's own options= wins.
-                direct.setOptions("-c max_parallel_workers_per_gather=0");
-            }
             // one plain connection first: the pool would log its own stack trace on a failed start
             try (Connection c = direct.getConnection()) {
                 c.isValid(CONNECT_TIMEOUT_SECONDS);
@@ -370,12 +364,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         @Override
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
-            // only the partitions of the days the trace's chunks arrived on, pruned while the query
-            // runs; a day's slack either side, since nodes' clocks stamp arrival
-            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id"
-                    + " AND c.arrived_day BETWEEN greatest(t.first_arrived_day, -2147483647) - 1"
-                    + " AND (t.updated_ns / " + ChunkPartitions.NANOS_PER_DAY + ")::integer + 1"
-                    + " AND c.terms @@ ?::tsquery)");
+            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
             args.add(term.word().map(PostgresTerms::word).orElseGet(() -> term.exactHashes().stream()
                     .map(PostgresTerms::exact).collect(java.util.stream.Collectors.joining(" | "))));
         }
