@@ -19,6 +19,7 @@ import dev.tta.obs.ports.in.TransferTraces;
 import dev.tta.obs.ports.service.TraceTransferService;
 import dev.tta.obs.ports.in.QueryBudget;
 import dev.tta.obs.ports.in.QueryWorkflowStats;
+import dev.tta.obs.ports.out.TraceChanges;
 import dev.tta.obs.ports.out.TraceStore;
 import dev.tta.obs.ports.out.TelemetryStore;
 import dev.tta.obs.ports.out.WallClock;
@@ -26,6 +27,7 @@ import dev.tta.obs.ports.service.TraceIngest;
 import dev.tta.obs.ports.service.GroupCommitIngest;
 import dev.tta.obs.ports.service.RegressionMarker;
 import dev.tta.obs.ports.service.SerialTelemetryIngest;
+import dev.tta.obs.ports.service.SharedLiveFeed;
 import dev.tta.obs.ports.service.TelemetryQueryService;
 import dev.tta.obs.ports.service.BudgetService;
 import dev.tta.obs.ports.service.LiveTraceFeed;
@@ -70,9 +72,10 @@ public class CoreFactory {
     }
 
     // before either store opens a file of the directory; released when the context closes (and by
-    // the OS when the process dies)
+    // the OS when the process dies); PostgreSQL nodes share their database by design and keep no file
     @Context
     @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
     DataDirectoryLock dataDirectoryLock(TtaObsConfig config,
                                         @Property(name = "micronaut.server.netty.listeners.main.port", defaultValue = "8765") int port)
             throws IOException {
@@ -118,9 +121,18 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     GroupCommitIngest groupCommitIngest(TraceIngest<?> ingest, TtaObsConfig config, LiveTraceFeed liveFeed,
-                                        RegressionMarker regressions) {
+                                        RegressionMarker regressions, TraceStore<?> store) {
+        // a store shared with other nodes feeds the live feed with every node's commits (sharedLiveFeed);
+        // fed here too, this node's own would be sent twice
         return new GroupCommitIngest(ingest, config.maxQueuedSpans(), config.maxSpansPerCommit(),
-                liveFeed.andThen(regressions));
+                store instanceof TraceChanges ? regressions : liveFeed.andThen(regressions));
+    }
+
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "postgres")
+    SharedLiveFeed sharedLiveFeed(TraceStore<?> store, LiveTraceFeed liveFeed) {
+        return new SharedLiveFeed((TraceChanges) store, store, liveFeed);
     }
 
     @Singleton
@@ -229,14 +241,23 @@ public class CoreFactory {
         return new ServiceInfo(Version.current(), store.describe());
     }
 
-    // metrics and logs stay in the local SQLite file, with --storage=postgres too; opening it runs
-    // the migrations that create their tables, so not while the warm-up thread runs them: both
-    // migrating a new file at once fails one of them (SQLITE_BUSY_SNAPSHOT)
+    // metrics and logs sit in the traces' database. Opening the SQLite one runs the migrations that
+    // create their tables, so not while the warm-up thread runs them: both migrating a new file at
+    // once fails one of them (SQLITE_BUSY_SNAPSHOT)
     @Context
     @Bean(preDestroy = "close")
-    TelemetryStore telemetryStore(TtaObsConfig config, DataDirectoryLock locked) {
+    @Requires(property = "tta.storage", value = "sqlite", defaultValue = "sqlite")
+    TelemetryStore sqliteTelemetryStore(TtaObsConfig config, DataDirectoryLock locked) {
         StoreWarmup.await();
         return SqliteTelemetryStore.open(config.dataDir().resolve("tta-obs.sqlite"));
+    }
+
+    // in PostgreSQL too, so a team server writes nothing to the machine it runs on
+    @Context
+    @Bean(preDestroy = "close")
+    @Requires(property = "tta.storage", value = "postgres")
+    TelemetryStore postgresTelemetryStore(TraceStore<?> store) {
+        return ((PostgresTraceStore) store).telemetry();
     }
 
     @Singleton

@@ -174,8 +174,8 @@ final class StartCommand implements Callable<Integer> {
         out.println("tta-obs " + Version.current() + " ready: dashboard " + dashboard + "  |  OTLP/HTTP " + base
                 + "/v1/traces" + (otlpHttpEnabled ? " and http://" + displayHost() + ":" + otlpHttpPort + "/v1/traces" : "")
                 + (otlpGrpcEnabled ? "  |  OTLP/gRPC " + displayHost() + ":" + otlpGrpcPort : "")
-                + "  |  " + (storage.storage.equals("postgres") ? "traces " + context.getBean(TraceStore.class).describe()
-                        + ", metrics and logs " + dir : "data " + dir));
+                + "  |  " + (storage.storage.equals("postgres") ? "data " + context.getBean(TraceStore.class).describe()
+                        : "data " + dir));
         out.flush();
         StartupProfile.mark("ready");
         StartupProfile.print(System.err);

@@ -22,8 +22,8 @@ final class StorageOptions {
     Path dataDir;
 
     @Option(names = "--storage", defaultValue = "sqlite", paramLabel = "KIND",
-            description = "Storage backend: sqlite (default) or postgres (needs --db-url; metrics and logs "
-                    + "stay in the SQLite file under --data-dir).")
+            description = "Storage backend: sqlite (default) or postgres (needs --db-url; traces, metrics and "
+                    + "logs all go to that database).")
     String storage;
 
     @Option(names = "--db-url", paramLabel = "URL",

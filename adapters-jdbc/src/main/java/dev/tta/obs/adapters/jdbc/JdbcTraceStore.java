@@ -99,10 +99,27 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     protected abstract String insertOperationSql();
 
     /** Inserts the writes' chunks, inside the write's transaction (before the trace rows). */
-    protected abstract void insertChunks(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException;
+    protected abstract void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
+            throws SQLException;
+
+    /** Before a write's transaction, under the writer's lock (e.g. making room for the arrival day's rows). */
+    protected void beforeWrite(long arrivedUnixNano) {
+    }
 
     /** After a write committed, still under the writer's lock. */
     protected void committed(List<TraceWrite<EncodedChunk>> writes) {
+    }
+
+    /**
+     * Before a write reads what is stored of these traces, in its transaction: a store that other
+     * processes write too locks them here until the commit, so two writers of one trace take turns
+     * and the second merges with what the first committed. Called once per trace and write.
+     */
+    protected void lockTraces(Connection c, Collection<TraceId> ids) throws SQLException {
+    }
+
+    /** The last step of a write's transaction, before its commit (e.g. rollups kept in the database). */
+    protected void beforeCommit(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException {
     }
 
     /** What a store adds to a chunk encoded on the request thread (e.g. its terms as index text). */
@@ -123,13 +140,14 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
 
     @Override
     public final synchronized List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
+        beforeWrite(arrivedUnixNano);
         Written written = inWriteTransaction("write to", c -> {
             List<TraceWrite<EncodedChunk>> writes = plan.against(stored(c));
             if (writes.isEmpty()) {
                 return new Written(writes, Set.of());
             }
             Set<KnownOperations.Operation> operations = knownOperations.newIn(writes);
-            insertChunks(c, writes);
+            insertChunks(c, arrivedUnixNano, writes);
             upsertTraces(c, writes, arrivedUnixNano);
             for (TraceWrite<EncodedChunk> w : writes) {
                 FeedbackSql.insertOnce(c, w.encoded().feedback(), arrivedUnixNano);
@@ -137,6 +155,7 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
             try (PreparedStatement ps = c.prepareStatement(insertOperationSql())) {
                 KnownOperations.insert(ps, operations);
             }
+            beforeCommit(c, writes);
             return new Written(writes, operations);
         });
         knownOperations.written(written.operations());
@@ -257,15 +276,29 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
 
     /** What the core's merge reads, inside the write's transaction. */
     private StoredTraces stored(Connection c) {
+        Set<TraceId> locked = new java.util.HashSet<>();
         return new StoredTraces() {
             @Override
             public Map<TraceId, Optional<TraceSummary>> summaries(Collection<TraceId> ids) {
-                return unchecked(c, conn -> loadSummaries(conn, ids));
+                return unchecked(c, conn -> {
+                    lock(conn, ids);
+                    return loadSummaries(conn, ids);
+                });
             }
 
             @Override
             public Map<TraceId, List<Span>> spans(Collection<TraceId> ids) {
-                return unchecked(c, conn -> loadSpans(conn, ids));
+                return unchecked(c, conn -> {
+                    lock(conn, ids);
+                    return loadSpans(conn, ids);
+                });
+            }
+
+            private void lock(Connection conn, Collection<TraceId> ids) throws SQLException {
+                List<TraceId> fresh = ids.stream().filter(locked::add).toList();
+                if (!fresh.isEmpty()) {
+                    lockTraces(conn, fresh);
+                }
             }
         };
     }
@@ -489,7 +522,7 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     }
 
     /** Streams the rows ({@code trace_id, summary}) in pages, so no scan sits in memory whole. */
-    private void scan(Connection c, String sql, Long arg, Consumer<TraceSummary> sink) throws SQLException {
+    protected final void scan(Connection c, String sql, Long arg, Consumer<TraceSummary> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(1000);
             if (arg != null) {

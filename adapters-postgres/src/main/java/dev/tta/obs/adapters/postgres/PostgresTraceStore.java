@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tta.obs.adapters.jdbc.EncodedChunk;
 import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
+import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
 import dev.tta.obs.adapters.jdbc.SpanCodec;
@@ -14,7 +15,9 @@ import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.ports.out.StoreUnavailableException;
+import dev.tta.obs.ports.out.TraceChanges;
 import dev.tta.obs.ports.out.TraceWrite;
+import dev.tta.obs.domain.query.TraceStats;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -28,6 +31,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -40,11 +46,28 @@ import javax.sql.DataSource;
  * writes of one commit are batched into a few statements ({@code = ANY(?)}), since every round
  * trip to the server costs far more than the same work in SQLite.
  *
+ * <p>Several processes may share the database (tta-obs nodes behind one address): a write locks
+ * its traces before reading them ({@link #lockTraces}), the /api/stats numbers are rollup rows
+ * that each write's transaction updates ({@link #beforeCommit}), each commit notifies the ids of
+ * its traces to every listening node ({@link #listen}), and retention runs one node at a time.
+ *
  * <p>Connections come from a small pool that replaces broken connections by itself, so when the
  * server goes away a write fails with {@link StoreUnavailableException} (the exporter retries) and
  * the store works again as soon as the server is back.
  */
-public final class PostgresTraceStore extends JdbcTraceStore {
+public final class PostgresTraceStore extends JdbcTraceStore implements TraceChanges {
+    /** The channel a commit notifies with the ids of the traces it changed. */
+    static final String CHANNEL = "tta_obs_traces";
+    /**
+     * The first half of the two-int advisory lock key of a trace being written; the second is a
+     * hash of its id. Two traces sharing a hash only take turns. (PostgreSQL keeps two-int and
+     * bigint keys apart, so this cannot collide with {@link #RETENTION_LOCK}.)
+     */
+    private static final int TRACE_LOCK_CLASS = 0x7474_6f62;
+    /** The bigint advisory lock key of a retention batch: one node evicts at a time. */
+    static final long RETENTION_LOCK = 0x7474_612d_6f62_7372L;
+    /** Trace ids per notification: 32 hex digits and a comma each, under the 8000-byte payload limit. */
+    private static final int IDS_PER_NOTIFICATION = 200;
     private static final int POOL_SIZE = 5;
     /** How long a caller waits for a connection before the exporter is told to retry. */
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
@@ -53,6 +76,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     private final String description;
     /** Why the last write transaction failed, while none has succeeded since (for /api/health). */
     private volatile String writeFailure;
+    private final ChunkPartitions partitions = new ChunkPartitions();
     private final HikariDataSource pool;
     /** The server without the pool, for when the pool has no connection to give (see {@link #connection}). */
     private final DataSource direct;
@@ -112,7 +136,8 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             PostgresTraceStore store = new PostgresTraceStore("postgres " + where, assembler,
                     new HikariDataSource(config), direct);
             try {
-                store.recomputeRowsWithoutOutcome();
+                long recomputed = store.recomputeRowsWithoutOutcome();
+                store.buildRollups(recomputed > 0);
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -134,6 +159,11 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         return description;
     }
 
+    /** Metrics and logs in this database, on this store's connections: valid until this store is closed. */
+    public PostgresTelemetryStore telemetry() {
+        return new PostgresTelemetryStore(this);
+    }
+
     @Override
     protected <T> T read(Work<T> work) {
         try {
@@ -152,6 +182,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             return result;
         } catch (SQLException | RuntimeException e) {
             writeFailure = rootMessage(e);
+            partitions.forgetOnMissingPartition(e);
             throw new StoreUnavailableException("could not " + what + " " + description + ": " + rootMessage(e), e);
         }
     }
@@ -170,7 +201,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
      * wait, not two. Writes are idempotent (span ids), so repeating one whose commit was lost on
      * the wire is safe.
      */
-    private <T> T withConnection(Work<T> work, boolean transaction) throws SQLException {
+    <T> T withConnection(Work<T> work, boolean transaction) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             Connection c = connection();
             try (c) {
@@ -277,12 +308,14 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     }
 
     @Override
-    protected void insertChunks(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException {
+    protected void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
+            throws SQLException {
         try (PreparedStatement insertChunk = c.prepareStatement("INSERT INTO span_chunks (trace_id, span_count, spans,"
-                + " terms) VALUES (?, ?, ?, array_to_tsvector(?::text[]))")) {
+                + " terms, arrived_day) VALUES (?, ?, ?, array_to_tsvector(?::text[]), ?)")) {
+            int day = ChunkPartitions.day(arrivedUnixNano);
             for (TraceWrite<EncodedChunk> w : writes) {
                 addChunks(c, insertChunk, w.traceId().toBytes(), w.spans(), w.encoded().spans(), w.encoded().terms(),
-                        w.summary().rollup().primitiveTypes());
+                        w.summary().rollup().primitiveTypes(), day);
             }
             insertChunk.executeBatch();
         }
@@ -290,14 +323,14 @@ public final class PostgresTraceStore extends JdbcTraceStore {
 
     /** One chunk row, or several when the spans' terms would not fit one tsvector. */
     private static void addChunks(Connection c, PreparedStatement insertChunk, byte[] traceId, List<Span> spans,
-                                  byte[] encoded, SearchTerms.Chunk terms, Collection<String> primitiveTypes)
-            throws SQLException {
+                                  byte[] encoded, SearchTerms.Chunk terms, Collection<String> primitiveTypes,
+                                  int arrivedDay) throws SQLException {
         List<String> lexemes = terms.tokens(PostgresTerms.EXACT_PREFIX);
         if (spans.size() > 1 && PostgresTerms.sizeInBytes(lexemes) > PostgresTerms.MAX_TERM_BYTES) {
             int half = spans.size() / 2;
             for (List<Span> part : List.of(spans.subList(0, half), spans.subList(half, spans.size()))) {
                 addChunks(c, insertChunk, traceId, part, SpanCodec.encode(part),
-                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes);
+                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes, arrivedDay);
             }
             return;
         }
@@ -305,6 +338,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         insertChunk.setInt(2, spans.size());
         insertChunk.setBytes(3, encoded);
         insertChunk.setArray(4, c.createArrayOf("text", lexemes.toArray()));
+        insertChunk.setInt(5, arrivedDay);
         insertChunk.addBatch();
     }
 
@@ -362,32 +396,261 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         if (ids.isEmpty()) {
             return 0;
         }
+        List<TraceSummary> removed = inWriteTransaction("delete from", c -> deleteIn(c, ids));
+        forgotten(removed);
+        return removed.size();
+    }
+
+    /** Deletes these traces in the caller's transaction, rollups included; returns the summaries they had. */
+    private List<TraceSummary> deleteIn(Connection c, List<TraceId> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        lockTraces(c, ids);
+        List<TraceSummary> before = summariesOrRecomputed(c, ids);
+        for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
+                "DELETE FROM traces WHERE trace_id = ANY(?)", "DELETE FROM feedback WHERE trace_id = ANY(?)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, idArray(c, ids));
+                ps.executeUpdate();
+            }
+        }
+        RunningStats change = new RunningStats();
+        before.forEach(change::remove);
+        applyRollups(c, change);
+        return before;
+    }
+
+    // ---- partitions of span_chunks by arrival day (see ChunkPartitions)
+
+    @Override
+    protected void beforeWrite(long arrivedUnixNano) {
+        int day = ChunkPartitions.day(arrivedUnixNano);
+        if (!partitions.known(day)) {
+            inWriteTransaction("add a day's partition to", c -> {
+                partitions.ensure(c, day);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Evicts by dropping the chunk partitions of whole days that arrived before the cutoff, when
+     * there are any: every trace that arrived before the cutoff goes (its row, its rollup share, its
+     * chunks in the partitions that stay), while the few chunks in those partitions that belong to
+     * traces still kept (spans that arrived later) move to the partition of their trace's last
+     * arrival first. Reads and writes of spans wait meanwhile (the DROP needs the table to itself);
+     * other nodes skip retention while it runs.
+     *
+     * @return the summaries of the traces evicted; empty when no partition was old enough
+     */
+    private List<TraceSummary> dropExpiredPartitions(long cutoffUnixNano) {
+        int cutoffDay = ChunkPartitions.day(cutoffUnixNano);
+        List<Integer> droppedDays = new ArrayList<>();
         List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
+            if (!retentionLock(c)) {
+                return List.of();
+            }
+            List<ChunkPartitions.Partition> expired = partitions.list(c).stream()
+                    .filter(p -> p.toDay() <= cutoffDay).toList();
+            if (expired.isEmpty()) {
+                return List.of();
+            }
+            // span_chunks first, as the DROP needs it anyway: a writer that already read it finishes
+            // before this goes on, and none can then hold traces while waiting for span_chunks
+            try (var st = c.createStatement()) {
+                st.execute("LOCK TABLE span_chunks IN ACCESS EXCLUSIVE MODE");
+                st.execute("LOCK TABLE traces IN EXCLUSIVE MODE");
+            }
+            List<TraceId> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM traces WHERE updated_ns < ?")) {
+                ps.setLong(1, cutoffUnixNano);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(TraceId.fromBytes(rs.getBytes(1)));
+                    }
+                }
+            }
             List<TraceSummary> before = summariesOrRecomputed(c, ids);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM traces WHERE updated_ns < ?")) {
+                ps.setLong(1, cutoffUnixNano);
+                ps.executeUpdate();
+            }
+            for (ChunkPartitions.Partition p : expired) {
+                partitions.moveKeptChunks(c, p);
+                partitions.drop(c, p);
+                droppedDays.addAll(p.days());
+            }
+            // their chunks in the partitions that stay (the cutoff's own day, the legacy partition),
+            // and their feedback, which goes with its trace
             for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
-                    "DELETE FROM traces WHERE trace_id = ANY(?)", "DELETE FROM feedback WHERE trace_id = ANY(?)")) {
+                    "DELETE FROM feedback WHERE trace_id = ANY(?)")) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setArray(1, idArray(c, ids));
                     ps.executeUpdate();
                 }
             }
+            RunningStats change = new RunningStats();
+            before.forEach(change::remove);
+            applyRollups(c, change);
             return before;
         });
+        partitions.forget(droppedDays);
         forgotten(removed);
-        return removed.size();
+        return removed;
+    }
+
+    private static boolean retentionLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, RETENTION_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    // ---- what makes several nodes on one database agree
+
+    @Override
+    protected void lockTraces(Connection c, Collection<TraceId> ids) throws SQLException {
+        // sorted, so two writers of overlapping traces never wait for each other in a cycle
+        Object[] keys = ids.stream().mapToInt(id -> Arrays.hashCode(id.toBytes())).distinct().sorted()
+                .boxed().toArray();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(pg_advisory_xact_lock(?, k)) FROM unnest(?::int[]) AS k")) {
+            ps.setInt(1, TRACE_LOCK_CLASS);
+            ps.setArray(2, c.createArrayOf("int4", keys));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** The write's change to the stats rollups, and a notification of its traces, both delivered by the commit. */
+    @Override
+    protected void beforeCommit(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException {
+        RunningStats change = new RunningStats();
+        List<String> ids = new ArrayList<>(writes.size());
+        for (TraceWrite<EncodedChunk> w : writes) {
+            w.replaces().ifPresent(change::remove);
+            change.add(w.summary());
+            ids.add(w.traceId().hex());
+        }
+        applyRollups(c, change);
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += IDS_PER_NOTIFICATION) {
+            payloads.add(String.join(",", ids.subList(i, Math.min(ids.size(), i + IDS_PER_NOTIFICATION))));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_notify(?, p)) FROM unnest(?::text[]) AS p")) {
+            ps.setString(1, CHANNEL);
+            ps.setArray(2, c.createArrayOf("text", payloads.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /** Adds {@code change} to the rollup rows, in key order (row locks in one order: no deadlock between nodes). */
+    private static void applyRollups(Connection c, RunningStats change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats_durations (bucket, traces, failed,"
+                + " recovered, duration_ns) VALUES (?, ?, ?, ?, ?) ON CONFLICT (bucket) DO UPDATE SET"
+                + " traces = stats_durations.traces + excluded.traces,"
+                + " failed = stats_durations.failed + excluded.failed,"
+                + " recovered = stats_durations.recovered + excluded.recovered,"
+                + " duration_ns = stats_durations.duration_ns + excluded.duration_ns")) {
+            change.forEachBucket((bucket, traces, failed, recovered, durationNs) -> {
+                ps.setInt(1, bucket);
+                ps.setLong(2, traces);
+                ps.setLong(3, failed);
+                ps.setLong(4, recovered);
+                ps.setDouble(5, durationNs);
+                ps.addBatch();
+            });
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stats_cost_by_day (day, cost_usd, priced,"
+                + " unpriced_llm) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET"
+                + " cost_usd = stats_cost_by_day.cost_usd + excluded.cost_usd,"
+                + " priced = stats_cost_by_day.priced + excluded.priced,"
+                + " unpriced_llm = stats_cost_by_day.unpriced_llm + excluded.unpriced_llm")) {
+            change.forEachDay((day, cost, priced, unpriced) -> {
+                ps.setLong(1, day);
+                ps.setDouble(2, cost);
+                ps.setLong(3, priced);
+                ps.setLong(4, unpriced);
+                ps.addBatch();
+            });
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Fills the rollups from the traces when they do not account for them yet (the first open after
+     * V8) or when {@code rebuild}. The traces table is held against writers meanwhile (SHARE mode:
+     * other nodes' writes wait, reads go on), and the state row serializes nodes opening together.
+     */
+    private void buildRollups(boolean rebuild) {
+        inWriteTransaction("build the stats of", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT built FROM stats_state FOR UPDATE");
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1) && !rebuild) {
+                    return null;
+                }
+            }
+            try (var st = c.createStatement()) {
+                st.execute("LOCK TABLE traces IN SHARE MODE");
+                st.executeUpdate("DELETE FROM stats_durations");
+                st.executeUpdate("DELETE FROM stats_cost_by_day");
+            }
+            RunningStats all = new RunningStats();
+            scan(c, "SELECT trace_id, summary FROM traces", null, all::add);
+            applyRollups(c, all);
+            try (var st = c.createStatement()) {
+                st.executeUpdate("UPDATE stats_state SET built = true");
+            }
+            return null;
+        });
+    }
+
+    /** Read from the rollup rows: a few hundred rows at most, whatever the number of traces. */
+    @Override
+    public TraceStats stats(LocalDate costDay) {
+        return read(c -> {
+            RunningStats rows = new RunningStats();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT bucket, traces, failed, recovered, duration_ns FROM stats_durations");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.addBucket(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT cost_usd, priced, unpriced_llm FROM stats_cost_by_day WHERE day = ?")) {
+                ps.setLong(1, costDay.toEpochDay());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.addDay(costDay.toEpochDay(), rs.getDouble(1), rs.getLong(2), rs.getLong(3));
+                    }
+                }
+            }
+            return rows.snapshot(costDay);
+        });
+    }
+
+    /** Notifications of every node's commits, on a connection of its own (see {@link ChangeListener}). */
+    @Override
+    public AutoCloseable listen(Consumer<List<TraceId>> changed) {
+        return ChangeListener.start(direct, description, changed);
     }
 
     @Override
     protected void deleteAllRows(Connection c) throws SQLException {
         try (var st = c.createStatement()) {
             // TRUNCATE is transactional in PostgreSQL and leaves no dead rows for vacuum
-            st.executeUpdate("TRUNCATE traces, span_chunks, operations, feedback");
+            st.executeUpdate("TRUNCATE traces, span_chunks, operations, feedback, stats_durations, stats_cost_by_day");
         }
     }
 
     /**
      * Both rules select a prefix of the traces in arrival order, so one walk of the arrival index
-     * from the oldest end finds the victims of both.
+     * from the oldest end finds the victims of both. One batch is one transaction under an advisory
+     * lock: when another node holds it (it is evicting), this one evicts nothing and leaves it to it.
      */
     @Override
     public synchronized long evict(long keepNewest, Optional<Long> arrivedBeforeUnixNano, int maxPerCall) {
@@ -395,7 +658,11 @@ public final class PostgresTraceStore extends JdbcTraceStore {
             throw new IllegalArgumentException("keepNewest must be >= 0 and maxPerCall >= 1, got "
                     + keepNewest + " and " + maxPerCall);
         }
-        List<TraceId> victims = read(c -> {
+        long dropped = arrivedBeforeUnixNano.isPresent() ? dropExpiredPartitions(arrivedBeforeUnixNano.get()).size() : 0;
+        List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
+            if (!retentionLock(c)) {
+                return List.of();
+            }
             long excess = 0;
             if (keepNewest != Long.MAX_VALUE) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM traces");
@@ -408,17 +675,17 @@ public final class PostgresTraceStore extends JdbcTraceStore {
                 return List.of();
             }
             long cutoff = arrivedBeforeUnixNano.orElse(Long.MIN_VALUE);
-            List<TraceId> out = new ArrayList<>();
+            List<TraceId> victims = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT trace_id, updated_ns FROM traces ORDER BY updated_ns ASC, trace_id ASC LIMIT ?")) {
                 ps.setInt(1, maxPerCall);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && (out.size() < excess || rs.getLong(2) < cutoff)) {
-                        out.add(TraceId.fromBytes(rs.getBytes(1)));
+                    while (rs.next() && (victims.size() < excess || rs.getLong(2) < cutoff)) {
+                        victims.add(TraceId.fromBytes(rs.getBytes(1)));
                     }
                 }
             }
-            return out;
+            return deleteIn(c, victims);
         });
         if (arrivedBeforeUnixNano.isPresent()) {
             inWriteTransaction("evict from", c -> {
@@ -426,7 +693,8 @@ public final class PostgresTraceStore extends JdbcTraceStore {
                 return null;
             });
         }
-        return delete(victims);
+        forgotten(removed);
+        return dropped + removed.size();
     }
 
     @Override

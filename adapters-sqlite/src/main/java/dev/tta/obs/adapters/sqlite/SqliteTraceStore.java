@@ -303,7 +303,8 @@ public final class SqliteTraceStore extends JdbcTraceStore {
     }
 
     @Override
-    protected void insertChunks(Connection c, List<TraceWrite<EncodedChunk>> writes) throws SQLException {
+    protected void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
+            throws SQLException {
         // another process may have written chunks since (`tta-obs import --data-dir` while the
         // server runs): this transaction's snapshot says which ids are taken. (Read to the end
         // and closed here: a statement left open would keep this snapshot past the commit.)

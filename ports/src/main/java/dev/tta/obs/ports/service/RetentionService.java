@@ -78,7 +78,7 @@ public final class RetentionService implements AutoCloseable {
             n = eraser.evict(keep, before, BATCH);
             total += n;
             evicted.addAndGet(n);
-        } while (n == BATCH);
+        } while (n >= BATCH);
         return total;
     }
 

@@ -1,4 +1,4 @@
-package dev.tta.obs.adapters.sqlite;
+package dev.tta.obs.adapters.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,18 +21,18 @@ import java.util.TreeMap;
  * Attributes as JSON text that keeps their OpenTelemetry types ({@code {"k": {"t": "int", "v": 1}}}).
  * Keys are written sorted so the text of two equal attribute sets is equal: the metric series key.
  */
-final class TypedAttributeJson {
+public final class TypedAttributeJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private TypedAttributeJson() {
     }
 
-    static String write(Attributes attributes) {
+    public static String write(Attributes attributes) {
         return object(attributes).toString();
     }
 
-    static String write(AttributeValue value) {
+    public static String write(AttributeValue value) {
         return node(value).toString();
     }
 
@@ -65,11 +65,11 @@ final class TypedAttributeJson {
         return n;
     }
 
-    static Attributes readAttributes(String text) {
+    public static Attributes readAttributes(String text) {
         return attributes(parse(text));
     }
 
-    static AttributeValue readValue(String text) {
+    public static AttributeValue readValue(String text) {
         return value(parse(text));
     }
 
