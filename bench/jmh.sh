@@ -9,5 +9,5 @@ cd "$root"
 ./mvnw -B -q -DskipTests package dependency:build-classpath -pl app -am -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/bench.classpath >/dev/null
 # the forks inherit these JVM options, so the logging stays at the application's levels
-exec java -Dlogback.configurationFile=app/src/main/resources/logback.xml \
+exec java -Dlogback.configurationFile=bench/logback.xml \
     -cp "app/target/test-classes:$(cat app/target/bench.classpath)" org.openjdk.jmh.Main "$@"

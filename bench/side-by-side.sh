@@ -18,6 +18,6 @@ modules=domain,ports,adapters-jdbc,adapters-otlp,adapters-sqlite
 ./mvnw -B -q -DskipTests package dependency:build-classpath -pl app -am -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/bench.classpath >/dev/null
 classes() { (cd "$1" && ls -d "$PWD"/{domain,ports,adapters-jdbc,adapters-otlp,adapters-sqlite}/target/classes | paste -sd:); }
-java -Dlogback.configurationFile=app/src/main/resources/logback.xml -XX:+UseSerialGC -Xms256m -Xmx512m \
+java -Dlogback.configurationFile=bench/logback.xml -XX:+UseSerialGC -Xms256m -Xmx512m \
     -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.SideBySideBench \
     "$(classes "$base/tree")" "$(classes "$root")" "$@"

@@ -31,6 +31,6 @@ fi
 # one reactor run, so the classpath names the modules built here (never an installed snapshot)
 ./mvnw -B -q -DskipTests package dependency:build-classpath -pl app -am -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/bench.classpath >/dev/null
-exec java -Dlogback.configurationFile=app/src/main/resources/logback.xml \
+exec java -Dlogback.configurationFile=bench/logback.xml \
     -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.bench.ZipkinSideBySide \
     --zipkin-jar="$jar" "$@"

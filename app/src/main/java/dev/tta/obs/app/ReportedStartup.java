@@ -6,7 +6,7 @@ import io.micronaut.runtime.exceptions.ApplicationStartupException;
 
 /**
  * Micronaut with start-up failures handed back to the caller. Micronaut's own handling logs them
- * through its logger (silenced in logback.xml, as its report is a stack trace) and calls
+ * through its logger (silenced in {@link LogConfiguration}, as its report is a stack trace) and calls
  * {@code System.exit(1)} outside tests, so a damaged database or an unwritable directory ended
  * `tta-obs start` with no output at all; thrown instead, {@link CliErrors} prints one line.
  */

@@ -21,6 +21,12 @@ public final class TtaObs implements Runnable {
 
     public static void main(String[] args) {
         StartupProfile.mark("jvm");
+        if (TtaObs.class.getClassLoader().getResource("application.properties") == null) {
+            // the runnable jar without the tta-obs-services.jar its Class-Path names (see app/pom.xml)
+            System.err.println("tta-obs: tta-obs-services.jar is missing beside the tta-obs jar; "
+                    + "copy both jars together, or unpack the release archive again.");
+            System.exit(1);
+        }
         int code = commandLine(args.length > 0 ? args[0] : null).execute(args);
         // `start` leaves the server running on non-daemon threads; everything else ends here
         if (code != 0 || !StartCommand.serving()) {

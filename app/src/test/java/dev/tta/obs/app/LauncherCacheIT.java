@@ -48,6 +48,7 @@ class LauncherCacheIT {
         Files.createDirectories(home.resolve("lib"));
         bin = Files.copy(LAUNCHER, home.resolve("bin/tta-obs"));
         Files.copy(JAR, home.resolve("lib/tta-obs.jar"));
+        Files.copy(JAR.resolveSibling("tta-obs-services.jar"), home.resolve("lib/tta-obs-services.jar"));
         Files.copy(Path.of("jvm.options"), home.resolve("lib/jvm.options"));
         cache = tmp.resolve("cache");
     }

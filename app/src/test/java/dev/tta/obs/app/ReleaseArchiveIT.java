@@ -33,7 +33,9 @@ class ReleaseArchiveIT {
     void unpack() throws Exception {
         Path archive;
         try (Stream<Path> s = Files.list(Path.of("target"))) {
-            archive = s.filter(p -> p.getFileName().toString().matches("tta-obs-.+\\.tar\\.gz")).findFirst()
+            // tta-obs-<version>.tar.gz, not the tta-obs-<version>-<os>-<arch>.tar.gz that brings a runtime
+            archive = s.filter(p -> p.getFileName().toString().matches("tta-obs-.+\\.tar\\.gz"))
+                    .min(java.util.Comparator.comparingInt(p -> p.getFileName().toString().length()))
                     .orElseThrow(() -> new IllegalStateException("no tta-obs-*.tar.gz in target: run through `./mvnw verify`"));
         }
         Path dest = Files.createDirectories(tmp.resolve("download"));

@@ -157,4 +157,81 @@ class VsCodeExtensionIT {
                 .isZero();
         return out;
     }
+
+    /**
+     * A new user's path: tta-obs installed from the release archive ({@code tta-obs install} into a
+     * temporary home), nothing running, an empty workspace; "TTA: Start Service" must find the
+     * installed tta-obs (VS Code's PATH lacks ~/.local/bin), start it, and show it in the status bar.
+     * Driven by ui/vscode/test/e2e/start-service.mjs.
+     */
+    @Test
+    void startServiceInAnEmptyWorkspace_startsTheInstalledTtaObs_andShowsItInTheStatusBar() throws Exception {
+        String chromium = System.getenv().getOrDefault("TTA_CHROMIUM", "/usr/bin/chromium");
+        Path host = hostDir();
+        requireThat(nodeAvailable(), "node is not on the PATH");
+        requireThat(Files.isExecutable(Path.of(chromium)), "no Chromium at " + chromium);
+        requireThat(Files.isExecutable(host.resolve("node_modules/.bin/code-server"))
+                && Files.isDirectory(host.resolve("node_modules/playwright-core")), "no code-server/playwright-core in " + host);
+        Path vsix = vsix();
+        requireThat(vsix != null, "no tta-obs-vscode-*.vsix in " + UI.resolve("target"));
+
+        Path archive;
+        try (Stream<Path> s = Files.list(Path.of("target"))) {
+            archive = s.filter(p -> p.getFileName().toString().matches("tta-obs-[^-]+(-SNAPSHOT)?\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no release archive in target: run through `./mvnw verify`"));
+        }
+        Path home = Files.createDirectories(work.resolve("home"));
+        Path unpacked = Files.createDirectories(work.resolve("download"));
+        assertThat(new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString(), "-C", unpacked.toString())
+                .inheritIO().start().waitFor()).isZero();
+        Path release;
+        try (Stream<Path> s = Files.list(unpacked)) {
+            release = s.findFirst().orElseThrow();
+        }
+        ProcessBuilder install = new ProcessBuilder(release.resolve("bin/tta-obs").toString(), "install")
+                .redirectErrorStream(true);
+        install.environment().put("HOME", home.toString());
+        Process installing = install.start();
+        String installed = new String(installing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(installing.waitFor()).as(installed).isZero();
+        assertThat(home.resolve(".local/bin/tta-obs")).isSymbolicLink();
+
+        int port = freePort();
+        int grpcPort = freePort();
+        Path data = dataDir.resolve("started-by-vscode");
+        List<String> cmd = List.of("node", DRIVER.resolveSibling("start-service.mjs").toString(),
+                "--vsix", vsix.toString(), "--host-dir", host.toString(), "--chromium", chromium, "--work", work.toString(),
+                "--home", home.toString(), "--port", String.valueOf(port), "--grpc-port", String.valueOf(grpcPort),
+                "--data-dir", data.toString(), "--screenshot", Path.of("target/vscode-start-service.png").toAbsolutePath().toString());
+        Path log = work.resolve("start-service.log");
+        Process node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            boolean finished = node.waitFor(8, TimeUnit.MINUTES);
+            if (!finished) {
+                node.descendants().forEach(ProcessHandle::destroy);
+                node.destroy();
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            System.out.println(out);
+            assertThat(finished).as("start-service.mjs finished within 8 minutes:\n" + out).isTrue();
+            if (node.exitValue() == SKIPPED) {
+                requireThat(false, out.trim());
+            }
+            assertThat(node.exitValue()).as("start-service.mjs:\n" + out).isZero();
+            assertThat(out).contains("PASS the status bar shows the started service");
+            assertThat(data.resolve("tta-obs.sqlite")).as("the data went where TTA_OBS_DATA_DIR said").exists();
+        } finally {
+            // the extension starts tta-obs in a process group of its own, which outlives code-server
+            // when a check failed before "Stop Service": end the JVM this test's data directory names
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(data.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroy);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 }
