@@ -8,6 +8,8 @@
 #   bench/zipkin-side-by-side.sh [--rounds=3] [--requests=400] [--warmup=400] [--spans-per-request=500]
 #       [--clients=2] [--jvm-args="..."] [--zipkin-jvm-args="..."] [--port=N] [--zipkin-port=N]
 # ZIPKIN_VERSION (default 3.6.1) picks another Zipkin 3.x release.
+# --baseline-jar=OTHER/tta-obs-all.jar runs that tta-obs build in Zipkin's place (same load, order
+# alternating), to compare two builds' CPU per span in one sitting.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -76,7 +76,12 @@ public final class ZipkinSideBySide {
         int attributes = Integer.parseInt(opts.getOrDefault("attributes", "10"));
         int clients = Integer.parseInt(opts.getOrDefault("clients", "2"));
         String zipkinJar = opts.get("zipkin-jar");
-        if (zipkinJar == null || !Files.isRegularFile(Path.of(zipkinJar))) {
+        // another tta-obs build in Zipkin's place, to compare two builds' CPU per span in one sitting
+        String baselineJar = opts.get("baseline-jar");
+        if (baselineJar != null && !Files.isRegularFile(Path.of(baselineJar))) {
+            throw new IllegalArgumentException("--baseline-jar=PATH must name a tta-obs jar, got " + baselineJar);
+        }
+        if (baselineJar == null && (zipkinJar == null || !Files.isRegularFile(Path.of(zipkinJar)))) {
             throw new IllegalArgumentException("--zipkin-jar=PATH must name Zipkin's exec jar, got " + zipkinJar);
         }
         String ttaJar = opts.getOrDefault("jar", "app/target/tta-obs-all.jar");
@@ -104,43 +109,8 @@ public final class ZipkinSideBySide {
                 warmup, requests, spansPerRequest, spansPerTrace, attributes, clients,
                 otlpLoad.get(0).length / 1024, zipkinLoad.get(0).length / 1024);
 
-        Target tta = new Target() {
-            public String name() {
-                return "tta-obs";
-            }
-
-            public Process start(Path dir) throws IOException {
-                List<String> cmd = new ArrayList<>(List.of("java", "@" + jvmOptions));
-                if (!ttaJvmArgs.isBlank()) {
-                    cmd.addAll(Arrays.asList(ttaJvmArgs.trim().split("\\s+")));
-                }
-                cmd.addAll(List.of("-jar", ttaJar, "start", "--port=" + ttaPort, "--otlp-http-port=0",
-                        "--otlp-grpc-port=0", "--data-dir=" + dir.resolve("data"), "--max-traces=0", "--retention=0"));
-                return new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("server.log").toFile()).start();
-            }
-
-            public int port() {
-                return ttaPort;
-            }
-
-            public String healthPath() {
-                return "/api/health";
-            }
-
-            public String ingestPath() {
-                return "/v1/traces";
-            }
-
-            public int okStatus() {
-                return 200;
-            }
-
-            public String tracePath(String id) {
-                return "/api/traces/" + id;
-            }
-        };
-        Target zipkin = new Target() {
+        Target tta = ttaTarget("tta-obs", ttaJar, jvmOptions, ttaJvmArgs, ttaPort);
+        Target zipkin = baselineJar != null ? ttaTarget("baseline", baselineJar, jvmOptions, ttaJvmArgs, ttaPort) : new Target() {
             public String name() {
                 return "zipkin";
             }
@@ -185,7 +155,7 @@ public final class ZipkinSideBySide {
         for (int round = 1; round <= rounds; round++) {
             List<Target> order = round % 2 == 1 ? List.of(tta, zipkin) : List.of(zipkin, tta);
             for (Target t : order) {
-                boolean isTta = t == tta;
+                boolean isTta = t == tta || baselineJar != null;
                 Round r = runOne(t, round, isTta ? otlpWarmup : zipkinWarmup, isTta ? otlpLoad : zipkinLoad,
                         spansPerRequest, clients, sampleIds, isTta ? (long) (requests + warmup) * spansPerRequest : -1);
                 results.add(r);
@@ -195,7 +165,46 @@ public final class ZipkinSideBySide {
                         r.spansPerCpuSecond(), r.stealPercent(), r.clientCpuSeconds(), r.threads());
             }
         }
-        summarize(results);
+        summarize(results, zipkin.name());
+    }
+
+    private static Target ttaTarget(String name, String jar, String jvmOptions, String jvmArgs, int port) {
+        return new Target() {
+            public String name() {
+                return name;
+            }
+
+            public Process start(Path dir) throws IOException {
+                List<String> cmd = new ArrayList<>(List.of("java", "@" + jvmOptions));
+                if (!jvmArgs.isBlank()) {
+                    cmd.addAll(Arrays.asList(jvmArgs.trim().split("\\s+")));
+                }
+                cmd.addAll(List.of("-jar", jar, "start", "--port=" + port, "--otlp-http-port=0",
+                        "--otlp-grpc-port=0", "--data-dir=" + dir.resolve("data"), "--max-traces=0", "--retention=0"));
+                return new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("server.log").toFile()).start();
+            }
+
+            public int port() {
+                return port;
+            }
+
+            public String healthPath() {
+                return "/api/health";
+            }
+
+            public String ingestPath() {
+                return "/v1/traces";
+            }
+
+            public int okStatus() {
+                return 200;
+            }
+
+            public String tracePath(String id) {
+                return "/api/traces/" + id;
+            }
+        };
     }
 
     private static Round runOne(Target t, int round, List<byte[]> warmup, List<byte[]> load, int spansPerRequest,
@@ -282,11 +291,11 @@ public final class ZipkinSideBySide {
         }
     }
 
-    private static void summarize(List<Round> results) {
+    private static void summarize(List<Round> results, String other) {
         StringBuilder out = new StringBuilder(String.format("%nmedians of %d rounds:%n", results.size() / 2));
         double[] perCpu = new double[2];
         for (int s = 0; s < 2; s++) {
-            String name = s == 0 ? "tta-obs" : "zipkin";
+            String name = s == 0 ? "tta-obs" : other;
             List<Round> mine = results.stream().filter(r -> r.server().equals(name)).toList();
             double rate = median(mine.stream().mapToDouble(Round::spansPerSecond).toArray());
             double cpu = median(mine.stream().mapToDouble(Round::cpuSeconds).toArray());
@@ -299,12 +308,12 @@ public final class ZipkinSideBySide {
         for (int i = 0; i < roundRatios.length; i++) {
             int round = i + 1;
             Round a = results.stream().filter(r -> r.round() == round && r.server().equals("tta-obs")).findFirst().orElseThrow();
-            Round b = results.stream().filter(r -> r.round() == round && r.server().equals("zipkin")).findFirst().orElseThrow();
+            Round b = results.stream().filter(r -> r.round() == round && r.server().equals(other)).findFirst().orElseThrow();
             roundRatios[i] = a.spansPerCpuSecond() / b.spansPerCpuSecond();
             each.append(String.format(" %.2f", roundRatios[i]));
         }
-        out.append(String.format("tta-obs / zipkin spans per CPU-second: %.2f (ratio of the medians); per round:%s, median %.2f%n",
-                perCpu[0] / perCpu[1], each, median(roundRatios)));
+        out.append(String.format("tta-obs / %s spans per CPU-second: %.2f (ratio of the medians); per round:%s, median %.2f%n",
+                other, perCpu[0] / perCpu[1], each, median(roundRatios)));
         System.out.print(out);
     }
 

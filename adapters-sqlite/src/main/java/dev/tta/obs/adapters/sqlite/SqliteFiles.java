@@ -48,8 +48,12 @@ final class SqliteFiles {
         c.setCacheSize(readOnly ? -8_000 : -16_000);
         c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, "0");
         // the WAL is reused, not shrunk, after a checkpoint; cap what it keeps so a burst does not
-        // leave a large file behind for good
-        c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(8L * 1024 * 1024));
+        // leave a large file behind for good. The cap is the span writer's backstop (a log never
+        // grows past it in steady use): below the length at which the log restarts, every restart
+        // under load cut the file and the next commits grew it again, paying for the file system's
+        // block allocation several times a second.
+        c.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT,
+                String.valueOf((long) WalCheckpointer.WRITER_CHECKPOINT_PAGES * 4096));
         c.setReadOnly(readOnly);
         return c;
     }
