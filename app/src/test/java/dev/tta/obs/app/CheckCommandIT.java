@@ -173,7 +173,7 @@ class CheckCommandIT {
     @Test
     void minScore_averagesTheFeedbackOnTheWindowsRuns_throughTheServerAndOnItsDataDirectory() throws Exception {
         // a person marks three of the recent ticket-triage runs: 0.9, 0.6 and 0.3, so 0.6 on average
-        JsonNode recent = service.getJson("/api/traces?root=ticket-triage&limit=3&sort=newest").get("traces");
+        JsonNode recent = service.getJson("/api/traces?root=ticket-triage.run&limit=3&sort=newest").get("traces");
         assertThat(recent).hasSize(3);
         double[] given = {0.9, 0.6, 0.3};
         for (int i = 0; i < 3; i++) {
