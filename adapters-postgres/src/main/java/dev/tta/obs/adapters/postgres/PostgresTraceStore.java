@@ -111,6 +111,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
                     new HikariDataSource(config), direct);
             try {
                 store.recomputeRowsWithoutOutcome();
+                store.backfillLlmCalls();
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -349,6 +350,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
         List<TraceSummary> removed = inWriteTransaction("delete from", c -> {
             List<TraceSummary> before = summariesOrRecomputed(c, ids);
             for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
+                    "DELETE FROM llm_calls WHERE trace_id = ANY(?)",
                     "DELETE FROM traces WHERE trace_id = ANY(?)")) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setArray(1, idArray(c, ids));
@@ -365,7 +367,7 @@ public final class PostgresTraceStore extends JdbcTraceStore {
     protected void deleteAllRows(Connection c) throws SQLException {
         try (var st = c.createStatement()) {
             // TRUNCATE is transactional in PostgreSQL and leaves no dead rows for vacuum
-            st.executeUpdate("TRUNCATE traces, span_chunks, operations");
+            st.executeUpdate("TRUNCATE traces, span_chunks, llm_calls, llm_calls_backfill, operations");
         }
     }
 

@@ -46,7 +46,8 @@ public final class SqliteSchema {
             "V8__search_index_no_crisis_merges.sql",
             "V9__search_index_in_its_own_file.sql",
             "V10__cost_index_only_for_priced_traces.sql",
-            "V11__run_outcome.sql");
+            "V11__run_outcome.sql",
+            "V14__llm_calls.sql");
 
     private SqliteSchema() {
     }

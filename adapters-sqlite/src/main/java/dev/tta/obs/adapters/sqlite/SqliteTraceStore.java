@@ -66,6 +66,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
             this.nextChunkId = readNextChunkId();
             SearchIndexRepair.indexUnindexedChunks(connections.writer(), index, assembler);
             recomputeRowsWithoutOutcome();
+            backfillLlmCalls();
         } catch (SQLException | RuntimeException e) {
             connections.stopCheckpointer();
             connections.close();
@@ -406,15 +407,19 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         }
         forIds(c, "SELECT chunk_id FROM span_chunks WHERE trace_id", ids, rs -> chunks.add(rs.getLong(1)));
         try (PreparedStatement deleteChunks = c.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
+             PreparedStatement deleteCalls = c.prepareStatement("DELETE FROM llm_calls WHERE trace_id = ?");
              PreparedStatement deleteTrace = c.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
             for (TraceId id : ids) {
                 byte[] bytes = id.toBytes();
                 deleteChunks.setBytes(1, bytes);
                 deleteChunks.addBatch();
+                deleteCalls.setBytes(1, bytes);
+                deleteCalls.addBatch();
                 deleteTrace.setBytes(1, bytes);
                 deleteTrace.addBatch();
             }
             deleteChunks.executeBatch();
+            deleteCalls.executeBatch();
             deleteTrace.executeBatch();
         }
         return chunks;
@@ -437,6 +442,8 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         try (var st = c.createStatement()) {
             st.executeUpdate("DELETE FROM traces");
             deletedChunks += st.executeUpdate("DELETE FROM span_chunks");
+            st.executeUpdate("DELETE FROM llm_calls");
+            st.executeUpdate("DELETE FROM llm_calls_backfill");
             st.executeUpdate("DELETE FROM operations");
         }
     }

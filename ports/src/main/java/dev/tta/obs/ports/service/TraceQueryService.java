@@ -12,6 +12,9 @@ import dev.tta.obs.domain.regression.RunProfile;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.domain.query.LlmCallPage;
+import dev.tta.obs.domain.query.LlmCallSearch;
+import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
@@ -69,6 +72,16 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
     @Override
     public Optional<TraceTimeline> timeline(TraceId traceId) {
         return reader.findTrace(traceId).map(TraceTimeline::of);
+    }
+
+    @Override
+    public LlmCallPage llmCalls(LlmCallSearch search) {
+        return reader.llmCalls(search);
+    }
+
+    @Override
+    public LlmCallTotals llmCallTotals(LlmCallSearch search) {
+        return reader.llmCallTotals(search);
     }
 
     @Override
