@@ -48,6 +48,11 @@ export const api = {
   primitives: () => optional('/api/primitives'),
   llmUsage: (groupBy) => optional(`/api/llm/usage?groupBy=${groupBy}`),
   settings: () => optional('/api/settings'),
+  llmCalls: (params, signal) => getJson(`/api/llm-calls${query(params)}`, signal),
+  llmCallTotals: (params, signal) => {
+    const { sort, order, limit, cursor, ...filters } = params;
+    return getJson(`/api/llm-calls/totals${query(filters)}`, signal);
+  },
 };
 
 /**

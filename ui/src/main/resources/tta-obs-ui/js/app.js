@@ -6,6 +6,7 @@ import { renderCompare } from './compare.js';
 import { renderMetrics } from './metrics.js';
 import { renderErrors } from './errors.js';
 import { renderSettings } from './settings.js';
+import { renderLlmCalls } from './llmcalls.js';
 import { listenToHost } from './host.js';
 import { route } from './router.js';
 
@@ -66,6 +67,7 @@ function render() {
     else if (view === 'metrics') mounted = renderMetrics(ctx);
     else if (view === 'errors') mounted = renderErrors(ctx);
     else if (view === 'settings') mounted = renderSettings(ctx);
+    else if (view === 'llm-calls') mounted = renderLlmCalls(ctx);
     else mounted = renderList(ctx);
   } catch (e) {
     root.appendChild(h('p', { class: 'err-text' }, `Could not render this page: ${e.message}`));
