@@ -152,6 +152,24 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
     }
 
     @Override
+    public Optional<RunDiff> diff(TraceId a, TraceId b) {
+        Optional<Trace> ta = reader.findTrace(a);
+        Optional<Trace> tb = ta.isEmpty() ? Optional.empty() : reader.findTrace(b);
+        if (tb.isEmpty()) {
+            return Optional.empty();
+        }
+        List<dev.tta.obs.domain.compare.SpanMatching.Match> rows =
+                dev.tta.obs.domain.compare.SpanMatching.match(ta.get().spans(), tb.get().spans());
+        List<LlmCallPair> calls = new ArrayList<>();
+        for (dev.tta.obs.domain.compare.SpanMatching.Match m : rows) {
+            if (m.llmCall()) {
+                calls.add(new LlmCallPair(m, dev.tta.obs.domain.compare.LlmCallDiff.of(m.a().get(), m.b().get())));
+            }
+        }
+        return Optional.of(new RunDiff(ta.get(), tb.get(), rows, calls));
+    }
+
+    @Override
     public boolean forget(TraceId traceId) {
         return eraser.deleteTrace(traceId);
     }
