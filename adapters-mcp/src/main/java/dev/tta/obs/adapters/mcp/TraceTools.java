@@ -999,25 +999,10 @@ public final class TraceTools {
         return String.format(Locale.ROOT, " (%+.0f%%)", (after - before) / before * 100);
     }
 
-    /** Each span keyed by its path of names from the root and its place among same-named siblings. */
-    static Map<String, Span> byPath(Trace t) {
-        Map<SpanId, String> path = new HashMap<>();
-        Map<String, Span> out = new LinkedHashMap<>();
-        Map<String, Integer> seen = new HashMap<>();
-        for (Span s : t.spans()) {
-            String parent = s.parentSpanId().map(path::get).orElse("");
-            String base = (parent == null ? "" : parent) + "/" + s.name();
-            int n = seen.merge(base, 1, Integer::sum);
-            String key = base + "#" + n;
-            path.put(s.spanId(), key);
-            out.put(key, s);
-        }
-        return out;
-    }
-
     private void spanBySpan(StringBuilder out, Map<String, Object> data, Trace before, Trace after, int limit) {
-        Map<String, Span> a = byPath(before);
-        Map<String, Span> b = byPath(after);
+        // the dashboard's compare rule: by path and position, LLM calls across model changes
+        List<dev.tta.obs.domain.compare.SpanMatching.Match> matches =
+                dev.tta.obs.domain.compare.SpanMatching.match(before.spans(), after.spans());
         Map<SpanId, Long> selfBefore = TraceTimeline.of(before).selfTimeNs();
         Map<SpanId, Long> selfAfter = TraceTimeline.of(after).selfTimeNs();
         // a parent is slower whenever a child is: rank by the span's own time, so the step that
@@ -1026,17 +1011,19 @@ public final class TraceTools {
         }
         List<Pair> pairs = new ArrayList<>();
         List<Span> added = new ArrayList<>();
-        for (var e : b.entrySet()) {
-            Span old = a.get(e.getKey());
-            if (old == null) {
-                added.add(e.getValue());
+        List<Span> missing = new ArrayList<>();
+        for (dev.tta.obs.domain.compare.SpanMatching.Match m : matches) {
+            if (m.a().isEmpty()) {
+                added.add(m.b().get());
+            } else if (m.b().isEmpty()) {
+                missing.add(m.a().get());
             } else {
-                Span now = e.getValue();
-                pairs.add(new Pair(e.getKey(), old, now, selfAfter.getOrDefault(now.spanId(), 0L)
+                Span old = m.a().get();
+                Span now = m.b().get();
+                pairs.add(new Pair(m.path(), old, now, selfAfter.getOrDefault(now.spanId(), 0L)
                         - selfBefore.getOrDefault(old.spanId(), 0L)));
             }
         }
-        List<Span> missing = a.entrySet().stream().filter(e -> !b.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
         // slower by at least 1 ms and 10% of its own time: noise below that tells an agent nothing
         List<Pair> slower = pairs.stream().filter(p -> p.ownDelta() >= 1_000_000
                         && p.ownDelta() * 10 >= selfBefore.getOrDefault(p.before().spanId(), 0L))

@@ -47,6 +47,8 @@ class DashboardLlmCallsIT extends BrowserSession {
     static String fallbackRun;
     static String failingRun;
     static String evilRun;
+    static String baselineRun;
+    static String switchedRun;
 
     @BeforeAll
     static void startServiceAndSendWorkflows() throws Exception {
@@ -74,7 +76,41 @@ class DashboardLlmCallsIT extends BrowserSession {
         llm.end();
         root.end();
         evilRun = root.getSpanContext().getTraceId();
+        baselineRun = answerRun(tracer, false);
+        Thread.sleep(20);
+        switchedRun = answerRun(tracer, true);
         assertThat(agents.forceFlush().join(60, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+
+    private static String message(String role, String text) {
+        return "{\"role\":\"" + role + "\",\"parts\":[{\"type\":\"text\",\"content\":\"" + text + "\"}]}";
+    }
+
+    /**
+     * The same question answered twice: the second run hits the cache (its cache span renamed),
+     * falls back once, and asks gpt-4o-mini instead of gpt-4o, which answers differently.
+     */
+    private static String answerRun(Tracer tracer, boolean second) {
+        Span root = tracer.spanBuilder("answer.run").setAttribute("workflow.name", "answer").startSpan();
+        Context in = Context.root().with(root);
+        tracer.spanBuilder(second ? "answer-cache.get" : "CachePrimitive.execute").setParent(in)
+                .setAttribute("primitive.type", "CachePrimitive").setAttribute("cache.hit", second).startSpan().end();
+        if (second) {
+            tracer.spanBuilder("FallbackPrimitive.execute").setParent(in).setAttribute("primitive.type", "FallbackPrimitive")
+                    .setAttribute("fallback.used_fallback", true).startSpan().end();
+        }
+        String model = second ? "gpt-4o-mini" : "gpt-4o";
+        tracer.spanBuilder("chat " + model).setParent(in)
+                .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "openai")
+                .setAttribute("gen_ai.request.model", model).setAttribute("gen_ai.usage.input_tokens", second ? 100L : 120L)
+                .setAttribute("gen_ai.usage.output_tokens", second ? 15L : 20L)
+                .setAttribute("gen_ai.input.messages", "[" + message("system", "Be brief.") + ","
+                        + message("user", "Why did checkout fail? <script>alert(1)</script>") + "]")
+                .setAttribute("gen_ai.output.messages", "[" + message("assistant", second
+                        ? "Checkout broke after the cache TTL change." : "The cache TTL change broke checkout.") + "]")
+                .startSpan().end();
+        root.end();
+        return root.getSpanContext().getTraceId();
     }
 
     @AfterAll
@@ -198,6 +234,54 @@ class DashboardLlmCallsIT extends BrowserSession {
         assertThat(driver.findElement(By.cssSelector("#span-panel h2")).getText()).isEqualTo("chat claude-3-5-haiku");
         driver.navigate().back();
         await.until(d -> d.getCurrentUrl().contains("tab=llm") && d.findElement(By.id("trace-llm-calls")).isDisplayed());
+    }
+
+    @Test
+    void twoRunsPickedInTheList_compareSideBySide_withDeltas_andTheMatchedLlmCallsMessagesDiffed() {
+        driver.get(service.url("/"));
+        await.until(d -> d.findElements(By.cssSelector("tr[data-trace-id='" + switchedRun + "']")).size() == 1);
+        driver.findElement(By.cssSelector("tr[data-trace-id='" + switchedRun + "'] td.pick input")).click();
+        driver.findElement(By.cssSelector("tr[data-trace-id='" + baselineRun + "'] td.pick input")).click();
+        driver.findElement(By.id("compare-picked")).click();
+        await.until(d -> d.getCurrentUrl().contains("#/compare?a=" + baselineRun + "&b=" + switchedRun));
+        WebElement totals = await.until(d -> d.findElement(By.cssSelector(".compare-totals")));
+        assertThat(metric(totals, "cache hits")).startsWith("cache hits 0 1");
+        assertThat(metric(totals, "fallbacks")).startsWith("fallbacks 0 1");
+        assertThat(metric(totals, "retries")).startsWith("retries 0 0");
+        assertThat(metric(totals, "tokens")).startsWith("tokens 140 115 −25");
+        assertThat(metric(totals, "LLM calls")).startsWith("llm calls 1 1");
+
+        WebElement spans = driver.findElement(By.cssSelector(".compare-spans"));
+        List<String> rows = spans.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText).toList();
+        assertThat(rows).hasSize(4);
+        // the renamed cache span is the same step; the model switch is one call; the fallback is new
+        WebElement cache = spans.findElement(By.cssSelector("tr[data-path='answer.run › CachePrimitive.execute']"));
+        assertThat(cache.getText()).contains("CachePrimitive.execute", "answer-cache.get");
+        WebElement call = spans.findElement(By.cssSelector("tr[data-path='answer.run › LLM call']"));
+        assertThat(call.getText()).contains("chat gpt-4o", "chat gpt-4o-mini", "gpt-4o → gpt-4o-mini");
+        assertThat(call.getAttribute("class")).doesNotContain("added").doesNotContain("missing");
+        assertThat(spans.findElements(By.cssSelector("tr.added"))).singleElement()
+                .satisfies(r -> assertThat(r.getText()).contains("FallbackPrimitive.execute", "only in B"));
+        assertThat(spans.findElements(By.cssSelector("tr.missing"))).isEmpty();
+        // two waterfalls: a bar on each side of a matched row
+        assertThat(call.findElements(By.cssSelector(".wf-bar"))).hasSize(2);
+
+        WebElement llm = driver.findElement(By.cssSelector(".compare-llm details"));
+        assertThat(llm.findElement(By.tagName("summary")).getText()).contains("gpt-4o → gpt-4o-mini", "tokens 140 → 115");
+        List<String> removed = llm.findElements(By.cssSelector(".diff-removed")).stream().map(WebElement::getText).toList();
+        List<String> added = llm.findElements(By.cssSelector(".diff-added")).stream().map(WebElement::getText).toList();
+        List<String> same = llm.findElements(By.cssSelector(".diff-same")).stream().map(WebElement::getText).toList();
+        assertThat(removed).containsExactly("−assistant: The cache TTL change broke checkout.");
+        assertThat(added).containsExactly("+assistant: Checkout broke after the cache TTL change.");
+        assertThat(same).anyMatch(l -> l.contains("system: Be brief."))
+                .anyMatch(l -> l.contains("user: Why did checkout fail? <script>alert(1)</script>"));
+        assertThat(driver.findElements(By.cssSelector(".compare script"))).isEmpty();
+        Browser.screenshot(driver, "33-compare-side-by-side");
+    }
+
+    private static String metric(WebElement totals, String label) {
+        // the header cells are upper-cased by the style sheet
+        return totals.findElement(By.cssSelector("tr[data-metric='" + label + "']")).getText().toLowerCase(java.util.Locale.ROOT);
     }
 
     private WebElement header(String column) {
