@@ -16,6 +16,8 @@ CREATE TABLE llm_calls (
     total_tokens        bigint           NOT NULL,
     -- NULL = unknown (cost_status says why), never $0
     cost_usd            double precision,
+    -- what the cost sort orders by: the cost, or -1 when unknown (a column, so a cursor seeks)
+    cost_key            double precision NOT NULL,
     cost_status         text             NOT NULL,
     workflow_name       text             NOT NULL,
     service_name        text             NOT NULL,
@@ -23,9 +25,9 @@ CREATE TABLE llm_calls (
     PRIMARY KEY (trace_id, span_id)
 );
 
--- One index per sort, ending in the primary key; the cost key is the expression LlmCallSql sorts by.
+-- One index per sort, ending in the primary key, so a page walks one index from its cursor.
 CREATE INDEX llm_calls_by_start ON llm_calls (start_ns, trace_id, span_id);
-CREATE INDEX llm_calls_by_cost ON llm_calls ((coalesce(cost_usd, -1.0)), trace_id, span_id);
+CREATE INDEX llm_calls_by_cost ON llm_calls (cost_key, trace_id, span_id);
 CREATE INDEX llm_calls_by_tokens ON llm_calls (total_tokens, trace_id, span_id);
 CREATE INDEX llm_calls_by_duration ON llm_calls (duration_ns, trace_id, span_id);
 

@@ -17,6 +17,9 @@ CREATE TABLE llm_calls (
     total_tokens        INTEGER NOT NULL,
     -- NULL = unknown (cost_status says why), never $0
     cost_usd            REAL,
+    -- what the cost sort orders by: the cost, or -1 when unknown. A column, not an expression
+    -- index, so a page's cursor (cost_key, trace_id, span_id) seeks into the index
+    cost_key            REAL    NOT NULL,
     cost_status         TEXT    NOT NULL,
     workflow_name       TEXT    NOT NULL,
     service_name        TEXT    NOT NULL,
@@ -25,9 +28,9 @@ CREATE TABLE llm_calls (
 ) WITHOUT ROWID;
 
 -- One index per sort, ending in the primary key, so a page (either direction) walks one index from
--- the cursor. The cost key is the expression LlmCallSql sorts by: an unknown cost sorts lowest.
+-- the cursor.
 CREATE INDEX llm_calls_by_start ON llm_calls (start_ns, trace_id, span_id);
-CREATE INDEX llm_calls_by_cost ON llm_calls (coalesce(cost_usd, -1.0), trace_id, span_id);
+CREATE INDEX llm_calls_by_cost ON llm_calls (cost_key, trace_id, span_id);
 CREATE INDEX llm_calls_by_tokens ON llm_calls (total_tokens, trace_id, span_id);
 CREATE INDEX llm_calls_by_duration ON llm_calls (duration_ns, trace_id, span_id);
 

@@ -167,6 +167,11 @@ public final class QueryApiBench {
         queries.put("one trace", "traceId=" + traceId(traces / 3).hex());
         JsonNode deep = RunningService.JSON.readTree(get(http, service.url("/api/llm-calls?sort=cost&limit=1000")));
         queries.put("sort=cost, page after 1,000", "sort=cost&cursor=" + enc(deep.get("nextCursor").asText()));
+        // a cursor half way through the 60,000 calls of unknown cost (one key, ordered by ids)
+        queries.put("sort=cost, deep among equal costs", "sort=cost&cursor=" + enc("-1.0_" + traceId(traces / 2).hex()
+                + "_" + String.format("%016x", 0x1000L + LLM_SPANS[1])));
+        queries.put("sort=time, half way", "cursor=" + enc(mid + "_" + traceId(traces / 2).hex() + "_"
+                + String.format("%016x", 0x1000L + LLM_SPANS[1])));
         List<Double> all = new ArrayList<>();
         System.out.println("| /api/llm-calls (limit 50) | median ms | p99 ms | rows |");
         System.out.println("|---|---|---|---|");

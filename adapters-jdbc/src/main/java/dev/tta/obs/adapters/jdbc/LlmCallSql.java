@@ -28,8 +28,8 @@ import java.util.Optional;
  * page is a walk of one index from the cursor, whatever the table's size.
  */
 final class LlmCallSql {
-    /** The index expression of the cost sort: an unknown cost sorts below every known one. */
-    private static final String COST_KEY = "coalesce(cost_usd, -1.0)";
+    /** The cost sort's column: the cost, or -1 so that an unknown cost sorts below every known one. */
+    private static final String COST_KEY = "cost_key";
 
     private static final String COLUMNS = "trace_id, span_id, start_ns, duration_ns, model, model_family, provider,"
             + " input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, total_tokens, cost_usd,"
@@ -41,8 +41,8 @@ final class LlmCallSql {
     /** Inserts the calls of the writes; a write that replaces a stored trace first deletes its calls. */
     static void write(Connection c, Collection<? extends WriteCalls> writes) throws SQLException {
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM llm_calls WHERE trace_id = ?");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO llm_calls (" + COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+             PreparedStatement insert = c.prepareStatement("INSERT INTO llm_calls (" + COLUMNS + ", " + COST_KEY
+                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             boolean anyDelete = false;
             boolean anyInsert = false;
             for (WriteCalls w : writes) {
@@ -97,6 +97,7 @@ final class LlmCallSql {
         ps.setString(15, call.workflowName());
         ps.setString(16, call.serviceName());
         ps.setBoolean(17, call.failed());
+        ps.setDouble(18, call.costUsd().orElse(-1.0));
     }
 
     private static String sortKey(LlmCallSort sort) {
