@@ -30,6 +30,12 @@ CREATE INDEX llm_calls_by_start ON llm_calls (start_ns, trace_id, span_id);
 CREATE INDEX llm_calls_by_cost ON llm_calls (cost_key, trace_id, span_id);
 CREATE INDEX llm_calls_by_tokens ON llm_calls (total_tokens, trace_id, span_id);
 CREATE INDEX llm_calls_by_duration ON llm_calls (duration_ns, trace_id, span_id);
+-- "the costliest calls of X": a filter's calls in cost order, whichever end of the cost index they
+-- sit at (unpriced models sort last, so walking the cost index would read every priced call first)
+CREATE INDEX llm_calls_by_family_cost ON llm_calls (model_family, cost_key, trace_id, span_id);
+CREATE INDEX llm_calls_by_provider_cost ON llm_calls (provider, cost_key, trace_id, span_id);
+CREATE INDEX llm_calls_by_workflow_cost ON llm_calls (workflow_name, cost_key, trace_id, span_id);
+CREATE INDEX llm_calls_by_service_cost ON llm_calls (service_name, cost_key, trace_id, span_id);
 
 -- Traces stored before this table: the store computes their calls from their spans when it opens.
 CREATE TABLE llm_calls_backfill (

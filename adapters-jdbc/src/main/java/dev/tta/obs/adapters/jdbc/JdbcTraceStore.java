@@ -510,7 +510,12 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
 
     @Override
     public LlmCallPage llmCalls(LlmCallSearch search) {
-        return read(c -> LlmCallSql.page(c, search));
+        return read(c -> LlmCallSql.page(c, search, steersPlanner()));
+    }
+
+    /** Whether the LLM calls query must tell the planner which index to walk (SQLite keeps no statistics). */
+    protected boolean steersPlanner() {
+        return false;
     }
 
     @Override

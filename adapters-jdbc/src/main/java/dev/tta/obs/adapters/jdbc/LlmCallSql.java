@@ -109,10 +109,15 @@ final class LlmCallSql {
         };
     }
 
-    static LlmCallPage page(Connection c, LlmCallSearch search) throws SQLException {
+    /**
+     * @param steer write the column filters so that SQLite's planner, which has no statistics, walks
+     *              the sort's index for every sort but cost (whose filters have indexes of their own
+     *              ending in the cost): otherwise it would take a filter's index and sort all its rows
+     */
+    static LlmCallPage page(Connection c, LlmCallSearch search, boolean steer) throws SQLException {
         StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        filters(search, where, args);
+        filters(search, where, args, steer && search.sort() != LlmCallSort.COST ? "+" : "");
         String key = sortKey(search.sort());
         String dir = search.descending() ? "DESC" : "ASC";
         if (search.cursor().isPresent()) {
@@ -153,7 +158,7 @@ final class LlmCallSql {
     static LlmCallTotals totals(Connection c, LlmCallSearch search) throws SQLException {
         StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        filters(search, where, args);
+        filters(search, where, args, "");
         String sql = "SELECT count(*), coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0),"
                 + " coalesce(sum(output_tokens), 0), coalesce(sum(reasoning_tokens), 0),"
                 + " coalesce(sum(total_tokens), 0), coalesce(sum(cost_usd), 0),"
@@ -169,7 +174,8 @@ final class LlmCallSql {
         }
     }
 
-    private static void filters(LlmCallSearch s, StringBuilder where, List<Object> args) {
+    /** @param hint put before a filtered column ({@code +} keeps SQLite from choosing its index) */
+    private static void filters(LlmCallSearch s, StringBuilder where, List<Object> args, String hint) {
         List<String> parts = new ArrayList<>();
         s.traceId().ifPresent(id -> {
             parts.add("trace_id = ?");
@@ -178,24 +184,24 @@ final class LlmCallSql {
         s.model().ifPresent(m -> {
             String f = m.toLowerCase(Locale.ROOT);
             // the rule of ModelName.matchesFilter: a family finds its snapshots, any other name itself
-            if (ModelName.isFamily(f)) {
-                parts.add("(model_family = ? OR lower(model) = ?)");
-                args.add(f);
-            } else {
+            // (a name is in its own family: its family narrows through the index first)
+            parts.add(hint + "model_family = ?");
+            args.add(ModelName.canonical(f));
+            if (!ModelName.isFamily(f)) {
                 parts.add("lower(model) = ?");
+                args.add(f);
             }
-            args.add(f);
         });
         s.provider().ifPresent(p -> {
-            parts.add("provider = ?");
+            parts.add(hint + "provider = ?");
             args.add(ModelName.canonicalProvider(p));
         });
         s.workflow().ifPresent(w -> {
-            parts.add("workflow_name = ?");
+            parts.add(hint + "workflow_name = ?");
             args.add(w);
         });
         s.service().ifPresent(v -> {
-            parts.add("service_name = ?");
+            parts.add(hint + "service_name = ?");
             args.add(v);
         });
         s.startFromUnixNano().ifPresent(v -> {

@@ -322,6 +322,11 @@ public final class SqliteTraceStore extends JdbcTraceStore {
 
     // ---- reading
 
+    @Override
+    protected boolean steersPlanner() {
+        return true;
+    }
+
     /**
      * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
      * and free-text filters each narrow through the full-text table of span chunks (see
