@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  * ./mvnw -q -o package -pl app -am -DskipTests
  * java -Xmx1g -cp app/target/tta-obs-all.jar:app/target/test-classes dev.tta.obs.app.QueryApiBench [spans] [dataDir]
  * </pre>
+ * ({@code -Dbench.only=llm-calls} before the class name times only {@code /api/llm-calls}.)
  *
  * Loads {@code spans} (default 1,000,000) spans as traces of 10 straight into the store (the
  * ingest path has its own benchmark; reused if the data dir already holds them), starts the
@@ -96,6 +97,11 @@ public final class QueryApiBench {
             System.out.printf(Locale.ROOT, "stored: %,d traces, %,d spans, file %,d MiB%n", traces, traces * SPANS_PER_TRACE,
                     Files.size(dir.resolve("tta-obs.sqlite")) >> 20);
             HttpClient http = HttpClient.newHttpClient();
+            if ("llm-calls".equals(System.getProperty("bench.only"))) {
+                // -Dbench.only=llm-calls: the LLM calls list alone, on the same data
+                llmCalls(service, http, traces);
+                return;
+            }
             Map<String, String> searches = new LinkedHashMap<>();
             searches.put("newest page", "");
             searches.put("service", "service=search");
@@ -163,7 +169,8 @@ public final class QueryApiBench {
         queries.put("service + sort=duration", "service=agent&sort=duration");
         queries.put("workflow (2% of calls) + sort=cost", "workflow=workflow-7&sort=cost");
         queries.put("status=error + sort=cost", "status=error&sort=cost");
-        queries.put("last minute of a window + sort=cost", "start=" + mid + "&end=" + (mid + 60_000 * MS) + "&sort=cost");
+        queries.put("a one-minute window + sort=cost", "start=" + mid + "&end=" + (mid + 60_000 * MS) + "&sort=cost");
+        queries.put("a window holding every call + sort=cost", "start=" + T0 + "&sort=cost");
         queries.put("one trace", "traceId=" + traceId(traces / 3).hex());
         JsonNode deep = RunningService.JSON.readTree(get(http, service.url("/api/llm-calls?sort=cost&limit=1000")));
         queries.put("sort=cost, page after 1,000", "sort=cost&cursor=" + enc(deep.get("nextCursor").asText()));

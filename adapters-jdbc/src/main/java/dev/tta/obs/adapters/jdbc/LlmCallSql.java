@@ -117,7 +117,8 @@ final class LlmCallSql {
     static LlmCallPage page(Connection c, LlmCallSearch search, boolean steer) throws SQLException {
         StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        filters(search, where, args, steer && search.sort() != LlmCallSort.COST ? "+" : "");
+        boolean timeByIndex = !steer || search.sort() == LlmCallSort.TIME || fewInWindow(c, search);
+        filters(search, where, args, steer && search.sort() != LlmCallSort.COST ? "+" : "", timeByIndex ? "" : "+");
         String key = sortKey(search.sort());
         String dir = search.descending() ? "DESC" : "ASC";
         if (search.cursor().isPresent()) {
@@ -155,10 +156,33 @@ final class LlmCallSql {
         return new LlmCallPage(calls, next);
     }
 
+    /** Calls in a time window below which its rows are read through the start index and sorted. */
+    private static final int SORTED_WINDOW = 5000;
+
+    /**
+     * Whether the search's time window holds few calls (counted up to {@link #SORTED_WINDOW}): then
+     * they are read through the start index and sorted; a window holding more (the last hour of a
+     * busy day) walks the sort's index instead, where matches come soon.
+     */
+    private static boolean fewInWindow(Connection c, LlmCallSearch s) throws SQLException {
+        if (s.startFromUnixNano().isEmpty() && s.startToUnixNano().isEmpty()) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM llm_calls WHERE start_ns >= ?"
+                + " AND start_ns <= ? LIMIT " + SORTED_WINDOW + ")")) {
+            ps.setLong(1, s.startFromUnixNano().orElse(Long.MIN_VALUE));
+            ps.setLong(2, s.startToUnixNano().orElse(Long.MAX_VALUE));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) < SORTED_WINDOW;
+            }
+        }
+    }
+
     static LlmCallTotals totals(Connection c, LlmCallSearch search) throws SQLException {
         StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        filters(search, where, args, "");
+        filters(search, where, args, "", "");
         String sql = "SELECT count(*), coalesce(sum(input_tokens), 0), coalesce(sum(cached_input_tokens), 0),"
                 + " coalesce(sum(output_tokens), 0), coalesce(sum(reasoning_tokens), 0),"
                 + " coalesce(sum(total_tokens), 0), coalesce(sum(cost_usd), 0),"
@@ -174,8 +198,12 @@ final class LlmCallSql {
         }
     }
 
-    /** @param hint put before a filtered column ({@code +} keeps SQLite from choosing its index) */
-    private static void filters(LlmCallSearch s, StringBuilder where, List<Object> args, String hint) {
+    /**
+     * @param hint     put before a filtered column ({@code +} keeps SQLite from choosing its index)
+     * @param timeHint the same for the time window
+     */
+    private static void filters(LlmCallSearch s, StringBuilder where, List<Object> args, String hint,
+                                String timeHint) {
         List<String> parts = new ArrayList<>();
         s.traceId().ifPresent(id -> {
             parts.add("trace_id = ?");
@@ -205,11 +233,11 @@ final class LlmCallSql {
             args.add(v);
         });
         s.startFromUnixNano().ifPresent(v -> {
-            parts.add("start_ns >= ?");
+            parts.add(timeHint + "start_ns >= ?");
             args.add(v);
         });
         s.startToUnixNano().ifPresent(v -> {
-            parts.add("start_ns <= ?");
+            parts.add(timeHint + "start_ns <= ?");
             args.add(v);
         });
         s.failed().ifPresent(f -> {

@@ -643,6 +643,49 @@ public abstract class TraceStoreContract {
     }
 
     @Test
+    protected void llmCalls_aWindowHoldingThousandsOfCalls_pagesInCostOrderLikeANarrowOne() {
+        List<Span> spans = new ArrayList<>();
+        spans.add(span(7, 0, null, "bulk").end(Fixtures.T0 + 7000 * Fixtures.MS + 9000 * Fixtures.MS).build());
+        for (int i = 1; i <= 5200; i++) {
+            // tokens (and so costs) in a scrambled order, some equal
+            spans.add(llm(7, i, 0, i % 3 == 0 ? "llama-unpriced" : "gpt-4o-mini", (i * 7919L) % 1000, 10, 1));
+        }
+        appendPriced(spans);
+        var all = dev.tta.obs.domain.query.LlmCallSearch.builder().sort(dev.tta.obs.domain.query.LlmCallSort.COST, true)
+                .limit(1000);
+        List<String> expected = new ArrayList<>();
+        dev.tta.obs.domain.query.LlmCallSearch s = all.build();
+        while (true) {
+            dev.tta.obs.domain.query.LlmCallPage p = store.llmCalls(s);
+            p.calls().forEach(c -> expected.add(c.spanId().hex()));
+            if (p.nextCursor().isEmpty()) {
+                break;
+            }
+            s = s.toBuilder().cursor(p.nextCursor().get()).build();
+        }
+        assertThat(expected).hasSize(5200);
+        // the same order through a window that holds every call (read through the cost index)
+        List<String> windowed = new ArrayList<>();
+        s = all.startFrom(Fixtures.T0).startTo(Fixtures.T0 + 100_000 * Fixtures.MS).build();
+        while (true) {
+            dev.tta.obs.domain.query.LlmCallPage p = store.llmCalls(s);
+            p.calls().forEach(c -> windowed.add(c.spanId().hex()));
+            if (p.nextCursor().isEmpty()) {
+                break;
+            }
+            s = s.toBuilder().cursor(p.nextCursor().get()).build();
+        }
+        assertThat(windowed).isEqualTo(expected);
+        List<dev.tta.obs.domain.LlmCall> top = store.llmCalls(all.limit(20).build()).calls();
+        for (int i = 1; i < top.size(); i++) {
+            assertThat(top.get(i - 1).costUsd().orElse(-1.0)).isGreaterThanOrEqualTo(top.get(i).costUsd().orElse(-1.0));
+        }
+        assertThat(store.llmCalls(dev.tta.obs.domain.query.LlmCallSearch.builder().model("llama-unpriced")
+                .sort(dev.tta.obs.domain.query.LlmCallSort.COST, true).limit(1000).build()).calls())
+                .hasSize(1000).allMatch(c -> c.costUsd().isEmpty());
+    }
+
+    @Test
     protected void llmCalls_followMergesAndDeletes() {
         // the wrapper arrives first and is a call; once its instrumented child arrives, the child is
         appendPriced(List.of(span(5, 0, null, "late").build(), llm(5, 1, 0, "gpt-4o-mini", 10, 10, 100)));
