@@ -1,5 +1,5 @@
 import { api, optional } from './api.js';
-import { clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
+import { clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h, markSelectedRow } from './dom.js';
 import { href, navigate } from './router.js';
 
 // Every LLM call across stored traces (GET /api/llm-calls): the server filters, sorts both ways and
@@ -246,12 +246,7 @@ export function renderLlmCalls({ root, params }) {
   function move(i) {
     if (!calls.length) return;
     selected = Math.max(0, Math.min(calls.length - 1, i));
-    for (const tr of body.querySelectorAll('tr.selected')) tr.classList.remove('selected');
-    const tr = body.children[selected];
-    if (tr) {
-      tr.classList.add('selected');
-      tr.scrollIntoView({ block: 'nearest' });
-    }
+    markSelectedRow(body, selected);
   }
 
   function onKey(e) {

@@ -118,21 +118,10 @@ public final class QueryApiBench {
             searches.put("free text (common word)", "q=" + WORDS[0]);
             searches.put("text + service", "q=" + WORDS[5] + "&service=agent");
             searches.put("time window", "start=" + (T0 + (long) traces / 2 * 10 * MS) + "&end=" + (T0 + (long) traces / 2 * 10 * MS + 60_000 * MS));
-            List<Double> allSearch = new ArrayList<>();
             System.out.println();
             System.out.println("| search | median ms | p99 ms | hits (limit 50) |");
             System.out.println("|---|---|---|---|");
-            for (var e : searches.entrySet()) {
-                String url = service.url("/api/traces?" + e.getValue());
-                JsonNode first = RunningService.JSON.readTree(get(http, url));
-                double[] t = time(http, url, 30, 200);
-                for (double v : t) {
-                    allSearch.add(v);
-                }
-                System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", e.getKey(), pct(t, 0.5), pct(t, 0.99),
-                        first.get("traces").size());
-            }
-            double[] s = allSearch.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] s = timeTable(http, service, "/api/traces?", searches, "traces");
             Random r = new Random(3);
             double[] detail = timeEach(http, 50, 1000,
                     () -> service.url("/api/traces/" + traceId(r.nextInt(traces)).hex()));
@@ -179,25 +168,34 @@ public final class QueryApiBench {
                 + "_" + String.format("%016x", 0x1000L + LLM_SPANS[1])));
         queries.put("sort=time, half way", "cursor=" + enc(mid + "_" + traceId(traces / 2).hex() + "_"
                 + String.format("%016x", 0x1000L + LLM_SPANS[1])));
-        List<Double> all = new ArrayList<>();
         System.out.println("| /api/llm-calls (limit 50) | median ms | p99 ms | rows |");
         System.out.println("|---|---|---|---|");
+        double[] a = timeTable(http, service, "/api/llm-calls?", queries, "calls");
+        System.out.printf(Locale.ROOT, "| all of the above | %.2f | %.2f | %d requests |%n", pct(a, 0.5), pct(a, 0.99), a.length);
+        double[] sums = time(http, service.url("/api/llm-calls/totals?workflow=workflow-7"), 5, 50);
+        double[] sumsAll = time(http, service.url("/api/llm-calls/totals"), 5, 50);
+        System.out.printf(Locale.ROOT, "| /api/llm-calls/totals?workflow= / all calls | %.2f / %.2f | %.2f / %.2f | 50 each |%n",
+                pct(sums, 0.5), pct(sumsAll, 0.5), pct(sums, 0.99), pct(sumsAll, 0.99));
+    }
+
+    /**
+     * Each query 30 times unmeasured, then 200 times timed, one table row each (median, p99, and
+     * how many rows of {@code rowsField} the first answer had); returns every timing.
+     */
+    private static double[] timeTable(HttpClient http, RunningService service, String path, Map<String, String> queries,
+                                      String rowsField) throws Exception {
+        List<Double> all = new ArrayList<>();
         for (var e : queries.entrySet()) {
-            String url = service.url("/api/llm-calls?" + e.getValue());
+            String url = service.url(path + e.getValue());
             JsonNode first = RunningService.JSON.readTree(get(http, url));
             double[] t = time(http, url, 30, 200);
             for (double v : t) {
                 all.add(v);
             }
             System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", e.getKey(), pct(t, 0.5), pct(t, 0.99),
-                    first.get("calls").size());
+                    first.get(rowsField).size());
         }
-        double[] a = all.stream().mapToDouble(Double::doubleValue).toArray();
-        System.out.printf(Locale.ROOT, "| all of the above | %.2f | %.2f | %d requests |%n", pct(a, 0.5), pct(a, 0.99), a.length);
-        double[] sums = time(http, service.url("/api/llm-calls/totals?workflow=workflow-7"), 5, 50);
-        double[] sumsAll = time(http, service.url("/api/llm-calls/totals"), 5, 50);
-        System.out.printf(Locale.ROOT, "| /api/llm-calls/totals?workflow= / all calls | %.2f / %.2f | %.2f / %.2f | 50 each |%n",
-                pct(sums, 0.5), pct(sumsAll, 0.5), pct(sums, 0.99), pct(sumsAll, 0.99));
+        return all.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static String enc(String s) {
