@@ -50,6 +50,11 @@ export const api = {
   settings: () => optional('/api/settings'),
   sessions: (params, signal) => getJson(`/api/sessions${query(params)}`, signal),
   session: (id, signal) => getJson(`/api/sessions/${encodeURIComponent(id)}`, signal),
+  llmCalls: (params, signal) => getJson(`/api/llm-calls${query(params)}`, signal),
+  llmCallTotals: (params, signal) => {
+    const { sort, order, limit, cursor, ...filters } = params;
+    return getJson(`/api/llm-calls/totals${query(filters)}`, signal);
+  },
 };
 
 /**

@@ -7,6 +7,7 @@ import { renderMetrics } from './metrics.js';
 import { renderErrors } from './errors.js';
 import { renderSettings } from './settings.js';
 import { renderSession, renderSessions } from './sessions.js';
+import { renderLlmCalls } from './llmcalls.js';
 import { listenToHost } from './host.js';
 import { watchBudget } from './budget.js';
 import { route } from './router.js';
@@ -87,6 +88,7 @@ function render() {
     else if (view === 'metrics') mounted = renderMetrics(ctx);
     else if (view === 'errors') mounted = renderErrors(ctx);
     else if (view === 'settings') mounted = renderSettings(ctx);
+    else if (view === 'llm-calls') mounted = renderLlmCalls(ctx);
     else mounted = renderList(ctx);
   } catch (e) {
     root.appendChild(h('p', { class: 'err-text' }, `Could not render this page: ${e.message}`));

@@ -127,3 +127,13 @@ export function copyButton(text, label = 'copy') {
 export function badge(text, tone, title) {
   return h('span', { class: `badge ${tone || ''}`, title }, text);
 }
+
+/** Marks row i of a table body as the keyboard's selection and scrolls it into view. */
+export function markSelectedRow(body, i) {
+  for (const tr of body.querySelectorAll('tr.selected')) tr.classList.remove('selected');
+  const tr = body.children[i];
+  if (tr) {
+    tr.classList.add('selected');
+    tr.scrollIntoView({ block: 'nearest' });
+  }
+}

@@ -1,5 +1,5 @@
 import { api, optional } from './api.js';
-import { badge, clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h } from './dom.js';
+import { badge, clear, fmtAgo, fmtInt, fmtMs, fmtTime, fmtTokens, fmtUsd, h, markSelectedRow } from './dom.js';
 import { href, navigate } from './router.js';
 import { costText, costTitle, runFailed, summaryBadges } from './model.js';
 import { feedbackSummary } from './feedback.js';
@@ -409,12 +409,7 @@ export function renderList({ root, params, live }) {
   function select(i) {
     if (!traces.length) return;
     selected = Math.max(0, Math.min(traces.length - 1, i));
-    for (const tr of body.querySelectorAll('tr.selected')) tr.classList.remove('selected');
-    const tr = body.children[selected];
-    if (tr) {
-      tr.classList.add('selected');
-      tr.scrollIntoView({ block: 'nearest' });
-    }
+    markSelectedRow(body, selected);
   }
 
   function onKey(e) {

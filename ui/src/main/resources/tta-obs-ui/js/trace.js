@@ -3,6 +3,7 @@ import { canOpenFiles, openInEditor } from './host.js';
 import { badge, clear, copyButton, fmtInt, fmtMs, fmtOffset, fmtTime, fmtTokens, fmtUsd, h, svg } from './dom.js';
 import { navigate, route } from './router.js';
 import { feedbackControls, feedbackSummary } from './feedback.js';
+import { callCost } from './llmcalls.js';
 import { costText, costTitle, exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, runFailed, serviceOf, summaryBadges } from './model.js';
 
 const ROW = 24;
@@ -120,9 +121,35 @@ function mount(root, trace, params, t0, fetched) {
   const traceFeedback = feedbackControls({ traceId: trace.traceId, get: () => trace.feedback, set: showFeedback });
   header.append(h('details', { class: 'sec trace-feedback', id: 'trace-feedback', open: true },
     h('summary', null, 'Feedback on this run'), traceFeedback));
-  root.append(header,
-    h('div', { class: 'toolbar' }, search, matchInfo, zoomInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · e/E error · m/M LLM call · / find · esc back')),
-    h('div', { class: 'trace-body' }, waterfall, panel));
+  // two tabs, in the URL as ?tab=llm: the waterfall, and the trace's LLM calls with their totals
+  const wfTab = h('button', { type: 'button', class: 'tab', role: 'tab', id: 'tab-waterfall' }, 'Waterfall');
+  const llmTab = s.llmCalls ? h('button', { type: 'button', class: 'tab', role: 'tab', id: 'tab-llm' }, `LLM calls (${fmtInt(s.llmCalls)})`) : null;
+  const toolbar = h('div', { class: 'toolbar' }, search, matchInfo, zoomInfo, h('span', { class: 'spacer' }), expandAll, collapseAll, h('span', { class: 'hint muted' }, 'j/k move · ←/→ fold · e/E error · m/M LLM call · / find · esc back'));
+  const body = h('div', { class: 'trace-body' }, waterfall, panel);
+  const llmSection = h('section', { class: 'trace-llm-calls', id: 'trace-llm-calls', hidden: true });
+  root.append(header, h('div', { class: 'tabs', role: 'tablist' }, wfTab, llmTab), toolbar, body, llmSection);
+  let llmLoaded = false;
+  function showTab(tab) {
+    const llm = tab === 'llm' && Boolean(llmTab);
+    wfTab.setAttribute('aria-selected', String(!llm));
+    llmTab?.setAttribute('aria-selected', String(llm));
+    toolbar.hidden = llm;
+    body.hidden = llm;
+    llmSection.hidden = !llm;
+    if (llm && !llmLoaded) {
+      llmLoaded = true;
+      loadTraceCalls(llmSection, trace, idx, (sp) => { showTab(''); setTab(''); selectSpan(sp); });
+    }
+    if (!llm && laidOut) drawRows(true);
+  }
+  function setTab(tab) {
+    const p = route().params;
+    if (tab) p.set('tab', tab);
+    else p.delete('tab');
+    navigate(`/trace/${trace.traceId}`, p);
+  }
+  wfTab.addEventListener('click', () => setTab(''));
+  llmTab?.addEventListener('click', () => setTab('llm'));
 
   // the time window the bars are drawn in: the whole trace, or the range dragged on the minimap
   let win = { from: idx.startNanos, ms: idx.totalMs };
@@ -410,6 +437,7 @@ function mount(root, trace, params, t0, fetched) {
     if (named && !pickedSpan) selected = named;
   }
   if (selected) reveal(selected);
+  showTab(params.get('tab') || '');
   drawAxis();
   computeVisible();
   drawRows(true);
@@ -454,8 +482,57 @@ function mount(root, trace, params, t0, fetched) {
       }
       const sp = idx.byId.get(p.get('span'));
       if (sp && sp !== selected) selectSpan(sp);
+      showTab(p.get('tab') || '');
     },
   };
+}
+
+/**
+ * The trace's LLM calls as the server stores them (GET /api/llm-calls?traceId=, every page), in
+ * time order, with the totals the server sums; a click opens the call's span in the waterfall.
+ */
+async function loadTraceCalls(section, trace, idx, open) {
+  section.append(h('p', { class: 'muted' }, 'Loading LLM calls…'));
+  try {
+    const calls = [];
+    let cursor = null;
+    do {
+      const page = await api.llmCalls({ traceId: trace.traceId, sort: 'time', order: 'asc', limit: 1000, cursor });
+      calls.push(...page.calls);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const t = await api.llmCallTotals({ traceId: trace.traceId });
+    const start = idx.startNanos;
+    const rows = calls.map((c) => {
+      const sp = idx.byId.get(c.spanId);
+      const tr = h('tr', { class: c.status === 'error' ? 'has-error' : '', dataset: { spanId: c.spanId }, tabindex: -1 },
+        h('td', { class: 'num mono muted' }, `+${fmtMs((Number(c.startTimeUnixNano) - start) / 1e6)}`),
+        h('td', { class: 'name' }, sp ? sp.name : c.spanId),
+        h('td', null, c.model ? (c.provider ? `${c.provider} / ${c.model}` : c.model) : 'unknown model'),
+        h('td', { class: 'num' }, fmtInt(c.inputTokens)),
+        h('td', { class: 'num muted' }, fmtInt(c.cachedInputTokens)),
+        h('td', { class: 'num' }, fmtInt(c.outputTokens)),
+        h('td', { class: 'num muted' }, fmtInt(c.reasoningTokens)),
+        h('td', { class: `num ${c.costUsd == null ? 'muted' : ''}`, dataset: { col: 'cost' } }, callCost(c)),
+        h('td', { class: 'num' }, fmtMs(c.durationMs)),
+        h('td', { class: c.status === 'error' ? 'err-text' : 'muted' }, c.status === 'error' ? 'failed' : 'ok'));
+      tr.addEventListener('click', () => { if (sp) open(sp); });
+      return tr;
+    });
+    const cost = t.calls && t.unpricedCalls === t.calls ? 'unknown' : fmtUsd(t.costUsd) + (t.unpricedCalls ? ` + ${fmtInt(t.unpricedCalls)} unpriced` : '');
+    clear(section).append(
+      h('table', { class: 'traces dense llm-calls' },
+        h('thead', null, h('tr', null, ['start', 'span', 'model', 'in', 'cached', 'out', 'reasoning', 'cost', 'latency', 'status']
+          .map((x, i) => h('th', { class: i >= 3 && i <= 8 ? 'num' : '' }, x)))),
+        h('tbody', null, rows),
+        h('tfoot', null, h('tr', { id: 'llm-totals' },
+          h('td', null, 'total'), h('td', null, `${fmtInt(t.calls)} calls${t.failedCalls ? `, ${fmtInt(t.failedCalls)} failed` : ''}`), h('td', null, ''),
+          h('td', { class: 'num' }, fmtInt(t.inputTokens)), h('td', { class: 'num muted' }, fmtInt(t.cachedInputTokens)),
+          h('td', { class: 'num' }, fmtInt(t.outputTokens)), h('td', { class: 'num muted' }, fmtInt(t.reasoningTokens)),
+          h('td', { class: 'num', dataset: { col: 'cost' } }, cost), h('td', null, ''), h('td', null, '')))));
+  } catch (e) {
+    clear(section).append(h('p', { class: 'err-text' }, `Could not load the LLM calls: ${e.message}`));
+  }
 }
 
 

@@ -182,10 +182,10 @@ final class QueryCommands {
         String model;
         @Option(names = "--workflow", paramLabel = "NAME", description = "Only runs of this workflow.")
         String workflow;
+        @Option(names = "--provider", paramLabel = "PROVIDER", description = "Only this provider.")
+        String provider;
         @Option(names = "--limit", paramLabel = "N", description = "Calls to show (default 10).")
         Integer limit;
-        @Option(names = "--scan", paramLabel = "N", description = "Newest traces to read (default 200).")
-        Integer scan;
 
         @Override
         String tool() {
@@ -200,8 +200,8 @@ final class QueryCommands {
             put(a, "trace_id", traceId);
             put(a, "model", model);
             put(a, "workflow", workflow);
+            put(a, "provider", provider);
             put(a, "limit", limit);
-            put(a, "scan", scan);
             return a;
         }
     }

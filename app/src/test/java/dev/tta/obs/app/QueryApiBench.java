@@ -15,8 +15,8 @@ import dev.tta.obs.domain.SpanKind;
 import dev.tta.obs.domain.StatusCode;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
-import dev.tta.obs.domain.WorkflowRollupCalculator;
-import dev.tta.obs.domain.query.TraceSearch;
+import dev.tta.obs.domain.cost.PriceTable;
+import dev.tta.obs.domain.workflow.WorkflowRollups;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -47,17 +47,22 @@ import java.util.concurrent.TimeUnit;
  * ./mvnw -q -o package -pl app -am -DskipTests
  * java -Xmx1g -cp app/target/tta-obs-all.jar:app/target/test-classes dev.tta.obs.app.QueryApiBench [spans] [dataDir]
  * </pre>
+ * ({@code -Dbench.only=llm-calls} before the class name times only {@code /api/llm-calls}.)
  *
  * Loads {@code spans} (default 1,000,000) spans as traces of 10 straight into the store (the
  * ingest path has its own benchmark; reused if the data dir already holds them), starts the
  * service as {@code tta-obs start} does, then times, from a single HTTP client: a mix of searches,
- * trace details, {@code /api/stats}, and the latency from an OTLP export's acknowledgement to its
- * WebSocket message while exporting 1,000 spans/s.
+ * trace details, {@code /api/stats}, the LLM calls list ({@code /api/llm-calls}: three LLM calls
+ * per trace, so 300,000 call rows at a million spans) and the latency from an OTLP export's
+ * acknowledgement to its WebSocket message while exporting 1,000 spans/s.
  */
 public final class QueryApiBench {
     private static final int SPANS_PER_TRACE = 10;
     private static final String[] SERVICES = {"checkout", "agent", "search", "billing", "support"};
     private static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-sonnet", "claude-haiku", "llama-3"};
+    private static final String[] PROVIDERS = {"openai", "openai", "anthropic", "anthropic", "meta"};
+    /** The spans of each trace that are LLM calls (span 3 also carries the prompt text). */
+    private static final int[] LLM_SPANS = {3, 5, 7};
     private static final String[] TOOLS = new String[20];
     private static final String[] WORDS = new String[2000];
     private static final long T0 = 1_767_225_600_000_000_000L;
@@ -80,7 +85,7 @@ public final class QueryApiBench {
 
     public static void main(String[] args) throws Exception {
         int spans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        Path dir = Path.of(args.length > 1 ? args[1] : "/tmp/tta-obs-bench-" + spans);
+        Path dir = Path.of(args.length > 1 ? args[1] : "/tmp/tta-obs-bench-llm-" + spans);
         int traces = spans / SPANS_PER_TRACE;
         load(dir, traces);
 
@@ -92,6 +97,11 @@ public final class QueryApiBench {
             System.out.printf(Locale.ROOT, "stored: %,d traces, %,d spans, file %,d MiB%n", traces, traces * SPANS_PER_TRACE,
                     Files.size(dir.resolve("tta-obs.sqlite")) >> 20);
             HttpClient http = HttpClient.newHttpClient();
+            if ("llm-calls".equals(System.getProperty("bench.only"))) {
+                // -Dbench.only=llm-calls: the LLM calls list alone, on the same data
+                llmCalls(service, http, traces);
+                return;
+            }
             Map<String, String> searches = new LinkedHashMap<>();
             searches.put("newest page", "");
             searches.put("service", "service=search");
@@ -108,21 +118,10 @@ public final class QueryApiBench {
             searches.put("free text (common word)", "q=" + WORDS[0]);
             searches.put("text + service", "q=" + WORDS[5] + "&service=agent");
             searches.put("time window", "start=" + (T0 + (long) traces / 2 * 10 * MS) + "&end=" + (T0 + (long) traces / 2 * 10 * MS + 60_000 * MS));
-            List<Double> allSearch = new ArrayList<>();
             System.out.println();
             System.out.println("| search | median ms | p99 ms | hits (limit 50) |");
             System.out.println("|---|---|---|---|");
-            for (var e : searches.entrySet()) {
-                String url = service.url("/api/traces?" + e.getValue());
-                JsonNode first = RunningService.JSON.readTree(get(http, url));
-                double[] t = time(http, url, 30, 200);
-                for (double v : t) {
-                    allSearch.add(v);
-                }
-                System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", e.getKey(), pct(t, 0.5), pct(t, 0.99),
-                        first.get("traces").size());
-            }
-            double[] s = allSearch.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] s = timeTable(http, service, "/api/traces?", searches, "traces");
             Random r = new Random(3);
             double[] detail = timeEach(http, 50, 1000,
                     () -> service.url("/api/traces/" + traceId(r.nextInt(traces)).hex()));
@@ -133,10 +132,70 @@ public final class QueryApiBench {
             System.out.printf(Locale.ROOT, "| search (all of the above) | %.2f | %.2f | %d |%n", pct(s, 0.5), pct(s, 0.99), s.length);
             System.out.printf(Locale.ROOT, "| trace detail (10 spans) | %.2f | %.2f | %d |%n", pct(detail, 0.5), pct(detail, 0.99), detail.length);
             System.out.printf(Locale.ROOT, "| /api/stats | %.2f | %.2f | %d |%n", pct(stats, 0.5), pct(stats, 0.99), stats.length);
+            llmCalls(service, http, traces);
             live(service, http, traces);
         } finally {
             service.close();
         }
+    }
+
+    /** GET /api/llm-calls: every sort both ways, each filter, a deep page; 30 warm-ups, 200 timed calls each. */
+    private static void llmCalls(RunningService service, HttpClient http, int traces) throws Exception {
+        JsonNode totals = RunningService.JSON.readTree(get(http, service.url("/api/llm-calls/totals")));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "LLM calls stored: %,d%n", totals.get("calls").asLong());
+        long mid = T0 + (long) traces / 2 * 10 * MS;
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("newest (sort=time)", "");
+        queries.put("oldest (sort=time&order=asc)", "sort=time&order=asc");
+        queries.put("sort=cost", "sort=cost");
+        queries.put("sort=cost&order=asc", "sort=cost&order=asc");
+        queries.put("sort=tokens", "sort=tokens");
+        queries.put("sort=duration", "sort=duration");
+        queries.put("sort=duration&order=asc", "sort=duration&order=asc");
+        queries.put("model family + sort=cost", "model=claude-haiku&sort=cost");
+        queries.put("provider + sort=tokens", "provider=anthropic&sort=tokens");
+        queries.put("service + sort=duration", "service=agent&sort=duration");
+        queries.put("workflow (2% of calls) + sort=cost", "workflow=workflow-7&sort=cost");
+        queries.put("status=error + sort=cost", "status=error&sort=cost");
+        queries.put("a one-minute window + sort=cost", "start=" + mid + "&end=" + (mid + 60_000 * MS) + "&sort=cost");
+        queries.put("a window holding every call + sort=cost", "start=" + T0 + "&sort=cost");
+        queries.put("one trace", "traceId=" + traceId(traces / 3).hex());
+        JsonNode deep = RunningService.JSON.readTree(get(http, service.url("/api/llm-calls?sort=cost&limit=1000")));
+        queries.put("sort=cost, page after 1,000", "sort=cost&cursor=" + enc(deep.get("nextCursor").asText()));
+        // a cursor half way through the 60,000 calls of unknown cost (one key, ordered by ids)
+        queries.put("sort=cost, deep among equal costs", "sort=cost&cursor=" + enc("-1.0_" + traceId(traces / 2).hex()
+                + "_" + String.format("%016x", 0x1000L + LLM_SPANS[1])));
+        queries.put("sort=time, half way", "cursor=" + enc(mid + "_" + traceId(traces / 2).hex() + "_"
+                + String.format("%016x", 0x1000L + LLM_SPANS[1])));
+        System.out.println("| /api/llm-calls (limit 50) | median ms | p99 ms | rows |");
+        System.out.println("|---|---|---|---|");
+        double[] a = timeTable(http, service, "/api/llm-calls?", queries, "calls");
+        System.out.printf(Locale.ROOT, "| all of the above | %.2f | %.2f | %d requests |%n", pct(a, 0.5), pct(a, 0.99), a.length);
+        double[] sums = time(http, service.url("/api/llm-calls/totals?workflow=workflow-7"), 5, 50);
+        double[] sumsAll = time(http, service.url("/api/llm-calls/totals"), 5, 50);
+        System.out.printf(Locale.ROOT, "| /api/llm-calls/totals?workflow= / all calls | %.2f / %.2f | %.2f / %.2f | 50 each |%n",
+                pct(sums, 0.5), pct(sumsAll, 0.5), pct(sums, 0.99), pct(sumsAll, 0.99));
+    }
+
+    /**
+     * Each query 30 times unmeasured, then 200 times timed, one table row each (median, p99, and
+     * how many rows of {@code rowsField} the first answer had); returns every timing.
+     */
+    private static double[] timeTable(HttpClient http, RunningService service, String path, Map<String, String> queries,
+                                      String rowsField) throws Exception {
+        List<Double> all = new ArrayList<>();
+        for (var e : queries.entrySet()) {
+            String url = service.url(path + e.getValue());
+            JsonNode first = RunningService.JSON.readTree(get(http, url));
+            double[] t = time(http, url, 30, 200);
+            for (double v : t) {
+                all.add(v);
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %d |%n", e.getKey(), pct(t, 0.5), pct(t, 0.99),
+                    first.get(rowsField).size());
+        }
+        return all.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static String enc(String s) {
@@ -150,7 +209,8 @@ public final class QueryApiBench {
     private static void load(Path dir, int traces) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve("tta-obs.sqlite");
-        TraceAssembler assembler = new TraceAssembler(WorkflowRollupCalculator.NONE);
+        // the real rules, so LLM calls are found, priced and stored as rows as the server does it
+        TraceAssembler assembler = new TraceAssembler(new WorkflowRollups(PriceTable.bundled()));
         try (SqliteTraceStore store = SqliteTraceStore.open(file, assembler)) {
             var ingest = TraceIngest.of(store, assembler, WallClock.system());
             long have = store.traceCount();
@@ -183,8 +243,14 @@ public final class QueryApiBench {
                                 .end(cs + rootDuration / (SPANS_PER_TRACE + 2));
                         a.put("http.status_code", r.nextInt(20) == 0 ? 500L : 200L);
                         a.put("tool", TOOLS[r.nextInt(TOOLS.length)]);
+                        if (Arrays.binarySearch(LLM_SPANS, s) >= 0) {
+                            int m = r.nextInt(MODELS.length);
+                            a.put("gen_ai.request.model", MODELS[m]);
+                            a.put("gen_ai.provider.name", PROVIDERS[m]);
+                            a.put("gen_ai.usage.input_tokens", 50L + r.nextInt(4000));
+                            a.put("gen_ai.usage.output_tokens", 10L + r.nextInt(800));
+                        }
                         if (s == 3) {
-                            a.put("gen_ai.request.model", MODELS[r.nextInt(MODELS.length)]);
                             StringBuilder prompt = new StringBuilder();
                             for (int w = 0; w < 12; w++) {
                                 // a skewed vocabulary: a few words are everywhere, most are rare

@@ -192,10 +192,88 @@ class QueryApiIT {
     }
 
     @Test
+    void llmCalls_listEveryCallWithItsFacts_sortFilterPage_andRejectBadParameters() throws Exception {
+        // two more calls in a fourth trace: a dated gpt-4o snapshot with tokens, and a failed claude call
+        service.export(service("agent")
+                .span(4, 0, -1, "answer", 3000, 3400, false, "workflow.name", "support")
+                .span(4, 1, 0, "chat", 3010, 3300, false, "gen_ai.request.model", "gpt-4o-2024-08-06",
+                        "gen_ai.provider.name", "openai", "gen_ai.usage.input_tokens", 1000L,
+                        "gen_ai.usage.output_tokens", 200L)
+                .span(4, 2, 0, "chat", 3300, 3390, true, "gen_ai.request.model", "claude-3-5-haiku",
+                        "gen_ai.provider.name", "anthropic").bytes());
+        JsonNode all = service.getJson("/api/llm-calls");
+        assertThat(all.get("calls")).hasSize(3);
+        assertThat(all.get("nextCursor").isNull()).isTrue();
+        JsonNode newest = all.get("calls").get(0);
+        assertThat(newest.get("spanId").asText()).as("newest first").isEqualTo(spanHex(4, 2));
+        assertThat(newest.get("status").asText()).isEqualTo("error");
+        java.util.Iterator<String> fields = all.get("calls").get(1).fieldNames();
+        List<String> names = new ArrayList<>();
+        fields.forEachRemaining(names::add);
+        assertThat(names).containsExactly("traceId", "spanId", "model", "provider", "inputTokens",
+                "cachedInputTokens", "outputTokens", "reasoningTokens", "costUsd", "costStatus", "durationMs",
+                "workflowName", "serviceName", "status", "startTimeUnixNano");
+        JsonNode gpt = all.get("calls").get(1);
+        assertThat(gpt.get("traceId").asText()).isEqualTo(traceHex(4));
+        assertThat(gpt.get("model").asText()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(gpt.get("provider").asText()).isEqualTo("openai");
+        assertThat(gpt.get("inputTokens").asLong()).isEqualTo(1000);
+        assertThat(gpt.get("costUsd").asDouble()).isCloseTo(0.0045, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(gpt.get("costStatus").asText()).isEqualTo("priced");
+        assertThat(gpt.get("durationMs").asDouble()).isEqualTo(290.0);
+        assertThat(gpt.get("workflowName").asText()).isEqualTo("support");
+        assertThat(gpt.get("serviceName").asText()).isEqualTo("agent");
+        assertThat(gpt.get("startTimeUnixNano").asLong()).isEqualTo(OtlpRequests.T0 + 3010 * OtlpRequests.MS);
+        JsonNode noCounts = all.get("calls").get(2);
+        assertThat(noCounts.get("costUsd").isNull()).as("trace 1's call sent no counts: unknown, not $0").isTrue();
+        assertThat(noCounts.get("costStatus").asText()).isEqualTo("no_usage");
+
+        assertThat(spans("/api/llm-calls?sort=cost")).containsExactly(spanHex(4, 1), spanHex(4, 2), spanHex(1, 1));
+        assertThat(spans("/api/llm-calls?sort=duration&order=asc")).containsExactly(spanHex(1, 1), spanHex(4, 2),
+                spanHex(4, 1));
+        assertThat(spans("/api/llm-calls?model=gpt-4o")).containsExactly(spanHex(4, 1), spanHex(1, 1));
+        assertThat(spans("/api/llm-calls?provider=anthropic")).containsExactly(spanHex(4, 2));
+        assertThat(spans("/api/llm-calls?workflow=support&status=ok")).containsExactly(spanHex(4, 1));
+        assertThat(spans("/api/llm-calls?service=checkout")).containsExactly(spanHex(1, 1));
+        assertThat(spans("/api/llm-calls?traceId=" + traceHex(4) + "&sort=time&order=asc"))
+                .containsExactly(spanHex(4, 1), spanHex(4, 2));
+        assertThat(spans("/api/llm-calls?start=" + (OtlpRequests.T0 + 3000 * OtlpRequests.MS) + "&end="
+                + (OtlpRequests.T0 + 3100 * OtlpRequests.MS))).containsExactly(spanHex(4, 1));
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = service.getJson("/api/llm-calls?limit=1&sort=tokens"
+                    + (cursor == null ? "" : "&cursor=" + enc(cursor)));
+            page.get("calls").forEach(c -> paged.add(c.get("spanId").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null && paged.size() < 10);
+        assertThat(paged).containsExactlyElementsOf(spans("/api/llm-calls?sort=tokens")).hasSize(3);
+
+        JsonNode totals = service.getJson("/api/llm-calls/totals?workflow=support");
+        assertThat(totals.get("calls").asInt()).isEqualTo(2);
+        assertThat(totals.get("failedCalls").asInt()).isEqualTo(1);
+        assertThat(totals.get("totalTokens").asInt()).isEqualTo(1200);
+
+        assertProblem(service.get("/api/llm-calls?sort=price"), 400);
+        assertProblem(service.get("/api/llm-calls?order=up"), 400);
+        assertProblem(service.get("/api/llm-calls?status=maybe"), 400);
+        assertProblem(service.get("/api/llm-calls?limit=0"), 400);
+        assertProblem(service.get("/api/llm-calls?traceId=xyz"), 400);
+        assertProblem(service.get("/api/llm-calls?sort=cost&cursor=" + enc("12_" + traceHex(4) + "_zz")), 400);
+    }
+
+    private List<String> spans(String path) throws Exception {
+        List<String> ids = new ArrayList<>();
+        service.getJson(path).get("calls").forEach(c -> ids.add(c.get("spanId").asText()));
+        return ids;
+    }
+
+    @Test
     void openApiDocument_isServedAndListsTheApi() throws Exception {
         HttpResponse<String> r = service.get("/api/openapi.yml");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("openapi: 3").contains("/api/traces:").contains("/api/traces/{traceId}/spans/{spanId}:")
-                .contains("/api/stats:");
+                .contains("/api/stats:").contains("/api/llm-calls:").contains("/api/llm-calls/totals:");
     }
 }

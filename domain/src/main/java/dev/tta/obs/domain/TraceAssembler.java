@@ -41,9 +41,45 @@ public final class TraceAssembler {
 
     public TraceSummary summarize(TraceId traceId, Collection<Span> allSpans) {
         List<Span> spans = distinct(allSpans);
+        requireSpans(spans);
+        return summarize(traceId, spans, rollups.rollup(spans));
+    }
+
+    /** A trace's summary and its LLM calls (those its rollup counts), from one pass of the rollup. */
+    public record Summarized(TraceSummary summary, List<LlmCall> llmCalls) {
+        public Summarized {
+            llmCalls = List.copyOf(llmCalls);
+        }
+    }
+
+    /** Like {@link #summarize}, with the trace's LLM calls as rows of their own (the LLM calls list stores them). */
+    public Summarized summarizeWithCalls(TraceId traceId, Collection<Span> allSpans) {
+        List<Span> spans = distinct(allSpans);
+        requireSpans(spans);
+        WorkflowRollupCalculator.WithCalls counted = rollups.rollupWithCalls(spans);
+        TraceSummary summary = summarize(traceId, spans, counted.rollup());
+        String workflow = counted.rollup().workflowName().filter(n -> !n.isBlank()).orElse(summary.rootName());
+        List<LlmCall> calls = new ArrayList<>(counted.calls().size());
+        for (WorkflowRollupCalculator.CountedCall c : counted.calls()) {
+            Span s = c.span();
+            String family = c.usage().model();
+            calls.add(new LlmCall(traceId, s.spanId(), c.reportedModel().orElse(family), family,
+                    c.usage().provider(), c.usage().inputTokens(), c.usage().cachedInputTokens(),
+                    c.usage().outputTokens(), c.usage().reasoningTokens(),
+                    c.usage().inputTokens() + c.usage().outputTokens() + c.usage().unsplitTokens(),
+                    c.cost().costUsd(), c.cost().status(), s.startTimeUnixNano(), s.durationNanos(), workflow,
+                    s.serviceName(), s.failed()));
+        }
+        return new Summarized(summary, calls);
+    }
+
+    private static void requireSpans(List<Span> spans) {
         if (spans.isEmpty()) {
             throw new IllegalArgumentException("a trace needs at least one span");
         }
+    }
+
+    private TraceSummary summarize(TraceId traceId, List<Span> spans, WorkflowRollup rollup) {
         // OTLP times are unsigned: compared as such, a time past 2^63 ns is later, not negative
         long start = -1L;
         long end = 0L;
@@ -70,7 +106,7 @@ public final class TraceAssembler {
         }
         Span named = root != null ? root : earliest;
         return new TraceSummary(traceId, named.name(), named.serviceName(), start, end, spans.size(), errors,
-                root != null, new ArrayList<>(services), rollups.rollup(spans), outcome(spans, root, anyFailed));
+                root != null, new ArrayList<>(services), rollup, outcome(spans, root, anyFailed));
     }
 
     /**

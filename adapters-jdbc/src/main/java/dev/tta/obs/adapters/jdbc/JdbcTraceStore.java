@@ -5,12 +5,16 @@ import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
+import dev.tta.obs.domain.LlmCall;
 import dev.tta.obs.domain.TraceSummary;
 import dev.tta.obs.domain.feedback.Feedback;
 import dev.tta.obs.domain.feedback.NewFeedback;
 import dev.tta.obs.domain.query.SessionPage;
 import dev.tta.obs.domain.query.SessionSearch;
 import dev.tta.obs.domain.session.SessionSummary;
+import dev.tta.obs.domain.query.LlmCallPage;
+import dev.tta.obs.domain.query.LlmCallSearch;
+import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
@@ -37,7 +41,8 @@ import java.util.function.Consumer;
 /**
  * What both SQL stores do the same way, over the same tables ({@code traces}: one row per trace
  * with its encoded summary; {@code span_chunks}: the spans of one trace that arrived in one commit,
- * encoded together; {@code operations}): the write of what the core decided, the reads, the
+ * encoded together; {@code llm_calls}: one row per LLM call; {@code operations}): the write of what
+ * the core decided, the reads, the
  * running stats and the name lists. A store supplies its connections, how it binds a list of
  * trace ids, its upsert and its chunk inserts (its search index differs).
  */
@@ -152,6 +157,7 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
             for (TraceWrite<EncodedChunk> w : writes) {
                 FeedbackSql.insertOnce(c, w.encoded().feedback(), arrivedUnixNano);
             }
+            LlmCallSql.write(c, writes.stream().map(JdbcTraceStore::calls).toList());
             try (PreparedStatement ps = c.prepareStatement(insertOperationSql())) {
                 KnownOperations.insert(ps, operations);
             }
@@ -203,6 +209,86 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
         ps.setString(index + 1, s.rollup().userId().orElse(null));
         ps.setLong(index + 2, s.rollup().inputTokens());
         ps.setLong(index + 3, s.rollup().outputTokens());
+    }
+
+    private static LlmCallSql.WriteCalls calls(TraceWrite<EncodedChunk> w) {
+        return new LlmCallSql.WriteCalls() {
+            @Override
+            public TraceId traceId() {
+                return w.traceId();
+            }
+
+            @Override
+            public List<LlmCall> calls() {
+                return w.llmCalls();
+            }
+
+            @Override
+            public boolean replacesStored() {
+                return w.replaces().isPresent();
+            }
+        };
+    }
+
+    /**
+     * Fills {@code llm_calls} for the traces stored before it existed, which the migration that
+     * made it listed in {@code llm_calls_backfill}: each trace's calls are computed from its spans,
+     * in transactions of {@link #RECOMPUTE_BATCH} traces. A store calls this once it is open; a
+     * database without such traces costs one query.
+     *
+     * @return how many traces were indexed
+     */
+    protected final synchronized long backfillLlmCalls() {
+        long total = 0;
+        while (true) {
+            int n = inWriteTransaction("upgrade", c -> {
+                List<TraceId> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT trace_id FROM llm_calls_backfill LIMIT " + RECOMPUTE_BATCH);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(TraceId.fromBytes(rs.getBytes(1)));
+                    }
+                }
+                Map<TraceId, List<Span>> spans = loadSpans(c, ids);
+                List<LlmCallSql.WriteCalls> writes = new ArrayList<>(ids.size());
+                for (TraceId id : ids) {
+                    List<Span> own = spans.getOrDefault(id, List.of());
+                    List<LlmCall> calls = own.isEmpty() ? List.of() : assembler.summarizeWithCalls(id, own).llmCalls();
+                    writes.add(new LlmCallSql.WriteCalls() {
+                        @Override
+                        public TraceId traceId() {
+                            return id;
+                        }
+
+                        @Override
+                        public List<LlmCall> calls() {
+                            return calls;
+                        }
+
+                        @Override
+                        public boolean replacesStored() {
+                            return true;
+                        }
+                    });
+                }
+                LlmCallSql.write(c, writes);
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM llm_calls_backfill WHERE trace_id = ?")) {
+                    for (TraceId id : ids) {
+                        ps.setBytes(1, id.toBytes());
+                        ps.addBatch();
+                    }
+                    if (!ids.isEmpty()) {
+                        ps.executeBatch();
+                    }
+                }
+                return ids.size();
+            });
+            total += n;
+            if (n < RECOMPUTE_BATCH) {
+                return total;
+            }
+        }
     }
 
     /** How many rows {@link #recomputeRowsWithoutOutcome} rewrites per transaction, so ingest waits little. */
@@ -347,7 +433,10 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
         return count;
     }
 
-    /** Empties {@code traces}, {@code span_chunks} and {@code operations}, in {@link #deleteAll}'s transaction. */
+    /**
+     * Empties {@code traces}, {@code span_chunks}, {@code llm_calls}, {@code llm_calls_backfill} and
+     * {@code operations}, in {@link #deleteAll}'s transaction.
+     */
     protected abstract void deleteAllRows(Connection c) throws SQLException;
 
     /** After {@link #deleteAll} committed. */
@@ -470,6 +559,21 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
                             out.computeIfAbsent(TraceId.fromBytes(rs.getBytes(1)), k -> new HashMap<>())));
             return out;
         });
+    }
+
+    @Override
+    public LlmCallPage llmCalls(LlmCallSearch search) {
+        return read(c -> LlmCallSql.page(c, search, steersPlanner()));
+    }
+
+    /** Whether the LLM calls query must tell the planner which index to walk (SQLite keeps no statistics). */
+    protected boolean steersPlanner() {
+        return false;
+    }
+
+    @Override
+    public LlmCallTotals llmCallTotals(LlmCallSearch search) {
+        return read(c -> LlmCallSql.totals(c, search));
     }
 
     @Override

@@ -21,6 +21,10 @@ import dev.tta.obs.domain.workflow.SpanInsight;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.domain.query.TraceCursor;
+import dev.tta.obs.domain.LlmCall;
+import dev.tta.obs.domain.query.LlmCallSearch;
+import dev.tta.obs.domain.query.LlmCallSort;
+import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceSort;
@@ -99,16 +103,16 @@ public final class TraceTools {
                         .integer("limit", "groups to show (default 10)", 1, 100)
                         .integer("scan", "newest failing traces to read (default 200)", 1, 2000)
                         .build(), this::listErrors),
-                new Tool("llm_calls", "The top LLM calls by cost, tokens or latency, with totals, over the newest "
-                        + "traces; filter by model, service, workflow, time.", new Schema()
+                new Tool("llm_calls", "The top LLM calls by cost, tokens or latency, with totals, over every "
+                        + "stored trace; filter by model, provider, service, workflow, time.", new Schema()
                         .choice("sort", "cost (default), tokens or latency", "cost", "tokens", "latency")
                         .string("trace_id", "only the calls of this run")
-                        .string("model", "only this model, e.g. gpt-4o-mini")
+                        .string("model", "only this model family (every snapshot), e.g. gpt-4o-mini, or an exact name")
+                        .string("provider", "only this provider, e.g. openai")
                         .string("service", "only this service")
-                        .string("workflow", "only runs of this workflow (workflow.name)")
-                        .string("since", "only traces started since: 30m, 24h, 7d or an ISO time")
+                        .string("workflow", "only runs of this workflow (its workflow.name, else its root span name)")
+                        .string("since", "only calls started since: 30m, 24h, 7d or an ISO time")
                         .integer("limit", "calls to show (default 10)", 1, 200)
-                        .integer("scan", "newest traces to read (default 200)", 1, 2000)
                         .build(), this::llmCalls),
                 new Tool("workflow_stats", "Per workflow over a window: runs, p50/p95 latency, error and recovery "
                         + "rates, tokens, cost, cache hit rate, retries.", new Schema()
@@ -750,105 +754,72 @@ public final class TraceTools {
 
     // ---- llm_calls
 
-    private record Call(TraceSummary trace, Span span, LlmUsage usage, Optional<Double> cost) {
-    }
-
     private enum CallSort { COST, TOKENS, LATENCY }
 
+    /** From the store's rows per call: every stored call counts, not only those of the newest traces. */
     ToolResult llmCalls(ToolArgs a) {
         CallSort sort = a.choice("sort", CallSort.class).orElse(CallSort.COST);
         int limit = a.integer("limit", 10, 1, 200);
-        int scanMax = a.integer("scan", 200, 1, 2000);
-        TraceSearch.Builder b = windowed(a);
-        a.string("model").ifPresent(b::model);
+        LlmCallSearch.Builder b = LlmCallSearch.builder().limit(limit).sort(switch (sort) {
+            case COST -> LlmCallSort.COST;
+            case TOKENS -> LlmCallSort.TOKENS;
+            case LATENCY -> LlmCallSort.DURATION;
+        }, true);
         Optional<String> only = a.string("trace_id");
-        List<TraceSummary> scanned;
         if (only.isPresent()) {
             TraceId id = traceId(only.get());
-            scanned = List.of(query.trace(id).orElseThrow(
-                    () -> ToolException.notFound("no trace " + id.hex() + " is stored")).summary());
-        } else {
-            scanned = scan(b, scanMax);
+            if (query.trace(id).isEmpty()) {
+                throw ToolException.notFound("no trace " + id.hex() + " is stored");
+            }
+            b.traceId(id);
         }
-        List<TraceSummary> traces = scanned.stream().filter(s -> s.rollup().llmCalls() > 0).toList();
-        Optional<String> model = a.string("model").map(m -> m.toLowerCase(Locale.ROOT));
-        List<Call> calls = new ArrayList<>();
-        for (TraceSummary s : traces) {
-            List<Span> spans = query.trace(s.traceId()).map(Trace::spans).orElse(List.of());
-            Map<SpanId, LlmUsage> usage = new LinkedHashMap<>();
-            for (Span sp : spans) {
-                LlmUsage.from(sp).ifPresent(u -> usage.put(sp.spanId(), u));
-            }
-            Set<SpanId> wrappers = new HashSet<>();
-            for (Span sp : spans) {
-                // a wrapper around an instrumented call would count the call twice: keep the innermost
-                if (usage.containsKey(sp.spanId())) {
-                    sp.parentSpanId().filter(usage::containsKey).ifPresent(wrappers::add);
-                }
-            }
-            for (Span sp : spans) {
-                LlmUsage u = usage.get(sp.spanId());
-                if (u == null || wrappers.contains(sp.spanId())) {
-                    continue;
-                }
-                if (model.isPresent() && !u.model().map(m -> m.toLowerCase(Locale.ROOT).contains(model.get()))
-                        .orElse(false)) {
-                    continue;
-                }
-                calls.add(new Call(s, sp, u, CostSummary.of(List.of(u.toModelUsage()), prices).costUsd()));
-            }
-        }
-        Comparator<Call> order = switch (sort) {
-            case COST -> Comparator.comparingDouble((Call c) -> c.cost().orElse(-1.0));
-            case TOKENS -> Comparator.comparingLong((Call c) -> c.usage().totalTokens());
-            case LATENCY -> Comparator.comparingLong((Call c) -> c.span().durationNanos());
-        };
-        List<Call> sorted = new ArrayList<>(calls);
-        sorted.sort(order.reversed());
-        double totalCost = calls.stream().mapToDouble(c -> c.cost().orElse(0.0)).sum();
-        long unpriced = calls.stream().filter(c -> c.cost().isEmpty()).count();
-        long tokens = calls.stream().mapToLong(c -> c.usage().totalTokens()).sum();
-        long failed = calls.stream().filter(c -> c.span().isError()).count();
+        a.string("model").ifPresent(b::model);
+        a.string("provider").ifPresent(b::provider);
+        a.string("service").ifPresent(b::service);
+        a.string("workflow").ifPresent(b::workflow);
+        a.time("since", clock.instant()).ifPresent(b::startFrom);
+        LlmCallSearch search = b.build();
+        LlmCallTotals totals = query.llmCallTotals(search);
+        List<LlmCall> top = query.llmCalls(search).calls();
         StringBuilder out = new StringBuilder();
-        out.append(calls.size()).append(" LLM calls in ").append(traces.size()).append(" traces")
-                .append(only.isEmpty() && scanned.size() == scanMax ? " (of the newest " + scanMax + "; raise scan for more)" : "")
-                .append(": ").append(tokens).append(" tokens, ").append(Text.cost(totalCost))
-                .append(unpriced > 0 ? " (" + unpriced + " unpriced)" : "")
-                .append(failed > 0 ? ", " + failed + " failed" : "")
-                .append("; top ").append(Math.min(limit, sorted.size())).append(" by ")
+        out.append(totals.calls()).append(" LLM calls in ").append(totals.traces()).append(" traces: ")
+                .append(totals.totalTokens()).append(" tokens, ").append(Text.cost(totals.costUsd()))
+                .append(totals.unpricedCalls() > 0 ? " (" + totals.unpricedCalls() + " unpriced)" : "")
+                .append(totals.failedCalls() > 0 ? ", " + totals.failedCalls() + " failed" : "")
+                .append("; top ").append(top.size()).append(" by ")
                 .append(sort.name().toLowerCase(Locale.ROOT)).append('\n');
         Text.Table t = new Text.Table("cost", "tokens_in→out", "latency", "status", "model", "trace_id", "span_id",
-                "span");
+                "workflow");
         List<Object> rows = new ArrayList<>();
-        for (Call c : sorted.subList(0, Math.min(limit, sorted.size()))) {
-            String m = c.usage().provider().map(p -> p + "/").orElse("") + c.usage().model().orElse("?");
-            t.row(Text.cost(c.cost()), c.usage().inputTokens() + "→" + c.usage().outputTokens(),
-                    Text.duration(c.span().durationNanos()), c.span().isError() ? "ERROR" : "ok", m,
-                    c.trace().traceId().hex(), c.span().spanId().hex(), Text.cut(c.span().name(), 60));
+        for (LlmCall c : top) {
+            String m = (c.provider().isEmpty() ? "" : c.provider() + "/") + (c.model().isEmpty() ? "?" : c.modelFamily());
+            t.row(Text.cost(c.costUsd()), c.inputTokens() + "→" + c.outputTokens(), Text.duration(c.durationNanos()),
+                    c.failed() ? "ERROR" : "ok", m, c.traceId().hex(), c.spanId().hex(), Text.cut(c.workflowName(), 60));
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("traceId", c.trace().traceId().hex());
-            row.put("spanId", c.span().spanId().hex());
-            row.put("spanName", c.span().name());
-            row.put("workflow", workflow(c.trace()));
-            row.put("provider", c.usage().provider().orElse(null));
-            row.put("model", c.usage().model().orElse(null));
-            row.put("inputTokens", c.usage().inputTokens());
-            row.put("outputTokens", c.usage().outputTokens());
-            row.put("costUsd", c.cost().orElse(null));
-            row.put("latencyMs", c.span().durationNanos() / 1_000_000.0);
-            row.put("error", c.span().isError());
+            row.put("traceId", c.traceId().hex());
+            row.put("spanId", c.spanId().hex());
+            row.put("workflow", c.workflowName());
+            row.put("service", c.serviceName());
+            row.put("provider", c.provider().isEmpty() ? null : c.provider());
+            row.put("model", c.modelFamily().isEmpty() ? null : c.modelFamily());
+            row.put("reportedModel", c.model().isEmpty() ? null : c.model());
+            row.put("inputTokens", c.inputTokens());
+            row.put("outputTokens", c.outputTokens());
+            row.put("costUsd", c.costUsd().orElse(null));
+            row.put("latencyMs", c.durationMs());
+            row.put("error", c.failed());
             rows.add(row);
         }
         if (t.size() > 0) {
             t.appendTo(out);
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("calls", calls.size());
-        data.put("tracesScanned", traces.size());
-        data.put("totalTokens", tokens);
-        data.put("totalCostUsd", totalCost);
-        data.put("unpricedCalls", unpriced);
-        data.put("failedCalls", failed);
+        data.put("calls", totals.calls());
+        data.put("traces", totals.traces());
+        data.put("totalTokens", totals.totalTokens());
+        data.put("totalCostUsd", totals.costUsd());
+        data.put("unpricedCalls", totals.unpricedCalls());
+        data.put("failedCalls", totals.failedCalls());
         data.put("sort", sort.name().toLowerCase(Locale.ROOT));
         data.put("top", rows);
         return new ToolResult(out.toString(), data);
@@ -1046,25 +1017,10 @@ public final class TraceTools {
         return String.format(Locale.ROOT, " (%+.0f%%)", (after - before) / before * 100);
     }
 
-    /** Each span keyed by its path of names from the root and its place among same-named siblings. */
-    static Map<String, Span> byPath(Trace t) {
-        Map<SpanId, String> path = new HashMap<>();
-        Map<String, Span> out = new LinkedHashMap<>();
-        Map<String, Integer> seen = new HashMap<>();
-        for (Span s : t.spans()) {
-            String parent = s.parentSpanId().map(path::get).orElse("");
-            String base = (parent == null ? "" : parent) + "/" + s.name();
-            int n = seen.merge(base, 1, Integer::sum);
-            String key = base + "#" + n;
-            path.put(s.spanId(), key);
-            out.put(key, s);
-        }
-        return out;
-    }
-
     private void spanBySpan(StringBuilder out, Map<String, Object> data, Trace before, Trace after, int limit) {
-        Map<String, Span> a = byPath(before);
-        Map<String, Span> b = byPath(after);
+        // the dashboard's compare rule: by path and position, LLM calls across model changes
+        List<dev.tta.obs.domain.compare.SpanMatching.Match> matches =
+                dev.tta.obs.domain.compare.SpanMatching.match(before.spans(), after.spans());
         Map<SpanId, Long> selfBefore = TraceTimeline.of(before).selfTimeNs();
         Map<SpanId, Long> selfAfter = TraceTimeline.of(after).selfTimeNs();
         // a parent is slower whenever a child is: rank by the span's own time, so the step that
@@ -1073,17 +1029,19 @@ public final class TraceTools {
         }
         List<Pair> pairs = new ArrayList<>();
         List<Span> added = new ArrayList<>();
-        for (var e : b.entrySet()) {
-            Span old = a.get(e.getKey());
-            if (old == null) {
-                added.add(e.getValue());
+        List<Span> missing = new ArrayList<>();
+        for (dev.tta.obs.domain.compare.SpanMatching.Match m : matches) {
+            if (m.a().isEmpty()) {
+                added.add(m.b().get());
+            } else if (m.b().isEmpty()) {
+                missing.add(m.a().get());
             } else {
-                Span now = e.getValue();
-                pairs.add(new Pair(e.getKey(), old, now, selfAfter.getOrDefault(now.spanId(), 0L)
+                Span old = m.a().get();
+                Span now = m.b().get();
+                pairs.add(new Pair(m.path(), old, now, selfAfter.getOrDefault(now.spanId(), 0L)
                         - selfBefore.getOrDefault(old.spanId(), 0L)));
             }
         }
-        List<Span> missing = a.entrySet().stream().filter(e -> !b.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
         // slower by at least 1 ms and 10% of its own time: noise below that tells an agent nothing
         List<Pair> slower = pairs.stream().filter(p -> p.ownDelta() >= 1_000_000
                         && p.ownDelta() * 10 >= selfBefore.getOrDefault(p.before().spanId(), 0L))

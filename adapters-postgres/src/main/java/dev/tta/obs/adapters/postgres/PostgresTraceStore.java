@@ -138,6 +138,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             try {
                 long recomputed = store.recomputeRowsWithoutOutcome();
                 store.buildRollups(recomputed > 0);
+                store.backfillLlmCalls();
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -409,7 +410,8 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         lockTraces(c, ids);
         List<TraceSummary> before = summariesOrRecomputed(c, ids);
         for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
-                "DELETE FROM traces WHERE trace_id = ANY(?)", "DELETE FROM feedback WHERE trace_id = ANY(?)")) {
+                "DELETE FROM traces WHERE trace_id = ANY(?)", "DELETE FROM feedback WHERE trace_id = ANY(?)",
+                "DELETE FROM llm_calls WHERE trace_id = ANY(?)")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, idArray(c, ids));
                 ps.executeUpdate();
@@ -482,9 +484,9 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
                 droppedDays.addAll(p.days());
             }
             // their chunks in the partitions that stay (the cutoff's own day, the legacy partition),
-            // and their feedback, which goes with its trace
+            // and their feedback and LLM calls, which go with their trace
             for (String sql : List.of("DELETE FROM span_chunks WHERE trace_id = ANY(?)",
-                    "DELETE FROM feedback WHERE trace_id = ANY(?)")) {
+                    "DELETE FROM feedback WHERE trace_id = ANY(?)", "DELETE FROM llm_calls WHERE trace_id = ANY(?)")) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setArray(1, idArray(c, ids));
                     ps.executeUpdate();
@@ -643,7 +645,8 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     protected void deleteAllRows(Connection c) throws SQLException {
         try (var st = c.createStatement()) {
             // TRUNCATE is transactional in PostgreSQL and leaves no dead rows for vacuum
-            st.executeUpdate("TRUNCATE traces, span_chunks, operations, feedback, stats_durations, stats_cost_by_day");
+            st.executeUpdate("TRUNCATE traces, span_chunks, llm_calls, llm_calls_backfill, operations, feedback,"
+                    + " stats_durations, stats_cost_by_day");
         }
     }
 

@@ -95,6 +95,40 @@ class PostgresTraceStoreTest extends SessionsAndFeedbackContract {
     }
 
     @Test
+    void tracesStoredBeforeTheLlmCallsTable_getTheirCallsOnOpen() throws Exception {
+        String url = server.freshSchemaUrl();
+        TraceAssembler pricing = new TraceAssembler(new dev.tta.obs.domain.workflow.WorkflowRollups(
+                dev.tta.obs.domain.cost.PriceTable.bundled()));
+        try (TraceStore<?> first = PostgresTraceStore.open(url, Optional.empty(), Optional.empty(), pricing)) {
+            Fixtures.ingestInto(first, pricing).append(List.of(new SpanBatch(List.of(
+                    Fixtures.span(1, 0, null, "answer").build(),
+                    Fixtures.span(1, 1, 0, "chat").attributes(dev.tta.obs.domain.Attributes.builder()
+                            .put("gen_ai.request.model", "gpt-4o").put("gen_ai.usage.input_tokens", 100L)
+                            .put("gen_ai.usage.output_tokens", 10L).build()).build()))));
+        }
+        // the schema as the version before V10 left it: no table, and V10 not in the history
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("DROP TABLE llm_calls");
+            st.executeUpdate("DROP TABLE llm_calls_backfill");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '10'");
+        }
+        try (TraceStore<?> reopened = PostgresTraceStore.open(url, Optional.empty(), Optional.empty(), pricing)) {
+            var calls = reopened.llmCalls(dev.tta.obs.domain.query.LlmCallSearch.builder().build()).calls();
+            assertThat(calls).singleElement().satisfies(c -> {
+                assertThat(c.spanId()).isEqualTo(Fixtures.spanId(1));
+                assertThat(c.totalTokens()).isEqualTo(110);
+            });
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM llm_calls_backfill")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("nothing left to backfill").isZero();
+        }
+    }
+
+    @Test
     void data_survivesReopeningTheDatabase() throws Exception {
         String url = server.freshSchemaUrl();
         dev.tta.obs.domain.feedback.Feedback given;

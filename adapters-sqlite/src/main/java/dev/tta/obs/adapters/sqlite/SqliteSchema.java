@@ -47,7 +47,8 @@ public final class SqliteSchema {
             "V9__search_index_in_its_own_file.sql",
             "V10__cost_index_only_for_priced_traces.sql",
             "V11__run_outcome.sql",
-            "V12__sessions_and_feedback.sql");
+            "V12__sessions_and_feedback.sql",
+            "V14__llm_calls.sql");
 
     private SqliteSchema() {
     }

@@ -74,6 +74,7 @@ public final class SqliteTraceStore extends JdbcTraceStore {
             this.nextChunkId = readNextChunkId();
             SearchIndexRepair.indexUnindexedChunks(connections.writer(), index, assembler);
             recomputeRowsWithoutOutcome();
+            backfillLlmCalls();
         } catch (SQLException | RuntimeException e) {
             connections.stopCheckpointer();
             connections.close();
@@ -338,6 +339,11 @@ public final class SqliteTraceStore extends JdbcTraceStore {
 
     // ---- reading
 
+    @Override
+    protected boolean steersPlanner() {
+        return true;
+    }
+
     /**
      * Column filters use the traces table and its indexes; name, attribute, model, primitive, status
      * and free-text filters each narrow through the full-text table of span chunks (see
@@ -486,18 +492,22 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         }
         forIds(c, "SELECT chunk_id FROM span_chunks WHERE trace_id", ids, rs -> chunks.add(rs.getLong(1)));
         try (PreparedStatement deleteChunks = c.prepareStatement("DELETE FROM span_chunks WHERE trace_id = ?");
+             PreparedStatement deleteCalls = c.prepareStatement("DELETE FROM llm_calls WHERE trace_id = ?");
              PreparedStatement deleteTrace = c.prepareStatement("DELETE FROM traces WHERE trace_id = ?");
              PreparedStatement deleteFeedback = c.prepareStatement("DELETE FROM feedback WHERE trace_id = ?")) {
             for (TraceId id : ids) {
                 byte[] bytes = id.toBytes();
                 deleteChunks.setBytes(1, bytes);
                 deleteChunks.addBatch();
+                deleteCalls.setBytes(1, bytes);
+                deleteCalls.addBatch();
                 deleteTrace.setBytes(1, bytes);
                 deleteTrace.addBatch();
                 deleteFeedback.setBytes(1, bytes);
                 deleteFeedback.addBatch();
             }
             deleteChunks.executeBatch();
+            deleteCalls.executeBatch();
             deleteTrace.executeBatch();
             deleteFeedback.executeBatch();
         }
@@ -521,6 +531,8 @@ public final class SqliteTraceStore extends JdbcTraceStore {
         try (var st = c.createStatement()) {
             st.executeUpdate("DELETE FROM traces");
             deletedChunks += st.executeUpdate("DELETE FROM span_chunks");
+            st.executeUpdate("DELETE FROM llm_calls");
+            st.executeUpdate("DELETE FROM llm_calls_backfill");
             st.executeUpdate("DELETE FROM operations");
             st.executeUpdate("DELETE FROM feedback");
         }

@@ -55,8 +55,10 @@ class SqliteSchemaTest {
     void aFileOneMigrationBehind_getsTheLastOne() throws Exception {
         SQLiteDataSource ds = dataSource("behind.sqlite");
         int last = SqliteSchema.versionOf(SqliteSchema.MIGRATIONS.get(SqliteSchema.MIGRATIONS.size() - 1));
+        // the listed one before the last: numbers reserved for other branches may leave a gap
+        int previous = SqliteSchema.versionOf(SqliteSchema.MIGRATIONS.get(SqliteSchema.MIGRATIONS.size() - 2));
         Flyway.configure().dataSource(ds).locations("classpath:" + SqliteSchema.LOCATION)
-                .target(String.valueOf(last - 1)).load().migrate();
+                .target(String.valueOf(previous)).load().migrate();
         assertThat(SqliteSchema.isCurrent(ds)).isFalse();
 
         SqliteSchema.migrate(ds);

@@ -104,6 +104,41 @@ class SqliteTraceStoreTest extends SessionsAndFeedbackContract {
     }
 
     @Test
+    void tracesStoredBeforeTheLlmCallsTable_getTheirCallsOnOpen() throws Exception {
+        Path file = dir.resolve("before-llm-calls.sqlite");
+        TraceAssembler pricing = new TraceAssembler(new dev.tta.obs.domain.workflow.WorkflowRollups(
+                dev.tta.obs.domain.cost.PriceTable.bundled()));
+        try (SqliteTraceStore store = SqliteTraceStore.open(file, pricing)) {
+            Fixtures.ingestInto(store, pricing).append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(java.util.List.of(
+                    Fixtures.span(1, 0, null, "answer").build(),
+                    Fixtures.span(1, 1, 0, "chat").attributes(dev.tta.obs.domain.Attributes.builder()
+                            .put("gen_ai.request.model", "gpt-4o").put("gen_ai.usage.input_tokens", 100L)
+                            .put("gen_ai.usage.output_tokens", 10L).build()).build()))));
+        }
+        // the file as the version before V14 left it: no table, and V14 not in the history
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("DROP TABLE llm_calls");
+            st.executeUpdate("DROP TABLE llm_calls_backfill");
+            st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '14'");
+        }
+        try (SqliteTraceStore reopened = SqliteTraceStore.open(file, pricing)) {
+            var calls = reopened.llmCalls(dev.tta.obs.domain.query.LlmCallSearch.builder().build()).calls();
+            assertThat(calls).singleElement().satisfies(c -> {
+                assertThat(c.spanId()).isEqualTo(Fixtures.spanId(1));
+                assertThat(c.totalTokens()).isEqualTo(110);
+                assertThat(c.workflowName()).isEqualTo("answer");
+            });
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM llm_calls_backfill")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("nothing left to backfill").isZero();
+        }
+    }
+
+    @Test
     void searchRowsNotYetWrittenAtACrash_areWrittenOnTheNextStart() throws Exception {
         Path file = dir.resolve("crash.sqlite");
         Path copy = dir.resolve("after-crash");

@@ -362,8 +362,10 @@ class DashboardBrowserIT extends BrowserSession {
         driver.findElement(By.xpath("//button[text()='compare with previous run']")).click();
         await.until(d -> d.getCurrentUrl().contains("#/compare?a=" + cacheMissRun + "&b=" + cacheHitRun));
         WebElement spans = await.until(d -> d.findElement(By.cssSelector(".compare-spans")));
-        assertThat(spans.findElements(By.cssSelector("tr.missing")).stream().map(WebElement::getText))
-                .anyMatch(t -> t.contains("LLM call") && t.contains("gpt-4o-mini")).anyMatch(t -> t.contains("retriever.search_docs"));
+        // rows only A has: the LLM call (its path says so, its cells name the span and the model) and the retriever
+        assertThat(spans.findElements(By.cssSelector("tr.missing")))
+                .anyMatch(r -> r.getAttribute("data-path").endsWith("› LLM call") && r.getText().contains("gpt-4o-mini"))
+                .anyMatch(r -> r.getText().contains("retriever.search_docs"));
         String totals = driver.findElement(By.cssSelector(".compare-totals")).getText();
         assertThat(totals).containsIgnoringCase("spans 4 2").containsIgnoringCase("tokens 976 0");
         Browser.screenshot(driver, "09-compare");

@@ -380,8 +380,8 @@ class DashboardFindingIT extends BrowserSession {
         driver.get(service.url("/#/compare?a=" + onGpt4o + "&b=" + onGpt4oMini));
         WebElement spans = await.until(d -> d.findElement(By.cssSelector(".compare-spans")));
         assertThat(spans.findElements(By.cssSelector("tr.missing, tr.added"))).isEmpty();
-        assertThat(spans.findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText))
-                .anyMatch(t -> t.contains("agent.run › LLM call") && t.contains("gpt-4o → gpt-4o-mini"));
+        assertThat(spans.findElement(By.cssSelector("tr[data-path='agent.run › LLM call']")).getText())
+                .contains("gpt-4o → gpt-4o-mini");
         Browser.screenshot(driver, "27-compare-model-switch");
     }
 

@@ -53,9 +53,18 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
 
     @Override
     public WorkflowRollup rollup(Collection<Span> input) {
+        return rollup(input, false).rollup();
+    }
+
+    @Override
+    public WithCalls rollupWithCalls(Collection<Span> input) {
+        return rollup(input, true);
+    }
+
+    private WithCalls rollup(Collection<Span> input, boolean listCalls) {
         List<Span> spans = new ArrayList<>(TraceAssembler.distinct(input));
         if (spans.isEmpty()) {
-            return WorkflowRollup.EMPTY;
+            return new WithCalls(WorkflowRollup.EMPTY, List.of());
         }
         spans.sort(Comparator.comparing(Span::spanId));
         Map<SpanId, Span> byId = new HashMap<>();
@@ -97,6 +106,7 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
         }
         Set<SpanId> aboveCalls = tree.ancestorsOf(candidates);
         List<Span> callSpans = new ArrayList<>();
+        List<CountedCall> counted = listCalls ? new ArrayList<>() : List.of();
         for (Span s : spans) {
             if (candidates.contains(s.spanId()) && !aboveCalls.contains(s.spanId())) {
                 callSpans.add(s);
@@ -110,7 +120,11 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
                 if (u == null) {
                     u = LlmUsage.unknown(SpanClassifier.declaredClass(s).flatMap(ModelName::providerOfPrimitive));
                 }
-                calls.add(u.toModelUsage(s.failed()));
+                ModelUsage usage = u.toModelUsage(s.failed());
+                calls.add(usage);
+                if (listCalls) {
+                    counted.add(new CountedCall(s, u.reportedModel(), usage, CostSummary.of(List.of(usage), prices)));
+                }
             }
         }
         int llmCalls = calls.size();
@@ -129,11 +143,11 @@ public final class WorkflowRollups implements WorkflowRollupCalculator {
 
         List<Span> describing = new ArrayList<>(spans);
         describing.sort(DESCRIBING_FIRST);
-        return new WorkflowRollup(List.copyOf(kinds), counts.cacheHits(), counts.cacheMisses(), counts.retries(),
+        return new WithCalls(new WorkflowRollup(List.copyOf(kinds), counts.cacheHits(), counts.cacheMisses(), counts.retries(),
                 counts.retryAttempts(), counts.fallbacksUsed(), timeouts, compensations,
                 llmCalls, in, out, cached, reasoning, cost.costUsd(), cost.status(), cost.unpricedModels(), perModel,
                 firstValue(describing, WORKFLOW_ID_KEYS), firstValue(describing, WORKFLOW_NAME_KEYS),
-                firstValue(describing, SESSION_KEYS), firstValue(describing, USER_KEYS));
+                firstValue(describing, SESSION_KEYS), firstValue(describing, USER_KEYS)), counted);
     }
 
     /**

@@ -45,6 +45,25 @@ class RollupOrderIndependenceTest {
     }
 
     @Test
+    void theListedLlmCallsAreTheCallsTheRollupCounts_inAnyOrder_andTheirSumsAreItsSums() {
+        Random random = new Random(11);
+        for (int trace = 0; trace < 60; trace++) {
+            List<Span> spans = randomTrace(random);
+            TraceAssembler.Summarized expected = assembler.summarizeWithCalls(TestSpans.TRACE, spans);
+            assertThat(expected.summary()).isEqualTo(assembler.summarize(TestSpans.TRACE, spans));
+            assertThat(expected.llmCalls()).hasSize(expected.summary().rollup().llmCalls());
+            assertThat(expected.llmCalls().stream().mapToLong(c -> c.inputTokens()).sum())
+                    .isEqualTo(expected.summary().rollup().inputTokens());
+            assertThat(expected.llmCalls().stream().mapToLong(c -> c.outputTokens()).sum())
+                    .isEqualTo(expected.summary().rollup().outputTokens());
+            for (int i = 0; i < 10; i++) {
+                assertThat(assembler.summarizeWithCalls(TestSpans.TRACE, shuffledWithResends(spans, random)).llmCalls())
+                        .as("trace %d permutation %d", trace, i).containsExactlyInAnyOrderElementsOf(expected.llmCalls());
+            }
+        }
+    }
+
+    @Test
     void reportedCostsSumToTheSameBitsWhateverTheOrder() {
         Random random = new Random(7);
         List<Span> spans = new ArrayList<>();

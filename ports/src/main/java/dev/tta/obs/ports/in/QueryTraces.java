@@ -1,5 +1,8 @@
 package dev.tta.obs.ports.in;
 
+import dev.tta.obs.domain.query.LlmCallPage;
+import dev.tta.obs.domain.query.LlmCallSearch;
+import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
@@ -17,6 +20,12 @@ public interface QueryTraces {
 
     /** The trace with what a timeline needs: depth, self time and the critical path. */
     Optional<TraceTimeline> timeline(TraceId traceId);
+
+    /** LLM calls across stored traces, filtered and sorted (the LLM calls view). */
+    LlmCallPage llmCalls(LlmCallSearch search);
+
+    /** Sums over every call the search's filters match. */
+    LlmCallTotals llmCallTotals(LlmCallSearch search);
 
     long traceCount();
 

@@ -3,6 +3,9 @@ package dev.tta.obs.ports.out;
 import dev.tta.obs.domain.Trace;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.query.LlmCallPage;
+import dev.tta.obs.domain.query.LlmCallSearch;
+import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
@@ -48,6 +51,16 @@ public interface TraceReader {
      * {@code search.limit()}, with a cursor when more may follow.
      */
     TracePage search(TraceSearch search);
+
+    /**
+     * Stored LLM calls (the {@link TraceWrite#llmCalls} of the latest write of each trace) matching
+     * every filter, in the search's order, at most {@code search.limit()}, with a cursor when more may
+     * follow. Must answer from rows kept per call, never by decoding spans: it runs over every trace.
+     */
+    LlmCallPage llmCalls(LlmCallSearch search);
+
+    /** Sums over every call {@code search}'s filters match. */
+    LlmCallTotals llmCallTotals(LlmCallSearch search);
 
     /** How many traces are stored. */
     long traceCount();

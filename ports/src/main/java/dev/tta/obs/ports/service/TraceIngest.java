@@ -1,5 +1,6 @@
 package dev.tta.obs.ports.service;
 
+import dev.tta.obs.domain.LlmCall;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
 import dev.tta.obs.domain.SpanId;
@@ -53,8 +54,8 @@ public final class TraceIngest<E> {
     public record Prepared<E>(List<Piece<E>> pieces, int spanCount) {
     }
 
-    /** The distinct spans of one trace in one export, their summary and the store's encoding of them. */
-    public record Piece<E>(TraceId traceId, List<Span> spans, TraceSummary summary, E encoded) {
+    /** The distinct spans of one trace in one export, their summary, LLM calls and the store's encoding of them. */
+    public record Piece<E>(TraceId traceId, List<Span> spans, TraceSummary summary, List<LlmCall> llmCalls, E encoded) {
     }
 
     /** Groups, de-duplicates, summarizes and encodes one export. Thread-safe; touches no storage. */
@@ -79,8 +80,9 @@ public final class TraceIngest<E> {
     }
 
     private Piece<E> piece(TraceId traceId, List<Span> distinct) {
-        TraceSummary summary = assembler.summarize(traceId, distinct);
-        return new Piece<>(traceId, distinct, summary, sink.encode(traceId, distinct, summary));
+        TraceAssembler.Summarized summarized = assembler.summarizeWithCalls(traceId, distinct);
+        TraceSummary summary = summarized.summary();
+        return new Piece<>(traceId, distinct, summary, summarized.llmCalls(), sink.encode(traceId, distinct, summary));
     }
 
     /**
@@ -127,7 +129,8 @@ public final class TraceIngest<E> {
             Piece<E> only = pieces.get(0);
             boolean isKnown = known.containsKey(traceId);
             if (!isKnown && pieces.size() == 1) {
-                out.add(new TraceWrite<>(traceId, only.spans(), only.summary(), Optional.empty(), only.encoded()));
+                out.add(new TraceWrite<>(traceId, only.spans(), only.summary(), Optional.empty(), only.encoded(),
+                        only.llmCalls()));
                 continue;
             }
             List<Span> before = storedSpans.getOrDefault(traceId, List.of());
@@ -138,7 +141,8 @@ public final class TraceIngest<E> {
             List<Span> all = new ArrayList<>(before.size() + fresh.size());
             all.addAll(before);
             all.addAll(fresh);
-            TraceSummary summary = assembler.summarize(traceId, all);
+            TraceAssembler.Summarized summarized = assembler.summarizeWithCalls(traceId, all);
+            TraceSummary summary = summarized.summary();
             Optional<TraceSummary> replaces = known.getOrDefault(traceId, Optional.empty());
             if (replaces.isEmpty() && !before.isEmpty()) {
                 // a summary in a format this version cannot read: what it said is what its spans say
@@ -147,7 +151,7 @@ public final class TraceIngest<E> {
             // nothing was a duplicate: the encoding made on the request thread still holds
             E encoded = pieces.size() == 1 && fresh.size() == only.spans().size() ? only.encoded()
                     : sink.encode(traceId, fresh, summary);
-            out.add(new TraceWrite<>(traceId, fresh, summary, replaces, encoded));
+            out.add(new TraceWrite<>(traceId, fresh, summary, replaces, encoded, summarized.llmCalls()));
         }
         return out;
     }

@@ -12,6 +12,9 @@ import dev.tta.obs.domain.regression.RunProfile;
 import dev.tta.obs.ports.in.CompareRuns;
 import dev.tta.obs.ports.in.ForgetTraces;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.domain.query.LlmCallPage;
+import dev.tta.obs.domain.query.LlmCallSearch;
+import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.domain.query.TracePage;
 import dev.tta.obs.domain.query.TraceSearch;
 import dev.tta.obs.domain.query.TraceStats;
@@ -69,6 +72,16 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
     @Override
     public Optional<TraceTimeline> timeline(TraceId traceId) {
         return reader.findTrace(traceId).map(TraceTimeline::of);
+    }
+
+    @Override
+    public LlmCallPage llmCalls(LlmCallSearch search) {
+        return reader.llmCalls(search);
+    }
+
+    @Override
+    public LlmCallTotals llmCallTotals(LlmCallSearch search) {
+        return reader.llmCallTotals(search);
     }
 
     @Override
@@ -136,6 +149,24 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
         RegressionReport report = RegressionDetector.compare(RunProfile.of(run, trace.spans()), previous,
                 RegressionThresholds.DEFAULTS);
         return new BaselineComparison(report, mostRecent);
+    }
+
+    @Override
+    public Optional<RunDiff> diff(TraceId a, TraceId b) {
+        Optional<Trace> ta = reader.findTrace(a);
+        Optional<Trace> tb = ta.isEmpty() ? Optional.empty() : reader.findTrace(b);
+        if (tb.isEmpty()) {
+            return Optional.empty();
+        }
+        List<dev.tta.obs.domain.compare.SpanMatching.Match> rows =
+                dev.tta.obs.domain.compare.SpanMatching.match(ta.get().spans(), tb.get().spans());
+        List<LlmCallPair> calls = new ArrayList<>();
+        for (dev.tta.obs.domain.compare.SpanMatching.Match m : rows) {
+            if (m.llmCall()) {
+                calls.add(new LlmCallPair(m, dev.tta.obs.domain.compare.LlmCallDiff.of(m.a().get(), m.b().get())));
+            }
+        }
+        return Optional.of(new RunDiff(ta.get(), tb.get(), rows, calls));
     }
 
     @Override

@@ -525,6 +525,198 @@ public abstract class TraceStoreContract {
                 .isEmpty();
     }
 
+    // ---- LLM calls, kept as rows of their own
+
+    /** The real rollup rules with the bundled prices: LLM calls are the domain's calls, priced. */
+    private final TraceAssembler pricing = new TraceAssembler(
+            new dev.tta.obs.domain.workflow.WorkflowRollups(dev.tta.obs.domain.cost.PriceTable.bundled()));
+
+    private void appendPriced(List<Span> spans) {
+        TraceIngest.of(store, pricing, nowUnixNano::get).append(List.of(new SpanBatch(spans)));
+    }
+
+    private static Span llm(int trace, int span, Integer parent, String model, long in, long out, long durationMs) {
+        long start = Fixtures.T0 + trace * 1000 * Fixtures.MS + span * Fixtures.MS;
+        return span(trace, span, parent, "chat " + model).start(start).end(start + durationMs * Fixtures.MS)
+                .attributes(Attributes.builder().put("gen_ai.operation.name", "chat")
+                        .put("gen_ai.provider.name", model.startsWith("claude") ? "anthropic" : "openai")
+                        .put("gen_ai.request.model", model)
+                        .put("gen_ai.usage.input_tokens", in).put("gen_ai.usage.output_tokens", out).build())
+                .build();
+    }
+
+    /** Three traces, five calls: two models, one failure, one wrapper around an instrumented call. */
+    protected void appendLlmFixture() {
+        appendPriced(List.of(span(1, 0, null, "answer").attributes(attrs("workflow.name", "support")).build(),
+                llm(1, 1, 0, "gpt-4o-2024-08-06", 1000, 200, 900),
+                llm(1, 2, 0, "gpt-4o-mini", 500, 50, 300)));
+        // span 1 wraps the instrumented call 2 and repeats its usage: one call, not two
+        appendPriced(List.of(span(2, 0, null, "summarize").build(),
+                llm(2, 1, 0, "claude-3-5-sonnet-20241022", 3000, 400, 2500),
+                llm(2, 2, 1, "claude-3-5-sonnet-20241022", 3000, 400, 2400)));
+        Span failed = span(3, 1, 0, "chat gpt-4o").status(StatusCode.ERROR, "rate limited")
+                .attributes(Attributes.builder().put("gen_ai.request.model", "gpt-4o")
+                        .put("gen_ai.provider.name", "openai").build()).build();
+        appendPriced(List.of(span(3, 0, null, "answer").attributes(attrs("workflow.name", "support")).build(),
+                failed, llm(3, 2, 0, "gpt-4o", 100, 10, 50)));
+    }
+
+    private List<String> callIds(dev.tta.obs.domain.query.LlmCallSearch.Builder b) {
+        return store.llmCalls(b.limit(100).build()).calls().stream()
+                .map(c -> c.traceId().hex().substring(28) + "/" + c.spanId().hex().substring(12)).toList();
+    }
+
+    @Test
+    protected void llmCalls_oneRowPerCall_withItsFacts() {
+        appendLlmFixture();
+        List<dev.tta.obs.domain.LlmCall> calls = store.llmCalls(dev.tta.obs.domain.query.LlmCallSearch.builder()
+                .sort(dev.tta.obs.domain.query.LlmCallSort.TIME, false).build()).calls();
+        assertThat(calls).hasSize(5);
+        dev.tta.obs.domain.LlmCall first = calls.get(0);
+        assertThat(first.traceId()).isEqualTo(traceId(1));
+        assertThat(first.spanId()).isEqualTo(Fixtures.spanId(1));
+        assertThat(first.model()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(first.modelFamily()).isEqualTo("gpt-4o");
+        assertThat(first.provider()).isEqualTo("openai");
+        assertThat(first.inputTokens()).isEqualTo(1000);
+        assertThat(first.outputTokens()).isEqualTo(200);
+        assertThat(first.totalTokens()).isEqualTo(1200);
+        assertThat(first.costUsd()).get().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DOUBLE)
+                .isCloseTo(1000 * 2.50e-6 + 200 * 10.00e-6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(first.costStatus()).isEqualTo(dev.tta.obs.domain.cost.CostStatus.PRICED);
+        assertThat(first.durationNanos()).isEqualTo(900 * Fixtures.MS);
+        assertThat(first.workflowName()).isEqualTo("support");
+        assertThat(first.serviceName()).isEqualTo("checkout");
+        assertThat(first.failed()).isFalse();
+        dev.tta.obs.domain.LlmCall wrapped = calls.stream().filter(c -> c.traceId().equals(traceId(2)))
+                .findFirst().orElseThrow();
+        assertThat(calls.stream().filter(c -> c.traceId().equals(traceId(2)))).as("the wrapper is not a call").hasSize(1);
+        assertThat(wrapped.spanId()).isEqualTo(Fixtures.spanId(2));
+        assertThat(wrapped.workflowName()).as("no workflow name: the root's").isEqualTo("summarize");
+        dev.tta.obs.domain.LlmCall refused = calls.stream().filter(c -> c.failed()).findFirst().orElseThrow();
+        assertThat(refused.spanId()).isEqualTo(Fixtures.spanId(1));
+        assertThat(refused.traceId()).isEqualTo(traceId(3));
+    }
+
+    @Test
+    protected void llmCalls_sortBothWays_andPageWithoutGapsOrRepeats() {
+        appendLlmFixture();
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder()
+                .sort(dev.tta.obs.domain.query.LlmCallSort.TOKENS, true)))
+                .containsExactly("1002/0102", "1001/0101", "1001/0102", "1003/0102", "1003/0101");
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder()
+                .sort(dev.tta.obs.domain.query.LlmCallSort.DURATION, false)).get(0)).isEqualTo("1003/0101");
+        List<String> byCost = callIds(dev.tta.obs.domain.query.LlmCallSearch.builder()
+                .sort(dev.tta.obs.domain.query.LlmCallSort.COST, true));
+        assertThat(byCost.get(0)).as("claude with 3,400 tokens costs most").isEqualTo("1002/0102");
+        for (dev.tta.obs.domain.query.LlmCallSort sort : dev.tta.obs.domain.query.LlmCallSort.values()) {
+            for (boolean desc : new boolean[] {true, false}) {
+                List<String> all = callIds(dev.tta.obs.domain.query.LlmCallSearch.builder().sort(sort, desc));
+                List<String> paged = new ArrayList<>();
+                dev.tta.obs.domain.query.LlmCallSearch s = dev.tta.obs.domain.query.LlmCallSearch.builder()
+                        .sort(sort, desc).limit(2).build();
+                while (true) {
+                    dev.tta.obs.domain.query.LlmCallPage p = store.llmCalls(s);
+                    p.calls().forEach(c -> paged.add(c.traceId().hex().substring(28) + "/"
+                            + c.spanId().hex().substring(12)));
+                    if (p.nextCursor().isEmpty()) {
+                        break;
+                    }
+                    s = s.toBuilder().cursor(p.nextCursor().get()).build();
+                }
+                assertThat(paged).as("paging by " + sort + (desc ? " desc" : " asc")).containsExactlyElementsOf(all);
+                assertThat(all).hasSize(5);
+            }
+        }
+    }
+
+    @Test
+    protected void llmCalls_filterByFamilyProviderWorkflowServiceTimeStatusAndTrace() {
+        appendLlmFixture();
+        var b = (java.util.function.Supplier<dev.tta.obs.domain.query.LlmCallSearch.Builder>)
+                () -> dev.tta.obs.domain.query.LlmCallSearch.builder().sort(dev.tta.obs.domain.query.LlmCallSort.TIME, false);
+        assertThat(callIds(b.get().model("gpt-4o"))).as("the family finds its dated snapshot")
+                .containsExactly("1001/0101", "1003/0101", "1003/0102");
+        assertThat(callIds(b.get().model("GPT-4o-2024-08-06"))).containsExactly("1001/0101");
+        assertThat(callIds(b.get().provider("Anthropic"))).containsExactly("1002/0102");
+        assertThat(callIds(b.get().workflow("support"))).hasSize(4);
+        assertThat(callIds(b.get().service("checkout"))).hasSize(5);
+        assertThat(callIds(b.get().service("nope"))).isEmpty();
+        assertThat(callIds(b.get().failed(true))).containsExactly("1003/0101");
+        assertThat(callIds(b.get().failed(false))).hasSize(4);
+        assertThat(callIds(b.get().traceId(traceId(1)))).containsExactly("1001/0101", "1001/0102");
+        long t2 = Fixtures.T0 + 2000 * Fixtures.MS;
+        assertThat(callIds(b.get().startFrom(t2).startTo(t2 + 999 * Fixtures.MS))).containsExactly("1002/0102");
+        var totals = store.llmCallTotals(b.get().workflow("support").build());
+        assertThat(totals.calls()).isEqualTo(4);
+        assertThat(totals.traces()).isEqualTo(2);
+        assertThat(totals.failedCalls()).isEqualTo(1);
+        assertThat(totals.inputTokens()).isEqualTo(1600);
+        assertThat(store.llmCalls(b.get().failed(true).build()).calls().get(0).costUsd())
+                .as("a refused call without counts is not billed").contains(0.0);
+        assertThat(totals.unpricedCalls()).isZero();
+    }
+
+    @Test
+    protected void llmCalls_aWindowHoldingThousandsOfCalls_pagesInCostOrderLikeANarrowOne() {
+        List<Span> spans = new ArrayList<>();
+        spans.add(span(7, 0, null, "bulk").end(Fixtures.T0 + 7000 * Fixtures.MS + 9000 * Fixtures.MS).build());
+        for (int i = 1; i <= 5200; i++) {
+            // tokens (and so costs) in a scrambled order, some equal
+            spans.add(llm(7, i, 0, i % 3 == 0 ? "llama-unpriced" : "gpt-4o-mini", (i * 7919L) % 1000, 10, 1));
+        }
+        appendPriced(spans);
+        var all = dev.tta.obs.domain.query.LlmCallSearch.builder().sort(dev.tta.obs.domain.query.LlmCallSort.COST, true)
+                .limit(1000);
+        List<String> expected = new ArrayList<>();
+        dev.tta.obs.domain.query.LlmCallSearch s = all.build();
+        while (true) {
+            dev.tta.obs.domain.query.LlmCallPage p = store.llmCalls(s);
+            p.calls().forEach(c -> expected.add(c.spanId().hex()));
+            if (p.nextCursor().isEmpty()) {
+                break;
+            }
+            s = s.toBuilder().cursor(p.nextCursor().get()).build();
+        }
+        assertThat(expected).hasSize(5200);
+        // the same order through a window that holds every call (read through the cost index)
+        List<String> windowed = new ArrayList<>();
+        s = all.startFrom(Fixtures.T0).startTo(Fixtures.T0 + 100_000 * Fixtures.MS).build();
+        while (true) {
+            dev.tta.obs.domain.query.LlmCallPage p = store.llmCalls(s);
+            p.calls().forEach(c -> windowed.add(c.spanId().hex()));
+            if (p.nextCursor().isEmpty()) {
+                break;
+            }
+            s = s.toBuilder().cursor(p.nextCursor().get()).build();
+        }
+        assertThat(windowed).isEqualTo(expected);
+        List<dev.tta.obs.domain.LlmCall> top = store.llmCalls(all.limit(20).build()).calls();
+        for (int i = 1; i < top.size(); i++) {
+            assertThat(top.get(i - 1).costUsd().orElse(-1.0)).isGreaterThanOrEqualTo(top.get(i).costUsd().orElse(-1.0));
+        }
+        assertThat(store.llmCalls(dev.tta.obs.domain.query.LlmCallSearch.builder().model("llama-unpriced")
+                .sort(dev.tta.obs.domain.query.LlmCallSort.COST, true).limit(1000).build()).calls())
+                .hasSize(1000).allMatch(c -> c.costUsd().isEmpty());
+    }
+
+    @Test
+    protected void llmCalls_followMergesAndDeletes() {
+        // the wrapper arrives first and is a call; once its instrumented child arrives, the child is
+        appendPriced(List.of(span(5, 0, null, "late").build(), llm(5, 1, 0, "gpt-4o-mini", 10, 10, 100)));
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder())).containsExactly("1005/0101");
+        appendPriced(List.of(llm(5, 2, 1, "gpt-4o-mini", 10, 10, 90)));
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder())).containsExactly("1005/0102");
+        appendLlmFixture();
+        store.deleteTrace(traceId(1));
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder())).noneMatch(id -> id.startsWith("1001/"))
+                .hasSize(4);
+        store.deleteAll();
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder())).isEmpty();
+        appendLlmFixture();
+        assertThat(callIds(dev.tta.obs.domain.query.LlmCallSearch.builder())).hasSize(5);
+    }
+
     @Test
     protected void findSummaries_returnsTheLatestOfThoseStored() {
         append(trace(1, 2, "one"));

@@ -42,6 +42,11 @@ class RegressionMarkerTest {
         public BaselineComparison compareWithBaseline(Trace trace) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public Optional<RunDiff> diff(TraceId a, TraceId b) {
+            throw new UnsupportedOperationException();
+        }
     };
     private final RegressionFlags flags = stored::putAll;
 
