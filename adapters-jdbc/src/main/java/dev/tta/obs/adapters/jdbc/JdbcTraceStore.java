@@ -97,11 +97,14 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     protected abstract void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
             throws SQLException;
 
-    /** Before a write's transaction, under the writer's lock (e.g. making room for the arrival day's rows). */
+    /**
+     * Before a write's transaction (e.g. making room for the arrival day's rows): under the writer's
+     * lock, unless the store takes overlapping writes ({@link #concurrentWrites}), when two may run at once.
+     */
     protected void beforeWrite(long arrivedUnixNano) {
     }
 
-    /** After a write committed, still under the writer's lock. */
+    /** After a write committed, under the writer's lock (also with overlapping writes). */
     protected void committed(List<TraceWrite<EncodedChunk>> writes) {
     }
 
