@@ -86,7 +86,8 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     /**
      * Runs {@code work} in one transaction on the writing connection: committed when it returns,
      * rolled back when it throws, which becomes {@link StoreUnavailableException} ("could not
-     * {@code what} ..."). Callers hold the writer's lock (this object's monitor).
+     * {@code what} ..."). Callers hold the writer's lock (this object's monitor), except overlapping
+     * writes of a store that takes them ({@link #concurrentWrites}).
      */
     protected abstract <T> T inWriteTransaction(String what, Work<T> work);
 
@@ -107,11 +108,14 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     protected abstract void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
             throws SQLException;
 
-    /** Before a write's transaction, under the writer's lock (e.g. making room for the arrival day's rows). */
+    /**
+     * Before a write's transaction (e.g. making room for the arrival day's rows): under the writer's
+     * lock, unless the store takes overlapping writes ({@link #concurrentWrites}), when two may run at once.
+     */
     protected void beforeWrite(long arrivedUnixNano) {
     }
 
-    /** After a write committed, still under the writer's lock. */
+    /** After a write committed, under the writer's lock (also with overlapping writes). */
     protected void committed(List<TraceWrite<EncodedChunk>> writes) {
     }
 
@@ -143,15 +147,34 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
     private record Written(List<TraceWrite<EncodedChunk>> writes, Set<KnownOperations.Operation> operations) {
     }
 
+    /**
+     * With one writer (the default), a write holds the writer's lock (this object's monitor) from
+     * start to end, as deletes and retention do. A store that takes overlapping writes
+     * ({@link #concurrentWrites}) keeps them apart in the database instead; they then take the
+     * monitor only for the bookkeeping after their commit, never while a transaction is open, so a
+     * delete holding the monitor and waiting for a write's row locks cannot deadlock with it.
+     */
     @Override
-    public final synchronized List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
+    public final List<TraceWrite<EncodedChunk>> write(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
+        if (concurrentWrites() > 1) {
+            return writeAndCount(arrivedUnixNano, plan);
+        }
+        synchronized (this) {
+            return writeAndCount(arrivedUnixNano, plan);
+        }
+    }
+
+    private List<TraceWrite<EncodedChunk>> writeAndCount(long arrivedUnixNano, WritePlan<EncodedChunk> plan) {
         beforeWrite(arrivedUnixNano);
         Written written = inWriteTransaction("write to", c -> {
             List<TraceWrite<EncodedChunk>> writes = plan.against(stored(c));
             if (writes.isEmpty()) {
                 return new Written(writes, Set.of());
             }
-            Set<KnownOperations.Operation> operations = knownOperations.newIn(writes);
+            Set<KnownOperations.Operation> operations;
+            synchronized (knownOperations) {
+                operations = knownOperations.newIn(writes);
+            }
             insertChunks(c, arrivedUnixNano, writes);
             upsertTraces(c, writes, arrivedUnixNano);
             for (TraceWrite<EncodedChunk> w : writes) {
@@ -164,14 +187,18 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
             beforeCommit(c, writes);
             return new Written(writes, operations);
         });
-        knownOperations.written(written.operations());
-        if (statsLoaded) {
-            for (TraceWrite<EncodedChunk> w : written.writes()) {
-                w.replaces().ifPresent(stats::remove);
-                stats.add(w.summary());
+        synchronized (this) {
+            synchronized (knownOperations) {
+                knownOperations.written(written.operations());
             }
+            if (statsLoaded) {
+                for (TraceWrite<EncodedChunk> w : written.writes()) {
+                    w.replaces().ifPresent(stats::remove);
+                    stats.add(w.summary());
+                }
+            }
+            committed(written.writes());
         }
-        committed(written.writes());
         return written.writes();
     }
 
@@ -459,7 +486,9 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
 
     /** After a commit emptied the store. */
     private void forgotAll() {
-        knownOperations.clear();
+        synchronized (knownOperations) {
+            knownOperations.clear();
+        }
         stats.clear();
         statsLoaded = true;
     }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * How {@link SearchTerms} are written as a chunk's {@code terms} tsvector and found by tsquery.
- * Lexemes are stored as-is ({@code array_to_tsvector}): PostgreSQL's own parser would keep
+ * Lexemes are stored as-is (a binary tsvector, {@link ChunkCopy}): PostgreSQL's own parser would keep
  * {@code tool.call} or {@code a@b.c} as one token. Exact terms are prefixed with {@code =}, a
  * character no word contains, so a word prefix query can never match a hash.
  */

@@ -69,6 +69,13 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     /** Trace ids per notification: 32 hex digits and a comma each, under the 8000-byte payload limit. */
     private static final int IDS_PER_NOTIFICATION = 200;
     private static final int POOL_SIZE = 5;
+    /**
+     * Commits that may run at once. One commit keeps one server backend busy at a time, and while
+     * it waits (its fsync, a round trip) the server's other cores idle; a second overlaps that wait
+     * and its work. Writes of one trace take turns on its lock ({@link #lockTraces}), as those of
+     * two nodes do.
+     */
+    private static final int CONCURRENT_WRITES = 2;
     /** How long a caller waits for a connection before the exporter is told to retry. */
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
@@ -291,6 +298,11 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     }
 
     @Override
+    public int concurrentWrites() {
+        return CONCURRENT_WRITES;
+    }
+
+    @Override
     protected String upsertTraceSql() {
         return "INSERT INTO traces (" + TRACE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (trace_id) DO UPDATE SET start_ns = excluded.start_ns,"
@@ -311,36 +323,28 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     @Override
     protected void insertChunks(Connection c, long arrivedUnixNano, List<TraceWrite<EncodedChunk>> writes)
             throws SQLException {
-        try (PreparedStatement insertChunk = c.prepareStatement("INSERT INTO span_chunks (trace_id, span_count, spans,"
-                + " terms, arrived_day) VALUES (?, ?, ?, array_to_tsvector(?::text[]), ?)")) {
-            int day = ChunkPartitions.day(arrivedUnixNano);
-            for (TraceWrite<EncodedChunk> w : writes) {
-                addChunks(c, insertChunk, w.traceId().toBytes(), w.spans(), w.encoded().spans(), w.encoded().terms(),
-                        w.summary().rollup().primitiveTypes(), day);
-            }
-            insertChunk.executeBatch();
+        ChunkCopy rows = new ChunkCopy();
+        int day = ChunkPartitions.day(arrivedUnixNano);
+        for (TraceWrite<EncodedChunk> w : writes) {
+            addChunks(rows, w.traceId().toBytes(), w.spans(), w.encoded().spans(), w.encoded().terms(),
+                    w.summary().rollup().primitiveTypes(), day);
         }
+        rows.copy(c);
     }
 
     /** One chunk row, or several when the spans' terms would not fit one tsvector. */
-    private static void addChunks(Connection c, PreparedStatement insertChunk, byte[] traceId, List<Span> spans,
-                                  byte[] encoded, SearchTerms.Chunk terms, Collection<String> primitiveTypes,
-                                  int arrivedDay) throws SQLException {
+    private static void addChunks(ChunkCopy rows, byte[] traceId, List<Span> spans, byte[] encoded,
+                                  SearchTerms.Chunk terms, Collection<String> primitiveTypes, int arrivedDay) {
         List<String> lexemes = terms.tokens(PostgresTerms.EXACT_PREFIX);
         if (spans.size() > 1 && PostgresTerms.sizeInBytes(lexemes) > PostgresTerms.MAX_TERM_BYTES) {
             int half = spans.size() / 2;
             for (List<Span> part : List.of(spans.subList(0, half), spans.subList(half, spans.size()))) {
-                addChunks(c, insertChunk, traceId, part, SpanCodec.encode(part),
+                addChunks(rows, traceId, part, SpanCodec.encode(part),
                         SearchTerms.forChunk(part, primitiveTypes), primitiveTypes, arrivedDay);
             }
             return;
         }
-        insertChunk.setBytes(1, traceId);
-        insertChunk.setInt(2, spans.size());
-        insertChunk.setBytes(3, encoded);
-        insertChunk.setArray(4, c.createArrayOf("text", lexemes.toArray()));
-        insertChunk.setInt(5, arrivedDay);
-        insertChunk.addBatch();
+        rows.add(traceId, spans.size(), encoded, lexemes, arrivedDay);
     }
 
     private static java.sql.Array idArray(Connection c, Collection<TraceId> ids) throws SQLException {

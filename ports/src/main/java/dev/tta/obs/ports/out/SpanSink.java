@@ -12,8 +12,8 @@ import java.util.List;
  *
  * <p>A write has two halves. {@link #encode} turns one trace's new spans into the store's own
  * form ({@code E}: bytes, index terms); it is pure and called on the exporters' request threads, so
- * several exports are encoded in parallel. {@link #write} then commits from the single writer
- * thread, which is left with little more than the inserts.
+ * several exports are encoded in parallel. {@link #write} then commits from a writer thread, which
+ * is left with little more than the inserts.
  *
  * <p>Contract, checked by the storage contract suite:
  * <ul>
@@ -24,9 +24,10 @@ import java.util.List;
  *   <li><b>Stored as told.</b> A {@link TraceWrite}'s spans are added to its trace and its summary
  *   replaces the stored one; {@link StoredTraces}, read inside the same transaction, is what the
  *   plan merges with, so idempotence and order-freedom (decided by the core) hold.</li>
- *   <li><b>One writer.</b> Callers serialize their {@link #write} calls (the group-commit writer
- *   does); {@link #encode} may run on any number of threads at once; readers may run concurrently
- *   and see either all of a call's writes or none.</li>
+ *   <li><b>One writer, unless the store says otherwise.</b> Callers run at most
+ *   {@link #concurrentWrites} {@link #write} calls at once (the group-commit writers do);
+ *   {@link #encode} may run on any number of threads at once; readers may run concurrently and
+ *   see either all of a call's writes or none.</li>
  * </ul>
  *
  * @param <E> the store's encoding of a chunk of spans; only the store looks inside it
@@ -53,4 +54,13 @@ public interface SpanSink<E> {
      * @throws StoreUnavailableException when the database cannot be reached; retryable
      */
     List<TraceWrite<E>> write(long arrivedUnixNano, WritePlan<E> plan);
+
+    /**
+     * How many {@link #write} calls may overlap: 1 by default. A store whose writes lock the traces
+     * they touch in the database (two writes of one trace take turns, and the second merges with
+     * what the first committed) may take more, so one commit's work overlaps another's wait.
+     */
+    default int concurrentWrites() {
+        return 1;
+    }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * Span ingest through one group-committing writer (see {@link GroupCommitQueue}): an export is
+ * Span ingest through group-committing writers, one unless the store takes overlapping commits
+ * (see {@link GroupCommitQueue}): an export is
  * prepared on its own request thread ({@link TraceIngest#prepare}), queued, and answered after the
  * writer has committed it ({@link TraceIngest#commit}); a full queue is refused at once with a
  * retry hint.
@@ -19,7 +20,7 @@ public final class GroupCommitIngest implements IngestSpans, AutoCloseable {
     private final Lane<?> lane;
 
     /**
-     * @param afterCommit told of the summaries of every committed group, on the writer thread; must be quick
+     * @param afterCommit told of the summaries of every committed group, on a writer thread; must be quick and thread-safe
      */
     public GroupCommitIngest(TraceIngest<?> ingest, long maxQueuedSpans, int maxSpansPerCommit,
                              Consumer<List<TraceSummary>> afterCommit) {
@@ -34,8 +35,8 @@ public final class GroupCommitIngest implements IngestSpans, AutoCloseable {
         Lane(TraceIngest<E> ingest, long maxQueuedSpans, int maxSpansPerCommit,
              Consumer<List<TraceSummary>> afterCommit) {
             this.ingest = ingest;
-            this.queue = new GroupCommitQueue<>("tta-obs-writer", "ingest queue", "spans", maxQueuedSpans,
-                    maxSpansPerCommit, TraceIngest.Prepared::spanCount, ingest::commit, afterCommit);
+            this.queue = new GroupCommitQueue<>("tta-obs-writer", ingest.concurrentWrites(), "ingest queue", "spans",
+                    maxQueuedSpans, maxSpansPerCommit, TraceIngest.Prepared::spanCount, ingest::commit, afterCommit);
         }
 
         CompletionStage<Void> ingest(SpanBatch batch) {

@@ -15,9 +15,11 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
- * One writer thread in front of a store. Requests queue up while a commit runs, and the next
- * commit takes them all at once (group commit), so the per-transaction cost (fsync) is paid once
- * per group, not once per request. The queue is bounded by weight (spans, points), not requests:
+ * Writer threads in front of a store, usually one. Requests queue up while a commit runs, and the
+ * next commit takes them all at once (group commit), so the per-transaction cost (fsync) is paid
+ * once per group, not once per request. With several writers (a store whose commits may overlap),
+ * each takes the next group when its commit is done, so one group's commit waits for the server
+ * while another's runs. The queue is bounded by weight (spans, points), not requests:
  * a few huge requests cannot exhaust memory, and a full queue is refused at once instead of
  * blocking. A request's stage completes only after the commit that holds it.
  */
@@ -32,7 +34,7 @@ final class GroupCommitQueue<T, R> implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private long queuedWeight;
     private boolean closing;
 
@@ -47,8 +49,18 @@ final class GroupCommitQueue<T, R> implements AutoCloseable {
      */
     GroupCommitQueue(String threadName, String what, String unit, long maxQueuedWeight, long maxWeightPerCommit,
                      ToLongFunction<T> weight, Function<List<T>, R> commit, Consumer<R> afterCommit) {
-        if (maxQueuedWeight < 1 || maxWeightPerCommit < 1) {
-            throw new IllegalArgumentException("queue and commit sizes must be positive");
+        this(threadName, 1, what, unit, maxQueuedWeight, maxWeightPerCommit, weight, commit, afterCommit);
+    }
+
+    /**
+     * @param writerCount how many commits may run at once (each on its own thread); {@code commit}
+     *                    and {@code afterCommit} must then be safe to call from that many threads
+     */
+    GroupCommitQueue(String threadName, int writerCount, String what, String unit, long maxQueuedWeight,
+                     long maxWeightPerCommit, ToLongFunction<T> weight, Function<List<T>, R> commit,
+                     Consumer<R> afterCommit) {
+        if (maxQueuedWeight < 1 || maxWeightPerCommit < 1 || writerCount < 1) {
+            throw new IllegalArgumentException("queue and commit sizes and the writer count must be positive");
         }
         this.what = what;
         this.unit = unit;
@@ -57,9 +69,12 @@ final class GroupCommitQueue<T, R> implements AutoCloseable {
         this.weight = weight;
         this.commit = commit;
         this.afterCommit = afterCommit;
-        this.writer = new Thread(this::run, threadName);
-        this.writer.setDaemon(false);
-        this.writer.start();
+        for (int i = 1; i <= writerCount; i++) {
+            Thread writer = new Thread(this::run, i == 1 ? threadName : threadName + "-" + i);
+            writer.setDaemon(false);
+            writers.add(writer);
+        }
+        writers.forEach(Thread::start);
     }
 
     CompletionStage<Void> submit(T item) {
@@ -170,7 +185,7 @@ final class GroupCommitQueue<T, R> implements AutoCloseable {
         }
     }
 
-    /** Stops taking new requests, writes everything already queued, then stops the writer. */
+    /** Stops taking new requests, writes everything already queued, then stops the writers. */
     @Override
     public void close() {
         lock.lock();
@@ -180,8 +195,11 @@ final class GroupCommitQueue<T, R> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            writer.join(30_000);
+            for (Thread writer : writers) {
+                TimeUnit.NANOSECONDS.timedJoin(writer, Math.max(1, deadline - System.nanoTime()));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

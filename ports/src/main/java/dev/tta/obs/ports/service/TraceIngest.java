@@ -85,6 +85,11 @@ public final class TraceIngest<E> {
         return new Piece<>(traceId, distinct, summary, summarized.llmCalls(), sink.encode(traceId, distinct, summary));
     }
 
+    /** How many {@link #commit} calls may run at once: the store's {@link SpanSink#concurrentWrites}. */
+    public int concurrentWrites() {
+        return sink.concurrentWrites();
+    }
+
     /**
      * Writes prepared exports in one transaction of the store, merged with what it holds.
      *

@@ -163,4 +163,39 @@ class GroupCommitIngestTest {
         assertThat(last).isCompleted();
         assertThat(written).hasSize(50);
     }
+
+    @Test
+    void aStoreThatTakesOverlappingWrites_commitsTwoGroupsAtOnce_andAcksEachAfterItsOwnCommit() throws Exception {
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch bothInside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        MemorySink overlapping = new MemorySink() {
+            @Override
+            public int concurrentWrites() {
+                return 2;
+            }
+
+            @Override
+            void commit(List<TraceWrite<String>> writes) {
+                firstInside.countDown();
+                bothInside.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (GroupCommitIngest ingest = ingest(overlapping, 10_000)) {
+            CompletableFuture<Void> first = ingest.ingest(batch(1, 2)).toCompletableFuture();
+            assertThat(firstInside.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> second = ingest.ingest(batch(2, 2)).toCompletableFuture();
+            // with one writer the second group would wait for the first commit, which waits for both
+            assertThat(bothInside.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(first).isNotDone();
+            assertThat(second).isNotDone();
+            release.countDown();
+            CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
+        }
+    }
 }
