@@ -335,26 +335,15 @@ public class TraceController {
     }
 
     private static Optional<TraceId> traceId(String hex) {
-        try {
-            return Optional.of(TraceId.of(hex));
-        } catch (InvalidTelemetryException e) {
-            return Optional.empty();
-        }
+        return ApiProblem.traceId(hex);
     }
 
     private static MutableHttpResponse<?> invalidTraceId(String raw) {
-        String detail;
-        try {
-            TraceId.of(raw);
-            detail = "invalid trace id";
-        } catch (InvalidTelemetryException e) {
-            detail = e.getMessage();
-        }
-        return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid trace id", detail);
+        return ApiProblem.invalidTraceId(raw);
     }
 
     private static MutableHttpResponse<?> traceNotFound(TraceId id) {
-        return ApiProblem.of(HttpStatus.NOT_FOUND, "Trace not found", "no trace with id " + id.hex() + " is stored");
+        return ApiProblem.traceNotFound(id);
     }
 
     private static Optional<String> blank(String s) {
