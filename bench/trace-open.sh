@@ -16,5 +16,5 @@ cd "$root"
 jar_arg="--jar=app/target/tta-obs-all.jar"
 for a in "$@"; do [[ "$a" == --jar=* ]] && jar_arg=""; done
 exec java -Dlogback.configurationFile=bench/logback.xml \
-    -cp "app/target/test-classes:$(cat app/target/bench.classpath)" dev.tta.obs.app.ui.TraceOpenBench \
+    -cp "app/target/test-classes:app/target/classes:$(cat app/target/bench.classpath)" dev.tta.obs.app.ui.TraceOpenBench \
     ${jar_arg:+"$jar_arg"} "$@"
