@@ -42,6 +42,8 @@ export function query(params) {
 export const api = {
   traces: (params, signal) => getJson(`/api/traces${query(params)}`, signal),
   trace: (id, signal) => getJson(`/api/traces/${encodeURIComponent(id)}`, signal),
+  timeline: (id, signal) => getJson(`/api/traces/${encodeURIComponent(id)}/timeline`, signal),
+  span: (traceId, spanId, signal) => getJson(`/api/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, signal),
   health: () => getJson('/api/health'),
   stats: () => optional('/api/stats'),
   services: () => optional('/api/services'),

@@ -114,7 +114,8 @@ export function copyButton(text, label = 'copy') {
   b.addEventListener('click', async (e) => {
     e.stopPropagation();
     try {
-      await navigator.clipboard.writeText(typeof text === 'function' ? text() : text);
+      // a function may fetch what it copies (a slim trace's details): its promise is awaited
+      await navigator.clipboard.writeText(typeof text === 'function' ? await text() : text);
       b.textContent = 'copied';
     } catch {
       b.textContent = 'copy failed';

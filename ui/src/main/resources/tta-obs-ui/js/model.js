@@ -25,7 +25,52 @@ export function exceptions(span) {
 }
 
 export function serviceOf(span) {
+  if (span._service != null) return span._service;
   return plain(span.resource?.attributes?.['service.name']) || '';
+}
+
+/** Whether the span recorded an exception: from its events, or from the slim timeline's flag before they are loaded. */
+export function threw(span) {
+  return Boolean(span._threw) || exceptions(span).length > 0;
+}
+
+/**
+ * The slim timeline (GET /api/traces/{id}/timeline: a row per span, columns named in `fields`) as
+ * span objects shaped like the full trace's, without what only the side panel and search read
+ * (attributes, events, links, resource, messages): `_slim` marks them until those are merged in.
+ */
+export function inflateTimeline(body) {
+  const col = Object.fromEntries(body.fields.map((f, i) => [f, i]));
+  const base = Number(body.startTimeUnixNano);
+  const spans = body.spans.map((r) => {
+    const start = base + r[col.startOffsetNs];
+    const sp = {
+      traceId: body.traceId,
+      spanId: r[col.spanId],
+      parentSpanId: r[col.parentSpanId],
+      depth: r[col.depth],
+      name: r[col.name],
+      kind: r[col.kind],
+      startTimeUnixNano: start,
+      endTimeUnixNano: start + r[col.durationNs],
+      durationMs: r[col.durationNs] / 1e6,
+      status: { code: r[col.status], message: r[col.statusMessage] || '' },
+      _service: body.services[r[col.service]] ?? '',
+      _threw: (r[col.flags] & 1) !== 0,
+      _slim: true,
+    };
+    if (r[col.primitive]) sp.primitive = r[col.primitive];
+    if (r[col.llm]) sp.llm = r[col.llm];
+    return sp;
+  });
+  return { traceId: body.traceId, summary: body.summary, baseline: body.baseline, feedback: body.feedback, criticalPath: body.criticalPath, spans, slim: true };
+}
+
+/** Merges a full span (GET …/spans/{spanId} or an element of the full trace) into its slim one. */
+export function mergeDetails(sp, full) {
+  for (const [k, v] of Object.entries(full)) if (!k.startsWith('_') && k !== 'startTimeUnixNano' && k !== 'endTimeUnixNano') sp[k] = v;
+  sp._slim = false;
+  return sp;
 }
 
 // kinds every workflow has, or that the LLM facts and the icon already say: no badge of their own
@@ -76,10 +121,11 @@ const llmCache = new WeakMap();
 /** span.llm with its messages as chat parts, or null if the server did not find an LLM call. */
 export function llmFacts(span) {
   if (!span.llm || typeof span.llm !== 'object') return null;
-  let f = llmCache.get(span);
+  // keyed by the llm object: merging a span's details replaces it, messages and all
+  let f = llmCache.get(span.llm);
   if (!f) {
     f = { ...span.llm, messages: (span.llm.messages || []).map(chatParts) };
-    llmCache.set(span, f);
+    llmCache.set(span.llm, f);
   }
   return f;
 }

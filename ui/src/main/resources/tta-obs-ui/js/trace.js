@@ -4,7 +4,7 @@ import { badge, clear, copyButton, fmtInt, fmtMs, fmtOffset, fmtTime, fmtTokens,
 import { navigate, route } from './router.js';
 import { feedbackControls, feedbackSummary } from './feedback.js';
 import { callCost } from './llmcalls.js';
-import { costText, costTitle, exceptions, indexTrace, isError, kindIcon, llmFacts, plain, primitiveBadges, runFailed, serviceOf, summaryBadges } from './model.js';
+import { costText, costTitle, exceptions, indexTrace, inflateTimeline, isError, kindIcon, llmFacts, mergeDetails, plain, primitiveBadges, runFailed, serviceOf, summaryBadges, threw } from './model.js';
 
 const ROW = 24;
 const OVERSCAN = 12;
@@ -18,11 +18,13 @@ export function renderTrace({ root, params }, traceId) {
   let view = null;
   let latest = params;
   root.append(h('p', { class: 'muted', id: 'trace-loading' }, 'Loading trace…'));
-  api.trace(traceId, controller.signal).then((trace) => {
+  // the slim timeline draws the waterfall; a span's details, and the whole trace for search and
+  // copy, are fetched when they are asked for
+  api.timeline(traceId, controller.signal).then((body) => {
     if (disposed) return;
     const fetched = performance.now();
     clear(root);
-    view = mount(root, trace, latest, t0, fetched);
+    view = mount(root, inflateTimeline(body), latest, t0, fetched, controller.signal);
   }).catch((e) => {
     if (disposed || e.name === 'AbortError') return;
     clear(root).append(h('div', { class: 'empty' },
@@ -52,8 +54,32 @@ function serviceColour(name) {
   return colours.get(name);
 }
 
-function mount(root, trace, params, t0, fetched) {
+function mount(root, trace, params, t0, fetched, signal) {
   const idx = indexTrace(trace);
+  // the full trace (GET /api/traces/{id}), fetched once when search or copy needs every span's details
+  let full = null;
+  const loadAll = () => {
+    full = full || api.trace(trace.traceId, signal).then((body) => {
+      for (const f of body.spans) {
+        const sp = idx.byId.get(f.spanId);
+        if (sp && sp._slim) mergeDetails(sp, f);
+      }
+      waterfall.dataset.detailsLoaded = 'all';
+      return body;
+    });
+    full.catch(() => { full = null; });
+    return full;
+  };
+  const details = (sp) => (sp._slim ? (sp._details = sp._details || api.span(trace.traceId, sp.spanId, signal)
+    .then((f) => mergeDetails(sp, f)).catch((e) => { sp._details = null; throw e; })) : Promise.resolve(sp));
+  function showPanel(sp) {
+    renderPanel(panel, sp, idx, trace, details);
+    if (!sp._slim) return;
+    details(sp).then(() => { if (selected === sp) renderPanel(panel, sp, idx, trace, details); }).catch((e) => {
+      if (e.name === 'AbortError' || selected !== sp) return;
+      panel.querySelector('#span-details-loading')?.replaceChildren(`Could not load the span's details: ${e.message}`);
+    });
+  }
   const indexed = performance.now();
   const s = trace.summary || {};
   const collapsed = new Set();
@@ -62,7 +88,7 @@ function mount(root, trace, params, t0, fetched) {
   }
   let visible = [];
   // open where the user most likely wants to look: the linked span, else the first thrown exception
-  let selected = idx.byId.get(params.get('span')) || idx.spans.find((sp) => exceptions(sp).length) || idx.spans.find(isError) || idx.spans[0];
+  let selected = idx.byId.get(params.get('span')) || idx.spans.find(threw) || idx.spans.find(isError) || idx.spans[0];
   const pickedSpan = params.has('span');
   let searchText = '';
   let matchSet = null;
@@ -96,7 +122,7 @@ function mount(root, trace, params, t0, fetched) {
       h('span', { id: 'trace-feedback-badges' }, feedbackSummary(trace.feedback))),
     h('div', { class: 'actions' },
       h('span', { class: 'mono muted small' }, trace.traceId), copyButton(trace.traceId, 'copy id'),
-      copyButton(() => JSON.stringify(stripPrivate(trace), null, 2), 'copy as JSON'),
+      copyButton(async () => JSON.stringify(await loadAll(), null, 2), 'copy as JSON'),
       h('a', { class: 'chip', href: `/api/traces/${trace.traceId}/export?format=jaeger`, download: `trace-${trace.traceId}.jaeger.json`, title: 'Jaeger JSON, to load into Jaeger UI' }, 'export for Jaeger'),
       compareBtn, critBtn));
 
@@ -327,7 +353,7 @@ function mount(root, trace, params, t0, fetched) {
       else if (top + ROW > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW - scroller.clientHeight;
     }
     drawRows(true);
-    renderPanel(panel, sp, idx, trace);
+    showPanel(sp);
     const p = route().params;
     p.set('span', sp.spanId);
     navigate(`/trace/${trace.traceId}`, p, { replace: true });
@@ -335,6 +361,12 @@ function mount(root, trace, params, t0, fetched) {
 
   function runSearch() {
     searchText = search.value.trim().toLowerCase();
+    if (searchText && !trace.loadedAll) {
+      matchInfo.textContent = 'searching…';
+      loadAll().then(() => { trace.loadedAll = true; if (search.value.trim()) runSearch(); })
+        .catch((e) => { if (e.name !== 'AbortError') matchInfo.textContent = `could not search: ${e.message}`; });
+      return;
+    }
     if (!searchText) {
       matchSet = null;
       matchList = [];
@@ -365,7 +397,16 @@ function mount(root, trace, params, t0, fetched) {
   let searchTimer;
   search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, idx.spans.length > 2000 ? 200 : 60); });
   search.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') { clearTimeout(searchTimer); if (searchText !== search.value.trim().toLowerCase()) runSearch(); nextMatch(e.shiftKey ? -1 : 1); e.preventDefault(); }
+    if (e.key === 'Enter') {
+      clearTimeout(searchTimer);
+      e.preventDefault();
+      if (searchText !== search.value.trim().toLowerCase() || !trace.loadedAll) {
+        runSearch();
+        // the first search waits for the whole trace: the step to the first match follows it
+        if (!trace.loadedAll) { loadAll().then(() => nextMatch(e.shiftKey ? -1 : 1)).catch(() => {}); return; }
+      }
+      nextMatch(e.shiftKey ? -1 : 1);
+    }
     if (e.key === 'Escape') { search.value = ''; runSearch(); search.blur(); e.stopPropagation(); }
   });
   expandAll.addEventListener('click', () => { collapsed.clear(); computeVisible(); drawRows(true); });
@@ -432,17 +473,28 @@ function mount(root, trace, params, t0, fetched) {
     matchInfo.textContent = matchList.length ? `${matchList.length} span${matchList.length > 1 ? 's' : ''} match “${q}” · enter for next` : '';
     return named;
   }
-  if (params.get('q')) {
-    const named = showListSearch(params.get('q'));
-    if (named && !pickedSpan) selected = named;
+  // opened from a list search: the server matched attribute values too, so the spans are marked
+  // once the whole trace is here
+  function listSearch(q, pick) {
+    search.value = q;
+    matchInfo.textContent = `finding “${q}”…`;
+    loadAll().then(() => {
+      trace.loadedAll = true;
+      if (search.value !== q) return;
+      const named = showListSearch(q);
+      computeVisible();
+      if (named && pick) selectSpan(named);
+      else drawRows(true);
+    }).catch((e) => { if (e.name !== 'AbortError') matchInfo.textContent = `could not search: ${e.message}`; });
   }
+  if (params.get('q')) listSearch(params.get('q'), !pickedSpan);
   if (selected) reveal(selected);
   showTab(params.get('tab') || '');
   drawAxis();
   computeVisible();
   drawRows(true);
   if (selected) {
-    renderPanel(panel, selected, idx, trace);
+    showPanel(selected);
     const i = visible.indexOf(selected);
     if (i * ROW > window.innerHeight / 2) {
       initialTop = i * ROW - window.innerHeight / 3;
@@ -457,7 +509,7 @@ function mount(root, trace, params, t0, fetched) {
     setTimeout(() => {
       const done = performance.now();
       window.__ttaObsRender = { traceId: trace.traceId, spans: idx.spans.length, fetchMs: fetched - t0, indexMs: indexed - fetched,
-        domMs: built - indexed, frameMs: done - built, renderMs: done - fetched, totalMs: done - t0 };
+        domMs: built - indexed, frameMs: done - built, renderMs: done - fetched, totalMs: done - t0, at: done };
       waterfall.dataset.renderMs = String(Math.round(done - fetched));
     }, 0);
   });
@@ -470,12 +522,8 @@ function mount(root, trace, params, t0, fetched) {
     update(p) {
       const q = p.get('q') || '';
       if (q !== search.value.trim()) {
-        if (q) {
-          const named = showListSearch(q);
-          computeVisible();
-          if (named && !p.get('span')) selectSpan(named);
-          else drawRows(true);
-        } else {
+        if (q) listSearch(q, !p.get('span'));
+        else {
           search.value = '';
           runSearch();
         }
@@ -640,7 +688,8 @@ function prettyArguments(args) {
   }
 }
 
-function renderPanel(panel, sp, idx, trace) {
+/** @param details (span) → a promise of the span with its attributes, events and messages */
+function renderPanel(panel, sp, idx, trace, details) {
   clear(panel);
   const llm = llmFacts(sp);
   const exc = exceptions(sp);
@@ -649,14 +698,19 @@ function renderPanel(panel, sp, idx, trace) {
       h('h2', null, sp.name),
       h('div', { class: 'chips' },
         h('span', { class: 'stat' }, h('b', null, fmtMs(sp.durationMs)), ' total'),
-        h('span', { class: 'stat' }, h('b', null, fmtMs(sp.selfTimeMs)), ' self'),
+        sp._slim ? null : h('span', { class: 'stat' }, h('b', null, fmtMs(sp.selfTimeMs)), ' self'),
         h('span', { class: 'stat muted' }, `starts +${fmtMs((sp._start - idx.startNanos) / 1e6)}`),
         h('span', { class: 'stat muted' }, sp.kind || ''),
         h('span', { class: 'stat muted' }, serviceOf(sp)),
         sp._critical ? badge('critical path', 'cp') : null,
         ...primitiveBadges(sp).map((b) => badge(b.text, b.tone, b.title))),
       h('div', { class: 'actions' }, h('span', { class: 'mono muted small' }, sp.spanId), copyButton(sp.spanId, 'copy id'),
-        copyButton(() => JSON.stringify(stripPrivate(sp), null, 2), 'copy as JSON'), openInEditorButton(sp))));
+        copyButton(async () => JSON.stringify(stripPrivate(await details(sp)), null, 2), 'copy as JSON'), openInEditorButton(sp))));
+  // a slim span's error, chat, attributes and events are drawn once its details are here, each once
+  if (sp._slim) {
+    panel.append(h('p', { class: 'muted small', id: 'span-details-loading' }, 'Loading the span’s details…'));
+    return;
+  }
 
   if (isError(sp) || exc.length) {
     panel.append(h('section', { class: 'error-box', id: 'span-error' },

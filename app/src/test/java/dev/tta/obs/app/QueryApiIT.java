@@ -130,6 +130,50 @@ class QueryApiIT {
     }
 
     @Test
+    void slimTimeline_holdsWhatTheWaterfallDraws_andTheSpanDetailTheRest() throws Exception {
+        JsonNode t = service.getJson("/api/traces/" + traceHex(1) + "/timeline");
+        List<String> fields = new ArrayList<>();
+        t.get("fields").forEach(f -> fields.add(f.asText()));
+        assertThat(fields).startsWith("spanId", "parentSpanId", "depth", "name", "service");
+        assertThat(t.get("summary").get("spanCount").asInt()).isEqualTo(3);
+        assertThat(t.get("services")).extracting(JsonNode::asText).containsExactly("checkout");
+        assertThat(t.get("criticalPath")).extracting(JsonNode::asText).containsExactly(spanHex(1, 0), spanHex(1, 1));
+        assertThat(t.get("spans")).hasSize(3);
+        JsonNode llm = t.get("spans").get(1);
+        assertThat(llm.get(fields.indexOf("name")).asText()).isEqualTo("llm.chat");
+        assertThat(llm.get(fields.indexOf("parentSpanId")).asText()).isEqualTo(spanHex(1, 0));
+        assertThat(llm.get(fields.indexOf("depth")).asInt()).isEqualTo(1);
+        assertThat(llm.get(fields.indexOf("startOffsetNs")).asLong()).isEqualTo(10_000_000L);
+        assertThat(llm.get(fields.indexOf("durationNs")).asLong()).isEqualTo(80_000_000L);
+        assertThat(llm.get(fields.indexOf("llm")).get("model").asText()).isEqualTo("gpt-4o");
+        assertThat(llm.get(fields.indexOf("llm")).has("messages")).as("messages wait for the span detail").isFalse();
+        JsonNode tool = t.get("spans").get(2);
+        assertThat(tool.get(fields.indexOf("status")).asText()).isEqualTo("ERROR");
+        // neither attributes nor their values travel with the timeline
+        assertThat(t.toString()).doesNotContain("attributes").doesNotContain("quarterly report");
+
+        JsonNode detail = service.getJson("/api/traces/" + traceHex(1) + "/spans/" + spanHex(1, 1));
+        assertThat(detail.get("attributes").get("input.value").get("value").asText()).isEqualTo("Please summarize the quarterly report");
+        assertThat(detail.get("llm").get("model").asText()).isEqualTo("gpt-4o");
+        assertThat(detail.get("llm").get("messages").isArray()).isTrue();
+        assertThat(detail.get("selfTimeMs").asDouble()).isEqualTo(80.0);
+
+        assertThat(service.get("/api/traces/" + traceHex(9) + "/timeline").statusCode()).isEqualTo(404);
+        HttpResponse<String> bad = service.get("/api/traces/nothex/timeline");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Invalid trace id");
+    }
+
+    @Test
+    void aDeletedTrace_isGoneFromTheSpanDetailToo() throws Exception {
+        // the timeline remembers the layout for the span details that follow it
+        assertThat(service.get("/api/traces/" + traceHex(1) + "/timeline").statusCode()).isEqualTo(200);
+        assertThat(service.get("/api/traces/" + traceHex(1) + "/spans/" + spanHex(1, 2)).statusCode()).isEqualTo(200);
+        assertThat(service.send(service.request("/api/traces/" + traceHex(1)).DELETE()).statusCode()).isEqualTo(204);
+        assertThat(service.get("/api/traces/" + traceHex(1) + "/spans/" + spanHex(1, 2)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void statsServicesOperations_describeWhatIsStored() throws Exception {
         JsonNode stats = service.getJson("/api/stats");
         assertThat(stats.get("traceCount").asLong()).isEqualTo(3);

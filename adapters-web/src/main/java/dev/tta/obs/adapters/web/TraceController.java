@@ -59,6 +59,7 @@ public class TraceController {
     private final CompareRuns compare;
     private final QueryLogs logs;
     private final RateTraces feedback;
+    private final RecentTimelines recent = new RecentTimelines();
 
     public TraceController(QueryTraces query, ForgetTraces forget, PriceTable prices, TransferTraces transfer,
                            CompareRuns compare, QueryLogs logs, RateTraces feedback) {
@@ -280,14 +281,7 @@ public class TraceController {
         }
         return query.timeline(id.get())
                 .<MutableHttpResponse<?>>map(t -> {
-                    // GenAI message events some instrumentations send as log records join their span's chat
-                    Map<SpanId, List<SpanEvent>> messageLogs = new java.util.HashMap<>();
-                    for (LogEntry l : logs.logsOfTrace(id.get(), MAX_MESSAGE_LOGS)) {
-                        l.spanId().ifPresent(sid -> ChatMessages.logRecordEvent(l.timeUnixNano(), l.eventName(),
-                                        l.attributes(), l.body())
-                                .ifPresent(e -> messageLogs.computeIfAbsent(sid, k -> new ArrayList<>()).add(e)));
-                    }
-                    Map<String, Object> body = TraceJson.timeline(t, prices, messageLogs);
+                    Map<String, Object> body = TraceJson.timeline(t, prices, messageLogs(id.get()));
                     TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
                     body.put("feedback", SessionJson.feedback(feedback.feedback(id.get())));
                     return HttpResponse.ok(body);
@@ -295,7 +289,27 @@ public class TraceController {
                 .orElseGet(() -> traceNotFound(id.get()));
     }
 
-    @Operation(summary = "One span, with its depth and self time")
+    @Operation(summary = "What the waterfall draws of one trace: a compact row per span, no attributes, events or messages",
+            description = "See docs/api.md, \"GET /api/traces/{traceId}/timeline\".")
+    @Get(uri = "/{traceId}/timeline", produces = "application/json")
+    public MutableHttpResponse<?> timeline(@PathVariable String traceId) {
+        Optional<TraceId> id = traceId(traceId);
+        if (id.isEmpty()) {
+            return invalidTraceId(traceId);
+        }
+        return query.timeline(id.get())
+                .<MutableHttpResponse<?>>map(t -> {
+                    // the spans the page opens next come from here, not from another load of the trace
+                    recent.put(t);
+                    Map<String, Object> body = TraceJson.slimTimeline(t, prices);
+                    TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
+                    body.put("feedback", SessionJson.feedback(feedback.feedback(id.get())));
+                    return HttpResponse.ok(body);
+                })
+                .orElseGet(() -> traceNotFound(id.get()));
+    }
+
+    @Operation(summary = "One span in full, with its depth, self time, primitive and LLM call with its messages")
     @Get(uri = "/{traceId}/spans/{spanId}", produces = "application/json")
     public MutableHttpResponse<?> span(@PathVariable String traceId, @PathVariable String spanId) {
         Optional<TraceId> id = traceId(traceId);
@@ -308,14 +322,29 @@ public class TraceController {
         } catch (InvalidTelemetryException e) {
             return ApiProblem.of(HttpStatus.BAD_REQUEST, "Invalid span id", e.getMessage());
         }
-        Optional<TraceTimeline> timeline = query.timeline(id.get());
+        Optional<TraceTimeline> timeline = recent.holding(id.get(), sid, query::timeline);
         if (timeline.isEmpty()) {
             return traceNotFound(id.get());
         }
         Optional<Span> span = timeline.get().span(sid);
-        return span.<MutableHttpResponse<?>>map(s -> HttpResponse.ok(TraceJson.span(s, timeline.get())))
+        return span.<MutableHttpResponse<?>>map(s -> {
+                    Map<String, Object> body = TraceJson.span(s, timeline.get());
+                    TraceJson.addInsights(body, s, prices, messageLogs(id.get()).getOrDefault(sid, List.of()));
+                    return HttpResponse.ok(body);
+                })
                 .orElseGet(() -> ApiProblem.of(HttpStatus.NOT_FOUND, "Span not found",
                         "trace " + id.get().hex() + " has no span " + sid.hex()));
+    }
+
+    /** GenAI message events some instrumentations send as log records, per span, to join their span's chat. */
+    private Map<SpanId, List<SpanEvent>> messageLogs(TraceId id) {
+        Map<SpanId, List<SpanEvent>> messageLogs = new java.util.HashMap<>();
+        for (LogEntry l : logs.logsOfTrace(id, MAX_MESSAGE_LOGS)) {
+            l.spanId().ifPresent(sid -> ChatMessages.logRecordEvent(l.timeUnixNano(), l.eventName(),
+                            l.attributes(), l.body())
+                    .ifPresent(e -> messageLogs.computeIfAbsent(sid, k -> new ArrayList<>()).add(e)));
+        }
+        return messageLogs;
     }
 
     @Operation(summary = "Delete one trace")
@@ -325,12 +354,14 @@ public class TraceController {
         if (id.isEmpty()) {
             return invalidTraceId(traceId);
         }
+        recent.forget(id.get());
         return forget.forget(id.get()) ? HttpResponse.noContent() : traceNotFound(id.get());
     }
 
     @Operation(summary = "Delete every stored trace")
     @Delete(produces = "application/json")
     public MutableHttpResponse<?> deleteAll() {
+        recent.forgetAll();
         return HttpResponse.ok(Map.of("deleted", forget.forgetAll()));
     }
 

@@ -123,6 +123,80 @@ final class TraceJson {
         return m;
     }
 
+    /** Column names of {@link #slimTimeline}'s span rows, in order; docs/api.md lists them. */
+    static final List<String> SLIM_FIELDS = List.of("spanId", "parentSpanId", "depth", "name", "service", "kind",
+            "startOffsetNs", "durationNs", "status", "statusMessage", "flags", "primitive", "llm");
+    /** {@code flags} bit: the span recorded an exception event. */
+    static final int SLIM_EXCEPTION = 1;
+
+    /**
+     * What the waterfall and minimap draw, and nothing else: one array per span (columns in
+     * {@link #SLIM_FIELDS}), services by index, times as offsets from the trace's first start so
+     * they stay exact in JavaScript. Attributes, events, links and chat messages stay on the server
+     * until a span is opened ({@code GET /api/traces/{traceId}/spans/{spanId}}).
+     */
+    static Map<String, Object> slimTimeline(TraceTimeline t, PriceTable prices) {
+        List<Span> all = t.trace().spans();
+        long first = Long.MAX_VALUE;
+        for (Span s : all) {
+            first = Math.min(first, s.startTimeUnixNano());
+        }
+        Map<String, Integer> serviceIndex = new LinkedHashMap<>();
+        List<Object> rows = new ArrayList<>(all.size());
+        for (Span s : all) {
+            Object[] row = new Object[SLIM_FIELDS.size()];
+            row[0] = s.spanId().hex();
+            row[1] = s.parentSpanId().map(SpanId::hex).orElse(null);
+            row[2] = t.depth().getOrDefault(s.spanId(), 0);
+            row[3] = s.name();
+            String service = s.resource().attributes().getString("service.name").orElse("");
+            row[4] = serviceIndex.computeIfAbsent(service, k -> serviceIndex.size());
+            row[5] = s.kind().name();
+            row[6] = s.startTimeUnixNano() - first;
+            row[7] = s.durationNanos();
+            row[8] = s.status().code().name();
+            row[9] = s.failed() && !s.status().message().isEmpty() ? s.status().message() : null;
+            int flags = 0;
+            for (SpanEvent e : s.events()) {
+                if (e.name().equals("exception")) {
+                    flags |= SLIM_EXCEPTION;
+                    break;
+                }
+            }
+            row[10] = flags;
+            Map<String, Object> insights = new LinkedHashMap<>();
+            addInsights(insights, s, prices, List.of(), false);
+            row[11] = withoutNulls(insights.get("primitive"));
+            row[12] = withoutNulls(insights.get("llm"));
+            rows.add(row);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("traceId", t.trace().traceId().hex());
+        m.put("summary", summary(t.trace().summary()));
+        m.put("startTimeUnixNano", nanos(all.isEmpty() ? 0 : first));
+        m.put("services", new ArrayList<>(serviceIndex.keySet()));
+        m.put("fields", SLIM_FIELDS);
+        m.put("spans", rows);
+        List<String> path = new ArrayList<>(t.criticalPath().size());
+        t.criticalPath().forEach(id -> path.add(id.hex()));
+        m.put("criticalPath", path);
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object withoutNulls(Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            return value;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (var e : ((Map<String, Object>) map).entrySet()) {
+            if (e.getValue() != null) {
+                out.put(e.getKey(), withoutNulls(e.getValue()));
+            }
+        }
+        return out;
+    }
+
     /**
      * The run against the median of its previous runs: {@code summary.regression} (a boolean the list
      * and badges read), {@code summary.baselineTraceId} (the previous run, for "compare"), and the
@@ -251,6 +325,11 @@ final class TraceJson {
 
     /** What the domain understands about a span: its primitive and, for LLM calls, usage, cost and chat. */
     static void addInsights(Map<String, Object> m, Span s, PriceTable prices, List<SpanEvent> messageLogs) {
+        addInsights(m, s, prices, messageLogs, true);
+    }
+
+    /** @param messages whether {@code llm} carries the chat; the slim timeline leaves it for the span detail */
+    static void addInsights(Map<String, Object> m, Span s, PriceTable prices, List<SpanEvent> messageLogs, boolean messages) {
         SpanInsight insight = SpanClassifier.classify(s);
         if (insight.kind() != PrimitiveKind.OTHER) {
             Map<String, Object> pm = new LinkedHashMap<>();
@@ -299,7 +378,11 @@ final class TraceJson {
             CostSummary cost = CostSummary.of(List.of(u.toModelUsage(s.failed())), prices);
             lm.put("costUsd", cost.costUsd().orElse(null));
             lm.put("costStatus", cost.status().name().toLowerCase(java.util.Locale.ROOT));
-            List<Object> messages = new ArrayList<>();
+            if (!messages) {
+                m.put("llm", lm);
+                return;
+            }
+            List<Object> chat = new ArrayList<>();
             for (ChatMessage msg : ChatMessages.from(s, messageLogs)) {
                 Map<String, Object> mm = new LinkedHashMap<>();
                 mm.put("role", msg.role());
@@ -314,9 +397,9 @@ final class TraceJson {
                 }
                 mm.put("toolCalls", calls);
                 mm.put("toolCallId", msg.toolCallId().orElse(null));
-                messages.add(mm);
+                chat.add(mm);
             }
-            lm.put("messages", messages);
+            lm.put("messages", chat);
             m.put("llm", lm);
         });
     }

@@ -320,6 +320,12 @@ class DashboardFindingIT extends BrowserSession {
         assertThat(driver.findElement(By.xpath("//button[text()='load more']")).isDisplayed()).isFalse();
     }
 
+    /** The span the panel shows, once its details (fetched when it opens) are drawn. */
+    private String openedSpan() {
+        return await.until(d -> d.findElements(By.id("span-details-loading")).isEmpty()
+                ? d.findElement(By.cssSelector("#span-panel h2")).getText() : null);
+    }
+
     @Test
     void longTraceKeys_jumpBetweenErrorsAndLlmCalls_andTheMinimapZoomsIntoARange() {
         driver.get(service.url("/#/trace/" + fallbackRun));
@@ -328,19 +334,19 @@ class DashboardFindingIT extends BrowserSession {
         List<String> errorsVisited = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             body.sendKeys("e");
-            errorsVisited.add(driver.findElement(By.cssSelector("#span-panel h2")).getText());
+            errorsVisited.add(openedSpan());
             assertThat(driver.findElement(By.cssSelector("#span-panel #span-error")).isDisplayed()).isTrue();
         }
         assertThat(errorsVisited).contains("RetryPrimitive.execute", "chat gpt-4o");
         body.sendKeys("m");
-        String firstLlm = driver.findElement(By.cssSelector("#span-panel h2")).getText();
+        String firstLlm = openedSpan();
         assertThat(firstLlm).startsWith("chat ");
         assertThat(driver.findElement(By.id("llm-model")).isDisplayed()).isTrue();
         body.sendKeys("m");
         body.sendKeys("m");
-        assertThat(driver.findElement(By.cssSelector("#span-panel h2")).getText()).isEqualTo("chat claude-3-5-haiku");
+        assertThat(openedSpan()).isEqualTo("chat claude-3-5-haiku");
         body.sendKeys("M");
-        assertThat(driver.findElement(By.cssSelector("#span-panel h2")).getText()).isEqualTo("chat gpt-4o");
+        assertThat(openedSpan()).isEqualTo("chat gpt-4o");
 
         // drag over the last 40% of the minimap: the first attempt (0-2 s of 5.5 s) leaves the view
         WebElement minimap = driver.findElement(By.id("minimap"));

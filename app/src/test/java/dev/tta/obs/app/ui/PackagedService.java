@@ -16,13 +16,15 @@ import java.util.concurrent.TimeUnit;
  * the dashboard exactly as shipped: static resources from the shaded jar, MIME types, routing.
  */
 final class PackagedService implements AutoCloseable {
+    /** Another build's jar, for a benchmark that compares two builds; the tests use target/'s. */
+    static final String JAR_PROPERTY = "tta-obs.bench.jar";
     final int port;
     private final Process process;
     private final Path log;
 
     /** @param extraArgs more `start` flags, e.g. a budget */
     PackagedService(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
-        Path jar = Path.of("target", "tta-obs-all.jar");
+        Path jar = Path.of(System.getProperty(JAR_PROPERTY, Path.of("target", "tta-obs-all.jar").toString()));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the browser tests through `./mvnw verify`");
         }
