@@ -6,7 +6,9 @@ import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.adapters.web.ServiceSettings;
 import dev.tta.obs.adapters.web.AccessKeys;
+import dev.tta.obs.adapters.web.LocalhostGuard;
 import dev.tta.obs.adapters.web.WebSecurity;
+import dev.tta.obs.adapters.mcp.McpController;
 import dev.tta.obs.adapters.web.WriteHealth;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.query.Budget;
@@ -153,6 +155,12 @@ public class CoreFactory {
     @Singleton
     RateTraces rateTraces(TraceStore<?> store, WallClock clock, LiveTraceFeed liveFeed) {
         return new FeedbackService(store, clock, liveFeed::feedbackChanged);
+    }
+
+    // the HTTP guard knows the request's key; an MCP tool that writes asks it, per call
+    @Singleton
+    McpController.WriteAccess mcpWriteAccess(LocalhostGuard guard) {
+        return guard::changeRefusal;
     }
 
     @Singleton

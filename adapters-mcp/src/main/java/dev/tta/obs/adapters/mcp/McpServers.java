@@ -1,6 +1,7 @@
 package dev.tta.obs.adapters.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -20,7 +21,9 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +34,9 @@ public final class McpServers {
     public static final String NAME = "tta-obs";
     static final String INSTRUCTIONS = "tta-obs stores OpenTelemetry traces of LLM and agent workflows. Start with "
             + "list_traces or workflow_stats; drill into one run with get_trace (an outline) and get_span; ask "
-            + "compare_runs what got slower or costlier; llm_calls ranks calls by cost. Answers are paged: when one "
+            + "compare_runs what got slower or costlier; llm_calls ranks calls by cost; list_sessions and get_session "
+            + "read conversations turn by turn; get_feedback and add_feedback read and give judgements of a run. "
+            + "Answers are paged: when one "
             + "ends with 'more: call again with cursor X', pass cursor X to see the rest.";
 
     private McpServers() {
@@ -53,18 +58,34 @@ public final class McpServers {
     }
 
     public static McpSchema.Tool describe(Tool tool) {
+        // add_feedback adds an item each call: not read-only, not idempotent, but it destroys nothing
         return McpSchema.Tool.builder().name(tool.name()).description(tool.description())
                 .inputSchema(tool.inputSchema())
-                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).destructiveHint(false)
-                        .idempotentHint(true).openWorldHint(false).build())
+                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(!tool.changes()).destructiveHint(false)
+                        .idempotentHint(!tool.changes()).openWorldHint(false).build())
                 .build();
     }
 
     /** Runs a tool here; a wrong argument or an unknown trace is a tool error the agent can read, not a crash. */
     public static McpSchema.CallToolResult call(TraceTools tools, String name, Map<String, Object> arguments) {
+        return call(tools, name, arguments, tool -> Optional.empty());
+    }
+
+    /**
+     * As {@link #call(TraceTools, String, Map)}, for a caller that may not be allowed to change data:
+     * {@code writeRefusal} says why not for a tool that would (asked only then), refused as a
+     * {@code forbidden} tool error.
+     */
+    public static McpSchema.CallToolResult call(TraceTools tools, String name, Map<String, Object> arguments,
+                                                Function<String, Optional<String>> writeRefusal) {
         Tool tool = tools.tool(name).orElse(null);
         if (tool == null) {
             return error("bad_argument", "no tool named '" + name + "'");
+        }
+        Optional<String> refused = tool.changes() ? tools.writesRefused().or(() -> writeRefusal.apply(tool.name()))
+                : Optional.empty();
+        if (refused.isPresent()) {
+            return error("forbidden", refused.get());
         }
         ToolArgs args = new ToolArgs(arguments);
         try {
@@ -132,13 +153,25 @@ public final class McpServers {
     public static McpStatelessSyncServer stateless(McpStatelessServerTransport transport, TraceTools tools) {
         List<McpStatelessServerFeatures.SyncToolSpecification> specs = tools.tools().stream()
                 .map(t -> new McpStatelessServerFeatures.SyncToolSpecification(describe(t),
-                        (ctx, req) -> call(tools, req.name(), req.arguments())))
+                        (ctx, req) -> call(tools, req.name(), req.arguments(), writeRefusal(ctx))))
                 .toList();
         return McpServer.sync(transport).serverInfo(NAME, version()).instructions(INSTRUCTIONS)
                 .capabilities(capabilities()).jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs)
                 .resources(new McpStatelessServerFeatures.SyncResourceSpecification(pricesResource(),
                         (ctx, req) -> prices(tools.priceTable())))
                 .build();
+    }
+
+    /**
+     * Where the HTTP transport puts, as a {@code Function<String, Optional<String>>}, why the
+     * request's key may not use a tool that changes data (by tool name), if it may not.
+     */
+    static final String WRITE_REFUSAL = "tta-obs.write-refusal";
+
+    @SuppressWarnings("unchecked")
+    private static Function<String, Optional<String>> writeRefusal(McpTransportContext ctx) {
+        return ctx.get(WRITE_REFUSAL) instanceof Function<?, ?> f ? (Function<String, Optional<String>>) f
+                : tool -> Optional.empty();
     }
 
     /**
