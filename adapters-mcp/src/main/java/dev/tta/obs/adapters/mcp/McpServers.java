@@ -13,8 +13,6 @@ import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,12 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The MCP SDK's servers around our tools: stateless for Streamable HTTP, one session for stdio. */
 public final class McpServers {
@@ -183,72 +178,27 @@ public final class McpServers {
      */
     public static void serveStdio(InputStream in, OutputStream out, List<McpSchema.Tool> tools, ToolCaller caller,
                                   Supplier<String> prices) throws InterruptedException {
-        CountDownLatch closed = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        // the SDK ends the session, answers still unsent, as soon as it reads the end of input: hold
-        // the end back until what was read before it has been answered
-        InputStream watched = new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                return b < 0 ? end() : b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                int n = super.read(buf, off, len);
-                return n < 0 ? end() : n;
-            }
-
-            private int end() {
-                closed.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return -1;
-            }
-        };
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-        OutputStream watchedOut = new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                lastActivity.set(System.nanoTime());
-                out.write(b, off, len);
-            }
-        };
+        StdioLedger ledger = new StdioLedger(jsonMapper());
         List<McpServerFeatures.SyncToolSpecification> specs = tools.stream()
-                .map(t -> new McpServerFeatures.SyncToolSpecification(t, (exchange, req) -> {
-                    inFlight.incrementAndGet();
-                    try {
-                        return caller.call(req.name(), req.arguments());
-                    } finally {
-                        lastActivity.set(System.nanoTime());
-                        inFlight.decrementAndGet();
-                    }
-                }))
+                .map(t -> new McpServerFeatures.SyncToolSpecification(t,
+                        (exchange, req) -> caller.call(req.name(), req.arguments())))
                 .toList();
-        McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(jsonMapper(), watched, watchedOut))
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(jsonMapper(), ledger.input(in),
+                ledger.output(out));
+        McpSyncServer server = McpServer.sync(transport)
                 .serverInfo(NAME, version()).instructions(INSTRUCTIONS).capabilities(capabilities())
                 .jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs)
                 .resources(new McpServerFeatures.SyncResourceSpecification(pricesResource(),
                         (exchange, req) -> prices(prices.get())))
                 .build();
         try {
-            closed.await();
-            // a client may send its last requests and close its end at once (`echo ... | tta-obs mcp`):
-            // answer what was read before the end, then stop
-            long quiet = TimeUnit.MILLISECONDS.toNanos(500);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (System.nanoTime() < deadline
-                    && (inFlight.get() > 0 || System.nanoTime() - lastActivity.get() < quiet)) {
-                Thread.sleep(50);
+            // a tool asking a running tta-obs gives up after 2 minutes (RemoteTools): wait a little longer
+            if (!ledger.awaitAnswered(150, TimeUnit.SECONDS)) {
+                System.err.println("tta-obs mcp: stopping with requests still unanswered after 150 s");
             }
         } finally {
             server.closeGracefully();
-            release.countDown();
+            ledger.release();
         }
     }
 }
