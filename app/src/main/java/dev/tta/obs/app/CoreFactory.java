@@ -127,7 +127,8 @@ public class CoreFactory {
         // a store shared with other nodes feeds the live feed with every node's commits (sharedLiveFeed);
         // fed here too, this node's own would be sent twice
         return new GroupCommitIngest(ingest, config.maxQueuedSpans(), config.maxSpansPerCommit(),
-                store instanceof TraceChanges ? regressions : liveFeed.andThen(regressions));
+                store instanceof TraceChanges ? regressions : liveFeed.andThen(regressions),
+                liveFeed::evaluationsArrived);
     }
 
     @Context
@@ -181,10 +182,11 @@ public class CoreFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    LiveTraceFeed liveFeed(TraceQueryService query, QueryBudget budget,
+    LiveTraceFeed liveFeed(TraceQueryService query, QueryBudget budget, TraceStore<?> store,
                            @Property(name = "tta.live.window-ms", defaultValue = "100") long windowMs,
                            @Property(name = "tta.live.client-queue", defaultValue = "512") int clientQueue) {
-        return new LiveTraceFeed(query, budget, windowMs, clientQueue);
+        // feedback read on the feed's thread, for evaluation results that arrive over OTLP
+        return new LiveTraceFeed(query, budget, store::feedback, windowMs, clientQueue);
     }
 
     // --budget-daily-usd and --budget-run-usd; unset, the service answers no budget
@@ -276,8 +278,9 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     SerialTelemetryIngest telemetryIngest(TelemetryStore store, TtaObsConfig config, TraceStore<?> traces,
-                                          WallClock clock) {
-        // evaluation results sent as log records become feedback in the trace store
-        return new SerialTelemetryIngest(store, config.maxQueuedSpans(), Optional.of(traces), clock);
+                                          WallClock clock, LiveTraceFeed liveFeed) {
+        // evaluation results sent as log records become feedback in the trace store, and live messages
+        return new SerialTelemetryIngest(store, config.maxQueuedSpans(), Optional.of(traces), clock,
+                liveFeed::evaluationsArrived);
     }
 }

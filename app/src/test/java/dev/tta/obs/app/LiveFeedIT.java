@@ -6,7 +6,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
@@ -60,10 +74,14 @@ class LiveFeedIT {
     }
 
     private JsonNode nextTrace(long timeoutMs) throws InterruptedException {
+        return next("trace", timeoutMs);
+    }
+
+    private JsonNode next(String type, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             JsonNode m = received.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
-            if (m != null && m.get("type").asText().equals("trace")) {
+            if (m != null && m.get("type").asText().equals(type)) {
                 return m;
             }
         }
@@ -135,5 +153,57 @@ class LiveFeedIT {
         assertThat(err).isNotNull();
         service.export(service("checkout").span(1, 0, -1, "still-live", 0, 10, false).bytes());
         assertThat(nextTrace(2000)).isNotNull();
+    }
+
+    @Test
+    void evaluationsSentOverOtlp_reachTheSocketAsTheApisFeedbackMessage() throws Exception {
+        Resource resource = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "evaluated"));
+        SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource)
+                .addSpanProcessor(SimpleSpanProcessor.create(OtlpHttpSpanExporter.builder()
+                        .setEndpoint(service.url("/v1/traces")).build())).build();
+        SdkLoggerProvider logging = SdkLoggerProvider.builder().setResource(resource)
+                .addLogRecordProcessor(SimpleLogRecordProcessor.create(OtlpHttpLogRecordExporter.builder()
+                        .setEndpoint(service.url("/v1/logs")).build())).build();
+        try {
+            // an evaluator's result as an event of the span it judged
+            Span answer = tracing.get("eval").spanBuilder("answer").startSpan();
+            answer.addEvent("gen_ai.evaluation.result", Attributes.of(
+                    AttributeKey.stringKey("gen_ai.evaluation.name"), "relevance",
+                    AttributeKey.doubleKey("gen_ai.evaluation.score.value"), 0.2));
+            answer.end();
+            assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+            String trace = answer.getSpanContext().getTraceId();
+            JsonNode fromSpan = next("feedback", 3000);
+            assertThat(fromSpan).as("a feedback message for the span's evaluation").isNotNull();
+            assertThat(fromSpan.get("traceId").asText()).isEqualTo(trace);
+            assertThat(fromSpan.get("feedback")).hasSize(1);
+            assertThat(fromSpan.get("feedback").get(0).get("source").asText()).isEqualTo("otlp");
+            assertThat(fromSpan.get("feedback").get(0).get("polarity").asText()).isEqualTo("negative");
+            assertThat(fromSpan.get("feedback")).isEqualTo(service.getJson("/api/traces/" + trace + "/feedback")
+                    .get("feedback"));
+
+            // a later one as a log record in the same trace
+            logging.get("evaluator").logRecordBuilder().setContext(Context.root().with(answer))
+                    .setEventName("gen_ai.evaluation.result")
+                    .setAttribute(AttributeKey.stringKey("gen_ai.evaluation.name"), "helpfulness")
+                    .setAttribute(AttributeKey.stringKey("gen_ai.evaluation.score.label"), "pass").emit();
+            assertThat(logging.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+            JsonNode fromLog = next("feedback", 3000);
+            assertThat(fromLog).as("a feedback message for the log record's evaluation").isNotNull();
+            assertThat(fromLog.get("feedback")).extracting(f -> f.get("name").asText())
+                    .containsExactly("relevance", "helpfulness");
+
+            // the API's message, for comparison: the same fields
+            HttpResponse<String> given = service.send(service.request("/api/traces/" + trace + "/feedback")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"thumbs\",\"label\":\"up\"}")));
+            assertThat(given.statusCode()).isEqualTo(201);
+            JsonNode fromApi = next("feedback", 3000);
+            assertThat(fromApi.get("feedback")).hasSize(3);
+            assertThat(fromApi.get("feedback").get(0)).isEqualTo(fromLog.get("feedback").get(0));
+        } finally {
+            tracing.shutdown().join(10, TimeUnit.SECONDS);
+            logging.shutdown().join(10, TimeUnit.SECONDS);
+        }
     }
 }
