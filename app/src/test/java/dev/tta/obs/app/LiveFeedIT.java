@@ -18,17 +18,11 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.tta.obs.app.OtlpRequests.service;
@@ -40,52 +34,22 @@ class LiveFeedIT {
     @TempDir
     Path dataDir;
     RunningService service;
-    WebSocket socket;
-    final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    LiveFeedClient live;
 
     @BeforeEach
     void start() throws Exception {
         service = new RunningService(dataDir);
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + service.port + "/api/live"), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                received.add(RunningService.JSON.readTree(partial.toString()));
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).get(5, TimeUnit.SECONDS);
+        live = new LiveFeedClient(service);
     }
 
     @AfterEach
     void stop() {
-        socket.abort();
+        live.close();
         service.close();
     }
 
     private JsonNode nextTrace(long timeoutMs) throws InterruptedException {
-        return next("trace", timeoutMs);
-    }
-
-    private JsonNode next(String type, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
-            if (m != null && m.get("type").asText().equals(type)) {
-                return m;
-            }
-        }
-        return null;
+        return live.next("trace", timeoutMs);
     }
 
     @Test
@@ -102,16 +66,15 @@ class LiveFeedIT {
         boolean stats = false;
         long deadline = System.currentTimeMillis() + 3000;
         while (!stats && System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(200, TimeUnit.MILLISECONDS);
-            stats = m != null && m.get("type").asText().equals("stats") && m.get("stats").get("traceCount").asLong() == 1;
+            JsonNode m = live.next("stats", 200);
+            stats = m != null && m.get("stats").get("traceCount").asLong() == 1;
         }
         assertThat(stats).as("a stats message counting the trace").isTrue();
     }
 
     @Test
     void subscribeFilter_limitsWhatTheClientGets() throws Exception {
-        socket.sendText("{\"type\": \"subscribe\", \"filter\": {\"service\": \"agent\", \"errorsOnly\": true}}", true)
-                .get(2, TimeUnit.SECONDS);
+        live.send("{\"type\": \"subscribe\", \"filter\": {\"service\": \"agent\", \"errorsOnly\": true}}");
         Thread.sleep(100);
         service.export(service("checkout").span(1, 0, -1, "not-mine", 0, 10, true).bytes());
         service.export(service("agent").span(2, 0, -1, "fine", 0, 10, false).bytes());
@@ -141,16 +104,8 @@ class LiveFeedIT {
 
     @Test
     void unknownMessage_isAnsweredWithAnError_andTheFeedKeepsGoing() throws Exception {
-        socket.sendText("{\"type\": \"dance\"}", true).get(2, TimeUnit.SECONDS);
-        JsonNode err = null;
-        long deadline = System.currentTimeMillis() + 2000;
-        while (err == null && System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(200, TimeUnit.MILLISECONDS);
-            if (m != null && m.get("type").asText().equals("error")) {
-                err = m;
-            }
-        }
-        assertThat(err).isNotNull();
+        live.send("{\"type\": \"dance\"}");
+        assertThat(live.next("error", 2000)).isNotNull();
         service.export(service("checkout").span(1, 0, -1, "still-live", 0, 10, false).bytes());
         assertThat(nextTrace(2000)).isNotNull();
     }
@@ -173,7 +128,7 @@ class LiveFeedIT {
             answer.end();
             assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
             String trace = answer.getSpanContext().getTraceId();
-            JsonNode fromSpan = next("feedback", 3000);
+            JsonNode fromSpan = live.next("feedback", 3000);
             assertThat(fromSpan).as("a feedback message for the span's evaluation").isNotNull();
             assertThat(fromSpan.get("traceId").asText()).isEqualTo(trace);
             assertThat(fromSpan.get("feedback")).hasSize(1);
@@ -188,7 +143,7 @@ class LiveFeedIT {
                     .setAttribute(AttributeKey.stringKey("gen_ai.evaluation.name"), "helpfulness")
                     .setAttribute(AttributeKey.stringKey("gen_ai.evaluation.score.label"), "pass").emit();
             assertThat(logging.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-            JsonNode fromLog = next("feedback", 3000);
+            JsonNode fromLog = live.next("feedback", 3000);
             assertThat(fromLog).as("a feedback message for the log record's evaluation").isNotNull();
             assertThat(fromLog.get("feedback")).extracting(f -> f.get("name").asText())
                     .containsExactly("relevance", "helpfulness");
@@ -198,7 +153,7 @@ class LiveFeedIT {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"thumbs\",\"label\":\"up\"}")));
             assertThat(given.statusCode()).isEqualTo(201);
-            JsonNode fromApi = next("feedback", 3000);
+            JsonNode fromApi = live.next("feedback", 3000);
             assertThat(fromApi.get("feedback")).hasSize(3);
             assertThat(fromApi.get("feedback").get(0)).isEqualTo(fromLog.get("feedback").get(0));
         } finally {
