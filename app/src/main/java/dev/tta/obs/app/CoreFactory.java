@@ -6,7 +6,9 @@ import dev.tta.obs.adapters.sqlite.SqliteTraceStore;
 import dev.tta.obs.adapters.web.ServiceInfo;
 import dev.tta.obs.adapters.web.ServiceSettings;
 import dev.tta.obs.adapters.web.AccessKeys;
+import dev.tta.obs.adapters.web.LocalhostGuard;
 import dev.tta.obs.adapters.web.WebSecurity;
+import dev.tta.obs.adapters.mcp.McpController;
 import dev.tta.obs.adapters.web.WriteHealth;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.query.Budget;
@@ -125,7 +127,8 @@ public class CoreFactory {
         // a store shared with other nodes feeds the live feed with every node's commits (sharedLiveFeed);
         // fed here too, this node's own would be sent twice
         return new GroupCommitIngest(ingest, config.maxQueuedSpans(), config.maxSpansPerCommit(),
-                store instanceof TraceChanges ? regressions : liveFeed.andThen(regressions));
+                store instanceof TraceChanges ? regressions : liveFeed.andThen(regressions),
+                liveFeed::evaluationsArrived);
     }
 
     @Context
@@ -155,6 +158,12 @@ public class CoreFactory {
         return new FeedbackService(store, clock, liveFeed::feedbackChanged);
     }
 
+    // the HTTP guard knows the request's key; an MCP tool that writes asks it, per call
+    @Singleton
+    McpController.WriteAccess mcpWriteAccess(LocalhostGuard guard) {
+        return guard::changeRefusal;
+    }
+
     @Singleton
     QuerySessions querySessions(TraceStore<?> store, PriceTable prices) {
         return new SessionQueryService(store, store, store, prices);
@@ -173,10 +182,11 @@ public class CoreFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    LiveTraceFeed liveFeed(TraceQueryService query, QueryBudget budget,
+    LiveTraceFeed liveFeed(TraceQueryService query, QueryBudget budget, TraceStore<?> store,
                            @Property(name = "tta.live.window-ms", defaultValue = "100") long windowMs,
                            @Property(name = "tta.live.client-queue", defaultValue = "512") int clientQueue) {
-        return new LiveTraceFeed(query, budget, windowMs, clientQueue);
+        // feedback read on the feed's thread, for evaluation results that arrive over OTLP
+        return new LiveTraceFeed(query, budget, store::feedback, windowMs, clientQueue);
     }
 
     // --budget-daily-usd and --budget-run-usd; unset, the service answers no budget
@@ -268,8 +278,9 @@ public class CoreFactory {
     @Context
     @Bean(preDestroy = "close")
     SerialTelemetryIngest telemetryIngest(TelemetryStore store, TtaObsConfig config, TraceStore<?> traces,
-                                          WallClock clock) {
-        // evaluation results sent as log records become feedback in the trace store
-        return new SerialTelemetryIngest(store, config.maxQueuedSpans(), Optional.of(traces), clock);
+                                          WallClock clock, LiveTraceFeed liveFeed) {
+        // evaluation results sent as log records become feedback in the trace store, and live messages
+        return new SerialTelemetryIngest(store, config.maxQueuedSpans(), Optional.of(traces), clock,
+                liveFeed::evaluationsArrived);
     }
 }

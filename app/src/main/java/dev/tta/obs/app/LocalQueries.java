@@ -5,6 +5,9 @@ import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.domain.workflow.WorkflowRollups;
 import dev.tta.obs.ports.out.TraceStore;
+import dev.tta.obs.ports.out.WallClock;
+import dev.tta.obs.ports.service.FeedbackService;
+import dev.tta.obs.ports.service.SessionQueryService;
 import dev.tta.obs.ports.service.TraceQueryService;
 
 import java.io.IOException;
@@ -33,7 +36,12 @@ final class LocalQueries implements AutoCloseable {
                 Optional.of(dir.resolve(PriceTable.FILE_NAME)).filter(Files::isRegularFile));
         TraceStore<?> store = storage.openReadOnly(new TraceAssembler(new WorkflowRollups(prices)));
         TraceQueryService query = new TraceQueryService(store, store, Clock.systemUTC(), prices);
-        return new LocalQueries(store, new TraceTools(query, query, prices, Clock.systemUTC()));
+        // feedback is only read here: the store is opened read-only, and nothing watches a live feed
+        FeedbackService feedback = new FeedbackService(store, WallClock.system(), (trace, items) -> { });
+        Optional<String> readOnly = Optional.of("tta-obs is reading " + dir + " read-only (no tta-obs service "
+                + "answered); start it (tta-obs start) to add feedback");
+        return new LocalQueries(store, new TraceTools(query, query, new SessionQueryService(store, store, store, prices),
+                feedback, prices, Clock.systemUTC(), readOnly));
     }
 
     @Override

@@ -4,15 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +25,7 @@ class BudgetIT {
     void crossingTheRunBudget_thenTheDailyOne_showsInStats_andArrivesLive() throws Exception {
         try (RunningService service = new RunningService(dataDir, "--budget-daily-usd=0.002", "--budget-run-usd=0.0005");
              LlmRuns runs = new LlmRuns(service.url("/v1/traces"))) {
-            BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-            WebSocket socket = listen(service, received);
+            LiveFeedClient live = new LiveFeedClient(service);
             try {
                 JsonNode before = service.getJson("/api/stats").get("budget");
                 assertThat(before.get("dailyUsd").asDouble()).isEqualTo(0.002);
@@ -59,7 +51,7 @@ class BudgetIT {
                 assertThat(overRun.get("costliestRun").get("traceId").asText()).isEqualTo(costly);
                 assertThat(overRun.get("costliestRun").get("costUsd").asDouble())
                         .isCloseTo(COSTLY, org.assertj.core.data.Offset.offset(1e-9));
-                JsonNode firstEvent = nextBudget(received, 5000);
+                JsonNode firstEvent = live.next("budget", 5000);
                 assertThat(firstEvent).as("a budget message after the costly run").isNotNull();
                 assertThat(firstEvent.get("budget").get("runsOverBudget").asInt()).isEqualTo(1);
                 assertThat(firstEvent.get("budget").get("dailyExceeded").asBoolean()).isFalse();
@@ -73,22 +65,18 @@ class BudgetIT {
                 assertThat(overDay.get("dailyExceeded").asBoolean()).isTrue();
                 assertThat(overDay.get("spentTodayUsd").asDouble())
                         .isCloseTo(7 * CHEAP + COSTLY, org.assertj.core.data.Offset.offset(1e-9));
-                JsonNode secondEvent = nextBudget(received, 5000);
+                JsonNode secondEvent = live.next("budget", 5000);
                 assertThat(secondEvent).as("a budget message when the day crossed").isNotNull();
                 assertThat(secondEvent.get("budget").get("dailyExceeded").asBoolean()).isTrue();
                 assertThat(secondEvent.get("budget").get("exceeded").asBoolean()).isTrue();
             } finally {
-                socket.abort();
+                live.close();
             }
             // a client that connects after the crossing is told at once
-            BlockingQueue<JsonNode> late = new LinkedBlockingQueue<>();
-            WebSocket lateSocket = listen(service, late);
-            try {
-                JsonNode told = nextBudget(late, 3000);
+            try (LiveFeedClient late = new LiveFeedClient(service)) {
+                JsonNode told = late.next("budget", 3000);
                 assertThat(told).isNotNull();
                 assertThat(told.get("budget").get("dailyExceeded").asBoolean()).isTrue();
-            } finally {
-                lateSocket.abort();
             }
         }
     }
@@ -106,38 +94,5 @@ class BudgetIT {
                 "--budget-run-usd=0");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("--budget-run-usd must be an amount in US dollars above 0, got 0.0");
-    }
-
-    private static JsonNode nextBudget(BlockingQueue<JsonNode> received, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
-            if (m != null && m.get("type").asText().equals("budget")) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    private static WebSocket listen(RunningService service, BlockingQueue<JsonNode> into) throws Exception {
-        return HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + service.port + "/api/live"), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                into.add(RunningService.JSON.readTree(partial.toString()));
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).get(5, TimeUnit.SECONDS);
     }
 }

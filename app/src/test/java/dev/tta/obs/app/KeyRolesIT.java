@@ -218,6 +218,38 @@ class KeyRolesIT {
     }
 
     @Test
+    void mcp_viewerKeyReadsFeedback_butOnlyTheFullKeyAddsIt() throws Exception {
+        McpJsClientIT.requireNodeModules();
+        assertThat(exportHttp(service.port, ADMIN, "judged")).isTrue();
+        String trace = null;
+        for (JsonNode t : RunningService.JSON.readTree(rest("GET", "/api/traces?limit=200", ADMIN).body()).get("traces")) {
+            if (t.get("rootName").asText().equals("judged")) {
+                trace = t.get("traceId").asText();
+            }
+        }
+        assertThat(trace).isNotNull();
+        ArrayNode plan = RunningService.JSON.createArrayNode();
+        plan.addObject().put("name", "add_feedback").putObject("arguments").put("trace_id", trace)
+                .put("name", "correctness").put("label", "pass");
+        plan.addObject().put("name", "get_feedback").putObject("arguments").put("trace_id", trace);
+
+        JsonNode viewer = McpJsClientIT.runNode(List.of("http", service.url("/mcp"), ALICE), plan);
+        assertThat(viewer.has("error")).as(viewer.toString()).isFalse();
+        JsonNode refused = viewer.get("results").get(0).get("pages").get(0);
+        assertThat(refused.get("isError").asBoolean()).isTrue();
+        assertThat(refused.get("text").asText()).isEqualTo("forbidden: a viewer key (--viewer-token) can only read; "
+                + "add_feedback changes data and needs the --auth-token");
+        assertThat(viewer.get("results").get(1).get("pages").get(0).get("text").asText())
+                .startsWith("0 feedback items on trace " + trace);
+
+        JsonNode admin = McpJsClientIT.runNode(List.of("http", service.url("/mcp"), ADMIN), plan);
+        assertThat(admin.get("results").get(0).get("pages").get(0).get("isError").asBoolean()).isFalse();
+        assertThat(admin.get("results").get(1).get("pages").get(0).get("text").asText())
+                .startsWith("1 feedback item on trace " + trace).contains("+ correctness label=pass (mcp, ");
+        assertThat(rest("GET", "/api/traces/" + trace + "/feedback", ALICE).body()).contains("\"correctness\"");
+    }
+
+    @Test
     void dashboard_viewerKeyLogsIn_ingestKeyIsTurnedAway() throws Exception {
         HttpClient noRedirects = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> viewer = noRedirects.send(service.request("/login")

@@ -6,13 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -144,21 +139,7 @@ class LauncherCacheIT {
         environment(pb, jdk);
         Process p = pb.start();
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (true) {
-                assertThat(p.isAlive()).as("tta-obs exited early:\n%s", Files.readString(log)).isTrue();
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException notYet) {
-                    // still starting
-                }
-                assertThat(System.nanoTime()).as("healthy within 120 s:\n%s", Files.readString(log)).isLessThan(deadline);
-                Thread.sleep(100);
-            }
+            ArchiveRuns.awaitHealthy(p, port, log);
             assertThat(Files.readString(log)).as("no JVM complaints about the cache")
                     .doesNotContainIgnoringCase("shared archive").doesNotContainIgnoringCase("AOT cache");
         } finally {

@@ -6,15 +6,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.tta.obs.app.OtlpRequests.service;
@@ -26,48 +34,22 @@ class LiveFeedIT {
     @TempDir
     Path dataDir;
     RunningService service;
-    WebSocket socket;
-    final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    LiveFeedClient live;
 
     @BeforeEach
     void start() throws Exception {
         service = new RunningService(dataDir);
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + service.port + "/api/live"), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                received.add(RunningService.JSON.readTree(partial.toString()));
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).get(5, TimeUnit.SECONDS);
+        live = new LiveFeedClient(service);
     }
 
     @AfterEach
     void stop() {
-        socket.abort();
+        live.close();
         service.close();
     }
 
     private JsonNode nextTrace(long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
-            if (m != null && m.get("type").asText().equals("trace")) {
-                return m;
-            }
-        }
-        return null;
+        return live.next("trace", timeoutMs);
     }
 
     @Test
@@ -84,16 +66,15 @@ class LiveFeedIT {
         boolean stats = false;
         long deadline = System.currentTimeMillis() + 3000;
         while (!stats && System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(200, TimeUnit.MILLISECONDS);
-            stats = m != null && m.get("type").asText().equals("stats") && m.get("stats").get("traceCount").asLong() == 1;
+            JsonNode m = live.next("stats", 200);
+            stats = m != null && m.get("stats").get("traceCount").asLong() == 1;
         }
         assertThat(stats).as("a stats message counting the trace").isTrue();
     }
 
     @Test
     void subscribeFilter_limitsWhatTheClientGets() throws Exception {
-        socket.sendText("{\"type\": \"subscribe\", \"filter\": {\"service\": \"agent\", \"errorsOnly\": true}}", true)
-                .get(2, TimeUnit.SECONDS);
+        live.send("{\"type\": \"subscribe\", \"filter\": {\"service\": \"agent\", \"errorsOnly\": true}}");
         Thread.sleep(100);
         service.export(service("checkout").span(1, 0, -1, "not-mine", 0, 10, true).bytes());
         service.export(service("agent").span(2, 0, -1, "fine", 0, 10, false).bytes());
@@ -123,17 +104,61 @@ class LiveFeedIT {
 
     @Test
     void unknownMessage_isAnsweredWithAnError_andTheFeedKeepsGoing() throws Exception {
-        socket.sendText("{\"type\": \"dance\"}", true).get(2, TimeUnit.SECONDS);
-        JsonNode err = null;
-        long deadline = System.currentTimeMillis() + 2000;
-        while (err == null && System.currentTimeMillis() < deadline) {
-            JsonNode m = received.poll(200, TimeUnit.MILLISECONDS);
-            if (m != null && m.get("type").asText().equals("error")) {
-                err = m;
-            }
-        }
-        assertThat(err).isNotNull();
+        live.send("{\"type\": \"dance\"}");
+        assertThat(live.next("error", 2000)).isNotNull();
         service.export(service("checkout").span(1, 0, -1, "still-live", 0, 10, false).bytes());
         assertThat(nextTrace(2000)).isNotNull();
+    }
+
+    @Test
+    void evaluationsSentOverOtlp_reachTheSocketAsTheApisFeedbackMessage() throws Exception {
+        Resource resource = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "evaluated"));
+        SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource)
+                .addSpanProcessor(SimpleSpanProcessor.create(OtlpHttpSpanExporter.builder()
+                        .setEndpoint(service.url("/v1/traces")).build())).build();
+        SdkLoggerProvider logging = SdkLoggerProvider.builder().setResource(resource)
+                .addLogRecordProcessor(SimpleLogRecordProcessor.create(OtlpHttpLogRecordExporter.builder()
+                        .setEndpoint(service.url("/v1/logs")).build())).build();
+        try {
+            // an evaluator's result as an event of the span it judged
+            Span answer = tracing.get("eval").spanBuilder("answer").startSpan();
+            answer.addEvent("gen_ai.evaluation.result", Attributes.of(
+                    AttributeKey.stringKey("gen_ai.evaluation.name"), "relevance",
+                    AttributeKey.doubleKey("gen_ai.evaluation.score.value"), 0.2));
+            answer.end();
+            assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+            String trace = answer.getSpanContext().getTraceId();
+            JsonNode fromSpan = live.next("feedback", 3000);
+            assertThat(fromSpan).as("a feedback message for the span's evaluation").isNotNull();
+            assertThat(fromSpan.get("traceId").asText()).isEqualTo(trace);
+            assertThat(fromSpan.get("feedback")).hasSize(1);
+            assertThat(fromSpan.get("feedback").get(0).get("source").asText()).isEqualTo("otlp");
+            assertThat(fromSpan.get("feedback").get(0).get("polarity").asText()).isEqualTo("negative");
+            assertThat(fromSpan.get("feedback")).isEqualTo(service.getJson("/api/traces/" + trace + "/feedback")
+                    .get("feedback"));
+
+            // a later one as a log record in the same trace
+            logging.get("evaluator").logRecordBuilder().setContext(Context.root().with(answer))
+                    .setEventName("gen_ai.evaluation.result")
+                    .setAttribute(AttributeKey.stringKey("gen_ai.evaluation.name"), "helpfulness")
+                    .setAttribute(AttributeKey.stringKey("gen_ai.evaluation.score.label"), "pass").emit();
+            assertThat(logging.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+            JsonNode fromLog = live.next("feedback", 3000);
+            assertThat(fromLog).as("a feedback message for the log record's evaluation").isNotNull();
+            assertThat(fromLog.get("feedback")).extracting(f -> f.get("name").asText())
+                    .containsExactly("relevance", "helpfulness");
+
+            // the API's message, for comparison: the same fields
+            HttpResponse<String> given = service.send(service.request("/api/traces/" + trace + "/feedback")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"thumbs\",\"label\":\"up\"}")));
+            assertThat(given.statusCode()).isEqualTo(201);
+            JsonNode fromApi = live.next("feedback", 3000);
+            assertThat(fromApi.get("feedback")).hasSize(3);
+            assertThat(fromApi.get("feedback").get(0)).isEqualTo(fromLog.get("feedback").get(0));
+        } finally {
+            tracing.shutdown().join(10, TimeUnit.SECONDS);
+            logging.shutdown().join(10, TimeUnit.SECONDS);
+        }
     }
 }

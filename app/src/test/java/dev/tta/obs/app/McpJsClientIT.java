@@ -207,10 +207,13 @@ class McpJsClientIT {
             tools.add(t.get("name").asText());
             assertThat(t.get("description").asText()).as(t.toString()).isNotBlank().doesNotContain("\n");
             assertThat(t.get("inputSchema").get("type").asText()).isEqualTo("object");
-            assertThat(t.get("annotations").get("readOnlyHint").asBoolean()).isTrue();
+            // only add_feedback changes anything; McpSessionsFeedbackIT calls it and the session tools
+            assertThat(t.get("annotations").get("readOnlyHint").asBoolean())
+                    .isEqualTo(!t.get("name").asText().equals("add_feedback"));
         }
         assertThat(tools).containsExactly("list_traces", "get_trace", "get_span", "search", "list_errors", "llm_calls",
-                "workflow_stats", "compare_runs", "regressions");
+                "workflow_stats", "compare_runs", "regressions", "list_sessions", "get_session", "get_feedback",
+                "add_feedback");
 
         // the price table the costs come from, as a resource
         assertThat(out.get("resources").get(0).get("uri").asText()).isEqualTo("tta-obs://prices");

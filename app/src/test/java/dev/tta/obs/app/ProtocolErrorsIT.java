@@ -301,10 +301,49 @@ class ProtocolErrorsIT {
                 "{\"resourceSpans\":[]}".getBytes(StandardCharsets.UTF_8));
         assertThat(badGzip.statusCode()).isEqualTo(400);
         assertThat(badGzip.body()).contains("not valid gzip data");
-        HttpResponse<String> importGzip = send("POST", "/api/import", "application/json", "gzip", gzip("{}".getBytes()));
-        assertThat(importGzip.statusCode()).isEqualTo(415);
-        assertThat(importGzip.body()).contains("takes an uncompressed body");
+        HttpResponse<String> importBrotli = send("POST", "/api/import", "application/json", "br", new byte[] {1, 2, 3});
+        assertThat(importBrotli.statusCode()).isEqualTo(415);
+        assertThat(importBrotli.body()).contains("Content-Encoding must be gzip, deflate or identity, got br");
+        HttpResponse<String> gzipElsewhere = send("POST", "/api/traces/" + "ab".repeat(16) + "/feedback",
+                "application/json", "gzip", gzip("{}".getBytes()));
+        assertThat(gzipElsewhere.statusCode()).isEqualTo(415);
+        assertThat(gzipElsewhere.body()).contains("takes an uncompressed body");
         assertThat(service.getJson("/api/traces").get("traces")).hasSize(1);
+    }
+
+    @Test
+    void aGzippedExport_importsOverHttp_aBombStopsAtTheRequestLimit_andBadGzipIs400() throws Exception {
+        service = new RunningService(dataDir, "--otlp-max-request-bytes=1048576");
+        service.export(service("gz").span(7, 0, -1, "zipped-run", 0, 5, false).bytes());
+        HttpResponse<String> export = service.get("/api/export?format=otlp");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/api/traces", null, null, new byte[0]).statusCode()).isEqualTo(200);
+        assertThat(service.getJson("/api/traces").get("traces")).isEmpty();
+
+        // a .json.gz export, sent as it is with its encoding
+        HttpResponse<String> imported = send("POST", "/api/import", "application/json", "gzip",
+                gzip(export.body().getBytes(StandardCharsets.UTF_8)));
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        assertThat(RunningService.JSON.readTree(imported.body()).get("spans").asInt()).isEqualTo(1);
+        assertThat(service.getJson("/api/traces").get("traces").get(0).get("rootName").asText()).isEqualTo("zipped-run");
+
+        // 2 MB of spaces inflate past the 1 MB limit: refused, nothing stored, the server still answers
+        byte[] bomb = gzip(" ".repeat(2 << 20).getBytes(StandardCharsets.UTF_8));
+        assertThat(bomb.length).isLessThan(1 << 20);
+        HttpResponse<String> tooBig = send("POST", "/api/import", "application/json", "gzip", bomb);
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.body()).contains("the body inflates to more than 1048576 bytes");
+        // the same as raw deflate, which says no size: only inflating finds out, and stops at the limit
+        HttpResponse<String> noHint = send("POST", "/api/import", "application/json", "deflate",
+                java.util.Arrays.copyOfRange(bomb, 10, bomb.length - 8));
+        assertThat(noHint.statusCode()).as(noHint.body()).isEqualTo(413);
+
+        HttpResponse<String> notGzip = send("POST", "/api/import", "application/json", "gzip",
+                export.body().getBytes(StandardCharsets.UTF_8));
+        assertThat(notGzip.statusCode()).isEqualTo(400);
+        assertThat(notGzip.body()).contains("the body is not valid gzip data");
+        assertThat(service.getJson("/api/traces").get("traces")).hasSize(1);
+        assertThat(service.get("/api/health").statusCode()).isEqualTo(200);
     }
 
     @Test

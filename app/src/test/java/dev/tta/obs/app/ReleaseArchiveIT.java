@@ -1,18 +1,13 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.app.ArchiveRuns.Result;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +51,10 @@ class ReleaseArchiveIT {
                 "LICENSE", "README.txt");
 
         Result version = run(unpacked.resolve("bin/tta-obs").toString(), "--version");
-        assertThat(version.code).isZero();
-        assertThat(version.output).startsWith("tta-obs ").doesNotContain("dev");
+        assertThat(version.code()).isZero();
+        assertThat(version.output()).startsWith("tta-obs ").doesNotContain("dev");
 
-        int port = freePort();
+        int port = RunningService.freePort();
         ProcessBuilder pb = new ProcessBuilder(unpacked.resolve("bin/tta-obs").toString(), "start", "--port=" + port,
                 // Java takes the home directory from the user database, not $HOME: keep the data here
                 "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + tmp.resolve("data"))
@@ -67,7 +62,7 @@ class ReleaseArchiveIT {
         environment(pb);
         Process p = pb.start();
         try {
-            awaitHealthy(p, port);
+            ArchiveRuns.awaitHealthy(p, port, tmp.resolve("start.log"));
         } finally {
             p.destroy();
             p.waitFor(180, TimeUnit.SECONDS);
@@ -82,69 +77,46 @@ class ReleaseArchiveIT {
     @Test
     void installPutsTtaObsOnAPerUserPath_andUninstallKeepsTheTraces() throws Exception {
         Result install = run(unpacked.resolve("bin/tta-obs").toString(), "install");
-        assertThat(install.code).as(install.output).isZero();
+        assertThat(install.code()).as(install.output()).isZero();
         Path link = home.resolve(".local/bin/tta-obs");
         assertThat(link).isSymbolicLink();
         assertThat(home.resolve(".local/lib/tta-obs/lib/tta-obs.jar")).exists();
-        assertThat(install.output).as("PATH here lacks ~/.local/bin").contains("not on your PATH")
+        assertThat(install.output()).as("PATH here lacks ~/.local/bin").contains("not on your PATH")
                 .contains("export PATH=");
 
         Result version = run(link.toString(), "--version");
-        assertThat(version.code).isZero();
-        assertThat(version.output).startsWith("tta-obs ");
+        assertThat(version.code()).isZero();
+        assertThat(version.output()).startsWith("tta-obs ");
 
         // an upgrade is the same command again
         Result again = run(unpacked.resolve("bin/tta-obs").toString(), "install");
-        assertThat(again.code).as(again.output).isZero();
-        assertThat(run(link.toString(), "--version").code).isZero();
+        assertThat(again.code()).as(again.output()).isZero();
+        assertThat(run(link.toString(), "--version").code()).isZero();
 
         Path data = Files.createDirectories(home.resolve(".local/share/tta-obs"));
         Files.writeString(data.resolve("tta-obs.sqlite"), "traces");
         Result uninstall = run(link.toString(), "uninstall");
-        assertThat(uninstall.code).as(uninstall.output).isZero();
+        assertThat(uninstall.code()).as(uninstall.output()).isZero();
         assertThat(link).doesNotExist();
         assertThat(home.resolve(".local/lib/tta-obs")).doesNotExist();
         assertThat(data.resolve("tta-obs.sqlite")).exists();
-        assertThat(uninstall.output).contains("kept your traces in " + data);
+        assertThat(uninstall.output()).contains("kept your traces in " + data);
 
         Result purge = run(unpacked.resolve("bin/tta-obs").toString(), "uninstall", "--delete-data");
-        assertThat(purge.code).isZero();
+        assertThat(purge.code()).isZero();
         assertThat(data).doesNotExist();
     }
 
     @Test
     void aBadInstallOption_isOneLineAndChangesNothing() throws Exception {
         Result r = run(unpacked.resolve("bin/tta-obs").toString(), "install", "--prefx=/x");
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.output.strip()).isEqualTo("tta-obs install: unknown option '--prefx=/x'");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.output().strip()).isEqualTo("tta-obs install: unknown option '--prefx=/x'");
         assertThat(home.resolve(".local")).doesNotExist();
     }
 
-    private void awaitHealthy(Process p, int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            assertThat(p.isAlive()).as("tta-obs exited early:\n%s", Files.readString(tmp.resolve("start.log"))).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            assertThat(System.nanoTime()).as("healthy within 120 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
     private Result run(String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(elsewhere.toFile()).redirectErrorStream(true);
-        environment(pb);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), output);
+        return ArchiveRuns.run(elsewhere, this::environment, command);
     }
 
     private void environment(ProcessBuilder pb) {
@@ -164,15 +136,6 @@ class ReleaseArchiveIT {
             s.filter(Files::isRegularFile).forEach(f -> files.add(dir.relativize(f).toString()));
             files.sort(null);
             return files;
-        }
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.app.ArchiveRuns.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,14 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,16 +74,16 @@ class RuntimeArchiveIT {
     @Test
     void startsWithItsOwnRuntime_onAMachineWithoutJava() throws Exception {
         assertThat(unpacked.resolve("runtime/bin/java")).isExecutable();
-        assertThat(run("sh", "-c", "command -v java || echo none").output.strip()).as("no java on this PATH").isEqualTo("none");
+        assertThat(run("sh", "-c", "command -v java || echo none").output().strip()).as("no java on this PATH").isEqualTo("none");
 
-        int port = freePort();
+        int port = RunningService.freePort();
         ProcessBuilder pb = new ProcessBuilder(unpacked.resolve("bin/tta-obs").toString(), "start", "--port=" + port,
                 "--otlp-http-port=0", "--otlp-grpc-port=0", "--data-dir=" + tmp.resolve("data"))
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("start.log").toFile());
         environment(pb);
         Process p = pb.start();
         try {
-            awaitHealthy(p, port);
+            ArchiveRuns.awaitHealthy(p, port, tmp.resolve("start.log"));
             Path bundled = unpacked.resolve("runtime/bin/java").toRealPath();
             assertThat(p.info().command().map(Path::of)).as("the bundled java runs it").contains(bundled);
         } finally {
@@ -104,8 +99,8 @@ class RuntimeArchiveIT {
 
         Result r = run(unpacked.resolve("bin/tta-obs").toString(), "--version");
 
-        assertThat(r.code).isEqualTo(1);
-        assertThat(r.output.strip()).doesNotContain("\n").startsWith("tta-obs: no Java found.").contains("JAVA_HOME");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.output().strip()).doesNotContain("\n").startsWith("tta-obs: no Java found.").contains("JAVA_HOME");
     }
 
     /** A directory of links to this machine's commands, leaving out {@code java}. */
@@ -134,39 +129,7 @@ class RuntimeArchiveIT {
         }
     }
 
-    private void awaitHealthy(Process p, int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            assertThat(p.isAlive()).as("tta-obs exited early:\n%s", Files.readString(tmp.resolve("start.log"))).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            assertThat(System.nanoTime()).as("healthy within 120 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
     private Result run(String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
-        environment(pb);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), output);
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ArchiveRuns.run(home, this::environment, command);
     }
 }

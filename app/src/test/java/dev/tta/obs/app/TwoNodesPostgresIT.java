@@ -24,9 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,8 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -79,42 +74,6 @@ class TwoNodesPostgresIT {
 
     private static RunningService node(Path dir, String dbUrl) {
         return new RunningService(dir, "--storage=postgres", "--db-url=" + dbUrl, "--db-user=postgres");
-    }
-
-    /** A real WebSocket client on a node's live feed, collecting the trace ids it is told of. */
-    private static final class LiveClient implements AutoCloseable {
-        final Set<String> traces = ConcurrentHashMap.newKeySet();
-        final WebSocket socket;
-
-        LiveClient(RunningService node) throws Exception {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + node.port + "/api/live"), new WebSocket.Listener() {
-                        private final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                try {
-                                    JsonNode m = RunningService.JSON.readTree(partial.toString());
-                                    if (m.get("type").asText().equals("trace")) {
-                                        traces.add(m.get("summary").get("traceId").asText());
-                                    }
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                                partial.setLength(0);
-                            }
-                            ws.request(1);
-                            return null;
-                        }
-                    }).get(5, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() {
-            socket.abort();
-        }
     }
 
     private static SdkTracerProvider tracerTo(RunningService node) {
@@ -179,7 +138,7 @@ class TwoNodesPostgresIT {
         CompletableFuture<RunningService> startingB = CompletableFuture.supplyAsync(() -> node(dirB, dbUrl));
         RunningService a = startingA.get(120, TimeUnit.SECONDS);
         RunningService b = startingB.get(120, TimeUnit.SECONDS);
-        try (LiveClient liveA = new LiveClient(a); LiveClient liveB = new LiveClient(b)) {
+        try (LiveFeedClient liveA = new LiveFeedClient(a); LiveFeedClient liveB = new LiveFeedClient(b)) {
             Thread.sleep(200);
             List<String> toA = exportTraces(a, "sent-to-a", 6);
             List<String> toB = exportTraces(b, "sent-to-b", 6);
@@ -207,8 +166,8 @@ class TwoNodesPostgresIT {
             assertThat(statsA.get("traceCount").asLong()).isEqualTo(all.size());
             assertThat(stableStats(b, all.size())).isEqualTo(statsA);
 
-            awaitAll(liveA.traces, all, "live events on node A");
-            awaitAll(liveB.traces, all, "live events on node B");
+            awaitAll(liveA.traceIds(), all, "live events on node A");
+            awaitAll(liveB.traceIds(), all, "live events on node B");
 
             // metrics and logs sent to one node are read from the other
             SdkMeterProvider meters = SdkMeterProvider.builder()
@@ -235,10 +194,10 @@ class TwoNodesPostgresIT {
             b.close();
             List<String> whileBWasDown = exportTraces(a, "while-b-down", 2);
             b = node(dirB, dbUrl);
-            try (LiveClient again = new LiveClient(b)) {
+            try (LiveFeedClient again = new LiveFeedClient(b)) {
                 Thread.sleep(200);
                 List<String> later = exportTraces(a, "after-restart", 2);
-                awaitAll(again.traces, later, "live events on the restarted node B");
+                awaitAll(again.traceIds(), later, "live events on the restarted node B");
                 assertThat(b.getJson("/api/traces/" + whileBWasDown.get(0)).get("spans")).hasSize(2);
                 long total = all.size() + whileBWasDown.size() + later.size();
                 assertThat(stableStats(b, total)).isEqualTo(stableStats(a, total));

@@ -2,7 +2,10 @@ package dev.tta.obs.adapters.mcp;
 
 import dev.tta.obs.domain.cost.PriceTable;
 import dev.tta.obs.ports.in.CompareRuns;
+import dev.tta.obs.ports.in.QuerySessions;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.ports.in.RateTraces;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -25,11 +28,14 @@ import reactor.core.publisher.Mono;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * MCP's Streamable HTTP transport at {@code /mcp}, stateless: each POST carries one JSON-RPC message
  * and gets its answer as JSON. No server-initiated stream is offered (GET answers 405, as the
- * transport allows), since every tool is a plain read. The Host, Origin and token rules of the REST
+ * transport allows), since every tool is a plain call and answer. The Host, Origin and token rules of the REST
  * API apply here too (LocalhostGuard, a filter on every path).
  */
 @Controller("/mcp")
@@ -41,8 +47,19 @@ public class McpController implements McpStatelessServerTransport {
     // held so the server (and the handler it gave this transport) lives as long as the controller
     private final McpStatelessSyncServer server;
 
-    public McpController(QueryTraces query, CompareRuns compare, PriceTable prices) {
-        this.server = McpServers.stateless(this, new TraceTools(query, compare, prices, Clock.systemUTC()));
+    private final WriteAccess access;
+
+    /** Why the key of a request may not use a tool that changes data (add_feedback), or empty when it may. */
+    @FunctionalInterface
+    public interface WriteAccess {
+        Optional<String> refusal(HttpRequest<?> request, String tool);
+    }
+
+    public McpController(QueryTraces query, CompareRuns compare, QuerySessions sessions, RateTraces rate,
+                         PriceTable prices, WriteAccess access) {
+        this.access = access;
+        this.server = McpServers.stateless(this, new TraceTools(query, compare, sessions, rate, prices,
+                Clock.systemUTC(), Optional.empty()));
     }
 
     @Override
@@ -56,7 +73,7 @@ public class McpController implements McpStatelessServerTransport {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public MutableHttpResponse<String> post(@Body String body) throws IOException {
+    public MutableHttpResponse<String> post(HttpRequest<?> http, @Body String body) throws IOException {
         McpSchema.JSONRPCMessage message;
         try {
             message = McpSchema.deserializeJsonRpcMessage(json, body);
@@ -65,8 +82,11 @@ public class McpController implements McpStatelessServerTransport {
                     "not a JSON-RPC message: " + e.getMessage());
         }
         if (message instanceof McpSchema.JSONRPCRequest request) {
-            McpSchema.JSONRPCResponse response = handler.handleRequest(McpTransportContext.EMPTY, request)
-                    .block(TIMEOUT);
+            // the guard let the request in by its path; whether its key may also write is known only
+            // here, per tool call, so it travels with the call
+            Function<String, Optional<String>> refusal = tool -> access.refusal(http, tool);
+            McpTransportContext context = McpTransportContext.create(Map.of(McpServers.WRITE_REFUSAL, refusal));
+            McpSchema.JSONRPCResponse response = handler.handleRequest(context, request).block(TIMEOUT);
             return HttpResponse.ok(json.writeValueAsString(response)).contentType(MediaType.APPLICATION_JSON_TYPE);
         }
         if (message instanceof McpSchema.JSONRPCNotification notification) {

@@ -1,6 +1,7 @@
 package dev.tta.obs.adapters.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -12,26 +13,25 @@ import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The MCP SDK's servers around our tools: stateless for Streamable HTTP, one session for stdio. */
 public final class McpServers {
     public static final String NAME = "tta-obs";
     static final String INSTRUCTIONS = "tta-obs stores OpenTelemetry traces of LLM and agent workflows. Start with "
             + "list_traces or workflow_stats; drill into one run with get_trace (an outline) and get_span; ask "
-            + "compare_runs what got slower or costlier; llm_calls ranks calls by cost. Answers are paged: when one "
+            + "compare_runs what got slower or costlier; llm_calls ranks calls by cost; list_sessions and get_session "
+            + "read conversations turn by turn; get_feedback and add_feedback read and give judgements of a run. "
+            + "Answers are paged: when one "
             + "ends with 'more: call again with cursor X', pass cursor X to see the rest.";
 
     private McpServers() {
@@ -53,18 +53,34 @@ public final class McpServers {
     }
 
     public static McpSchema.Tool describe(Tool tool) {
+        // add_feedback adds an item each call: not read-only, not idempotent, but it destroys nothing
         return McpSchema.Tool.builder().name(tool.name()).description(tool.description())
                 .inputSchema(tool.inputSchema())
-                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).destructiveHint(false)
-                        .idempotentHint(true).openWorldHint(false).build())
+                .annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(!tool.changes()).destructiveHint(false)
+                        .idempotentHint(!tool.changes()).openWorldHint(false).build())
                 .build();
     }
 
     /** Runs a tool here; a wrong argument or an unknown trace is a tool error the agent can read, not a crash. */
     public static McpSchema.CallToolResult call(TraceTools tools, String name, Map<String, Object> arguments) {
+        return call(tools, name, arguments, tool -> Optional.empty());
+    }
+
+    /**
+     * As {@link #call(TraceTools, String, Map)}, for a caller that may not be allowed to change data:
+     * {@code writeRefusal} says why not for a tool that would (asked only then), refused as a
+     * {@code forbidden} tool error.
+     */
+    public static McpSchema.CallToolResult call(TraceTools tools, String name, Map<String, Object> arguments,
+                                                Function<String, Optional<String>> writeRefusal) {
         Tool tool = tools.tool(name).orElse(null);
         if (tool == null) {
             return error("bad_argument", "no tool named '" + name + "'");
+        }
+        Optional<String> refused = tool.changes() ? tools.writesRefused().or(() -> writeRefusal.apply(tool.name()))
+                : Optional.empty();
+        if (refused.isPresent()) {
+            return error("forbidden", refused.get());
         }
         ToolArgs args = new ToolArgs(arguments);
         try {
@@ -132,13 +148,25 @@ public final class McpServers {
     public static McpStatelessSyncServer stateless(McpStatelessServerTransport transport, TraceTools tools) {
         List<McpStatelessServerFeatures.SyncToolSpecification> specs = tools.tools().stream()
                 .map(t -> new McpStatelessServerFeatures.SyncToolSpecification(describe(t),
-                        (ctx, req) -> call(tools, req.name(), req.arguments())))
+                        (ctx, req) -> call(tools, req.name(), req.arguments(), writeRefusal(ctx))))
                 .toList();
         return McpServer.sync(transport).serverInfo(NAME, version()).instructions(INSTRUCTIONS)
                 .capabilities(capabilities()).jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs)
                 .resources(new McpStatelessServerFeatures.SyncResourceSpecification(pricesResource(),
                         (ctx, req) -> prices(tools.priceTable())))
                 .build();
+    }
+
+    /**
+     * Where the HTTP transport puts, as a {@code Function<String, Optional<String>>}, why the
+     * request's key may not use a tool that changes data (by tool name), if it may not.
+     */
+    static final String WRITE_REFUSAL = "tta-obs.write-refusal";
+
+    @SuppressWarnings("unchecked")
+    private static Function<String, Optional<String>> writeRefusal(McpTransportContext ctx) {
+        return ctx.get(WRITE_REFUSAL) instanceof Function<?, ?> f ? (Function<String, Optional<String>>) f
+                : tool -> Optional.empty();
     }
 
     /**
@@ -150,72 +178,27 @@ public final class McpServers {
      */
     public static void serveStdio(InputStream in, OutputStream out, List<McpSchema.Tool> tools, ToolCaller caller,
                                   Supplier<String> prices) throws InterruptedException {
-        CountDownLatch closed = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        // the SDK ends the session, answers still unsent, as soon as it reads the end of input: hold
-        // the end back until what was read before it has been answered
-        InputStream watched = new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                return b < 0 ? end() : b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                int n = super.read(buf, off, len);
-                return n < 0 ? end() : n;
-            }
-
-            private int end() {
-                closed.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return -1;
-            }
-        };
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-        OutputStream watchedOut = new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                lastActivity.set(System.nanoTime());
-                out.write(b, off, len);
-            }
-        };
+        StdioLedger ledger = new StdioLedger(jsonMapper());
         List<McpServerFeatures.SyncToolSpecification> specs = tools.stream()
-                .map(t -> new McpServerFeatures.SyncToolSpecification(t, (exchange, req) -> {
-                    inFlight.incrementAndGet();
-                    try {
-                        return caller.call(req.name(), req.arguments());
-                    } finally {
-                        lastActivity.set(System.nanoTime());
-                        inFlight.decrementAndGet();
-                    }
-                }))
+                .map(t -> new McpServerFeatures.SyncToolSpecification(t,
+                        (exchange, req) -> caller.call(req.name(), req.arguments())))
                 .toList();
-        McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(jsonMapper(), watched, watchedOut))
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(jsonMapper(), ledger.input(in),
+                ledger.output(out));
+        McpSyncServer server = McpServer.sync(transport)
                 .serverInfo(NAME, version()).instructions(INSTRUCTIONS).capabilities(capabilities())
                 .jsonMapper(jsonMapper()).validateToolInputs(false).tools(specs)
                 .resources(new McpServerFeatures.SyncResourceSpecification(pricesResource(),
                         (exchange, req) -> prices(prices.get())))
                 .build();
         try {
-            closed.await();
-            // a client may send its last requests and close its end at once (`echo ... | tta-obs mcp`):
-            // answer what was read before the end, then stop
-            long quiet = TimeUnit.MILLISECONDS.toNanos(500);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (System.nanoTime() < deadline
-                    && (inFlight.get() > 0 || System.nanoTime() - lastActivity.get() < quiet)) {
-                Thread.sleep(50);
+            // a tool asking a running tta-obs gives up after 2 minutes (RemoteTools): wait a little longer
+            if (!ledger.awaitAnswered(150, TimeUnit.SECONDS)) {
+                System.err.println("tta-obs mcp: stopping with requests still unanswered after 150 s");
             }
         } finally {
             server.closeGracefully();
-            release.countDown();
+            ledger.release();
         }
     }
 }

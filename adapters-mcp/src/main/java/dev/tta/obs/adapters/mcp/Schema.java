@@ -38,6 +38,11 @@ final class Schema {
         return this;
     }
 
+    /** A number of either sign. */
+    Schema signedNumber(String name, String description) {
+        return prop(name, "number", description);
+    }
+
     Schema bool(String name, String description) {
         return prop(name, "boolean", description);
     }

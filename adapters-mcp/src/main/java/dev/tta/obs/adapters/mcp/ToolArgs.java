@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoublePredicate;
 
 /** A tool call's arguments, read with one clear message for each wrong value. */
 public final class ToolArgs {
@@ -47,18 +48,27 @@ public final class ToolArgs {
     }
 
     Optional<Double> number(String name) {
+        return decimal(name, d -> d >= 0 && !Double.isInfinite(d), "a number >= 0");
+    }
+
+    /** Any finite number, negative too (an evaluator's score may be). */
+    Optional<Double> finite(String name) {
+        return decimal(name, d -> !Double.isNaN(d) && !Double.isInfinite(d), "a finite number");
+    }
+
+    private Optional<Double> decimal(String name, DoublePredicate allowed, String rule) {
         Optional<String> s = string(name);
         if (s.isEmpty()) {
             return Optional.empty();
         }
         try {
             double d = Double.parseDouble(s.get());
-            if (!(d >= 0) || Double.isInfinite(d)) {
+            if (!allowed.test(d)) {
                 throw new NumberFormatException();
             }
             return Optional.of(d);
         } catch (NumberFormatException e) {
-            throw ToolException.badArgument(name + " must be a number >= 0, got '" + s.get() + "'");
+            throw ToolException.badArgument(name + " must be " + rule + ", got '" + s.get() + "'");
         }
     }
 

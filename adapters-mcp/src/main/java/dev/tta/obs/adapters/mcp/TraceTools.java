@@ -19,7 +19,9 @@ import dev.tta.obs.domain.workflow.PrimitiveKind;
 import dev.tta.obs.domain.workflow.SpanClassifier;
 import dev.tta.obs.domain.workflow.SpanInsight;
 import dev.tta.obs.ports.in.CompareRuns;
+import dev.tta.obs.ports.in.QuerySessions;
 import dev.tta.obs.ports.in.QueryTraces;
+import dev.tta.obs.ports.in.RateTraces;
 import dev.tta.obs.domain.query.TraceCursor;
 import dev.tta.obs.domain.LlmCall;
 import dev.tta.obs.domain.query.LlmCallSearch;
@@ -47,7 +49,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The read-only tools an agent asks tta-obs with, built on the inbound ports only. Every answer
+ * The tools an agent asks tta-obs with, built on the inbound ports only; all read but add_feedback. Every answer
  * starts with its totals, stays small (long values cut with a marker, long lists paged) and says
  * how to get more: "more: call again with cursor X".
  */
@@ -61,13 +63,20 @@ public final class TraceTools {
     private final PriceTable prices;
     private final Clock clock;
     private final List<Tool> tools;
+    private final Optional<String> writesRefused;
 
-    public TraceTools(QueryTraces query, CompareRuns compare, PriceTable prices, Clock clock) {
+    /**
+     * @param writesRefused why no tool may change data here (a data directory opened read-only), or
+     *                      empty when the caller's key decides
+     */
+    public TraceTools(QueryTraces query, CompareRuns compare, QuerySessions sessions, RateTraces rate,
+                      PriceTable prices, Clock clock, Optional<String> writesRefused) {
         this.query = query;
         this.compare = compare;
         this.prices = prices;
         this.clock = clock;
-        this.tools = List.of(
+        this.writesRefused = writesRefused;
+        List<Tool> all = new ArrayList<>(List.of(
                 new Tool("list_traces", "List stored traces, newest first, with filters; one line each with id, "
                         + "workflow, duration, errors, LLM calls, tokens and cost.", traceFilters(new Schema())
                         .integer("limit", "traces per page (default 20)", 1, 200)
@@ -133,7 +142,14 @@ public final class TraceTools {
                         .string("service", "only this service")
                         .integer("limit", "runs per page (default 10)", 1, 50)
                         .string("cursor", "the cursor a previous page ended with")
-                        .build(), this::regressions));
+                        .build(), this::regressions)));
+        all.addAll(new SessionTools(query, sessions, rate, clock).tools());
+        this.tools = List.copyOf(all);
+    }
+
+    /** Why no tool may change data here whoever asks, or empty when the caller's key decides. */
+    public Optional<String> writesRefused() {
+        return writesRefused;
     }
 
     public List<Tool> tools() {
@@ -280,7 +296,7 @@ public final class TraceTools {
         return s.rollup().workflowName().filter(n -> !n.isBlank()).orElse(s.rootName());
     }
 
-    private static Map<String, Object> summaryData(TraceSummary s) {
+    static Map<String, Object> summaryData(TraceSummary s) {
         Map<String, Object> m = new LinkedHashMap<>();
         WorkflowRollup r = s.rollup();
         m.put("traceId", s.traceId().hex());
@@ -303,14 +319,14 @@ public final class TraceTools {
         return m;
     }
 
-    private static void more(StringBuilder out, Optional<String> next) {
+    static void more(StringBuilder out, Optional<String> next) {
         next.ifPresentOrElse(c -> out.append("more: call again with cursor ").append(c).append('\n'),
                 () -> out.append("(end)\n"));
     }
 
     // ---- get_trace
 
-    private static TraceId traceId(String hex) {
+    static TraceId traceId(String hex) {
         try {
             return TraceId.of(hex);
         } catch (IllegalArgumentException e) {
@@ -323,7 +339,7 @@ public final class TraceTools {
         return query.timeline(id).orElseThrow(() -> ToolException.notFound("no trace " + id.hex() + " is stored"));
     }
 
-    private static int offset(ToolArgs a) {
+    static int offset(ToolArgs a) {
         Optional<String> c = a.string("cursor");
         if (c.isEmpty()) {
             return 0;

@@ -62,4 +62,14 @@ class ToolArgsTest {
                 .hasMessage("min_cost_usd must be a number >= 0, got '-1'");
         assertThatThrownBy(() -> args("trace_id", " ").required("trace_id")).hasMessage("trace_id is required");
     }
+
+    @Test
+    void scores_mayBeNegative_butMustBeFinite() {
+        assertThat(args("score", -0.5).finite("score")).contains(-0.5);
+        assertThat(args("score", "1").finite("score")).contains(1.0);
+        assertThat(args().finite("score")).isEmpty();
+        assertThatThrownBy(() -> args("score", "NaN").finite("score")).hasMessage("score must be a finite number, got 'NaN'");
+        assertThatThrownBy(() -> args("score", "1e999").finite("score"))
+                .hasMessage("score must be a finite number, got '1e999'");
+    }
 }

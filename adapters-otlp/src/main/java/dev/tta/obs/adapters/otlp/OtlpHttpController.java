@@ -2,6 +2,7 @@ package dev.tta.obs.adapters.otlp;
 
 import com.google.protobuf.Message;
 import dev.tta.obs.ports.in.IngestOverloadedException;
+import dev.tta.obs.ports.io.RequestBodies;
 import dev.tta.obs.ports.out.StoreUnavailableException;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;

@@ -138,9 +138,22 @@ public final class AccessKeys {
                             + "reading needs a viewer key or the --auth-token");
             case VIEWER -> otlp ? Optional.of("a viewer key (--viewer-token) can read, not send telemetry; "
                     + "applications need an ingest key or the --auth-token")
-                    : changes && !mcp ? Optional.of("a viewer key (--viewer-token) can only read; " + method + " " + path
-                    + " changes data and needs the --auth-token")
+                    : changes && !mcp ? changeRefusal(role, method + " " + path)
                     : Optional.empty();
+        };
+    }
+
+    /**
+     * Why {@code role} may not change stored data, or empty when it may: for a request whose path
+     * alone does not say whether it changes data (an MCP tool call), {@code what} names the change.
+     */
+    public static Optional<String> changeRefusal(Role role, String what) {
+        return switch (role) {
+            case FULL -> Optional.empty();
+            case INGEST -> Optional.of("an ingest key (--ingest-token) can only send OTLP; " + what
+                    + " needs the --auth-token");
+            case VIEWER -> Optional.of("a viewer key (--viewer-token) can only read; " + what
+                    + " changes data and needs the --auth-token");
         };
     }
 }

@@ -117,6 +117,18 @@ public class LocalhostGuard implements Ordered {
         return path.equals("/mcp") || path.startsWith("/mcp/");
     }
 
+    /**
+     * Why the key this request presents may not change data through {@code what}, or empty when it
+     * may: for an MCP tool that writes, which the path does not reveal. With no keys, nothing is refused.
+     */
+    public Optional<String> changeRefusal(HttpRequest<?> request, String what) {
+        if (login == null) {
+            return Optional.empty();
+        }
+        return roleOf(request).map(role -> AccessKeys.changeRefusal(role, what))
+                .orElseGet(() -> Optional.of("no key was presented; " + what + " needs the --auth-token"));
+    }
+
     /** The role of the key the request presents: its Bearer header, else the dashboard's cookie. */
     private Optional<AccessKeys.Role> roleOf(HttpRequest<?> request) {
         return security.keys().roleOfAuthorization(request.getHeaders().get(HttpHeaders.AUTHORIZATION))

@@ -15,9 +15,9 @@ import io.micronaut.web.router.resource.StaticResourceResolver;
 /**
  * Refuses what no endpoint here reads, before any of it is read: another method than GET or HEAD
  * on a dashboard file (the server would serve the file to any method) and a compressed body
- * anywhere but OTLP/HTTP, the one receiver that inflates bodies (under a limit, off the event
- * loop); the server's own decompression is off, so such a body would otherwise reach a
- * controller still compressed.
+ * anywhere but OTLP/HTTP and {@code /api/import}, the receivers that inflate bodies (under a
+ * limit, off the event loop); the server's own decompression is off, so such a body would
+ * otherwise reach a controller still compressed.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RequestShapeFilter implements Ordered {
@@ -46,10 +46,10 @@ public class RequestShapeFilter implements Ordered {
         }
         String encoding = request.getHeaders().get(HttpHeaders.CONTENT_ENCODING);
         if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")
-                && !path.startsWith("/v1/")) {
+                && !path.startsWith("/v1/") && !path.equals("/api/import")) {
             return ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Content-Encoding",
                     path + " takes an uncompressed body, got Content-Encoding " + encoding.trim()
-                            + " (only OTLP/HTTP at /v1/* accepts gzip or deflate)");
+                            + " (only OTLP/HTTP at /v1/* and /api/import accept gzip or deflate)");
         }
         return null;
     }

@@ -1,38 +1,24 @@
 package dev.tta.obs.adapters.web;
 
-import dev.tta.obs.domain.SpanId;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.feedback.Feedback;
 import dev.tta.obs.domain.session.SessionSummary;
 import dev.tta.obs.domain.session.Turn;
+import dev.tta.obs.ports.in.JsonShapes;
 import dev.tta.obs.ports.in.SessionDetail;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of sessions and feedback (docs/api.md), built explicitly like {@link TraceJson}'s. */
+/** The JSON shapes of sessions and feedback (docs/api.md); a session row and a feedback item are {@link JsonShapes}'. */
 final class SessionJson {
     private SessionJson() {
     }
 
     static Map<String, Object> session(SessionSummary s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sessionId", s.sessionId());
-        m.put("userId", s.userId().orElse(null));
-        m.put("traceCount", s.traceCount());
-        m.put("startTimeUnixNano", TraceJson.nanos(s.startTimeUnixNano()));
-        m.put("endTimeUnixNano", TraceJson.nanos(s.endTimeUnixNano()));
-        m.put("durationMs", s.durationMs());
-        m.put("inputTokens", s.inputTokens());
-        m.put("outputTokens", s.outputTokens());
-        m.put("costUsd", s.costUsd().orElse(null));
-        m.put("errorCount", s.errorCount());
-        // the worst turn's outcome: failed, recovered or ok, as a trace's
-        m.put("status", s.status().label());
-        return m;
+        return JsonShapes.session(s);
     }
 
     /** The session's fields, then its turns in order: each a trace summary with what was asked and answered. */
@@ -52,25 +38,11 @@ final class SessionJson {
     }
 
     static Map<String, Object> feedback(Feedback f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", f.id());
-        m.put("traceId", f.traceId().hex());
-        m.put("spanId", f.spanId().map(SpanId::hex).orElse(null));
-        m.put("name", f.name());
-        m.put("score", f.score().orElse(null));
-        m.put("label", f.label().orElse(null));
-        m.put("comment", f.comment().orElse(null));
-        m.put("source", f.source());
-        m.put("polarity", f.polarity().label());
-        m.put("createdAt", instant(f.createdAtUnixNano()));
-        m.put("createdAtUnixNano", TraceJson.nanos(f.createdAtUnixNano()));
-        return m;
+        return JsonShapes.feedback(f);
     }
 
     static List<Object> feedback(List<Feedback> items) {
-        List<Object> out = new ArrayList<>(items.size());
-        items.forEach(f -> out.add(feedback(f)));
-        return out;
+        return JsonShapes.feedback(items);
     }
 
     /** A page of trace rows gets each row's feedback (an empty list for none). */
@@ -81,10 +53,5 @@ final class SessionJson {
             TraceId id = TraceId.of((String) r.get("traceId"));
             r.put("feedback", feedback(feedback.getOrDefault(id, List.of())));
         }
-    }
-
-    private static String instant(long unixNano) {
-        return Instant.ofEpochSecond(Math.floorDiv(unixNano, 1_000_000_000L), Math.floorMod(unixNano, 1_000_000_000L))
-                .toString();
     }
 }

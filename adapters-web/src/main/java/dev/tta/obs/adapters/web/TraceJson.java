@@ -409,7 +409,7 @@ final class TraceJson {
      * positive number, written as such (never as the negative Java long it is held in).
      */
     static Object nanos(long unixNano) {
-        return unixNano >= 0 ? (Object) unixNano : new java.math.BigInteger(Long.toUnsignedString(unixNano));
+        return dev.tta.obs.ports.in.JsonShapes.nanos(unixNano);
     }
 
     static Map<String, Object> resource(Resource r) {

@@ -5,7 +5,10 @@ import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.ports.in.TraceSelection;
 import dev.tta.obs.ports.in.TransferProgress;
 import dev.tta.obs.ports.in.TransferTraces;
+import dev.tta.obs.ports.io.RequestBodies;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -13,6 +16,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.server.types.files.StreamedFile;
@@ -37,9 +41,14 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TransferController {
     private final TransferTraces transfer;
+    private final long maxBodyBytes;
 
-    public TransferController(TransferTraces transfer) {
+    /** @param maxBodyBytes the server's request size limit, which an import's inflated bytes keep to as well */
+    public TransferController(TransferTraces transfer,
+                              @Property(name = "micronaut.server.max-request-size", defaultValue = "67108864")
+                              long maxBodyBytes) {
         this.transfer = transfer;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Get("/export")
@@ -80,7 +89,22 @@ public class TransferController {
 
     @Post(uri = "/import", consumes = {MediaType.APPLICATION_JSON, "application/x-ndjson", MediaType.TEXT_PLAIN,
             MediaType.APPLICATION_OCTET_STREAM})
-    public MutableHttpResponse<?> importFile(@Body byte[] body, @Nullable @QueryValue String format) {
+    public MutableHttpResponse<?> importFile(@Body byte[] raw, @Nullable @QueryValue String format,
+                                             @Nullable @Header(HttpHeaders.CONTENT_ENCODING) String contentEncoding) {
+        Optional<RequestBodies.ContentEncoding> encoding = RequestBodies.ContentEncoding.of(contentEncoding);
+        if (encoding.isEmpty()) {
+            return ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Content-Encoding",
+                    "Content-Encoding must be " + RequestBodies.SUPPORTED + ", got " + contentEncoding.trim());
+        }
+        byte[] body;
+        try {
+            body = inflated(raw, encoding.get());
+        } catch (BodyTooLarge e) {
+            return ApiProblem.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Import too large", e.getMessage());
+        } catch (IOException e) {
+            return ApiProblem.of(HttpStatus.BAD_REQUEST, "Cannot import", "the body is not valid "
+                    + encoding.get().name().toLowerCase(java.util.Locale.ROOT) + " data: " + e.getMessage());
+        }
         try {
             TransferTraces.ImportResult result = transfer.importWhole(new TransferTraces.Source() {
                 @Override
@@ -101,6 +125,38 @@ public class TransferController {
             return ApiProblem.of(HttpStatus.BAD_REQUEST, "Cannot import", e.getMessage());
         } catch (IOException e) {
             return ApiProblem.of(HttpStatus.BAD_REQUEST, "Cannot import", "the file could not be read: " + e.getMessage());
+        }
+    }
+
+    private static final class BodyTooLarge extends Exception {
+        BodyTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A compressed export (a .json.gz) inflated here, on this request's worker thread, and only as
+     * far as the limit of a request: past it, the import is refused before more is inflated.
+     */
+    private byte[] inflated(byte[] raw, RequestBodies.ContentEncoding encoding) throws IOException, BodyTooLarge {
+        if (encoding == RequestBodies.ContentEncoding.IDENTITY) {
+            return raw;
+        }
+        String tooLarge = "the body inflates to more than " + maxBodyBytes + " bytes, the limit of a request "
+                + "(--otlp-max-request-bytes); import the file with `tta-obs import` instead";
+        long hint = encoding == RequestBodies.ContentEncoding.GZIP ? RequestBodies.gzipSizeHint(raw) : -1;
+        if (hint > maxBodyBytes) {
+            throw new BodyTooLarge(tooLarge);
+        }
+        try (RequestBodies.Limited in = RequestBodies.decoded(raw, encoding, maxBodyBytes)) {
+            try {
+                return in.readAll(hint);
+            } catch (IOException e) {
+                if (in.exceeded()) {
+                    throw new BodyTooLarge(tooLarge);
+                }
+                throw e;
+            }
         }
     }
 }

@@ -49,6 +49,11 @@ class AccessKeysTest {
         for (String[] r : new String[][] {{"POST", "/v1/logs"}, {"DELETE", "/api/traces"}, {"POST", "/api/import"}, {"POST", "/mcp"}}) {
             assertThat(AccessKeys.refusal(FULL, r[0], r[1])).isEmpty();
         }
+        // ...but an MCP tool that writes is refused to the viewer by name, when it is called
+        assertThat(AccessKeys.changeRefusal(VIEWER, "add_feedback")).contains("a viewer key (--viewer-token) can only "
+                + "read; add_feedback changes data and needs the --auth-token");
+        assertThat(AccessKeys.changeRefusal(INGEST, "add_feedback")).get().asString().startsWith("an ingest key");
+        assertThat(AccessKeys.changeRefusal(FULL, "add_feedback")).isEmpty();
     }
 
     @Test

@@ -1,10 +1,16 @@
 package dev.tta.obs.ports.service;
 
+import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanBatch;
+import dev.tta.obs.domain.SpanEvent;
+import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
+import dev.tta.obs.domain.feedback.EvaluationEvents;
 import dev.tta.obs.ports.in.IngestSpans;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -18,13 +24,24 @@ import java.util.function.Consumer;
  */
 public final class GroupCommitIngest implements IngestSpans, AutoCloseable {
     private final Lane<?> lane;
+    private final Consumer<Set<TraceId>> evaluated;
 
     /**
      * @param afterCommit told of the summaries of every committed group, on a writer thread; must be quick and thread-safe
      */
     public GroupCommitIngest(TraceIngest<?> ingest, long maxQueuedSpans, int maxSpansPerCommit,
                              Consumer<List<TraceSummary>> afterCommit) {
+        this(ingest, maxQueuedSpans, maxSpansPerCommit, afterCommit, traces -> { });
+    }
+
+    /**
+     * @param evaluated told, once a batch is committed, the traces of its spans that carry
+     *                  evaluation results ({@code gen_ai.evaluation.result} events, stored as feedback)
+     */
+    public GroupCommitIngest(TraceIngest<?> ingest, long maxQueuedSpans, int maxSpansPerCommit,
+                             Consumer<List<TraceSummary>> afterCommit, Consumer<Set<TraceId>> evaluated) {
         this.lane = new Lane<>(ingest, maxQueuedSpans, maxSpansPerCommit, afterCommit);
+        this.evaluated = evaluated;
     }
 
     /** The queue typed by the store's encoding, which this class never looks into. */
@@ -51,7 +68,25 @@ public final class GroupCommitIngest implements IngestSpans, AutoCloseable {
         if (batch.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return lane.ingest(batch);
+        CompletionStage<Void> committed = lane.ingest(batch);
+        Set<TraceId> judged = evaluatedTraces(batch);
+        if (!judged.isEmpty()) {
+            committed.thenRun(() -> evaluated.accept(judged));
+        }
+        return committed;
+    }
+
+    private static Set<TraceId> evaluatedTraces(SpanBatch batch) {
+        Set<TraceId> out = new LinkedHashSet<>();
+        for (Span s : batch.spans()) {
+            for (SpanEvent e : s.events()) {
+                if (EvaluationEvents.EVENT.equals(e.name())) {
+                    out.add(s.traceId());
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     public long queuedSpans() {

@@ -13,15 +13,19 @@ import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.WatchTraces;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Turns commits into live events. The writer hands over the summaries it committed and returns
@@ -47,6 +51,9 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
     private volatile TraceStats lastStats;
     private volatile BudgetStatus lastBudget;
     private long lastStatsAt;
+    private final Function<Collection<TraceId>, Map<TraceId, List<Feedback>>> feedback;
+    /** Traces whose evaluation results arrived over OTLP, their feedback not yet sent; guarded by lock. */
+    private final Set<TraceId> evaluated = new LinkedHashSet<>();
 
     /**
      * @param windowMillis  at most one update per trace per this many milliseconds
@@ -58,7 +65,18 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
 
     /** @param budget checked with the stats; a crossing is pushed as {@link LiveEvent.BudgetChanged} */
     public LiveTraceFeed(QueryTraces stats, QueryBudget budget, long windowMillis, int queueCapacity) {
+        this(stats, budget, ids -> Map.of(), windowMillis, queueCapacity);
+    }
+
+    /**
+     * @param feedback reads the feedback of traces, for {@link #evaluationsArrived}: on the feed's
+     *                 own thread, so no writer waits for it
+     */
+    public LiveTraceFeed(QueryTraces stats, QueryBudget budget,
+                         Function<Collection<TraceId>, Map<TraceId, List<Feedback>>> feedback, long windowMillis,
+                         int queueCapacity) {
         this.stats = stats;
+        this.feedback = feedback;
         this.budget = budget;
         this.windowNanos = windowMillis * 1_000_000L;
         this.queueCapacity = queueCapacity;
@@ -117,6 +135,20 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
         }
     }
 
+    /**
+     * Evaluation results that arrived over OTLP (span events, log records) and were stored: each
+     * trace's feedback is then sent as the same message the API's changes send, from the feed's thread.
+     */
+    public void evaluationsArrived(Collection<TraceId> traces) {
+        if (subscribers.isEmpty() || traces.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            evaluated.addAll(traces);
+            lock.notifyAll();
+        }
+    }
+
     private void run() {
         while (!closing) {
             List<TraceSummary> due;
@@ -131,10 +163,26 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
                         publish(new LiveEvent.TraceChanged(s));
                     }
                 }
+                publishEvaluated();
                 maybePublishStats(!due.isEmpty());
             } catch (RuntimeException e) {
                 // a failed stats read must not stop the feed
             }
+        }
+    }
+
+    private void publishEvaluated() {
+        List<TraceId> judged;
+        synchronized (lock) {
+            judged = new ArrayList<>(evaluated);
+            evaluated.clear();
+        }
+        if (judged.isEmpty() || subscribers.isEmpty()) {
+            return;
+        }
+        Map<TraceId, List<Feedback>> now = feedback.apply(judged);
+        for (TraceId id : judged) {
+            publish(new LiveEvent.FeedbackChanged(id, now.getOrDefault(id, List.of())));
         }
     }
 
@@ -158,7 +206,7 @@ public final class LiveTraceFeed implements WatchTraces, Consumer<List<TraceSumm
                         nextWake = Math.min(nextWake, sent + windowNanos);
                     }
                 }
-                if (!due.isEmpty() || now - lastStatsAt >= IDLE_STATS_NANOS) {
+                if (!due.isEmpty() || !evaluated.isEmpty() || now - lastStatsAt >= IDLE_STATS_NANOS) {
                     return due;
                 }
                 long waitNanos = Math.max(1_000_000L, nextWake - now);

@@ -12,7 +12,12 @@ import dev.tta.obs.domain.telemetry.LogEntry;
 import dev.tta.obs.ports.out.FeedbackStore;
 import dev.tta.obs.ports.out.WallClock;
 
+import dev.tta.obs.domain.TraceId;
+
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -28,22 +33,25 @@ public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, A
     private final GroupCommitQueue<Item, Void> queue;
     private final Optional<FeedbackStore> feedback;
     private final WallClock clock;
+    private final Consumer<Set<TraceId>> evaluated;
 
     /** One request: metrics or logs. */
     private record Item(MetricBatch metrics, LogBatch logs, int size) {
     }
 
     public SerialTelemetryIngest(TelemetrySink sink, long maxQueuedItems) {
-        this(sink, maxQueuedItems, Optional.empty(), WallClock.system());
+        this(sink, maxQueuedItems, Optional.empty(), WallClock.system(), traces -> { });
     }
 
     /**
      * @param feedback where the GenAI evaluation results sent as log records
      *                 ({@code gen_ai.evaluation.result}) go as feedback, besides the log
+     * @param evaluated told the traces that got such feedback, after it is stored (the live feed)
      */
     public SerialTelemetryIngest(TelemetrySink sink, long maxQueuedItems, Optional<FeedbackStore> feedback,
-                                 WallClock clock) {
+                                 WallClock clock, Consumer<Set<TraceId>> evaluated) {
         this.sink = sink;
+        this.evaluated = evaluated;
         this.feedback = feedback;
         this.clock = clock;
         this.queue = new GroupCommitQueue<>("tta-obs-telemetry-writer", "metrics/logs queue", "items",
@@ -95,6 +103,9 @@ public final class SerialTelemetryIngest implements IngestMetrics, IngestLogs, A
         }
         if (!found.isEmpty()) {
             store.addEvaluations(found, clock.nowUnixNano());
+            Set<TraceId> traces = new LinkedHashSet<>();
+            found.forEach(f -> traces.add(f.traceId()));
+            evaluated.accept(traces);
         }
     }
 

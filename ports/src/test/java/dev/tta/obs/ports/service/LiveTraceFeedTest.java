@@ -8,6 +8,7 @@ import dev.tta.obs.ports.contract.Fixtures;
 import dev.tta.obs.ports.in.LiveEvent;
 import dev.tta.obs.ports.in.LiveFilter;
 import dev.tta.obs.ports.in.LiveSubscription;
+import dev.tta.obs.ports.in.QueryBudget;
 import dev.tta.obs.ports.in.QueryTraces;
 import dev.tta.obs.domain.query.Budget;
 import dev.tta.obs.domain.query.BudgetStatus;
@@ -77,6 +78,33 @@ class LiveTraceFeedTest {
         LiveEvent first = sub.poll().orElseThrow();
         assertThat(first).isInstanceOf(LiveEvent.StatsChanged.class);
         assertThat(((LiveEvent.StatsChanged) first).stats().traceCount()).isEqualTo(2);
+    }
+
+    @Test
+    void evaluationsThatArrivedOverOtlp_areSentAsTheApisFeedbackMessage_readOnTheFeedsThread() throws Exception {
+        var item = dev.tta.obs.domain.feedback.NewFeedback.of(Fixtures.traceId(3), Optional.empty(), "helpfulness",
+                Optional.of(0.9), Optional.empty(), Optional.empty(), Optional.of("otlp")).stored(11, 1);
+        List<String> readOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        feed = new LiveTraceFeed(stats(), QueryBudget.NONE, ids -> {
+            readOn.add(Thread.currentThread().getName());
+            return java.util.Map.of(Fixtures.traceId(3), List.of(item));
+        }, 100, 1000);
+        LiveSubscription sub = feed.subscribe(LiveFilter.ALL, () -> { });
+        feed.evaluationsArrived(java.util.Set.of(Fixtures.traceId(3), Fixtures.traceId(4)));
+        List<LiveEvent.FeedbackChanged> got = new ArrayList<>();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (got.size() < 2 && System.nanoTime() < deadline) {
+            drain(sub).stream().filter(e -> e instanceof LiveEvent.FeedbackChanged)
+                    .forEach(e -> got.add((LiveEvent.FeedbackChanged) e));
+            Thread.sleep(10);
+        }
+        assertThat(got).extracting(LiveEvent.FeedbackChanged::traceId)
+                .containsExactlyInAnyOrder(Fixtures.traceId(3), Fixtures.traceId(4));
+        assertThat(got.stream().filter(e -> e.traceId().equals(Fixtures.traceId(3))).findFirst().orElseThrow()
+                .feedback()).containsExactly(item);
+        assertThat(got.stream().filter(e -> e.traceId().equals(Fixtures.traceId(4))).findFirst().orElseThrow()
+                .feedback()).isEmpty();
+        assertThat(readOn).containsOnly("tta-obs-live-feed");
     }
 
     @Test

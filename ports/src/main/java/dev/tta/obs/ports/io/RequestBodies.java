@@ -1,4 +1,4 @@
-package dev.tta.obs.adapters.otlp;
+package dev.tta.obs.ports.io;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -11,23 +11,24 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 /**
- * Decompression of OTLP/HTTP bodies. The server hands the receiver the body as sent (its own
- * decompression is off, see {@code StartCommand}): inflating on the event loop cost a gzip bomb's
- * whole expansion, seconds of CPU, before anything could stop it. Here a body is inflated only as
- * far as the parser reads it, on a worker, and reading stops at the limit.
+ * Decompression of request bodies (OTLP/HTTP, {@code POST /api/import}). The server hands the
+ * receivers the body as sent (its own decompression is off, see {@code StartCommand}): inflating
+ * on the event loop cost a gzip bomb's whole expansion, seconds of CPU, before anything could stop
+ * it. Here a body is inflated only as far as the parser reads it, on a worker, and reading stops
+ * at the limit.
  */
-final class RequestBodies {
+public final class RequestBodies {
     /** The encodings a body may come in, as named in a 415 answer. */
-    static final String SUPPORTED = "gzip, deflate or identity";
+    public static final String SUPPORTED = "gzip, deflate or identity";
 
     private RequestBodies() {
     }
 
-    enum ContentEncoding {
+    public enum ContentEncoding {
         IDENTITY, GZIP, DEFLATE;
 
         /** @return empty for an encoding tta-obs does not decode (br, zstd, snappy, ...) */
-        static Optional<ContentEncoding> of(String header) {
+        public static Optional<ContentEncoding> of(String header) {
             if (header == null || header.isBlank()) {
                 return Optional.of(IDENTITY);
             }
@@ -44,7 +45,7 @@ final class RequestBodies {
      * The body's bytes after decoding, counted as they are read: past {@code limit} a read throws
      * and {@link Limited#exceeded()} is true, so at most {@code limit} bytes are ever inflated.
      */
-    static Limited decoded(byte[] raw, ContentEncoding encoding, long limit) throws IOException {
+    public static Limited decoded(byte[] raw, ContentEncoding encoding, long limit) throws IOException {
         InputStream in = new ByteArrayInputStream(raw);
         InputStream plain = switch (encoding) {
             case IDENTITY -> in;
@@ -60,7 +61,7 @@ final class RequestBodies {
      * member that says more than {@code limit} is larger than that, or corrupt, which gzip's own
      * check would refuse: either way it can be refused without inflating a byte of it.
      */
-    static long gzipSizeHint(byte[] raw) {
+    public static long gzipSizeHint(byte[] raw) {
         if (raw.length < 18 || (raw[0] & 0xFF) != 0x1f || (raw[1] & 0xFF) != 0x8b) {
             return -1;
         }
@@ -73,17 +74,17 @@ final class RequestBodies {
     }
 
     /** Counts decoded bytes as the parser pulls them, and stops at the limit. */
-    static final class Limited extends FilterInputStream {
+    public static final class Limited extends FilterInputStream {
         private final long limit;
         private long read;
         private boolean exceeded;
 
-        Limited(InputStream in, long limit) {
+        private Limited(InputStream in, long limit) {
             super(in);
             this.limit = limit;
         }
 
-        boolean exceeded() {
+        public boolean exceeded() {
             return exceeded;
         }
 
@@ -110,7 +111,7 @@ final class RequestBodies {
          * @param expected the size the body says it has (gzip's hint), or -1: a body that tells
          *                 the truth is read into one array of its size, without copies
          */
-        byte[] readAll(long expected) throws IOException {
+        public byte[] readAll(long expected) throws IOException {
             byte[] buf = new byte[(int) Math.min(expected >= 0 ? expected : 1 << 16, limit)];
             int size = 0;
             while (true) {
