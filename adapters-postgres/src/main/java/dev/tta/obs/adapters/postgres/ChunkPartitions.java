@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * {@code span_chunks_legacy}, the chunks stored before V9, covering every earlier day.
  */
 final class ChunkPartitions {
-    private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+    static final long NANOS_PER_DAY = 86_400_000_000_000L;
     /** The bigint advisory lock key of adding a partition: two nodes on a new day add it once. */
     private static final long ADD_LOCK = 0x7474_612d_7061_7274L;
     private static final Pattern BOUNDS = Pattern.compile("FROM \\((MINVALUE|'?-?\\d+'?)\\) TO \\('?(-?\\d+)'?\\)");
@@ -127,8 +127,8 @@ final class ChunkPartitions {
             ensure(c, day);
         }
         try (Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO span_chunks (trace_id, span_count, spans, terms, arrived_day)"
-                    + " SELECT c.trace_id, c.span_count, c.spans, c.terms, floor(t.updated_ns / " + NANOS_PER_DAY
+            st.executeUpdate("INSERT INTO span_chunks (trace_id, span_count, spans, terms, exact, arrived_day)"
+                    + " SELECT c.trace_id, c.span_count, c.spans, c.terms, c.exact, floor(t.updated_ns / " + NANOS_PER_DAY
                     + "::numeric)::integer FROM " + p.name() + " c JOIN traces t ON t.trace_id = c.trace_id");
         }
     }

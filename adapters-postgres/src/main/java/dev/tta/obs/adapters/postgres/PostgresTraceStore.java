@@ -7,8 +7,6 @@ import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
-import dev.tta.obs.adapters.jdbc.SpanCodec;
-import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
@@ -19,6 +17,7 @@ import dev.tta.obs.ports.out.TraceChanges;
 import dev.tta.obs.ports.out.TraceWrite;
 import dev.tta.obs.domain.query.TraceStats;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
@@ -42,7 +41,7 @@ import javax.sql.DataSource;
  *
  * <p>The layout is the SQLite store's ({@link JdbcTraceStore} holds what they share): the spans of
  * one trace that arrive in one commit are encoded together into one chunk row, each trace has one
- * summary row; here a chunk's search terms sit in a GIN-indexed tsvector beside it. Reads and
+ * summary row; here a chunk's search terms sit beside it, GIN-indexed ({@link PostgresTerms}). Reads and
  * writes of one commit are batched into a few statements ({@code = ANY(?)}), since every round
  * trip to the server costs far more than the same work in SQLite.
  *
@@ -326,25 +325,10 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         ChunkCopy rows = new ChunkCopy();
         int day = ChunkPartitions.day(arrivedUnixNano);
         for (TraceWrite<EncodedChunk> w : writes) {
-            addChunks(rows, w.traceId().toBytes(), w.spans(), w.encoded().spans(), w.encoded().terms(),
-                    w.summary().rollup().primitiveTypes(), day);
+            SearchTerms.Chunk terms = w.encoded().terms();
+            rows.add(w.traceId().toBytes(), w.spans().size(), w.encoded().spans(), terms.words(), terms.exact(), day);
         }
         rows.copy(c);
-    }
-
-    /** One chunk row, or several when the spans' terms would not fit one tsvector. */
-    private static void addChunks(ChunkCopy rows, byte[] traceId, List<Span> spans, byte[] encoded,
-                                  SearchTerms.Chunk terms, Collection<String> primitiveTypes, int arrivedDay) {
-        List<String> lexemes = terms.tokens(PostgresTerms.EXACT_PREFIX);
-        if (spans.size() > 1 && PostgresTerms.sizeInBytes(lexemes) > PostgresTerms.MAX_TERM_BYTES) {
-            int half = spans.size() / 2;
-            for (List<Span> part : List.of(spans.subList(0, half), spans.subList(half, spans.size()))) {
-                addChunks(rows, traceId, part, SpanCodec.encode(part),
-                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes, arrivedDay);
-            }
-            return;
-        }
-        rows.add(traceId, spans.size(), encoded, lexemes, arrivedDay);
     }
 
     private static java.sql.Array idArray(Connection c, Collection<TraceId> ids) throws SQLException {
@@ -363,7 +347,19 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
      */
     @Override
     public TracePage search(TraceSearch query) {
-        return read(c -> search(c, query, dialect));
+        return read(c -> {
+            // Unnamed statements, planned for this query's values every time: a plan the server
+            // keeps for the statement (after five runs) would not know how rare the term is, and
+            // one it chose so read every partition's chunks of the term instead of the trace's.
+            PGConnection pg = c.unwrap(PGConnection.class);
+            int threshold = pg.getPrepareThreshold();
+            pg.setPrepareThreshold(0);
+            try {
+                return search(c, query, dialect);
+            } finally {
+                pg.setPrepareThreshold(threshold);
+            }
+        });
     }
 
     private final TraceSearchSql.Dialect dialect = new TraceSearchSql.Dialect() {
@@ -385,9 +381,22 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         @Override
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
-            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
-            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> term.exactHashes().stream()
-                    .map(PostgresTerms::exact).collect(java.util.stream.Collectors.joining(" | "))));
+            // only the partitions of the days the trace's chunks arrived on, pruned while the query
+            // runs; a day's slack either side, since each node's clock stamps arrival. A trace stored
+            // before V11 has no first day, and may have chunks in any partition (span_chunks_legacy's
+            // rows carry a day after their trace's arrival): all of them.
+            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id"
+                    + " AND c.arrived_day BETWEEN greatest(t.first_arrived_day, -2147483647) - 1"
+                    + " AND CASE WHEN t.first_arrived_day = -2147483648 THEN 2147483647"
+                    + " ELSE (t.updated_ns / " + ChunkPartitions.NANOS_PER_DAY + ")::integer + 1 END AND ");
+            if (term.word().isPresent()) {
+                where.append("c.terms @@ ?::tsquery)");
+                args.add(PostgresTerms.word(term.word().get()));
+            } else {
+                where.append("c.exact && ?::bigint[])");
+                args.add(term.exactHashes().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",", "{", "}")));
+            }
         }
     };
 
