@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * {@code span_chunks_legacy}, the chunks stored before V9, covering every earlier day.
  */
 final class ChunkPartitions {
-    static final long NANOS_PER_DAY = 86_400_000_000_000L;
+    private static final long NANOS_PER_DAY = 86_400_000_000_000L;
     /** The bigint advisory lock key of adding a partition: two nodes on a new day add it once. */
     private static final long ADD_LOCK = 0x7474_612d_7061_7274L;
     private static final Pattern BOUNDS = Pattern.compile("FROM \\((MINVALUE|'?-?\\d+'?)\\) TO \\('?(-?\\d+)'?\\)");
@@ -84,19 +84,46 @@ final class ChunkPartitions {
         return out;
     }
 
-    /** Adds the day's partition unless one covers it, in the caller's transaction. */
-    void ensure(Connection c, int day) throws SQLException {
+    /**
+     * Adds the day's partition unless one covers it, in the caller's transaction.
+     *
+     * @return whether it added one
+     */
+    boolean ensure(Connection c, int day) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, ADD_LOCK);
             ps.executeQuery().close();
         }
+        boolean added = false;
         if (list(c).stream().noneMatch(p -> p.covers(day))) {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE " + name(day) + " PARTITION OF span_chunks FOR VALUES FROM (" + day
                         + ") TO (" + (day + 1) + ")" + STORAGE);
             }
+            added = true;
         }
         known.add(day);
+        return added;
+    }
+
+    /**
+     * Merges the GIN pending lists of every partition into their indexes. Once the next day's
+     * partition exists a day's gets few new rows, and autovacuum cleans a table only after enough
+     * new rows, so the last entries of a day (up to {@code gin_pending_list_limit} per index) could
+     * stay in its pending lists for good, and a search that starts from a term's chunks reads every
+     * partition's pending list in full. Needs to own the indexes.
+     *
+     * @return the pending-list pages merged
+     */
+    long cleanPendingLists(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(gin_clean_pending_list(x.indexrelid)), 0)"
+                + " FROM pg_inherits p JOIN pg_index x ON x.indrelid = p.inhrelid"
+                + " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+                + " WHERE p.inhparent = 'span_chunks'::regclass AND a.amname = 'gin'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static String name(int day) {

@@ -19,6 +19,8 @@ import dev.tta.obs.domain.query.TraceStats;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,6 +57,7 @@ import javax.sql.DataSource;
  * the store works again as soon as the server is back.
  */
 public final class PostgresTraceStore extends JdbcTraceStore implements TraceChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresTraceStore.class);
     /** The channel a commit notifies with the ids of the traces it changed. */
     static final String CHANNEL = "tta_obs_traces";
     /**
@@ -348,9 +351,9 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     @Override
     public TracePage search(TraceSearch query) {
         return read(c -> {
-            // Unnamed statements, planned for this query's values every time: a plan the server
-            // keeps for the statement (after five runs) would not know how rare the term is, and
-            // one it chose so read every partition's chunks of the term instead of the trace's.
+            // Unnamed statements, planned for this query's terms every time: a plan the server keeps
+            // for the statement (after five runs) cannot know how rare a term is, and whether to walk
+            // the newest traces testing each or to start from the term's chunks depends on that.
             PGConnection pg = c.unwrap(PGConnection.class);
             int threshold = pg.getPrepareThreshold();
             pg.setPrepareThreshold(0);
@@ -381,14 +384,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         @Override
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
-            // only the partitions of the days the trace's chunks arrived on, pruned while the query
-            // runs; a day's slack either side, since each node's clock stamps arrival. A trace stored
-            // before V11 has no first day, and may have chunks in any partition (span_chunks_legacy's
-            // rows carry a day after their trace's arrival): all of them.
-            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id"
-                    + " AND c.arrived_day BETWEEN greatest(t.first_arrived_day, -2147483647) - 1"
-                    + " AND CASE WHEN t.first_arrived_day = -2147483648 THEN 2147483647"
-                    + " ELSE (t.updated_ns / " + ChunkPartitions.NANOS_PER_DAY + ")::integer + 1 END AND ");
+            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND ");
             if (term.word().isPresent()) {
                 where.append("c.terms @@ ?::tsquery)");
                 args.add(PostgresTerms.word(term.word().get()));
@@ -441,11 +437,13 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     @Override
     protected void beforeWrite(long arrivedUnixNano) {
         int day = ChunkPartitions.day(arrivedUnixNano);
-        if (!partitions.known(day)) {
-            inWriteTransaction("add a day's partition to", c -> {
-                partitions.ensure(c, day);
-                return null;
-            });
+        if (!partitions.known(day) && inWriteTransaction("add a day's partition to", c -> partitions.ensure(c, day))) {
+            try {
+                read(partitions::cleanPendingLists);
+            } catch (StoreUnavailableException e) {
+                // a login that does not own the indexes: autovacuum cleans them, only later
+                LOG.warn("could not merge the search index's pending entries of the earlier days: {}", e.getMessage());
+            }
         }
     }
 

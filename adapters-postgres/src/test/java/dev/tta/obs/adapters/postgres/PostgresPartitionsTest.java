@@ -72,6 +72,34 @@ class PostgresPartitionsTest {
     }
 
     @Test
+    void theFirstWriteOfADay_mergesTheEarlierDaysPendingSearchEntries() throws Exception {
+        String url = server.freshSchemaUrl();
+        try (PostgresTraceStore store = open(url)) {
+            arrive(store, DAY_1 + 1, Fixtures.trace(1, 5, "day-1"));
+            int d1 = (int) (DAY_1 / DAY);
+            // fastupdate: day 1's entries wait in its GIN indexes' pending lists...
+            assertThat(pendingPages(url, d1)).isPositive();
+            arrive(store, DAY_1 + 2, Fixtures.trace(2, 5, "day-1-again"));
+            arrive(store, DAY_1 + DAY, Fixtures.trace(3, 5, "day-2"));
+            // ...until day 2 begins, when nothing would merge them any more
+            assertThat(pendingPages(url, d1)).isZero();
+            assertThat(store.search(TraceSearch.builder().spanName("day-1-again").build()).traces())
+                    .extracting(s -> s.traceId()).containsExactly(traceId(2));
+        }
+    }
+
+    /** The pending-list pages of the day's GIN indexes (merging them: the count is right only once). */
+    private static long pendingPages(String url, int day) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(sum(gin_clean_pending_list(x.indexrelid)), 0)"
+                     + " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+                     + " WHERE x.indrelid = 'span_chunks_d" + day + "'::regclass AND a.amname = 'gin'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void retention_dropsTheDaysThatExpired_andKeepsTheEarlySpansOfATraceThatLivesOn() throws Exception {
         String url = server.freshSchemaUrl();
         try (PostgresTraceStore store = open(url)) {
