@@ -68,6 +68,11 @@ run() { # build round [LoadGenerator options]
         sleep 1
     done
     [ -n "$url" ] || { cat "$work/pg.err" >&2; echo "embedded PostgreSQL did not start" >&2; exit 1; }
+    # the URL can come before the server has written its pid file
+    for _ in $(seq 1 30); do
+        [ -s "$work/pg-$build-$round/postmaster.pid" ] && break
+        sleep 1
+    done
     local postmaster
     postmaster="$(head -1 "$work/pg-$build-$round/postmaster.pid")"
     local before
