@@ -22,15 +22,23 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-cp app/target/tta-obs-all.jar "$work/this.jar"
+# a build's jar with tta-obs-services.jar beside it, where newer builds look for it
+copy_build() { # jar destination-dir
+    mkdir -p "$2"
+    cp "$1" "$2/tta-obs-all.jar"
+    if [ -f "$(dirname "$1")/tta-obs-services.jar" ]; then
+        cp "$(dirname "$1")/tta-obs-services.jar" "$2/"
+    fi
+}
+copy_build app/target/tta-obs-all.jar "$work/this"
 builds=(this)
 if [ -n "${COMPARE:-}" ]; then
     if [ -f "$COMPARE" ]; then
-        cp "$COMPARE" "$work/base.jar"
+        copy_build "$COMPARE" "$work/base"
     else
         git worktree add -q --detach "$work/tree" "$COMPARE"
         (cd "$work/tree" && ./mvnw -B -q -DskipTests package -pl app -am)
-        cp "$work/tree/app/target/tta-obs-all.jar" "$work/base.jar"
+        copy_build "$work/tree/app/target/tta-obs-all.jar" "$work/base"
     fi
     builds=(base this)
 else
@@ -60,12 +68,17 @@ run() { # build round [LoadGenerator options]
         sleep 1
     done
     [ -n "$url" ] || { cat "$work/pg.err" >&2; echo "embedded PostgreSQL did not start" >&2; exit 1; }
+    # the URL can come before the server has written its pid file
+    for _ in $(seq 1 30); do
+        [ -s "$work/pg-$build-$round/postmaster.pid" ] && break
+        sleep 1
+    done
     local postmaster
     postmaster="$(head -1 "$work/pg-$build-$round/postmaster.pid")"
     local before
     before="$(cpu_ticks "$postmaster")"
     java -Dlogback.configurationFile=app/src/main/resources/logback.xml -cp "$cp" dev.tta.obs.bench.LoadGenerator \
-        --jar="$work/$build.jar" --server-args="--storage=postgres --db-url=$url --db-user=postgres" "$@" >"$log" 2>&1 \
+        --jar="$work/$build/tta-obs-all.jar" --server-args="--storage=postgres --db-url=$url --db-user=postgres" "$@" >"$log" 2>&1 \
         || { cat "$log" >&2; exit 1; }
     # the server has exited, so its backends are reaped and counted in the postmaster's cutime
     local pg_cpu

@@ -15,16 +15,18 @@ import java.util.List;
 
 /**
  * The chunk rows of one commit as one binary {@code COPY span_chunks FROM STDIN}: one statement
- * whatever the number of rows, and each row's terms sent as a ready tsvector (lexemes sorted and
+ * whatever the number of rows, and each row's words sent as a ready tsvector (lexemes sorted and
  * distinct, as PostgreSQL stores them) instead of a text array the server parses, sorts and
- * converts row by row ({@code array_to_tsvector}). The rows go to the partition of their
- * {@code arrived_day} as an INSERT's would.
+ * converts row by row ({@code array_to_tsvector}), its exact-term hashes as a binary
+ * {@code bigint[]}. The rows go to the partition of their {@code arrived_day} as an INSERT's would.
  */
 final class ChunkCopy {
-    static final String SQL = "COPY span_chunks (trace_id, span_count, spans, terms, arrived_day)"
+    static final String SQL = "COPY span_chunks (trace_id, span_count, spans, terms, exact, arrived_day)"
             + " FROM STDIN (FORMAT binary)";
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
-    private static final int COLUMNS = 5;
+    private static final int COLUMNS = 6;
+    /** {@code int8}'s type oid, which a binary array names its elements by. */
+    private static final int INT8_OID = 20;
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
     private final DataOutputStream out = new DataOutputStream(bytes);
@@ -40,7 +42,7 @@ final class ChunkCopy {
         }
     }
 
-    void add(byte[] traceId, int spanCount, byte[] spans, List<String> lexemes, int arrivedDay) {
+    void add(byte[] traceId, int spanCount, byte[] spans, List<String> lexemes, long[] exact, int arrivedDay) {
         try {
             out.writeShort(COLUMNS);
             out.writeInt(traceId.length);
@@ -52,6 +54,7 @@ final class ChunkCopy {
             byte[] terms = tsvector(lexemes);
             out.writeInt(terms.length);
             out.write(terms);
+            writeInt8Array(exact);
             out.writeInt(4);
             out.writeInt(arrivedDay);
             rows++;
@@ -74,10 +77,31 @@ final class ChunkCopy {
     }
 
     /**
+     * A one-dimensional {@code bigint[]} in its binary form (as {@code array_send} writes it): the
+     * number of dimensions, a no-nulls flag, the element type, then the length and lower bound of
+     * the dimension and each element's size and value; an empty array has no dimension.
+     */
+    private void writeInt8Array(long[] values) throws IOException {
+        boolean empty = values.length == 0;
+        out.writeInt(empty ? 12 : 20 + values.length * 12);
+        out.writeInt(empty ? 0 : 1);
+        out.writeInt(0);
+        out.writeInt(INT8_OID);
+        if (!empty) {
+            out.writeInt(values.length);
+            out.writeInt(1);
+            for (long v : values) {
+                out.writeInt(8);
+                out.writeLong(v);
+            }
+        }
+    }
+
+    /**
      * A tsvector in its binary form (as {@code tsvectorsend} writes it): the number of lexemes, then
      * each lexeme NUL-terminated with no positions. Sorted by their UTF-8 bytes and without
      * repeats, the order PostgreSQL keeps them in, so the server takes them as they are.
-     * Lexemes are words and hex tokens ({@link dev.tta.obs.adapters.jdbc.SearchTerms}): never empty,
+     * Lexemes are words ({@link dev.tta.obs.adapters.jdbc.SearchTerms}): never empty,
      * never holding a NUL, far under the 2 kB lexeme limit.
      */
     static byte[] tsvector(List<String> lexemes) {

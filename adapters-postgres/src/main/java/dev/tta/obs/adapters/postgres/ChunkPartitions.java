@@ -84,19 +84,46 @@ final class ChunkPartitions {
         return out;
     }
 
-    /** Adds the day's partition unless one covers it, in the caller's transaction. */
-    void ensure(Connection c, int day) throws SQLException {
+    /**
+     * Adds the day's partition unless one covers it, in the caller's transaction.
+     *
+     * @return whether it added one
+     */
+    boolean ensure(Connection c, int day) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, ADD_LOCK);
             ps.executeQuery().close();
         }
+        boolean added = false;
         if (list(c).stream().noneMatch(p -> p.covers(day))) {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE " + name(day) + " PARTITION OF span_chunks FOR VALUES FROM (" + day
                         + ") TO (" + (day + 1) + ")" + STORAGE);
             }
+            added = true;
         }
         known.add(day);
+        return added;
+    }
+
+    /**
+     * Merges the GIN pending lists of every partition into their indexes. Once the next day's
+     * partition exists a day's gets few new rows, and autovacuum cleans a table only after enough
+     * new rows, so the last entries of a day (up to {@code gin_pending_list_limit} per index) could
+     * stay in its pending lists for good, and a search that starts from a term's chunks reads every
+     * partition's pending list in full. Needs to own the indexes.
+     *
+     * @return the pending-list pages merged
+     */
+    long cleanPendingLists(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(gin_clean_pending_list(x.indexrelid)), 0)"
+                + " FROM pg_inherits p JOIN pg_index x ON x.indrelid = p.inhrelid"
+                + " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+                + " WHERE p.inhparent = 'span_chunks'::regclass AND a.amname = 'gin'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static String name(int day) {
@@ -127,8 +154,8 @@ final class ChunkPartitions {
             ensure(c, day);
         }
         try (Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO span_chunks (trace_id, span_count, spans, terms, arrived_day)"
-                    + " SELECT c.trace_id, c.span_count, c.spans, c.terms, floor(t.updated_ns / " + NANOS_PER_DAY
+            st.executeUpdate("INSERT INTO span_chunks (trace_id, span_count, spans, terms, exact, arrived_day)"
+                    + " SELECT c.trace_id, c.span_count, c.spans, c.terms, c.exact, floor(t.updated_ns / " + NANOS_PER_DAY
                     + "::numeric)::integer FROM " + p.name() + " c JOIN traces t ON t.trace_id = c.trace_id");
         }
     }

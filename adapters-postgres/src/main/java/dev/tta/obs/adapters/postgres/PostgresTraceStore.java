@@ -7,8 +7,6 @@ import dev.tta.obs.adapters.jdbc.JdbcTraceStore;
 import dev.tta.obs.adapters.jdbc.RunningStats;
 import dev.tta.obs.adapters.jdbc.SearchTerms;
 import dev.tta.obs.adapters.jdbc.TraceSearchSql;
-import dev.tta.obs.adapters.jdbc.SpanCodec;
-import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.TraceAssembler;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.TraceSummary;
@@ -19,7 +17,10 @@ import dev.tta.obs.ports.out.TraceChanges;
 import dev.tta.obs.ports.out.TraceWrite;
 import dev.tta.obs.domain.query.TraceStats;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,7 +43,7 @@ import javax.sql.DataSource;
  *
  * <p>The layout is the SQLite store's ({@link JdbcTraceStore} holds what they share): the spans of
  * one trace that arrive in one commit are encoded together into one chunk row, each trace has one
- * summary row; here a chunk's search terms sit in a GIN-indexed tsvector beside it. Reads and
+ * summary row; here a chunk's search terms sit beside it, GIN-indexed ({@link PostgresTerms}). Reads and
  * writes of one commit are batched into a few statements ({@code = ANY(?)}), since every round
  * trip to the server costs far more than the same work in SQLite.
  *
@@ -56,6 +57,7 @@ import javax.sql.DataSource;
  * the store works again as soon as the server is back.
  */
 public final class PostgresTraceStore extends JdbcTraceStore implements TraceChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresTraceStore.class);
     /** The channel a commit notifies with the ids of the traces it changed. */
     static final String CHANNEL = "tta_obs_traces";
     /**
@@ -326,25 +328,10 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         ChunkCopy rows = new ChunkCopy();
         int day = ChunkPartitions.day(arrivedUnixNano);
         for (TraceWrite<EncodedChunk> w : writes) {
-            addChunks(rows, w.traceId().toBytes(), w.spans(), w.encoded().spans(), w.encoded().terms(),
-                    w.summary().rollup().primitiveTypes(), day);
+            SearchTerms.Chunk terms = w.encoded().terms();
+            rows.add(w.traceId().toBytes(), w.spans().size(), w.encoded().spans(), terms.words(), terms.exact(), day);
         }
         rows.copy(c);
-    }
-
-    /** One chunk row, or several when the spans' terms would not fit one tsvector. */
-    private static void addChunks(ChunkCopy rows, byte[] traceId, List<Span> spans, byte[] encoded,
-                                  SearchTerms.Chunk terms, Collection<String> primitiveTypes, int arrivedDay) {
-        List<String> lexemes = terms.tokens(PostgresTerms.EXACT_PREFIX);
-        if (spans.size() > 1 && PostgresTerms.sizeInBytes(lexemes) > PostgresTerms.MAX_TERM_BYTES) {
-            int half = spans.size() / 2;
-            for (List<Span> part : List.of(spans.subList(0, half), spans.subList(half, spans.size()))) {
-                addChunks(rows, traceId, part, SpanCodec.encode(part),
-                        SearchTerms.forChunk(part, primitiveTypes), primitiveTypes, arrivedDay);
-            }
-            return;
-        }
-        rows.add(traceId, spans.size(), encoded, lexemes, arrivedDay);
     }
 
     private static java.sql.Array idArray(Connection c, Collection<TraceId> ids) throws SQLException {
@@ -363,7 +350,19 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
      */
     @Override
     public TracePage search(TraceSearch query) {
-        return read(c -> search(c, query, dialect));
+        return read(c -> {
+            // Unnamed statements, planned for this query's terms every time: a plan the server keeps
+            // for the statement (after five runs) cannot know how rare a term is, and whether to walk
+            // the newest traces testing each or to start from the term's chunks depends on that.
+            PGConnection pg = c.unwrap(PGConnection.class);
+            int threshold = pg.getPrepareThreshold();
+            pg.setPrepareThreshold(0);
+            try {
+                return search(c, query, dialect);
+            } finally {
+                pg.setPrepareThreshold(threshold);
+            }
+        });
     }
 
     private final TraceSearchSql.Dialect dialect = new TraceSearchSql.Dialect() {
@@ -385,9 +384,15 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
         @Override
         public void appendTerm(Connection c, TraceSearchSql.Term term, int pageRows, StringBuilder where,
                                List<Object> args) {
-            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND c.terms @@ ?::tsquery)");
-            args.add(term.word().map(PostgresTerms::word).orElseGet(() -> term.exactHashes().stream()
-                    .map(PostgresTerms::exact).collect(java.util.stream.Collectors.joining(" | "))));
+            where.append("EXISTS (SELECT 1 FROM span_chunks c WHERE c.trace_id = t.trace_id AND ");
+            if (term.word().isPresent()) {
+                where.append("c.terms @@ ?::tsquery)");
+                args.add(PostgresTerms.word(term.word().get()));
+            } else {
+                where.append("c.exact && ?::bigint[])");
+                args.add(term.exactHashes().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",", "{", "}")));
+            }
         }
     };
 
@@ -432,11 +437,13 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     @Override
     protected void beforeWrite(long arrivedUnixNano) {
         int day = ChunkPartitions.day(arrivedUnixNano);
-        if (!partitions.known(day)) {
-            inWriteTransaction("add a day's partition to", c -> {
-                partitions.ensure(c, day);
-                return null;
-            });
+        if (!partitions.known(day) && inWriteTransaction("add a day's partition to", c -> partitions.ensure(c, day))) {
+            try {
+                read(partitions::cleanPendingLists);
+            } catch (StoreUnavailableException e) {
+                // a login that does not own the indexes: autovacuum cleans them, only later
+                LOG.warn("could not merge the search index's pending entries of the earlier days: {}", e.getMessage());
+            }
         }
     }
 

@@ -28,20 +28,23 @@ class ChunkCopyTest {
     }
 
     @Test
-    void lexemesOutOfOrderRepeatedAndNonAscii_becomeTheTsvectorTheServerWouldMake() throws Exception {
-        // 'z' < 'é' (0xc3 0xa9) < '€' (0xe2 ...) by UTF-8 bytes; 'ab' before 'abc'; '=' before letters
-        List<String> lexemes = List.of("zeta", "€uro", "abc", "été", "ab", "=00ff00ff00ff00ff", "abc", "b", "zeta");
+    void lexemesOutOfOrderRepeatedAndNonAscii_becomeTheTsvectorTheServerWouldMake_andHashesABigintArray()
+            throws Exception {
+        // 'z' < 'é' (0xc3 0xa9) < '€' (0xe2 ...) by UTF-8 bytes; 'ab' before 'abc'
+        List<String> lexemes = List.of("zeta", "€uro", "abc", "été", "ab", "abc", "b", "zeta");
+        long[] exact = {0x00ff00ff00ff00ffL, -1L, Long.MIN_VALUE, 42};
         try (Connection c = DriverManager.getConnection(server.freshSchemaUrl())) {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE span_chunks (trace_id bytea NOT NULL, span_count integer NOT NULL,"
-                        + " spans bytea NOT NULL, terms tsvector NOT NULL, arrived_day integer NOT NULL)");
+                        + " spans bytea NOT NULL, terms tsvector NOT NULL, exact bigint[] NOT NULL,"
+                        + " arrived_day integer NOT NULL)");
             }
             ChunkCopy rows = new ChunkCopy();
-            rows.add(new byte[] {1, 2}, 3, new byte[] {9, 8, 7}, lexemes, 20_000);
-            rows.add(new byte[] {3}, 1, new byte[0], List.of("only"), 20_001);
+            rows.add(new byte[] {1, 2}, 3, new byte[] {9, 8, 7}, lexemes, exact, 20_000);
+            rows.add(new byte[] {3}, 1, new byte[0], List.of("only"), new long[0], 20_001);
             rows.copy(c);
             try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, span_count, spans, arrived_day,"
-                    + " terms = array_to_tsvector(?::text[]), terms::text FROM span_chunks ORDER BY arrived_day")) {
+                    + " terms = array_to_tsvector(?::text[]), terms::text, exact FROM span_chunks ORDER BY arrived_day")) {
                 ps.setArray(1, c.createArrayOf("text", lexemes.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     assertThat(rs.next()).isTrue();
@@ -50,14 +53,17 @@ class ChunkCopyTest {
                     assertThat(rs.getBytes(3)).containsExactly(9, 8, 7);
                     assertThat(rs.getInt(4)).isEqualTo(20_000);
                     assertThat(rs.getBoolean(5)).as(rs.getString(6)).isTrue();
+                    assertThat((Long[]) rs.getArray(7).getArray()).containsExactly(0x00ff00ff00ff00ffL, -1L,
+                            Long.MIN_VALUE, 42L);
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(6)).isEqualTo("'only'");
+                    assertThat((Long[]) rs.getArray(7).getArray()).isEmpty();
                     assertThat(rs.next()).isFalse();
                 }
             }
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM span_chunks WHERE terms @@ 'été'::tsquery"
-                         + " AND terms @@ 'ab:*'::tsquery AND terms @@ '''=00ff00ff00ff00ff'''::tsquery")) {
+                         + " AND terms @@ 'ab:*'::tsquery AND exact && ARRAY[-1, 7]::bigint[]")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }

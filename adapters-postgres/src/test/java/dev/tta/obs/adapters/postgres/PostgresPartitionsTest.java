@@ -72,6 +72,34 @@ class PostgresPartitionsTest {
     }
 
     @Test
+    void theFirstWriteOfADay_mergesTheEarlierDaysPendingSearchEntries() throws Exception {
+        String url = server.freshSchemaUrl();
+        try (PostgresTraceStore store = open(url)) {
+            arrive(store, DAY_1 + 1, Fixtures.trace(1, 5, "day-1"));
+            int d1 = (int) (DAY_1 / DAY);
+            // fastupdate: day 1's entries wait in its GIN indexes' pending lists...
+            assertThat(pendingPages(url, d1)).isPositive();
+            arrive(store, DAY_1 + 2, Fixtures.trace(2, 5, "day-1-again"));
+            arrive(store, DAY_1 + DAY, Fixtures.trace(3, 5, "day-2"));
+            // ...until day 2 begins, when nothing would merge them any more
+            assertThat(pendingPages(url, d1)).isZero();
+            assertThat(store.search(TraceSearch.builder().spanName("day-1-again").build()).traces())
+                    .extracting(s -> s.traceId()).containsExactly(traceId(2));
+        }
+    }
+
+    /** The pending-list pages of the day's GIN indexes (merging them: the count is right only once). */
+    private static long pendingPages(String url, int day) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(sum(gin_clean_pending_list(x.indexrelid)), 0)"
+                     + " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+                     + " WHERE x.indrelid = 'span_chunks_d" + day + "'::regclass AND a.amname = 'gin'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void retention_dropsTheDaysThatExpired_andKeepsTheEarlySpansOfATraceThatLivesOn() throws Exception {
         String url = server.freshSchemaUrl();
         try (PostgresTraceStore store = open(url)) {
@@ -128,18 +156,29 @@ class PostgresPartitionsTest {
                     + " error_count, cost_usd, regression, summary, updated_ns, outcome";
             st.executeUpdate("INSERT INTO traces (" + columns + ") SELECT " + columns + " FROM " + from + ".traces");
             st.executeUpdate("INSERT INTO operations SELECT * FROM " + from + ".operations");
+            // before V12 the exact terms were lexemes of the tsvector: '=' and 16 hex digits
             st.executeUpdate("INSERT INTO span_chunks (trace_id, span_count, spans, terms)"
-                    + " SELECT trace_id, span_count, spans, terms FROM " + from + ".span_chunks");
+                    + " SELECT trace_id, span_count, spans, terms || array_to_tsvector(ARRAY(SELECT '=' ||"
+                    + " lpad(to_hex(e), 16, '0') FROM unnest(exact) AS e)) FROM " + from + ".span_chunks");
             st.executeUpdate("INSERT INTO stats_durations SELECT * FROM " + from + ".stats_durations");
             st.executeUpdate("UPDATE stats_state SET built = true");
         }
 
         try (PostgresTraceStore upgraded = open(old)) {
             assertThat(partitions(old)).containsExactly("span_chunks_legacy");
+            // the exact terms are back in their own column, as hashes, and only words in the tsvector
+            try (Connection c = DriverManager.getConnection(old); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE u.exact @> s.exact"
+                         + " AND s.exact @> u.exact AND u.terms = s.terms AND cardinality(u.exact) > 0)"
+                         + " FROM span_chunks u JOIN " + from + ".span_chunks s USING (trace_id)")) {
+                rs.next();
+                assertThat(rs.getInt(2)).isEqualTo(rs.getInt(1)).isEqualTo(5);
+            }
             assertThat(upgraded.traceCount()).isEqualTo(5);
             assertThat(upgraded.findTrace(traceId(3)).orElseThrow().spans()).hasSize(3);
             assertThat(upgraded.search(TraceSearch.builder().spanName("old-4").build()).traces())
                     .extracting(s -> s.traceId()).containsExactly(traceId(4));
+            assertThat(upgraded.search(TraceSearch.builder().text("old").build()).traces()).hasSize(5);
             assertThat(upgraded.stats(ANY_DAY).traceCount()).isEqualTo(5);
 
             long now = System.currentTimeMillis() * 1_000_000L;
