@@ -14,18 +14,17 @@ import java.util.concurrent.FutureTask;
  * {@code System.exit(1)} outside tests, so a damaged database or an unwritable directory ended
  * `tta-obs start` with no output at all; thrown instead, {@link CliErrors} prints one line.
  *
- * <p>{@link #prepare} lets `tta-obs start` make the builder and the bare context object (its
+ * <p>{@link Prepared#begin} lets `tta-obs start` make the builder and the bare context object (its
  * environment, and the scan of Micronaut's service entries both need) on a second thread while
  * picocli reads the command line on the first: none of that depends on the options, which are
  * added as the context's property source afterwards, by {@link #start}'s build as before.
  */
 final class ReportedStartup extends Micronaut {
-    private static volatile FutureTask<ReportedStartup> prepared;
     private ApplicationContext premade;
 
     static Micronaut create() {
-        FutureTask<ReportedStartup> task = prepared;
-        prepared = null;
+        FutureTask<ReportedStartup> task = Prepared.task;
+        Prepared.task = null;
         if (task != null) {
             try {
                 return task.get();
@@ -36,18 +35,6 @@ final class ReportedStartup extends Micronaut {
             }
         }
         return configured();
-    }
-
-    static void prepare() {
-        FutureTask<ReportedStartup> task = new FutureTask<>(() -> {
-            ReportedStartup startup = configured();
-            startup.premade = startup.newApplicationContext();
-            return startup;
-        });
-        Thread thread = new Thread(task, "tta-obs-context-prepare");
-        thread.setDaemon(true);
-        prepared = task;
-        thread.start();
     }
 
     private static ReportedStartup configured() {
@@ -61,6 +48,29 @@ final class ReportedStartup extends Micronaut {
         ApplicationContext context = premade;
         premade = null;
         return context != null ? context : super.newApplicationContext();
+    }
+
+    /**
+     * Apart from the outer class: initializing that one initializes Micronaut's, whose logger sets up
+     * logging, and that belongs on the second thread too.
+     */
+    static final class Prepared {
+        private static volatile FutureTask<ReportedStartup> task;
+
+        private Prepared() {
+        }
+
+        static void begin() {
+            FutureTask<ReportedStartup> made = new FutureTask<>(() -> {
+                ReportedStartup startup = configured();
+                startup.premade = startup.newApplicationContext();
+                return startup;
+            });
+            Thread thread = new Thread(made, "tta-obs-context-prepare");
+            thread.setDaemon(true);
+            task = made;
+            thread.start();
+        }
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class TtaObs implements Runnable {
         }
         String first = args.length > 0 ? args[0] : null;
         if ("start".equals(first)) {
-            ReportedStartup.prepare();
+            ReportedStartup.Prepared.begin();
         }
         int code = commandLine(first).execute(args);
         // `start` leaves the server running on non-daemon threads; everything else ends here
