@@ -1,13 +1,12 @@
 package dev.tta.obs.app;
 
+import dev.tta.obs.adapters.web.ServiceListening;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.BeanCreatedEvent;
-import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
-import io.micronaut.http.server.netty.NettyEmbeddedServer;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
 
 import java.util.concurrent.CompletableFuture;
@@ -15,25 +14,24 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Starts the OTLP/gRPC server on a thread of its own as soon as the context is up, while the main
- * thread builds the HTTP server, and waits for it just before the HTTP ports open. micronaut-grpc
- * starts it from the HTTP server's startup event instead, on the main thread after the bind, which
- * put the gRPC server's whole set-up in sequence after the HTTP server's. Its listener stays: its
- * call to {@link GrpcEmbeddedServer#start} then finds the server running and does nothing, and it
- * still stops the server with the HTTP server.
+ * thread builds and binds the HTTP server. micronaut-grpc starts it from the HTTP server's startup
+ * event instead, on the main thread after the bind, which put the gRPC server's whole set-up after
+ * the HTTP server's. Its listener stays: its call to {@link GrpcEmbeddedServer#start} then finds the
+ * server started and does nothing, and it still stops the server with the HTTP server.
  *
- * <p>Readiness stays honest: the HTTP ports, and with them {@code /api/health}, open only once
- * gRPC listens (or has failed, which fails the start with the bind error as before). Only
- * {@code tta-obs start} sets the property; a context that starts no HTTP server starts no gRPC.
+ * <p>Readiness stays honest: {@code /api/health} answers only once gRPC listens (it waits on
+ * {@link #listening}), and the ready line is printed only after {@link JoinBeforeReady}; a gRPC bind
+ * failure fails the start with the bind error, as before. Only {@code tta-obs start} sets the
+ * property; a context that starts no HTTP server starts no gRPC.
  */
 @Singleton
 @Requires(property = GrpcEarlyStart.PROPERTY, value = "true")
 @Requires(property = "grpc.server.enabled", notEquals = "false")
-final class GrpcEarlyStart implements ApplicationEventListener<StartupEvent>,
-        BeanCreatedEventListener<NettyEmbeddedServer> {
+final class GrpcEarlyStart implements ApplicationEventListener<StartupEvent>, ServiceListening {
     static final String PROPERTY = "tta.grpc.start-before-http";
 
     private final ApplicationContext context;
-    private volatile CompletableFuture<Void> started;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     GrpcEarlyStart(ApplicationContext context) {
         this.context = context;
@@ -41,30 +39,44 @@ final class GrpcEarlyStart implements ApplicationEventListener<StartupEvent>,
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        CompletableFuture<Void> future = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                context.getBean(GrpcEmbeddedServer.class).start();
-                future.complete(null);
+                GrpcEmbeddedServer server = context.getBean(GrpcEmbeddedServer.class);
+                server.start();
+                // if micronaut-grpc's listener won the race to start it, this waits for its bind
+                server.getServer().getPort();
+                started.complete(null);
             } catch (Throwable e) {
-                future.completeExceptionally(e);
+                started.completeExceptionally(e);
             }
         }, "tta-obs-grpc-start");
         thread.setDaemon(true);
-        started = future;
         thread.start();
     }
 
-    /**
-     * The HTTP server is built and about to bind. The gRPC thread never needs that bean, so waiting
-     * here while its creation holds it cannot deadlock.
-     */
     @Override
-    public NettyEmbeddedServer onCreated(BeanCreatedEvent<NettyEmbeddedServer> event) {
-        CompletableFuture<Void> future = started;
-        if (future != null) {
+    public CompletableFuture<Void> listening() {
+        return started;
+    }
+
+    /** Holds the HTTP server's startup event, and so the ready line, until gRPC listens. */
+    @Singleton
+    @Requires(property = GrpcEarlyStart.PROPERTY, value = "true")
+    @Requires(property = "grpc.server.enabled", notEquals = "false")
+    static final class JoinBeforeReady implements ApplicationEventListener<ServerStartupEvent> {
+        private final GrpcEarlyStart grpc;
+
+        JoinBeforeReady(GrpcEarlyStart grpc) {
+            this.grpc = grpc;
+        }
+
+        @Override
+        public void onApplicationEvent(ServerStartupEvent event) {
+            if (event.getSource() instanceof GrpcEmbeddedServer) {
+                return;
+            }
             try {
-                future.join();
+                grpc.started.join();
             } catch (CompletionException e) {
                 // the bind error itself, so that the one-line message names the port as before
                 if (e.getCause() instanceof RuntimeException r) {
@@ -73,6 +85,5 @@ final class GrpcEarlyStart implements ApplicationEventListener<StartupEvent>,
                 throw e;
             }
         }
-        return event.getBean();
     }
 }
