@@ -304,12 +304,11 @@ final class StartCommand implements Callable<Integer> {
         if (otlpGrpcEnabled) {
             GrpcTransportLog.install();
         }
+        RequestPathWarmup.begin();
         if (storage.storage.equals("sqlite")) {
             StoreWarmup.begin(dir.resolve(StorageOptions.DATABASE_FILE));
         }
         return ReportedStartup.create()
-                .mainClass(TtaObs.class)
-                .banner(false)
                 .properties(props)
                 .start();
     }
@@ -336,6 +335,7 @@ final class StartCommand implements Callable<Integer> {
             props.put("grpc.server.host", host);
             props.put("grpc.server.port", otlpGrpcPort);
             props.put("grpc.server.max-inbound-message-size", (int) otlpMaxRequestBytes);
+            props.put(GrpcEarlyStart.PROPERTY, true);
         }
         return props;
     }

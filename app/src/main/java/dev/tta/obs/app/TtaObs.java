@@ -27,7 +27,11 @@ public final class TtaObs implements Runnable {
                     + "copy both jars together, or unpack the release archive again.");
             System.exit(1);
         }
-        int code = commandLine(args.length > 0 ? args[0] : null).execute(args);
+        String first = args.length > 0 ? args[0] : null;
+        if ("start".equals(first)) {
+            ReportedStartup.Prepared.begin();
+        }
+        int code = commandLine(first).execute(args);
         // `start` leaves the server running on non-daemon threads; everything else ends here
         if (code != 0 || !StartCommand.serving()) {
             System.exit(code);
