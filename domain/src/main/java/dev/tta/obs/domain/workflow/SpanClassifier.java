@@ -28,12 +28,49 @@ public final class SpanClassifier {
     }
 
     public static SpanInsight classify(Span span) {
-        Attributes a = span.attributes();
+        // most spans carry none of the attributes read below: every lookup would find nothing, and
+        // asking an empty set gives the same answers without ~60 lookups
+        Attributes a = readsAny(span.attributes()) ? span.attributes() : Attributes.empty();
         Optional<String> type = primitiveType(a);
-        PrimitiveKind kind = kind(span, type);
+        PrimitiveKind kind = kind(span, a, type);
         return new SpanInsight(kind, type, string(a, "primitive.name").or(() -> string(a, "step.name")),
-                cacheHit(a), retry(span), fallback(a, span), timeout(span, kind), circuitState(a),
-                route(a, kind), compensated(span), failed(span));
+                cacheHit(a), retry(a), fallback(a, span), timeout(span, a, kind), circuitState(a),
+                route(a, kind), compensated(span, a), failed(span));
+    }
+
+    /**
+     * The namespaces of every span attribute {@link #classify} reads: a span whose keys all lie
+     * outside them is classified by its name and status alone.
+     */
+    static final String[] READ_NAMESPACES = {"primitive.", "tta.", "step.", "branch.", "route.", "case.",
+        "openinference.", "traceloop.", "gen_ai.", "langfuse.", "ai.", "cache", "retry.", "fallback.", "timeout.",
+        "circuit", "saga.", "llm.", "workflow."};
+    /** {@link #READ_NAMESPACES} by their first character, so a key is compared with one or two of them. */
+    private static final String[][] NAMESPACES_BY_FIRST_CHAR = new String[128][];
+
+    static {
+        for (String ns : READ_NAMESPACES) {
+            String[] same = NAMESPACES_BY_FIRST_CHAR[ns.charAt(0)];
+            same = same == null ? new String[1] : java.util.Arrays.copyOf(same, same.length + 1);
+            same[same.length - 1] = ns;
+            NAMESPACES_BY_FIRST_CHAR[ns.charAt(0)] = same;
+        }
+    }
+
+    static boolean readsAny(Attributes a) {
+        for (int i = 0, n = a.size(); i < n; i++) {
+            String key = a.keyAt(i);
+            char first = key.isEmpty() ? 0 : key.charAt(0);
+            String[] namespaces = first < 128 ? NAMESPACES_BY_FIRST_CHAR[first] : null;
+            if (namespaces != null) {
+                for (String ns : namespaces) {
+                    if (key.startsWith(ns)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     static Optional<String> primitiveType(Attributes a) {
@@ -46,8 +83,7 @@ public final class SpanClassifier {
         return Optional.empty();
     }
 
-    private static PrimitiveKind kind(Span span, Optional<String> type) {
-        Attributes a = span.attributes();
+    private static PrimitiveKind kind(Span span, Attributes a, Optional<String> type) {
         Optional<PrimitiveKind> k = type.flatMap(SpanClassifier::kindOfPrimitiveClass)
                 .or(() -> string(a, "openinference.span.kind").flatMap(SpanClassifier::kindOfOpenInference))
                 .or(() -> string(a, "traceloop.span.kind").flatMap(SpanClassifier::kindOfTraceloop))
@@ -56,7 +92,7 @@ public final class SpanClassifier {
                 .or(() -> string(a, "ai.operationId").or(() -> Optional.of(span.name()))
                         .flatMap(SpanClassifier::kindOfVercelAiOperation))
                 .or(() -> kindOfSpanName(span.name()))
-                .or(() -> kindOfFacts(span));
+                .or(() -> kindOfFacts(span, a));
         return k.orElse(PrimitiveKind.OTHER);
     }
 
@@ -246,8 +282,7 @@ public final class SpanClassifier {
         return Optional.empty();
     }
 
-    private static Optional<PrimitiveKind> kindOfFacts(Span span) {
-        Attributes a = span.attributes();
+    private static Optional<PrimitiveKind> kindOfFacts(Span span, Attributes a) {
         if (a.get("cache.hit").isPresent()) {
             return Optional.of(PrimitiveKind.CACHE);
         }
@@ -298,8 +333,7 @@ public final class SpanClassifier {
                 }));
     }
 
-    private static Optional<SpanInsight.RetryFacts> retry(Span span) {
-        Attributes a = span.attributes();
+    private static Optional<SpanInsight.RetryFacts> retry(Attributes a) {
         Optional<Integer> attempt = integer(a, "retry.attempt").or(() -> integer(a, "retry.current_attempt"));
         Optional<Integer> max = integer(a, "retry.max_attempts")
                 .or(() -> integer(a, "retry.max_retries").map(r -> r + 1));
@@ -328,8 +362,7 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.FallbackFacts(used.orElse(false), from, to, error));
     }
 
-    private static Optional<SpanInsight.TimeoutFacts> timeout(Span span, PrimitiveKind kind) {
-        Attributes a = span.attributes();
+    private static Optional<SpanInsight.TimeoutFacts> timeout(Span span, Attributes a, PrimitiveKind kind) {
         Optional<Boolean> fired = a.getBoolean("timeout.timed_out").or(() -> a.getBoolean("timeout.exceeded"))
                 .or(() -> a.getBoolean("timeout.triggered")).or(() -> a.getBoolean("timeout.fired"));
         Optional<Double> limit = a.getDouble("timeout.seconds").or(() -> a.getDouble("timeout.timeout_seconds"))
@@ -337,7 +370,7 @@ public final class SpanClassifier {
                 .or(() -> a.getDouble("timeout.timeout_ms").map(ms -> ms / 1000.0));
         if (fired.isEmpty() && kind == PrimitiveKind.TIMEOUT) {
             // TimeoutPrimitive reports a fired timeout only as an error with a timeout exception
-            fired = Optional.of(failed(span) && mentionsTimeout(span));
+            fired = Optional.of(failed(span) && mentionsTimeout(span, a));
         }
         if (fired.isEmpty() && limit.isEmpty()) {
             return Optional.empty();
@@ -345,8 +378,8 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.TimeoutFacts(fired.orElse(false), limit));
     }
 
-    private static boolean mentionsTimeout(Span span) {
-        String text = (span.status().message() + " " + span.attributes().getString("primitive.error").orElse(""))
+    private static boolean mentionsTimeout(Span span, Attributes a) {
+        String text = (span.status().message() + " " + a.getString("primitive.error").orElse(""))
                 .toLowerCase(Locale.ROOT);
         for (SpanEvent e : span.events()) {
             if (e.isException()) {
@@ -376,8 +409,7 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.RouteFacts(taken, usedDefault));
     }
 
-    private static Optional<Boolean> compensated(Span span) {
-        Attributes a = span.attributes();
+    private static Optional<Boolean> compensated(Span span, Attributes a) {
         return a.getBoolean("saga.compensation_triggered")
                 .or(() -> string(a, "saga.execution").filter(e -> e.equalsIgnoreCase("compensation")).map(e -> true))
                 .or(() -> span.name().equalsIgnoreCase("saga.compensation") ? Optional.of(true) : Optional.empty());
