@@ -28,9 +28,21 @@ public final class SpanClassifier {
     }
 
     public static SpanInsight classify(Span span) {
-        // most spans carry none of the attributes read below: every lookup would find nothing, and
-        // asking an empty set gives the same answers without ~60 lookups
-        Attributes a = readsAny(span.attributes()) ? span.attributes() : Attributes.empty();
+        if (readsAny(span.attributes())) {
+            return classify(span, span.attributes());
+        }
+        // most spans carry none of the attributes the rules read: every lookup would find nothing,
+        // so the facts that come from attributes alone are empty, and the rest are read from an
+        // empty set (what classify(span, empty) gives, without its ~60 lookups)
+        Attributes none = Attributes.empty();
+        PrimitiveKind kind = kind(span, none, Optional.empty());
+        return new SpanInsight(kind, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                fallback(none, span), timeout(span, none, kind), Optional.empty(), Optional.empty(),
+                compensated(span, none), failed(span));
+    }
+
+    /** Every rule, reading {@code a} as the span's attributes. */
+    static SpanInsight classify(Span span, Attributes a) {
         Optional<String> type = primitiveType(a);
         PrimitiveKind kind = kind(span, a, type);
         return new SpanInsight(kind, type, string(a, "primitive.name").or(() -> string(a, "step.name")),

@@ -230,7 +230,10 @@ class SpanClassifierTest {
             Span with = span(name).attr("attr.0", "value").attr("http.method", "GET")
                     .attr("retry", "not a namespace").attr("cash.register", 1L).error("timed out").build();
             assertThat(SpanClassifier.classify(with)).as(name)
+                    .isEqualTo(SpanClassifier.classify(with, with.attributes()))
                     .isEqualTo(SpanClassifier.classify(span(name).error("timed out").build()));
+            Span ok = span(name).attr("attr.1", 7L).build();
+            assertThat(SpanClassifier.classify(ok)).as(name).isEqualTo(SpanClassifier.classify(ok, ok.attributes()));
         }
         assertThat(SpanClassifier.classify(span("timeout.wait").attr("attr.0", "v").error("timed out").build())
                 .timeout()).hasValueSatisfying(t -> assertThat(t.fired()).isTrue());
