@@ -1,6 +1,7 @@
 package dev.tta.obs.domain.workflow;
 
 import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.KeyNamespaces;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanEvent;
 import dev.tta.obs.domain.cost.ModelName;
@@ -54,35 +55,12 @@ public final class SpanClassifier {
      * The namespaces of every span attribute {@link #classify} reads: a span whose keys all lie
      * outside them is classified by its name and status alone.
      */
-    static final String[] READ_NAMESPACES = {"primitive.", "tta.", "step.", "branch.", "route.", "case.",
-        "openinference.", "traceloop.", "gen_ai.", "langfuse.", "ai.", "cache", "retry.", "fallback.", "timeout.",
-        "circuit", "saga.", "llm.", "workflow."};
-    /** {@link #READ_NAMESPACES} by their first character, so a key is compared with one or two of them. */
-    private static final String[][] NAMESPACES_BY_FIRST_CHAR = new String[128][];
-
-    static {
-        for (String ns : READ_NAMESPACES) {
-            String[] same = NAMESPACES_BY_FIRST_CHAR[ns.charAt(0)];
-            same = same == null ? new String[1] : java.util.Arrays.copyOf(same, same.length + 1);
-            same[same.length - 1] = ns;
-            NAMESPACES_BY_FIRST_CHAR[ns.charAt(0)] = same;
-        }
-    }
+    static final KeyNamespaces READ_NAMESPACES = new KeyNamespaces("primitive.", "tta.", "step.", "branch.", "route.",
+            "case.", "openinference.", "traceloop.", "gen_ai.", "langfuse.", "ai.", "cache", "retry.", "fallback.",
+            "timeout.", "circuit", "saga.", "llm.", "workflow.");
 
     static boolean readsAny(Attributes a) {
-        for (int i = 0, n = a.size(); i < n; i++) {
-            String key = a.keyAt(i);
-            char first = key.isEmpty() ? 0 : key.charAt(0);
-            String[] namespaces = first < 128 ? NAMESPACES_BY_FIRST_CHAR[first] : null;
-            if (namespaces != null) {
-                for (String ns : namespaces) {
-                    if (key.startsWith(ns)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return READ_NAMESPACES.anyIn(a);
     }
 
     static Optional<String> primitiveType(Attributes a) {
