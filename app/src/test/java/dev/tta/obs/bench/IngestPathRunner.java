@@ -91,7 +91,12 @@ public final class IngestPathRunner {
 
     /** Runs for about {@code nanos} and returns the time per span. */
     public double nanosPerSpan(long nanos, boolean prepare) throws Exception {
+        // CPU time, this thread's and the collector's, not elapsed time: on a shared machine the
+        // elapsed time of a block mostly measures the neighbours
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long gc0 = collectionMillis();
         long spans = 0;
         int i = 0;
         while (System.nanoTime() - start < nanos) {
@@ -99,7 +104,17 @@ public final class IngestPathRunner {
             sink += prepare ? System.identityHashCode(prepare(batch)) & 1 : 0;
             spans += batch.spans().size();
         }
-        return (System.nanoTime() - start) / (double) spans;
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0 + (collectionMillis() - gc0) * 1_000_000L;
+        return cpu / (double) spans;
+    }
+
+    /** The collectors' accumulated time (the serial collector's pauses run on the VM thread, not this one). */
+    private static long collectionMillis() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     /**

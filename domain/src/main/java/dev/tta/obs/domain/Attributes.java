@@ -39,14 +39,15 @@ public final class Attributes {
 
     /** Takes the arrays as they are: keys distinct, both of one length. */
     private Attributes(String[] keys, AttributeValue[] values) {
+        this(keys, values, bits(keys, keys.length));
+    }
+
+    /** @param keyBits {@link #bit} of every key, or-ed */
+    private Attributes(String[] keys, AttributeValue[] values, long keyBits) {
         this.keys = keys;
         this.values = values;
         this.size = keys.length;
-        long bits = 0;
-        for (int i = 0; i < size; i++) {
-            bits |= bit(keys[i]);
-        }
-        this.keyBits = bits;
+        this.keyBits = keyBits;
         if (size > INDEXED_ABOVE) {
             Map<String, Integer> byKey = new HashMap<>(size * 2);
             for (int i = 0; i < size; i++) {
@@ -62,6 +63,14 @@ public final class Attributes {
     private static long bit(String key) {
         int h = key.hashCode();
         return (1L << (h ^ (h >>> 16))) | (1L << ((h * 0x9E3779B9) >>> 26));
+    }
+
+    private static long bits(String[] keys, int size) {
+        long bits = 0;
+        for (int i = 0; i < size; i++) {
+            bits |= bit(keys[i]);
+        }
+        return bits;
     }
 
     private int indexOf(String key) {
@@ -304,6 +313,8 @@ public final class Attributes {
         private AttributeValue[] values;
         private int size;
         private Map<String, Integer> index;
+        /** {@link #bit} of the keys so far: a new key (nearly every put) needs no scan of them. */
+        private long keyBits;
 
         private Builder(int capacity) {
             keys = new String[capacity];
@@ -313,11 +324,13 @@ public final class Attributes {
         public Builder put(String key, AttributeValue value) {
             Objects.requireNonNull(key, "attribute key");
             Objects.requireNonNull(value, "attribute value");
-            int at = find(keys, size, index, key);
+            long b = bit(key);
+            int at = (keyBits & b) != b ? -1 : find(keys, size, index, key);
             if (at >= 0) {
                 values[at] = value;
                 return this;
             }
+            keyBits |= b;
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, size * 2);
                 values = Arrays.copyOf(values, size * 2);
@@ -361,7 +374,7 @@ public final class Attributes {
             if (size == 0) {
                 return EMPTY;
             }
-            return new Attributes(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+            return new Attributes(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), keyBits);
         }
     }
 }

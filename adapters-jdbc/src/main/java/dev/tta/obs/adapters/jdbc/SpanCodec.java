@@ -111,7 +111,7 @@ public final class SpanCodec {
             baseStart = Math.min(baseStart, s.startTimeUnixNano());
         }
         Names names = new Names();
-        ByteSink out = new ByteSink(160 * spans.size() + 64);
+        ByteSink out = ByteSink.scratch();
         out.writeByte(VERSION);
         out.writeVarInt(resources.size());
         for (Resource r : resources.keySet()) {

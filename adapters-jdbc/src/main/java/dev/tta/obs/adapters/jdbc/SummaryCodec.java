@@ -25,7 +25,7 @@ public final class SummaryCodec {
     }
 
     public static byte[] encode(TraceSummary s) {
-        ByteSink out = new ByteSink(256);
+        ByteSink out = ByteSink.scratch();
         out.writeByte(VERSION);
         out.writeString(s.rootName());
         out.writeString(s.serviceName());

@@ -62,6 +62,31 @@ class SpanCodecTest {
         assertThat(SpanCodec.decode(blob)).isEqualTo(trace);
     }
 
+    @Test
+    void strings_ofEveryLengthAndScript_readBackAsWritten_andTheBytesAreUtf8() {
+        // lengths around the one- and two-byte length prefixes, and non-ASCII text at the start,
+        // the middle and the end of a string
+        String[] values = {"", "a", "x".repeat(127), "x".repeat(128), "x".repeat(16_383), "x".repeat(16_384),
+            "y".repeat(100_000), "é", "café au lait", "é".repeat(200), "日本語のテキスト", "emoji 🙂 end",
+            "x".repeat(127) + "é", "\ud800 unpaired"};
+        List<Span> trace = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            trace.add(Fixtures.span(6, i, i == 0 ? null : 0, values[i].isEmpty() ? "empty" : values[i])
+                    .attributes(dev.tta.obs.domain.Attributes.builder().put("v." + i, values[i]).build()).build());
+        }
+        byte[] blob = SpanCodec.encode(trace);
+        List<Span> back = SpanCodec.decode(blob);
+        for (int i = 0; i < values.length; i++) {
+            String expected = new String(values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(back.get(i).attributes().getString("v." + i)).contains(expected);
+        }
+        assertThat(occurrences(blob, "café au lait".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(2);
+        // the same blob from a second encoding on this thread, whose buffer is reused
+        assertThat(SpanCodec.encode(trace)).isEqualTo(blob);
+        assertThat(SpanCodec.decode(SpanCodec.encode(List.of(trace.get(1))))).containsExactly(trace.get(1));
+    }
+
     private static int occurrences(byte[] haystack, byte[] needle) {
         int count = 0;
         for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -32,13 +32,15 @@ final class SqliteFiles {
         return abs.toString();
     }
 
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
     static SQLiteConfig config(boolean readOnly) {
         SQLiteConfig c = new SQLiteConfig();
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // NORMAL in WAL mode: a commit survives the process being killed; only an OS crash or power
         // cut can lose the last commits. FULL would fsync on every commit and halve ingest.
         c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        c.setBusyTimeout(10_000);
+        c.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         c.setTempStore(SQLiteConfig.TempStore.MEMORY);
         // Page cache per connection (8 connections: two writers, the checkpointer, five readers), in KiB. Resident memory
         // is a target (under 512 MB at a million spans), and the operating system's file cache serves

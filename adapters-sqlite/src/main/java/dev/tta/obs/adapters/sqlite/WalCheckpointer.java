@@ -26,23 +26,35 @@ import java.sql.Statement;
  * flushes to disk, without the writer's lock, until only a commit or two is left, and then copies
  * that under the lock: the writer then waits for a short copy once per restart, not for flushing
  * a whole log's pages, which SQLite does only when the log is wholly copied. The next commit
- * restarts the log.
+ * restarts the log. Under heavy load the log runs long before that, so that a page many commits
+ * dirty is copied once; under light load it restarts sooner, and once nothing has been written for
+ * a second the file is cut to nothing.
  *
  * <p>Should this thread fall behind or stop, the span writer's own checkpoint at
  * {@link #WRITER_CHECKPOINT_PAGES} still bounds the log, as SQLite's default does at 1,000.
  * (The metrics and logs writer keeps that default: its rare commits may then run a checkpoint.)
  */
 final class WalCheckpointer implements AutoCloseable {
-    /** The span writer's own checkpoint, a backstop: ~64 MB of log. */
-    static final int WRITER_CHECKPOINT_PAGES = 16_000;
+    /** The span writer's own checkpoint, a backstop: ~96 MB of log. */
+    static final int WRITER_CHECKPOINT_PAGES = 24_000;
     /**
-     * When this thread starts finishing the log (12 MB). Commits keep landing meanwhile, so under
-     * heavy load the log is longer by the time it restarts, and reaches the backstop now and then.
+     * When this thread starts finishing the log under heavy load (40 MB): a page that many commits
+     * dirty between two restarts (the random-key b-trees' leaves) is then written to the database
+     * file once. Commits keep landing meanwhile, so the log is longer by the time it restarts.
      */
-    static final int RESTART_PAGES = 3_000;
+    static final int RESTART_PAGES = 10_000;
+    /**
+     * When a log older than {@link #SLOW_LOG_NANOS} is finished (12 MB): under light load a long log
+     * saves little copying, and would only keep the file large.
+     */
+    private static final int SLOW_RESTART_PAGES = 3_000;
+    private static final long SLOW_LOG_NANOS = 2_000_000_000L;
+    /** The log unchanged for this long: it is copied and the file cut, so an idle store is its database file alone. */
+    private static final long IDLE_NANOS = 1_000_000_000L;
     /** Few enough pages to copy under the writer's lock: about two commits of 500 spans. */
     private static final int FINAL_ROUND_PAGES = 800;
     private static final int MAX_UNLOCKED_ROUNDS = 2;
+    private static final int TRUNCATE_BUSY_MILLIS = 200;
     /**
      * The least time between two checkpoints: a page that several commits in a row rewrite (the
      * b-trees' inner pages, the appended ends of the time-ordered indexes) is then copied once.
@@ -90,11 +102,27 @@ final class WalCheckpointer implements AutoCloseable {
         try (Statement st = connection.createStatement();
              FileChannel database = FileChannel.open(databaseFile, StandardOpenOption.WRITE)) {
             boolean failing = false;
-            while (awaitCommit()) {
+            // the log's length when it last changed, and when: a commit that wrote nothing (a
+            // retention pass with nothing to remove) is no activity
+            int logPages = 0;
+            long changed = System.nanoTime();
+            long logStarted = changed;
+            for (Wake wake; (wake = awaitCommit(logPages > 0 ? changed + IDLE_NANOS : 0)) != Wake.CLOSED; ) {
                 try {
                     Progress p = checkpoint(st);
-                    if (p.logPages() >= restartPages) {
+                    if (p.logPages() != logPages) {
+                        logPages = p.logPages();
+                        changed = System.nanoTime();
+                    }
+                    if (wake == Wake.IDLE) {
+                        // tried again a while later if readers kept it from finishing, or it failed
+                        changed = System.nanoTime();
+                        logStarted = changed;
+                        logPages = truncateLog(st, database, p) ? 0 : logPages;
+                    } else if (p.logPages() >= restartPages || p.logPages() >= Math.min(restartPages, SLOW_RESTART_PAGES)
+                            && System.nanoTime() - logStarted > SLOW_LOG_NANOS) {
                         finishLog(st, database, p);
+                        logStarted = System.nanoTime();
                     }
                     if (failing) {
                         LOG.info("background checkpoints of {} work again", databaseFile);
@@ -119,6 +147,35 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     private void finishLog(Statement st, FileChannel database, Progress p) throws SQLException, IOException {
+        copyUnlocked(st, database, p);
+        synchronized (writeLock) {
+            checkpoint(st);
+        }
+    }
+
+    /**
+     * Copies the log and cuts the file to nothing. Readers still reading from the log make it wait;
+     * it waits briefly (the writer waits with it) and is tried again at the next idle moment.
+     *
+     * @return whether the log is gone
+     */
+    private boolean truncateLog(Statement st, FileChannel database, Progress p) throws SQLException, IOException {
+        if (p.logPages() == 0) {
+            return true;
+        }
+        copyUnlocked(st, database, p);
+        synchronized (writeLock) {
+            st.execute("PRAGMA busy_timeout = " + TRUNCATE_BUSY_MILLIS);
+            try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            } finally {
+                st.execute("PRAGMA busy_timeout = " + SqliteFiles.BUSY_TIMEOUT_MILLIS);
+            }
+        }
+    }
+
+    private void copyUnlocked(Statement st, FileChannel database, Progress p) throws SQLException, IOException {
         for (int round = 0; round < MAX_UNLOCKED_ROUNDS; round++) {
             int copiedBefore = p.copiedPages();
             // the pages copied so far go to disk now, not inside the final checkpoint under the lock
@@ -129,9 +186,6 @@ final class WalCheckpointer implements AutoCloseable {
             }
         }
         database.force(false);
-        synchronized (writeLock) {
-            checkpoint(st);
-        }
     }
 
     private record Progress(int logPages, int copiedPages) {
@@ -153,13 +207,24 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    private boolean awaitCommit() throws InterruptedException {
+    private enum Wake { COMMIT, IDLE, CLOSED }
+
+    /** @param idleAt when to wake without a commit ({@link System#nanoTime()}), 0 for never */
+    private Wake awaitCommit(long idleAt) throws InterruptedException {
         synchronized (signal) {
             while (!committed && !closed) {
-                signal.wait();
+                if (idleAt == 0) {
+                    signal.wait();
+                    continue;
+                }
+                long left = (idleAt - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return Wake.IDLE;
+                }
+                signal.wait(left);
             }
             committed = false;
-            return !closed;
+            return closed ? Wake.CLOSED : Wake.COMMIT;
         }
     }
 

@@ -111,6 +111,26 @@ class WalCheckpointerTest {
     }
 
     @Test
+    void onceCommitsStop_theLogIsCopiedAndTheFileCutToNothing() throws Exception {
+        Path file = dir.resolve("idle.sqlite");
+        createTable(file);
+        Path wal = Path.of(file + "-wal");
+        Object writeLock = new Object();
+        try (WalCheckpointer checkpointer = new WalCheckpointer(
+                SqliteFiles.config(false).createConnection(SqliteFiles.url(file)), file, writeLock,
+                "test-checkpointer-idle", 1_000_000)) {
+            long largest = writeSteadily(file, checkpointer, writeLock);
+            assertThat(largest).as("the log while commits come").isGreaterThan(1024L * 1024);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.size(wal) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.size(wal)).as("log bytes once idle").isZero();
+        }
+        assertThat(rows(file)).isEqualTo((long) TRANSACTIONS * ROWS_PER_TRANSACTION);
+    }
+
+    @Test
     void closing_stopsTheThread_evenWhileCommitsKeepComing() throws Exception {
         Path file = dir.resolve("close.sqlite");
         createTable(file);

@@ -1,6 +1,7 @@
 package dev.tta.obs.domain.llm;
 
 import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.KeyNamespaces;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.cost.ModelName;
 import dev.tta.obs.domain.cost.ModelUsage;
@@ -75,9 +76,18 @@ public record LlmUsage(
                 reasoningTokens, unsplitTokens, reportedCostUsd, true);
     }
 
+    /**
+     * The namespaces of the keys that make a usage (model, token counts, cost): a span with no key
+     * in them has none. Provider keys only add to a usage found by these.
+     */
+    static final KeyNamespaces USAGE_NAMESPACES = new KeyNamespaces("gen_ai.", "llm.", "ai.", "langfuse.");
+
     /** The usage a span reports, or empty when it carries no model, token count or cost. */
     public static Optional<LlmUsage> from(Span span) {
         Attributes a = span.attributes();
+        if (!USAGE_NAMESPACES.anyIn(a)) {
+            return Optional.empty();
+        }
         Optional<String> rawModel = first(a, MODEL_KEYS);
         Optional<String> model = rawModel.map(ModelName::canonical);
 

@@ -1,6 +1,7 @@
 package dev.tta.obs.domain.workflow;
 
 import dev.tta.obs.domain.Attributes;
+import dev.tta.obs.domain.KeyNamespaces;
 import dev.tta.obs.domain.Span;
 import dev.tta.obs.domain.SpanEvent;
 import dev.tta.obs.domain.cost.ModelName;
@@ -28,12 +29,38 @@ public final class SpanClassifier {
     }
 
     public static SpanInsight classify(Span span) {
-        Attributes a = span.attributes();
+        if (readsAny(span.attributes())) {
+            return classify(span, span.attributes());
+        }
+        // most spans carry none of the attributes the rules read: every lookup would find nothing,
+        // so the facts that come from attributes alone are empty, and the rest are read from an
+        // empty set (what classify(span, empty) gives, without its ~60 lookups)
+        Attributes none = Attributes.empty();
+        PrimitiveKind kind = kind(span, none, Optional.empty());
+        return new SpanInsight(kind, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                fallback(none, span), timeout(span, none, kind), Optional.empty(), Optional.empty(),
+                compensated(span, none), failed(span));
+    }
+
+    /** Every rule, reading {@code a} as the span's attributes. */
+    static SpanInsight classify(Span span, Attributes a) {
         Optional<String> type = primitiveType(a);
-        PrimitiveKind kind = kind(span, type);
+        PrimitiveKind kind = kind(span, a, type);
         return new SpanInsight(kind, type, string(a, "primitive.name").or(() -> string(a, "step.name")),
-                cacheHit(a), retry(span), fallback(a, span), timeout(span, kind), circuitState(a),
-                route(a, kind), compensated(span), failed(span));
+                cacheHit(a), retry(a), fallback(a, span), timeout(span, a, kind), circuitState(a),
+                route(a, kind), compensated(span, a), failed(span));
+    }
+
+    /**
+     * The namespaces of every span attribute {@link #classify} reads: a span whose keys all lie
+     * outside them is classified by its name and status alone.
+     */
+    static final KeyNamespaces READ_NAMESPACES = new KeyNamespaces("primitive.", "tta.", "step.", "branch.", "route.",
+            "case.", "openinference.", "traceloop.", "gen_ai.", "langfuse.", "ai.", "cache", "retry.", "fallback.",
+            "timeout.", "circuit", "saga.", "llm.", "workflow.");
+
+    static boolean readsAny(Attributes a) {
+        return READ_NAMESPACES.anyIn(a);
     }
 
     static Optional<String> primitiveType(Attributes a) {
@@ -46,8 +73,7 @@ public final class SpanClassifier {
         return Optional.empty();
     }
 
-    private static PrimitiveKind kind(Span span, Optional<String> type) {
-        Attributes a = span.attributes();
+    private static PrimitiveKind kind(Span span, Attributes a, Optional<String> type) {
         Optional<PrimitiveKind> k = type.flatMap(SpanClassifier::kindOfPrimitiveClass)
                 .or(() -> string(a, "openinference.span.kind").flatMap(SpanClassifier::kindOfOpenInference))
                 .or(() -> string(a, "traceloop.span.kind").flatMap(SpanClassifier::kindOfTraceloop))
@@ -56,7 +82,7 @@ public final class SpanClassifier {
                 .or(() -> string(a, "ai.operationId").or(() -> Optional.of(span.name()))
                         .flatMap(SpanClassifier::kindOfVercelAiOperation))
                 .or(() -> kindOfSpanName(span.name()))
-                .or(() -> kindOfFacts(span));
+                .or(() -> kindOfFacts(span, a));
         return k.orElse(PrimitiveKind.OTHER);
     }
 
@@ -246,8 +272,7 @@ public final class SpanClassifier {
         return Optional.empty();
     }
 
-    private static Optional<PrimitiveKind> kindOfFacts(Span span) {
-        Attributes a = span.attributes();
+    private static Optional<PrimitiveKind> kindOfFacts(Span span, Attributes a) {
         if (a.get("cache.hit").isPresent()) {
             return Optional.of(PrimitiveKind.CACHE);
         }
@@ -298,8 +323,7 @@ public final class SpanClassifier {
                 }));
     }
 
-    private static Optional<SpanInsight.RetryFacts> retry(Span span) {
-        Attributes a = span.attributes();
+    private static Optional<SpanInsight.RetryFacts> retry(Attributes a) {
         Optional<Integer> attempt = integer(a, "retry.attempt").or(() -> integer(a, "retry.current_attempt"));
         Optional<Integer> max = integer(a, "retry.max_attempts")
                 .or(() -> integer(a, "retry.max_retries").map(r -> r + 1));
@@ -328,8 +352,7 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.FallbackFacts(used.orElse(false), from, to, error));
     }
 
-    private static Optional<SpanInsight.TimeoutFacts> timeout(Span span, PrimitiveKind kind) {
-        Attributes a = span.attributes();
+    private static Optional<SpanInsight.TimeoutFacts> timeout(Span span, Attributes a, PrimitiveKind kind) {
         Optional<Boolean> fired = a.getBoolean("timeout.timed_out").or(() -> a.getBoolean("timeout.exceeded"))
                 .or(() -> a.getBoolean("timeout.triggered")).or(() -> a.getBoolean("timeout.fired"));
         Optional<Double> limit = a.getDouble("timeout.seconds").or(() -> a.getDouble("timeout.timeout_seconds"))
@@ -337,7 +360,7 @@ public final class SpanClassifier {
                 .or(() -> a.getDouble("timeout.timeout_ms").map(ms -> ms / 1000.0));
         if (fired.isEmpty() && kind == PrimitiveKind.TIMEOUT) {
             // TimeoutPrimitive reports a fired timeout only as an error with a timeout exception
-            fired = Optional.of(failed(span) && mentionsTimeout(span));
+            fired = Optional.of(failed(span) && mentionsTimeout(span, a));
         }
         if (fired.isEmpty() && limit.isEmpty()) {
             return Optional.empty();
@@ -345,8 +368,8 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.TimeoutFacts(fired.orElse(false), limit));
     }
 
-    private static boolean mentionsTimeout(Span span) {
-        String text = (span.status().message() + " " + span.attributes().getString("primitive.error").orElse(""))
+    private static boolean mentionsTimeout(Span span, Attributes a) {
+        String text = (span.status().message() + " " + a.getString("primitive.error").orElse(""))
                 .toLowerCase(Locale.ROOT);
         for (SpanEvent e : span.events()) {
             if (e.isException()) {
@@ -376,8 +399,7 @@ public final class SpanClassifier {
         return Optional.of(new SpanInsight.RouteFacts(taken, usedDefault));
     }
 
-    private static Optional<Boolean> compensated(Span span) {
-        Attributes a = span.attributes();
+    private static Optional<Boolean> compensated(Span span, Attributes a) {
         return a.getBoolean("saga.compensation_triggered")
                 .or(() -> string(a, "saga.execution").filter(e -> e.equalsIgnoreCase("compensation")).map(e -> true))
                 .or(() -> span.name().equalsIgnoreCase("saga.compensation") ? Optional.of(true) : Optional.empty());

@@ -158,4 +158,33 @@ class LlmUsageTest {
     void spanWithoutLlmSignalsHasNoUsage() {
         assertThat(LlmUsage.from(span("GET /health").attr("http.status_code", 200L).build())).isEmpty();
     }
+
+    /**
+     * {@code from} answers empty for spans with no key in {@link LlmUsage#USAGE_NAMESPACES}: every key
+     * a usage is made from must lie in one of them.
+     */
+    @org.junit.jupiter.api.Test
+    void everyKeyAUsageIsMadeFrom_isInItsNamespaces() throws Exception {
+        String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/main/java/dev/tta/obs/domain/llm/LlmUsage.java"));
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (String array : new String[] {"MODEL_KEYS", "INPUT_KEYS", "OUTPUT_KEYS", "TOTAL_KEYS", "CACHE_READ_KEYS",
+            "CACHE_WRITE_KEYS", "REASONING_KEYS", "COST_KEYS"}) {
+            int at = source.indexOf(array + " = {");
+            String body = source.substring(at, source.indexOf('}', at));
+            java.util.regex.Matcher literal = java.util.regex.Pattern.compile("\"([^\"]+)\"").matcher(body);
+            while (literal.find()) {
+                keys.add(literal.group(1));
+            }
+        }
+        java.util.regex.Matcher direct = java.util.regex.Pattern.compile("\\ba\\.get\\w*\\(\"([^\"]+)\"\\)").matcher(source);
+        while (direct.find()) {
+            keys.add(direct.group(1));
+        }
+        org.assertj.core.api.Assertions.assertThat(keys).hasSizeGreaterThan(30)
+                .contains("gen_ai.usage.input_tokens", "langfuse.observation.usage_details", "llm.cost.total");
+        for (String key : keys) {
+            org.assertj.core.api.Assertions.assertThat(LlmUsage.USAGE_NAMESPACES.contains(key)).as(key).isTrue();
+        }
+    }
 }

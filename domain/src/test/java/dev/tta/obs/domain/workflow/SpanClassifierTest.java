@@ -197,4 +197,47 @@ class SpanClassifierTest {
         assertThat(s.primitiveName()).contains("x");
         assertThat(s.badges()).containsExactly("error");
     }
+
+    /**
+     * {@code classify} skips its lookups for spans with no key in {@link SpanClassifier#READ_NAMESPACES}:
+     * a key it reads outside them would be missed for such spans, so every key it names must be in one.
+     */
+    @Test
+    void everyAttributeTheClassifierReads_isInOneOfItsNamespaces() throws Exception {
+        String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/main/java/dev/tta/obs/domain/workflow/SpanClassifier.java"));
+        java.util.regex.Matcher lookup = java.util.regex.Pattern.compile(
+                "(?:string|integer)\\(a, \"([^\"]+)\"\\)|\\ba\\.get\\w*\\(\"([^\"]+)\"\\)").matcher(source);
+        java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of(SpanClassifier.PRIMITIVE_TYPE_KEYS));
+        while (lookup.find()) {
+            keys.add(lookup.group(1) != null ? lookup.group(1) : lookup.group(2));
+        }
+        assertThat(keys).hasSizeGreaterThan(50).contains("retry.attempt", "cache_hit", "gen_ai.request.model",
+                "circuit.state", "primitive.error");
+        for (String key : keys) {
+            assertThat(SpanClassifier.READ_NAMESPACES.contains(key))
+                    .as("%s is in a namespace the classifier reads", key).isTrue();
+        }
+    }
+
+    @Test
+    void aSpanWithOnlyUnrelatedAttributes_isClassifiedByItsName_asWithoutThem() {
+        Attributes unrelated = Attributes.builder().put("attr.0", "value").put("http.method", "GET")
+                .put("retry", "not a namespace").put("cash.register", 1L).build();
+        assertThat(SpanClassifier.readsAny(unrelated)).isFalse();
+        for (String name : new String[] {"retry.attempt_2", "RetryPrimitive.execute", "chat gpt-4o", "step-3",
+            "saga.compensation", "fallback.fallback", "ai.generateText.doGenerate", "timeout.wait", "Ärger.x"}) {
+            Span with = span(name).attr("attr.0", "value").attr("http.method", "GET")
+                    .attr("retry", "not a namespace").attr("cash.register", 1L).error("timed out").build();
+            assertThat(SpanClassifier.classify(with)).as(name)
+                    .isEqualTo(SpanClassifier.classify(with, with.attributes()))
+                    .isEqualTo(SpanClassifier.classify(span(name).error("timed out").build()));
+            Span ok = span(name).attr("attr.1", 7L).build();
+            assertThat(SpanClassifier.classify(ok)).as(name).isEqualTo(SpanClassifier.classify(ok, ok.attributes()));
+        }
+        assertThat(SpanClassifier.classify(span("timeout.wait").attr("attr.0", "v").error("timed out").build())
+                .timeout()).hasValueSatisfying(t -> assertThat(t.fired()).isTrue());
+        assertThat(SpanClassifier.readsAny(Attributes.builder().put("attr.0", "v").put("cache_hit", true).build()))
+                .isTrue();
+    }
 }
