@@ -100,7 +100,8 @@ public final class QueryApiBench {
             if ("llm-calls".equals(System.getProperty("bench.only"))) {
                 // -Dbench.only=llm-calls: the LLM calls list alone, on the same data
                 llmCalls(service, http, traces);
-                return;
+                service.close();
+                System.exit(0);
             }
             Map<String, String> searches = new LinkedHashMap<>();
             searches.put("newest page", "");
@@ -137,6 +138,9 @@ public final class QueryApiBench {
         } finally {
             service.close();
         }
+        // the in-process service leaves non-daemon pool threads behind its close, which would keep
+        // this JVM (and the bench's CPU use) alive after the report is printed
+        System.exit(0);
     }
 
     /** GET /api/llm-calls: every sort both ways, each filter, a deep page; 30 warm-ups, 200 timed calls each. */
