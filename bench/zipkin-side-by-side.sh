@@ -10,6 +10,8 @@
 # ZIPKIN_VERSION (default 3.6.1) picks another Zipkin 3.x release.
 # --baseline-jar=OTHER/tta-obs-all.jar runs that tta-obs build in Zipkin's place (same load, order
 # alternating), to compare two builds' CPU per span in one sitting.
+# --baseline-jvm-args="..." gives the baseline other JVM arguments than --jvm-args (default: the
+# same), to compare a JVM flag on one jar.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -88,6 +88,8 @@ public final class ZipkinSideBySide {
         String jvmOptions = opts.getOrDefault("jvm-options", "app/jvm.options");
         String ttaJvmArgs = opts.getOrDefault("jvm-args", "");
         String zipkinJvmArgs = opts.getOrDefault("zipkin-jvm-args", "");
+        // lets one sitting compare a JVM flag: the same jar as baseline, with and without it
+        String baselineJvmArgs = opts.getOrDefault("baseline-jvm-args", ttaJvmArgs);
         int ttaPort = Integer.parseInt(opts.getOrDefault("port", "18799"));
         int zipkinPort = Integer.parseInt(opts.getOrDefault("zipkin-port", "19411"));
 
@@ -110,7 +112,7 @@ public final class ZipkinSideBySide {
                 otlpLoad.get(0).length / 1024, zipkinLoad.get(0).length / 1024);
 
         Target tta = ttaTarget("tta-obs", ttaJar, jvmOptions, ttaJvmArgs, ttaPort);
-        Target zipkin = baselineJar != null ? ttaTarget("baseline", baselineJar, jvmOptions, ttaJvmArgs, ttaPort) : new Target() {
+        Target zipkin = baselineJar != null ? ttaTarget("baseline", baselineJar, jvmOptions, baselineJvmArgs, ttaPort) : new Target() {
             public String name() {
                 return "zipkin";
             }
