@@ -124,6 +124,9 @@ final class HttpConnectionGuard implements BeanCreatedEventListener<NettyServerC
         final Watch watch = new Watch();
         private boolean counted;
         private boolean refused;
+        /** An answer went out before its request's body had arrived (a 413 on the declared length). */
+        private boolean answeredEarly;
+        private boolean lingering;
         private Phase phase = Phase.HEADERS;
         private long phaseStart;
         private long bodyBytes;
@@ -161,7 +164,7 @@ final class HttpConnectionGuard implements BeanCreatedEventListener<NettyServerC
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            if (refused) {
+            if (refused || lingering) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
@@ -174,7 +177,7 @@ final class HttpConnectionGuard implements BeanCreatedEventListener<NettyServerC
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-            if (refused) {
+            if (refused || lingering) {
                 ctx.read();
                 return;
             }
@@ -198,6 +201,29 @@ final class HttpConnectionGuard implements BeanCreatedEventListener<NettyServerC
             ctx.read();
             ctx.executor().schedule(() -> {
                 ctx.close();
+            }, 1, TimeUnit.SECONDS);
+        }
+
+        /**
+         * Closing a connection whose request body is still arriving would reset it, and the client,
+         * still sending, could lose the answer (a 413 for a body over the limit) before reading it:
+         * the server's side is shut down after the answer, what the client still sends is read and
+         * dropped for a moment, and then the connection is closed, as {@link #refuse} does.
+         */
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+            if (!answeredEarly || lingering || refused || !ctx.channel().isActive()
+                    || !(ctx.channel() instanceof DuplexChannel duplex)) {
+                super.close(ctx, promise);
+                return;
+            }
+            lingering = true;
+            cancelCheck();
+            // after every queued write: shutting the output down fails what is still unflushed
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> duplex.shutdownOutput());
+            ctx.read();
+            ctx.executor().schedule(() -> {
+                ctx.close(promise);
             }, 1, TimeUnit.SECONDS);
         }
 
@@ -281,6 +307,7 @@ final class HttpConnectionGuard implements BeanCreatedEventListener<NettyServerC
                     // a 100 Continue is not the answer: the body it asks for is still timed, and a 408 may follow
                     if (code >= 200 || code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
                         responseStarted = true;
+                        answeredEarly = phase == Phase.BODY;
                     }
                 }
                 super.write(wctx, msg, promise);

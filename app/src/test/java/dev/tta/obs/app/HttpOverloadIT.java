@@ -302,4 +302,27 @@ class HttpOverloadIT {
         }
         assertThat(status).as("served again once the connections closed").isEqualTo(200);
     }
+
+    @Test
+    void aBodyOverTheLimit_sentWhole_isAnswered413_notReset() throws Exception {
+        // an exporter writes its whole batch before it reads the answer; the server refuses on the
+        // declared length, so unless it reads on after answering, the client's writes meet a closed
+        // connection and the 413 is lost in the reset
+        service = new RunningService(dataDir, "--otlp-max-request-bytes=1048576");
+        byte[] body = new byte[16 << 20];
+        try (Socket s = new Socket("127.0.0.1", service.port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-protobuf\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            for (int off = 0; off < body.length; off += 1 << 16) {
+                out.write(body, off, 1 << 16);
+            }
+            out.flush();
+            RawHttp.Reply reply = RawHttp.read(s.getInputStream(), false);
+            assertThat(reply.status()).isEqualTo(413);
+            assertThat(reply.hasHeader("Connection: close")).isTrue();
+        }
+        assertThat(RawHttp.send(service.port, "GET", "/api/health", "Host: localhost").status()).isEqualTo(200);
+    }
 }
