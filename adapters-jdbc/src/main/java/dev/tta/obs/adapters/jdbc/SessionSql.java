@@ -68,7 +68,13 @@ final class SessionSql {
         if (search.cursor().isPresent()) {
             SessionCursor after = search.cursor().get();
             sql.append(" AND (").append(key).append(", session_id) ").append(asc ? ">" : "<").append(" (?, ?)");
-            args.add(cost ? Double.longBitsToDouble(after.sortKey()) : after.sortKey());
+            // not `cost ? double : long`: that expression is a double, and a nanosecond time past 2^53
+            // bound as one rounds, so the page after repeated (or skipped) the cursor's own session
+            if (cost) {
+                args.add(Double.longBitsToDouble(after.sortKey()));
+            } else {
+                args.add(after.sortKey());
+            }
             args.add(after.sessionId());
         }
         String dir = asc ? " ASC" : " DESC";

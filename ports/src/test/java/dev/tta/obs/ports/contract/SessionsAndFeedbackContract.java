@@ -137,6 +137,32 @@ public abstract class SessionsAndFeedbackContract extends TraceStoreContract {
     }
 
     @Test
+    protected void sessions_pageWithACursor_atTimesToTheNanosecond() {
+        // an SDK's times are any nanosecond, not the whole milliseconds of the fixtures: a key bound as
+        // a double would round these (by 7 ns down, by 200 ns up) and the next page repeat a session
+        long[] offsets = {7, 200, 7, 200};
+        for (int i = 0; i < offsets.length; i++) {
+            long start = T0 + (i + 1) * 1000 * MS + offsets[i];
+            append(List.of(span(90 + i, 0, null, "chat").start(start).end(start + 10 * MS)
+                    .attributes(Attributes.builder().put("session.id", "nano-" + i).build()).build()));
+        }
+        for (SessionSort sort : List.of(SessionSort.NEWEST, SessionSort.OLDEST, SessionSort.DURATION)) {
+            List<String> paged = new ArrayList<>();
+            SessionSearch search = new SessionSearch(Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), sort, 1, Optional.empty());
+            for (int round = 0; round < 6; round++) {
+                SessionPage page = store.sessions(search);
+                paged.addAll(ids(page));
+                if (page.nextCursor().isEmpty()) {
+                    break;
+                }
+                search = search.withCursor(page.nextCursor());
+            }
+            assertThat(paged).as(sort.name()).hasSize(4).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     protected void feedback_isStoredWithAnIdAndTime_readBackInOrder_andDeletedByIdOnly() {
         append(Fixtures.trace(1, 3, "chat"));
         Feedback thumbs = store.addFeedback(NewFeedback.of(traceId(1), Optional.empty(), "thumbs", Optional.of(0.0),
