@@ -18,8 +18,9 @@ import java.util.Optional;
 
 /**
  * The query use cases over the data directory, without a server: for `tta-obs mcp` when no
- * tta-obs answers, and the query commands with --data-dir. Only read use cases are built, over a
- * store opened read-only, so the data directory's files are left as they were.
+ * tta-obs answers, and the query commands with --data-dir. {@link #open} builds only read use cases,
+ * over a store opened read-only, so the data directory's files are left as they were;
+ * {@link #openForWrites} is for `tta-obs feedback --data-dir DIR --name ...`, asked for a write.
  */
 final class LocalQueries implements AutoCloseable {
     private final TraceStore<?> store;
@@ -31,15 +32,28 @@ final class LocalQueries implements AutoCloseable {
     }
 
     static LocalQueries open(StorageOptions storage) throws IOException {
+        return open(storage, false);
+    }
+
+    /**
+     * As {@link #open}, over the store opened for writing (as `tta-obs import` opens it, also while
+     * `tta-obs start` runs on it), so that add_feedback stores; still only an existing database.
+     */
+    static LocalQueries openForWrites(StorageOptions storage) throws IOException {
+        return open(storage, true);
+    }
+
+    private static LocalQueries open(StorageOptions storage, boolean writes) throws IOException {
         Path dir = storage.dataDirectory();
         PriceTable prices = PriceTable.bundledWithOverrides(
                 Optional.of(dir.resolve(PriceTable.FILE_NAME)).filter(Files::isRegularFile));
-        TraceStore<?> store = storage.openReadOnly(new TraceAssembler(new WorkflowRollups(prices)));
+        TraceAssembler assembler = new TraceAssembler(new WorkflowRollups(prices));
+        TraceStore<?> store = writes ? storage.openExisting(assembler) : storage.openReadOnly(assembler);
         TraceQueryService query = new TraceQueryService(store, store, Clock.systemUTC(), prices);
-        // feedback is only read here: the store is opened read-only, and nothing watches a live feed
+        // nothing here watches a live feed: a running service's dashboard shows the feedback on its next read
         FeedbackService feedback = new FeedbackService(store, WallClock.system(), (trace, items) -> { });
-        Optional<String> readOnly = Optional.of("tta-obs is reading " + dir + " read-only (no tta-obs service "
-                + "answered); start it (tta-obs start) to add feedback");
+        Optional<String> readOnly = writes ? Optional.empty() : Optional.of("tta-obs is reading " + dir
+                + " read-only (no tta-obs service answered); start it (tta-obs start) to add feedback");
         return new LocalQueries(store, new TraceTools(query, query, new SessionQueryService(store, store, store, prices),
                 feedback, prices, Clock.systemUTC(), readOnly));
     }

@@ -50,6 +50,11 @@ abstract class QueryCommand implements Callable<Integer> {
     /** The tool's arguments from the command's options; absent options are left out. */
     abstract Map<String, Object> arguments();
 
+    /** Whether the tool changes stored data: with --data-dir the store is then opened for writing. */
+    boolean writes() {
+        return false;
+    }
+
     static void put(Map<String, Object> args, String name, Object value) {
         if (value != null && !(value instanceof Boolean b && !b)) {
             args.put(name, value);
@@ -60,14 +65,14 @@ abstract class QueryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> args = new LinkedHashMap<>(arguments());
-        if (json) {
-            args.put("format", "json");
-        }
         McpSchema.CallToolResult result;
         try {
+            Map<String, Object> args = new LinkedHashMap<>(arguments());
+            if (json) {
+                args.put("format", "json");
+            }
             if (storage.dataDir != null || storage.storage.equals("postgres")) {
-                try (LocalQueries local = LocalQueries.open(storage)) {
+                try (LocalQueries local = writes() ? LocalQueries.openForWrites(storage) : LocalQueries.open(storage)) {
                     result = McpServers.call(local.tools, tool(), args);
                 }
             } else {
@@ -88,7 +93,9 @@ abstract class QueryCommand implements Callable<Integer> {
             Object code = result.structuredContent() instanceof Map<?, ?> m ? m.get("error") : null;
             Object message = result.structuredContent() instanceof Map<?, ?> m ? m.get("message") : text(result);
             err.println("tta-obs: " + message);
-            return "not_found".equals(code) ? NOT_FOUND : "bad_argument".equals(code) ? BAD_ARGUMENT : 1;
+            // "forbidden": a viewer key asked a tool that changes data
+            return "not_found".equals(code) ? NOT_FOUND : "bad_argument".equals(code) ? BAD_ARGUMENT
+                    : "forbidden".equals(code) ? REFUSED : 1;
         }
         if (json) {
             out.println(JSON.writeValueAsString(result.structuredContent()));

@@ -1,5 +1,6 @@
 package dev.tta.obs.app;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -7,7 +8,10 @@ import picocli.CommandLine.Parameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** `tta-obs traces | trace | errors | llm-calls | stats`: the MCP tools as commands for scripts and people. */
+/**
+ * `tta-obs traces | trace | errors | llm-calls | stats | sessions | session | feedback`: the MCP tools as
+ * commands for scripts and people.
+ */
 final class QueryCommands {
     private QueryCommands() {
     }
@@ -229,6 +233,160 @@ final class QueryCommands {
             Map<String, Object> a = new LinkedHashMap<>();
             window.into(a);
             put(a, "limit", limit);
+            return a;
+        }
+    }
+
+    @Command(name = "sessions", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = "List sessions (conversations, agent runs: traces sharing a session id), newest first, one "
+                    + "line each with user, turns, duration, tokens, cost, errors and worst outcome (the list_sessions "
+                    + "MCP tool).",
+            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
+                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a cursor)",
+                "4:no tta-obs answers at --url",
+                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+    static final class Sessions extends QueryCommand {
+        @picocli.CommandLine.Mixin
+        Window window = new Window();
+        @Option(names = "--until", paramLabel = "WHEN", description = "A turn started before: a duration ago or an ISO time.")
+        String until;
+        @Option(names = "--workflow", paramLabel = "NAME", description = "A turn's root span has exactly this name.")
+        String workflow;
+        @Option(names = "--user", paramLabel = "USER_ID", description = "A turn names this user (user.id).")
+        String user;
+        @Option(names = "--status", paramLabel = "STATUS", description = "The session's worst outcome: failed, recovered or ok.")
+        String status;
+        @Option(names = "--sort", paramLabel = "ORDER", description = "newest (default), oldest, duration, cost or turns.")
+        String sort;
+        @Option(names = "--limit", paramLabel = "N", description = "Sessions per page (default 20, at most 500).")
+        Integer limit;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after the page that printed this cursor.")
+        String cursor;
+
+        @Override
+        String tool() {
+            return "list_sessions";
+        }
+
+        @Override
+        Map<String, Object> arguments() {
+            Map<String, Object> a = new LinkedHashMap<>();
+            window.into(a);
+            put(a, "until", until);
+            put(a, "workflow", workflow);
+            put(a, "user", user);
+            put(a, "status", status);
+            put(a, "sort", sort);
+            put(a, "limit", limit);
+            put(a, "cursor", cursor);
+            return a;
+        }
+    }
+
+    @Command(name = "session", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = "One session as a conversation: its totals (turns, duration, tokens, cost, errors, "
+                    + "outcome), then turn by turn in order what was asked and answered, the tools used, tokens, "
+                    + "cost and feedback (the get_session MCP tool).",
+            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
+                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a cursor)",
+                "3:not found (no stored trace has this session id)", "4:no tta-obs answers at --url",
+                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+    static final class Session extends QueryCommand {
+        @Parameters(index = "0", paramLabel = "SESSION_ID", description = "The session id, as `tta-obs sessions` shows it.")
+        String sessionId;
+        @Option(names = "--limit", paramLabel = "N", description = "Turns per page (default 20, at most 1000).")
+        Integer limit;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after the page that printed this cursor.")
+        String cursor;
+
+        @Override
+        String tool() {
+            return "get_session";
+        }
+
+        @Override
+        Map<String, Object> arguments() {
+            Map<String, Object> a = new LinkedHashMap<>();
+            put(a, "session_id", sessionId);
+            put(a, "limit", limit);
+            put(a, "cursor", cursor);
+            return a;
+        }
+    }
+
+    @Command(name = "feedback", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = {"The feedback on a run, oldest first: thumbs, scores, labels and comments from people, "
+                    + "agents and evaluators (the get_feedback MCP tool).",
+                "With --name and a --score and/or --label: add feedback to the run, or with --span to one of its "
+                    + "spans (add_feedback). Against a running tta-obs this needs the --auth-token, not a viewer "
+                    + "key; with --data-dir it is written into that database."},
+            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
+                "0:the answer was printed (the feedback was stored)", "1:tta-obs failed to answer",
+                "2:a bad argument (a flag, a value, a trace or span id, a score that is not a number)",
+                "3:not found (no such trace, or no such span in it)", "4:no tta-obs answers at --url",
+                "5:tta-obs refused: wrong or missing --auth-token, a viewer key adding feedback, "
+                    + "or a host it does not serve"})
+    static final class Feedback extends QueryCommand {
+        /** Who gave feedback through this command, unless --source names someone else. */
+        static final String SOURCE = "cli";
+        private static final String[] ADDING = {"--name", "--score", "--label", "--comment", "--span", "--source"};
+
+        @Parameters(index = "0", paramLabel = "TRACE_ID", description = "The trace id (32 hex digits).")
+        String traceId;
+        @Option(names = "--name", paramLabel = "NAME", description = "Add feedback on what: correctness, user-rating, helpfulness...")
+        String name;
+        // a string, so that a score that is not a number gets the tool's one-line message, not picocli's usage text
+        @Option(names = "--score", paramLabel = "NUMBER", description = "Any finite number: 1 or 0 for thumbs, 0..1 for an evaluator.")
+        String score;
+        @Option(names = "--label", paramLabel = "WORD", description = "A word: up, down, pass, fail, hallucination...")
+        String label;
+        @Option(names = "--comment", paramLabel = "TEXT", description = "Why, in a sentence or two.")
+        String comment;
+        @Option(names = "--span", paramLabel = "SPAN_ID", description = "Judge this span (16 hex digits) instead of the whole run.")
+        String spanId;
+        @Option(names = "--source", paramLabel = "WHO", description = "Who judges (default " + SOURCE + ").")
+        String source;
+
+        /**
+         * Adding or listing goes by the flags typed, not by their values: every flag can also come from
+         * the environment (TTA_OBS_SOURCE...), and a stray variable must not turn a listing into a write.
+         */
+        private boolean adding() {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            for (String flag : ADDING) {
+                if (parsed != null && parsed.hasMatchedOption(flag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        boolean writes() {
+            return adding();
+        }
+
+        @Override
+        String tool() {
+            return adding() ? "add_feedback" : "get_feedback";
+        }
+
+        @Override
+        Map<String, Object> arguments() {
+            Map<String, Object> a = new LinkedHashMap<>();
+            put(a, "trace_id", traceId);
+            if (adding()) {
+                if (name == null || name.isBlank()) {
+                    throw new IllegalArgumentException("adding feedback needs --name (what is judged, e.g. "
+                            + "--name=correctness) and a --score or a --label");
+                }
+                put(a, "name", name);
+                put(a, "score", score);
+                put(a, "label", label);
+                put(a, "comment", comment);
+                put(a, "span_id", spanId);
+                put(a, "source", source == null ? SOURCE : source);
+            }
             return a;
         }
     }

@@ -93,12 +93,31 @@ final class StorageOptions {
         if (storage.equals("postgres")) {
             return open(assembler);
         }
+        Path dir = existingDatabase();
+        CacheDirectory.loadSqliteLibrary();
+        return SqliteTraceStore.openReadOnly(dir.resolve(DATABASE_FILE), assembler);
+    }
+
+    /**
+     * As {@link #open}, for a write to traces already stored: a data directory without a database
+     * is refused rather than given an empty one.
+     *
+     * @throws IllegalArgumentException when the data directory holds no database
+     */
+    TraceStore<?> openExisting(TraceAssembler assembler) {
+        validate();
+        if (storage.equals("sqlite")) {
+            existingDatabase();
+        }
+        return open(assembler);
+    }
+
+    private Path existingDatabase() {
         Path dir = dataDirectory();
         if (!java.nio.file.Files.isRegularFile(dir.resolve(DATABASE_FILE))) {
             throw new IllegalArgumentException("no traces at " + dir + " (no " + DATABASE_FILE
                     + "); pass --data-dir, or --url of a running tta-obs");
         }
-        CacheDirectory.loadSqliteLibrary();
-        return SqliteTraceStore.openReadOnly(dir.resolve(DATABASE_FILE), assembler);
+        return dir;
     }
 }

@@ -71,6 +71,9 @@ public final class TtaObs implements Runnable {
         commands.put("errors", QueryCommands.Errors.class);
         commands.put("llm-calls", QueryCommands.LlmCalls.class);
         commands.put("stats", QueryCommands.Stats.class);
+        commands.put("sessions", QueryCommands.Sessions.class);
+        commands.put("session", QueryCommands.Session.class);
+        commands.put("feedback", QueryCommands.Feedback.class);
         commands.put("check", CheckCommand.class);
         commands.put("doctor", DoctorCommand.class);
         commands.put("train", TrainCommand.class);

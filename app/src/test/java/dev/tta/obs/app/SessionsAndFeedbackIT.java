@@ -37,16 +37,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SessionsAndFeedbackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] QUESTIONS = {"Where is my order 1234?", "Can you ship it faster?", "Thanks, and the invoice?"};
-    private static final String[] ANSWERS = {"Order 1234 ships today.", "Express shipping is booked.", "The invoice is in your inbox."};
+    static final String[] QUESTIONS = {"Where is my order 1234?", "Can you ship it faster?", "Thanks, and the invoice?"};
+    static final String[] ANSWERS = {"Order 1234 ships today.", "Express shipping is booked.", "The invoice is in your inbox."};
 
     @TempDir
     Path dataDir;
 
     /** One turn: the agent's root (with the session and user), a tool call and an LLM call that answers. */
     private static String turn(Tracer tracer, int i, boolean judged) {
+        return turn(tracer, "conv-e2e", i, judged, false);
+    }
+
+    /** As above in {@code session}; {@code fails}: the root ends in an error. Also for SessionFeedbackCommandsIT. */
+    static String turn(Tracer tracer, String session, int i, boolean judged, boolean fails) {
         Span root = tracer.spanBuilder("support_agent").setNoParent()
-                .setAttribute("session.id", "conv-e2e").setAttribute("user.id", "ann").startSpan();
+                .setAttribute("session.id", session).setAttribute("user.id", "ann").startSpan();
         try (Scope ignored = root.makeCurrent()) {
             Span tool = tracer.spanBuilder("execute_tool lookup_order").setAttribute("gen_ai.operation.name", "execute_tool")
                     .setAttribute("gen_ai.tool.name", "lookup_order").startSpan();
@@ -67,6 +72,9 @@ class SessionsAndFeedbackIT {
                         .put("gen_ai.evaluation.explanation", "talks about billing, not shipping").build());
             }
             llm.end();
+            if (fails) {
+                root.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "the invoice service is down");
+            }
         } finally {
             root.end();
         }
