@@ -29,6 +29,12 @@ final class Schema {
         return this;
     }
 
+    /** {@code limit} and {@code cursor}, the arguments of a tool whose answer comes in pages. */
+    Schema page(Page page) {
+        return integer("limit", page.unit() + " per page (default " + page.defaultLimit() + ")", 1, page.maxLimit())
+                .string("cursor", "the cursor a previous page ended with");
+    }
+
     Schema number(String name, String description) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("type", "number");

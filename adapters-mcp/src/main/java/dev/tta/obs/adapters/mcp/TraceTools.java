@@ -55,6 +55,11 @@ import java.util.function.Function;
  */
 public final class TraceTools {
     static final int OUTLINE_PAGE = 200;
+    private static final Page TRACES = new Page("traces", 20, 200);
+    private static final Page OUTLINE = new Page("spans", OUTLINE_PAGE, 2000);
+    private static final Page SPAN_LINES = new Page("lines", 200, 2000);
+    private static final Page FOUND = new Page("traces", 10, 50);
+    private static final Page REGRESSIONS = new Page("runs", 10, 50);
     private static final int NAME_CHARS = 120;
     private static final int SCAN_PAGE = 1000;
 
@@ -79,30 +84,26 @@ public final class TraceTools {
         List<Tool> all = new ArrayList<>(List.of(
                 new Tool("list_traces", "List stored traces, newest first, with filters; one line each with id, "
                         + "workflow, duration, errors, LLM calls, tokens and cost.", traceFilters(new Schema())
-                        .integer("limit", "traces per page (default 20)", 1, 200)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(TRACES)
                         .build(), this::listTraces),
                 new Tool("get_trace", "A trace as a compact outline: one line per span with depth, name, duration, "
                         + "status, primitive facts and model/tokens/cost; paged for big traces.", new Schema()
                         .required("trace_id", "the trace id (32 hex digits)")
-                        .integer("limit", "spans per page (default " + OUTLINE_PAGE + ")", 1, 2000)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(OUTLINE)
                         .build(), this::getTrace),
                 new Tool("get_span", "One span in full: attributes, events and LLM messages, long values cut "
                         + "with a marker; paged.", new Schema()
                         .required("trace_id", "the trace id")
                         .required("span_id", "the span id (16 hex digits), as get_trace shows it after '#'")
                         .integer("max_value_chars", "cut values longer than this (default 500)", 20, 100_000)
-                        .integer("limit", "lines per page (default 200)", 1, 2000)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(SPAN_LINES)
                         .build(), this::getSpan),
                 new Tool("search", "Find spans by text (words starting span names, services or attribute values); "
                         + "lists matching traces with the spans that match.", new Schema()
                         .required("text", "the words to look for, e.g. 'lookup_customer 404'")
                         .string("service", "only this service")
                         .string("since", "only traces started since: 30m, 24h, 7d or an ISO time")
-                        .integer("limit", "traces per page (default 10)", 1, 50)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(FOUND)
                         .build(), this::search),
                 new Tool("list_errors", "Failures grouped by kind (span and message), with counts, the last time "
                         + "seen and an example trace.", new Schema()
@@ -140,8 +141,7 @@ public final class TraceTools {
                         + "newest first, with what regressed.", new Schema()
                         .string("since", "only runs started since: 30m, 24h, 7d or an ISO time")
                         .string("service", "only this service")
-                        .integer("limit", "runs per page (default 10)", 1, 50)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(REGRESSIONS)
                         .build(), this::regressions)));
         all.addAll(new SessionTools(query, sessions, rate, clock).tools());
         this.tools = List.copyOf(all);
@@ -239,7 +239,7 @@ public final class TraceTools {
     }
 
     ToolResult listTraces(ToolArgs a) {
-        TraceSearch.Builder b = filters(a).limit(a.integer("limit", 20, 1, 200)).cursor(traceCursor(a));
+        TraceSearch.Builder b = filters(a).limit(TRACES.limit(a)).cursor(traceCursor(a));
         TracePage page = page(b);
         long stored = query.traceCount();
         StringBuilder out = new StringBuilder();
@@ -357,7 +357,7 @@ public final class TraceTools {
 
     ToolResult getTrace(ToolArgs a) {
         TraceTimeline tl = timeline(a.required("trace_id"));
-        int limit = a.integer("limit", OUTLINE_PAGE, 1, 2000);
+        int limit = OUTLINE.limit(a);
         int from = offset(a);
         Trace trace = tl.trace();
         TraceSummary s = trace.summary();
@@ -478,7 +478,7 @@ public final class TraceTools {
         Span s = tl.span(spanId).orElseThrow(() -> ToolException.notFound(
                 "trace " + tl.trace().traceId().hex() + " has no span " + spanId.hex()));
         int max = a.integer("max_value_chars", 500, 20, 100_000);
-        int limit = a.integer("limit", 200, 1, 2000);
+        int limit = SPAN_LINES.limit(a);
         int from = offset(a);
         List<String> lines = new ArrayList<>();
         lines.add("span " + s.spanId().hex() + " \"" + Text.cut(s.name(), NAME_CHARS) + "\" in trace "
@@ -574,7 +574,7 @@ public final class TraceTools {
 
     ToolResult search(ToolArgs a) {
         String text = a.required("text");
-        TraceSearch.Builder b = TraceSearch.builder().text(text).limit(a.integer("limit", 10, 1, 50))
+        TraceSearch.Builder b = TraceSearch.builder().text(text).limit(FOUND.limit(a))
                 .cursor(traceCursor(a));
         a.string("service").ifPresent(b::serviceName);
         a.time("since", clock.instant()).ifPresent(b::startFrom);
@@ -1149,7 +1149,7 @@ public final class TraceTools {
     // ---- regressions
 
     ToolResult regressions(ToolArgs a) {
-        TraceSearch.Builder b = TraceSearch.builder().regressionsOnly(true).limit(a.integer("limit", 10, 1, 50))
+        TraceSearch.Builder b = TraceSearch.builder().regressionsOnly(true).limit(REGRESSIONS.limit(a))
                 .cursor(traceCursor(a));
         a.string("service").ifPresent(b::serviceName);
         a.time("since", clock.instant()).ifPresent(b::startFrom);
