@@ -48,6 +48,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import static dev.tta.obs.domain.Percentiles.nearestRank;
+
 /**
  * The tools an agent asks tta-obs with, built on the inbound ports only; all read but add_feedback. Every answer
  * starts with its totals, stays small (long values cut with a marker, long lists paged) and says
@@ -915,15 +917,15 @@ public final class TraceTools {
             long lookups = w.cacheHits + w.cacheMisses;
             Optional<Double> hitRate = lookups == 0 ? Optional.empty() : Optional.of((double) w.cacheHits / lookups);
             Optional<Double> cost = w.priced ? Optional.of(w.cost) : Optional.empty();
-            t.row(w.name, n, Text.durationMs(percentile(d, 0.5)), Text.durationMs(percentile(d, 0.95)),
+            t.row(w.name, n, Text.durationMs(nearestRank(d, 0.5)), Text.durationMs(nearestRank(d, 0.95)),
                     Text.percent((double) w.errors / n), recovery.map(Text::percent).orElse("-"), w.tokens,
                     Text.cost(cost), Text.cost(cost.map(c -> c / n)), hitRate.map(Text::percent).orElse("-"),
                     w.retries, Text.time(w.lastStart));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("workflow", w.name);
             row.put("runs", n);
-            row.put("p50Ms", percentile(d, 0.5));
-            row.put("p95Ms", percentile(d, 0.95));
+            row.put("p50Ms", nearestRank(d, 0.5));
+            row.put("p95Ms", nearestRank(d, 0.95));
             row.put("errorRate", (double) w.errors / n);
             row.put("recoveryRate", recovery.orElse(null));
             row.put("tokens", w.tokens);
@@ -943,14 +945,6 @@ public final class TraceTools {
         data.put("runs", runs.size());
         data.put("workflows", rows);
         return new ToolResult(out.toString(), data);
-    }
-
-    static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     // ---- compare_runs
