@@ -29,10 +29,13 @@ final class Schema {
         return this;
     }
 
+    Schema limit(Limit limit) {
+        return integer("limit", limit.counts() + " (default " + limit.defaultLimit() + ")", 1, limit.maxLimit());
+    }
+
     /** {@code limit} and {@code cursor}, the arguments of a tool whose answer comes in pages. */
-    Schema page(Page page) {
-        return integer("limit", page.unit() + " per page (default " + page.defaultLimit() + ")", 1, page.maxLimit())
-                .string("cursor", "the cursor a previous page ended with");
+    Schema page(Limit limit) {
+        return limit(limit).string("cursor", "the cursor a previous page ended with");
     }
 
     Schema number(String name, String description) {

@@ -34,8 +34,8 @@ final class SessionTools {
     /** Who gave feedback through these tools, unless the agent names itself. */
     static final String SOURCE = "mcp";
     private static final int TEXT_CHARS = 300;
-    private static final Page SESSIONS = new Page("sessions", 20, SessionSearch.MAX_LIMIT);
-    private static final Page TURNS = new Page("turns", 20, SessionDetail.MAX_TURNS);
+    private static final Limit SESSIONS = new Limit("sessions per page", 20, SessionSearch.MAX_LIMIT);
+    private static final Limit TURNS = new Limit("turns per page", 20, SessionDetail.MAX_TURNS);
 
     private final QueryTraces query;
     private final QuerySessions sessions;
@@ -105,7 +105,7 @@ final class SessionTools {
         return new SessionSearch(a.time("since", clock.instant()), a.time("until", clock.instant()),
                 a.string("service"), a.string("workflow"), a.string("user"), status,
                 a.choice("sort", SessionSort.class).orElse(SessionSort.NEWEST),
-                SESSIONS.limit(a), cursor);
+                SESSIONS.of(a), cursor);
     }
 
     ToolResult listSessions(ToolArgs a) {
@@ -143,7 +143,7 @@ final class SessionTools {
 
     ToolResult getSession(ToolArgs a) {
         String id = a.required("session_id");
-        int limit = TURNS.limit(a);
+        int limit = TURNS.of(a);
         int from = TraceTools.offset(a);
         SessionDetail d = sessions.session(id).orElseThrow(
                 () -> ToolException.notFound("no stored trace has session id '" + Text.cut(id, 200) + "'"));

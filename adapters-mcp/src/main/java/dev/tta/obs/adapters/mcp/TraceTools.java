@@ -57,11 +57,15 @@ import static dev.tta.obs.domain.Percentiles.nearestRank;
  */
 public final class TraceTools {
     static final int OUTLINE_PAGE = 200;
-    private static final Page TRACES = new Page("traces", 20, 200);
-    private static final Page OUTLINE = new Page("spans", OUTLINE_PAGE, 2000);
-    private static final Page SPAN_LINES = new Page("lines", 200, 2000);
-    private static final Page FOUND = new Page("traces", 10, 50);
-    private static final Page REGRESSIONS = new Page("runs", 10, 50);
+    private static final Limit TRACES = new Limit("traces per page", 20, 200);
+    private static final Limit OUTLINE = new Limit("spans per page", OUTLINE_PAGE, 2000);
+    private static final Limit SPAN_LINES = new Limit("lines per page", 200, 2000);
+    private static final Limit FOUND = new Limit("traces per page", 10, 50);
+    private static final Limit REGRESSIONS = new Limit("runs per page", 10, 50);
+    private static final Limit ERROR_GROUPS = new Limit("groups to show", 10, 100);
+    private static final Limit CALLS = new Limit("calls to show", 10, 200);
+    private static final Limit WORKFLOWS = new Limit("workflows to show", 20, 500);
+    private static final Limit COMPARED = new Limit("rows per section", 10, 200);
     private static final int NAME_CHARS = 120;
     private static final int SCAN_PAGE = 1000;
 
@@ -112,7 +116,7 @@ public final class TraceTools {
                         .string("since", "only traces started since: 30m, 24h, 7d or an ISO time")
                         .string("service", "only this service")
                         .string("workflow", "only runs of this workflow (workflow.name)")
-                        .integer("limit", "groups to show (default 10)", 1, 100)
+                        .limit(ERROR_GROUPS)
                         .integer("scan", "newest failing traces to read (default 200)", 1, 2000)
                         .build(), this::listErrors),
                 new Tool("llm_calls", "The top LLM calls by cost, tokens or latency, with totals, over every "
@@ -124,20 +128,20 @@ public final class TraceTools {
                         .string("service", "only this service")
                         .string("workflow", "only runs of this workflow (its workflow.name, else its root span name)")
                         .string("since", "only calls started since: 30m, 24h, 7d or an ISO time")
-                        .integer("limit", "calls to show (default 10)", 1, 200)
+                        .limit(CALLS)
                         .build(), this::llmCalls),
                 new Tool("workflow_stats", "Per workflow over a window: runs, p50/p95 latency, error and recovery "
                         + "rates, tokens, cost, cache hit rate, retries.", new Schema()
                         .string("since", "only runs started since: 30m, 24h, 7d or an ISO time (default: all stored)")
                         .string("service", "only this service")
-                        .integer("limit", "workflows to show (default 20)", 1, 500)
+                        .limit(WORKFLOWS)
                         .build(), this::workflowStats),
                 new Tool("compare_runs", "Compare a run with another run, or with its workflow's earlier runs: what "
                         + "got slower, costlier or newly failing, matched span by span.", new Schema()
                         .required("trace_id", "the run to judge")
                         .string("baseline_trace_id", "the run to compare with (default: the workflow's earlier "
                                 + "runs, span by span against the latest of them)")
-                        .integer("limit", "rows per section (default 10)", 1, 200)
+                        .limit(COMPARED)
                         .build(), this::compareRuns),
                 new Tool("regressions", "Recent runs flagged as regressions against their workflow's earlier runs, "
                         + "newest first, with what regressed.", new Schema()
@@ -241,7 +245,7 @@ public final class TraceTools {
     }
 
     ToolResult listTraces(ToolArgs a) {
-        TraceSearch.Builder b = filters(a).limit(TRACES.limit(a)).cursor(traceCursor(a));
+        TraceSearch.Builder b = filters(a).limit(TRACES.of(a)).cursor(traceCursor(a));
         TracePage page = page(b);
         long stored = query.traceCount();
         StringBuilder out = new StringBuilder();
@@ -359,7 +363,7 @@ public final class TraceTools {
 
     ToolResult getTrace(ToolArgs a) {
         TraceTimeline tl = timeline(a.required("trace_id"));
-        int limit = OUTLINE.limit(a);
+        int limit = OUTLINE.of(a);
         int from = offset(a);
         Trace trace = tl.trace();
         TraceSummary s = trace.summary();
@@ -480,7 +484,7 @@ public final class TraceTools {
         Span s = tl.span(spanId).orElseThrow(() -> ToolException.notFound(
                 "trace " + tl.trace().traceId().hex() + " has no span " + spanId.hex()));
         int max = a.integer("max_value_chars", 500, 20, 100_000);
-        int limit = SPAN_LINES.limit(a);
+        int limit = SPAN_LINES.of(a);
         int from = offset(a);
         List<String> lines = new ArrayList<>();
         lines.add("span " + s.spanId().hex() + " \"" + Text.cut(s.name(), NAME_CHARS) + "\" in trace "
@@ -576,7 +580,7 @@ public final class TraceTools {
 
     ToolResult search(ToolArgs a) {
         String text = a.required("text");
-        TraceSearch.Builder b = TraceSearch.builder().text(text).limit(FOUND.limit(a))
+        TraceSearch.Builder b = TraceSearch.builder().text(text).limit(FOUND.of(a))
                 .cursor(traceCursor(a));
         a.string("service").ifPresent(b::serviceName);
         a.time("since", clock.instant()).ifPresent(b::startFrom);
@@ -697,7 +701,7 @@ public final class TraceTools {
     }
 
     ToolResult listErrors(ToolArgs a) {
-        int limit = a.integer("limit", 10, 1, 100);
+        int limit = ERROR_GROUPS.of(a);
         int scanMax = a.integer("scan", 200, 1, 2000);
         // every run with a failed span, whether the run failed or recovered: both have errors to group
         List<TraceSummary> failing = scan(windowed(a).status(TraceStatusFilter.ERROR), scanMax);
@@ -777,7 +781,7 @@ public final class TraceTools {
     /** From the store's rows per call: every stored call counts, not only those of the newest traces. */
     ToolResult llmCalls(ToolArgs a) {
         CallSort sort = a.choice("sort", CallSort.class).orElse(CallSort.COST);
-        int limit = a.integer("limit", 10, 1, 200);
+        int limit = CALLS.of(a);
         LlmCallSearch.Builder b = LlmCallSearch.builder().limit(limit).sort(switch (sort) {
             case COST -> LlmCallSort.COST;
             case TOKENS -> LlmCallSort.TOKENS;
@@ -865,7 +869,7 @@ public final class TraceTools {
     }
 
     ToolResult workflowStats(ToolArgs a) {
-        int limit = a.integer("limit", 20, 1, 500);
+        int limit = WORKFLOWS.of(a);
         TraceSearch.Builder b = TraceSearch.builder();
         a.string("service").ifPresent(b::serviceName);
         Optional<Long> since = a.time("since", clock.instant());
@@ -950,7 +954,7 @@ public final class TraceTools {
     // ---- compare_runs
 
     ToolResult compareRuns(ToolArgs a) {
-        int limit = a.integer("limit", 10, 1, 200);
+        int limit = COMPARED.of(a);
         TraceId id = traceId(a.required("trace_id"));
         Trace run = query.trace(id).orElseThrow(() -> ToolException.notFound("no trace " + id.hex() + " is stored"));
         Optional<String> other = a.string("baseline_trace_id");
@@ -1143,7 +1147,7 @@ public final class TraceTools {
     // ---- regressions
 
     ToolResult regressions(ToolArgs a) {
-        TraceSearch.Builder b = TraceSearch.builder().regressionsOnly(true).limit(REGRESSIONS.limit(a))
+        TraceSearch.Builder b = TraceSearch.builder().regressionsOnly(true).limit(REGRESSIONS.of(a))
                 .cursor(traceCursor(a));
         a.string("service").ifPresent(b::serviceName);
         a.time("since", clock.instant()).ifPresent(b::startFrom);
