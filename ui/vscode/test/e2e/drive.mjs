@@ -4,28 +4,20 @@
 //     --host-dir "$(../shared/tools/vscode-host/setup.sh | tail -1)" --work /tmp/e2e --screenshot /tmp/e2e/vscode.png
 // Every check runs even when an earlier one failed; the exit code is 1 when any failed, 3 when
 // the host (code-server, Chromium) is missing.
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { launchChromium, parseArgs, requireHost, startCodeServer, writeSettings } from './host.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = parseArgs(process.argv.slice(2));
 const service = args.service.replace(/\/+$/, '');
 const work = resolve(args.work);
 const screenshot = resolve(args.screenshot || join(work, 'vscode-e2e.png'));
 const hostDir = resolve(args['host-dir']);
 const chromiumPath = args.chromium || '/usr/bin/chromium';
-const codeServer = join(hostDir, 'node_modules/.bin/code-server');
-const here = dirname(fileURLToPath(import.meta.url));
 const MAX_STATUS_LATENCY_MS = 2000; // the issue: the status bar reflects a new trace within 2 s
 
-for (const [what, p] of [['code-server', codeServer], ['Chromium', chromiumPath], ['playwright-core', join(hostDir, 'node_modules/playwright-core')]]) {
-  if (!existsSync(p)) { console.log(`SKIP: ${what} not found at ${p}`); process.exit(3); }
-}
-const { chromium } = createRequire(hostDir + '/')('playwright-core');
+const { codeServer, chromium } = requireHost(hostDir, chromiumPath);
 
 const checks = [];
 let page;
@@ -45,13 +37,6 @@ async function check(name, fn, only = 'main') {
   }
 }
 const fail = m => { throw new Error(m); };
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-    s.on('error', rej);
-  });
-}
 
 const hex = n => randomBytes(n).toString('hex');
 const traceId = hex(16);
@@ -83,40 +68,15 @@ async function exportTrace() {
 const ws = join(work, 'workspace');
 const state = join(work, 'state');
 mkdirSync(join(ws, 'src'), { recursive: true });
-mkdirSync(join(state, 'data/User'), { recursive: true });
 writeFileSync(join(ws, 'src/agent.py'), Array.from({ length: 20 }, (_, i) => `line_${i + 1} = ${i + 1}\n`).join(''));
 writeFileSync(join(ws, 'trace-note.txt'), `failed run, traceparent: 00-${traceId}-${hex(8)}-01\n`);
 writeFileSync(join(work, 'outside.py'), 'secret = 1\n');
-const settings = JSON.parse(readFileSync(join(here, 'settings.json'), 'utf8'));
-settings['tta.serviceUrl'] = service;
-writeFileSync(join(state, 'data/User/settings.json'), JSON.stringify(settings, null, 2));
+writeSettings(state, service);
 
 const env = { ...process.env, XDG_CONFIG_HOME: join(state, 'xdg'), XDG_DATA_HOME: join(state, 'xdg') };
-const csArgs = ['--user-data-dir', join(state, 'data'), '--extensions-dir', join(state, 'exts')];
-const inst = spawnSync(codeServer, [...csArgs, '--install-extension', resolve(args.vsix)], { env, encoding: 'utf8' });
-if (inst.status !== 0) { console.log(`FAIL install the .vsix: ${inst.stdout}${inst.stderr}`); process.exit(1); }
-const port = await freePort();
-const csLog = join(work, 'code-server.log');
-const cs = spawn(codeServer, [...csArgs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-  '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws],
-{ env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-const logChunks = [];
-cs.stdout.on('data', d => logChunks.push(d)); cs.stderr.on('data', d => logChunks.push(d));
-const stopCodeServer = () => { try { process.kill(-cs.pid, 'SIGTERM'); } catch { /* gone */ } };
-process.on('exit', () => { stopCodeServer(); writeFileSync(csLog, Buffer.concat(logChunks)); });
+const { url, stop: stopCodeServer } = await startCodeServer({ codeServer, vsix: args.vsix, state, env, ws, work });
 
-const url = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not yet */ }
-  if (i > 200 || cs.exitCode !== null) { console.log(`FAIL code-server did not start:\n${Buffer.concat(logChunks)}`); process.exit(1); }
-  await new Promise(r => setTimeout(r, 300));
-}
-
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(chromium, chromiumPath);
 try {
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`);

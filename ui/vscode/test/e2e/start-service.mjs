@@ -5,27 +5,19 @@
 // service. Run by VsCodeExtensionIT; exit code 1 when a check failed, 3 when the host is missing.
 //   node start-service.mjs --vsix ui/target/tta-obs-vscode-0.1.0.vsix --host-dir <vscode host> \
 //     --home <home with .local/bin/tta-obs> --port 18765 --grpc-port 18766 --data-dir /tmp/d --work /tmp/e2e
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium, parseArgs, requireHost, startCodeServer, writeSettings } from './host.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = parseArgs(process.argv.slice(2));
 const work = resolve(args.work);
 const home = resolve(args.home);
 const hostDir = resolve(args['host-dir']);
 const chromiumPath = args.chromium || '/usr/bin/chromium';
-const codeServer = join(hostDir, 'node_modules/.bin/code-server');
-const here = dirname(fileURLToPath(import.meta.url));
 const service = `http://127.0.0.1:${args.port}`;
 const screenshot = resolve(args.screenshot || join(work, 'vscode-start-service.png'));
 
-for (const [what, p] of [['code-server', codeServer], ['Chromium', chromiumPath], ['playwright-core', join(hostDir, 'node_modules/playwright-core')]]) {
-  if (!existsSync(p)) { console.log(`SKIP: ${what} not found at ${p}`); process.exit(3); }
-}
-const { chromium } = createRequire(hostDir + '/')('playwright-core');
+const { codeServer, chromium } = requireHost(hostDir, chromiumPath);
 
 const checks = [];
 let page;
@@ -42,19 +34,12 @@ async function check(name, fn) {
 }
 const fail = m => { throw new Error(m); };
 const healthy = async () => { try { return (await fetch(`${service}/api/health`)).ok; } catch { return false; } };
-const freePort = () => new Promise((res, rej) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-  s.on('error', rej);
-});
 
 // an empty workspace: a project that has never seen tta-obs
 const ws = join(work, 'empty-project');
 const state = join(work, 'state');
 mkdirSync(ws, { recursive: true });
-mkdirSync(join(state, 'data/User'), { recursive: true });
-const settings = JSON.parse(readFileSync(join(here, 'settings.json'), 'utf8'));
-settings['tta.serviceUrl'] = service; // tta.command stays the default, `tta-obs start`
-writeFileSync(join(state, 'data/User/settings.json'), JSON.stringify(settings, null, 2));
+writeSettings(state, service); // tta.command stays the default, `tta-obs start`
 
 // VS Code's environment: the user's HOME (where `tta-obs install` put it), a PATH without
 // ~/.local/bin, as when VS Code is started from a desktop menu; the TTA_OBS_* variables choose free
@@ -65,30 +50,9 @@ const env = {
   TTA_OBS_PORT: String(args.port), TTA_OBS_OTLP_GRPC_PORT: String(args['grpc-port']), TTA_OBS_OTLP_HTTP_PORT: '0',
   TTA_OBS_DATA_DIR: resolve(args['data-dir']),
 };
-const csArgs = ['--user-data-dir', join(state, 'data'), '--extensions-dir', join(state, 'exts')];
-const inst = spawnSync(codeServer, [...csArgs, '--install-extension', resolve(args.vsix)], { env, encoding: 'utf8' });
-if (inst.status !== 0) { console.log(`FAIL install the .vsix: ${inst.stdout}${inst.stderr}`); process.exit(1); }
-const port = await freePort();
-const logChunks = [];
-const cs = spawn(codeServer, [...csArgs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-  '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws],
-{ env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-cs.stdout.on('data', d => logChunks.push(d)); cs.stderr.on('data', d => logChunks.push(d));
-const stopCodeServer = () => { try { process.kill(-cs.pid, 'SIGTERM'); } catch { /* gone */ } };
-process.on('exit', () => { stopCodeServer(); writeFileSync(join(work, 'code-server.log'), Buffer.concat(logChunks)); });
+const { url, stop: stopCodeServer } = await startCodeServer({ codeServer, vsix: args.vsix, state, env, ws, work });
 
-const url = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not yet */ }
-  if (i > 200 || cs.exitCode !== null) { console.log(`FAIL code-server did not start:\n${Buffer.concat(logChunks)}`); process.exit(1); }
-  await new Promise(r => setTimeout(r, 300));
-}
-
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium(chromium, chromiumPath);
 const statusHas = (want, timeout) => page.waitForFunction(w => [...document.querySelectorAll('.statusbar-item')]
   .some(e => e.innerText.replace(/\s+/g, ' ').includes(w)), want, { timeout, polling: 100 });
 const statusText = async () => (await page.locator('.statusbar-item', { hasText: 'TTA:' }).first().innerText().catch(() => '?')).replace(/\s+/g, ' ').trim();

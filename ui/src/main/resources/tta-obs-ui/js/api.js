@@ -8,15 +8,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The error a failed response stands for, with the detail of its problem+json body when it has one. */
+export async function apiError(r) {
+  let detail = '';
+  try {
+    detail = (await r.json()).detail;
+  } catch { /* not problem+json */ }
+  return new ApiError(r.status, detail);
+}
+
 export async function getJson(path, signal) {
   const r = await fetch(path, { headers: { Accept: 'application/json' }, signal });
-  if (!r.ok) {
-    let detail = '';
-    try {
-      detail = (await r.json()).detail;
-    } catch { /* not problem+json */ }
-    throw new ApiError(r.status, detail);
-  }
+  if (!r.ok) throw await apiError(r);
   return r.json();
 }
 

@@ -1,4 +1,4 @@
-import { ApiError } from './api.js';
+import { apiError } from './api.js';
 import { badge, clear, h } from './dom.js';
 
 // Feedback on a trace or a span: thumbs up/down and a comment, stored through the API
@@ -11,13 +11,7 @@ async function send(method, path, body) {
     headers: body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (!r.ok) {
-    let detail = '';
-    try {
-      detail = (await r.json()).detail;
-    } catch { /* not problem+json */ }
-    throw new ApiError(r.status, detail);
-  }
+  if (!r.ok) throw await apiError(r);
   return r.status === 204 ? null : r.json();
 }
 

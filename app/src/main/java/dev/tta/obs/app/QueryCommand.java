@@ -6,6 +6,7 @@ import dev.tta.obs.adapters.mcp.McpServers;
 import dev.tta.obs.adapters.mcp.RemoteTools;
 import io.modelcontextprotocol.spec.McpSchema;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -17,8 +18,14 @@ import java.util.concurrent.Callable;
 /**
  * What the query commands share: they ask a running tta-obs (or, with --data-dir, the stored traces
  * themselves) the same tools an agent asks over MCP, print the tool's table, or its data with
- * --json, and exit with a code a script can test.
+ * --json, and exit with a code a script can test. Picocli reads this class's {@code @Command}
+ * attributes for each command: the same help options and list of exit codes.
  */
+@Command(mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+    "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
+    "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
+    "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
 abstract class QueryCommand implements Callable<Integer> {
     static final int NOT_FOUND = 3;
     static final int UNREACHABLE = 4;
@@ -115,6 +122,4 @@ abstract class QueryCommand implements Callable<Integer> {
         }
         return b.toString();
     }
-
-    static final String EXIT_CODES_HEADING = "%nExit codes:%n";
 }

@@ -30,12 +30,7 @@ final class QueryCommands {
         }
     }
 
-    @Command(name = "traces", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-            description = "List stored traces, newest first, one line each (the list_traces MCP tool).",
-            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
-                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
-                "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
-                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+    @Command(name = "traces", description = "List stored traces, newest first, one line each (the list_traces MCP tool).")
     static final class Traces extends QueryCommand {
         @picocli.CommandLine.Mixin
         Window window = new Window();
@@ -98,14 +93,10 @@ final class QueryCommands {
         }
     }
 
-    @Command(name = "trace", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-            description = {"One trace as an outline: a line per span with depth, duration, status, primitive facts "
+    @Command(name = "trace", description = {
+            "One trace as an outline: a line per span with depth, duration, status, primitive facts "
                     + "and model/tokens/cost (the get_trace MCP tool).",
-                "With --span, that span in full: attributes, events, LLM messages (get_span)."},
-            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
-                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
-                "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
-                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+            "With --span, that span in full: attributes, events, LLM messages (get_span)."})
     static final class TraceOutline extends QueryCommand {
         @Parameters(index = "0", paramLabel = "TRACE_ID", description = "The trace id (32 hex digits).")
         String traceId;
@@ -137,12 +128,7 @@ final class QueryCommands {
         }
     }
 
-    @Command(name = "errors", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-            description = "Failures grouped by kind, with counts and an example trace (the list_errors MCP tool).",
-            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
-                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
-                "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
-                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+    @Command(name = "errors", description = "Failures grouped by kind, with counts and an example trace (the list_errors MCP tool).")
     static final class Errors extends QueryCommand {
         @picocli.CommandLine.Mixin
         Window window = new Window();
@@ -169,12 +155,7 @@ final class QueryCommands {
         }
     }
 
-    @Command(name = "llm-calls", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-            description = "The top LLM calls by cost, tokens or latency, with totals (the llm_calls MCP tool).",
-            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
-                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
-                "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
-                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+    @Command(name = "llm-calls", description = "The top LLM calls by cost, tokens or latency, with totals (the llm_calls MCP tool).")
     static final class LlmCalls extends QueryCommand {
         @picocli.CommandLine.Mixin
         Window window = new Window();
@@ -210,13 +191,8 @@ final class QueryCommands {
         }
     }
 
-    @Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-            description = "Per workflow: runs, p50/p95 latency, error and recovery rates, tokens, cost, cache hit "
-                    + "rate, retries (the workflow_stats MCP tool).",
-            exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
-                "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
-                "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
-                "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
+    @Command(name = "stats", description = "Per workflow: runs, p50/p95 latency, error and recovery rates, tokens, "
+            + "cost, cache hit rate, retries (the workflow_stats MCP tool).")
     static final class Stats extends QueryCommand {
         @picocli.CommandLine.Mixin
         Window window = new Window();

@@ -2,15 +2,22 @@ package dev.tta.obs.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -22,7 +29,9 @@ import static org.assertj.core.api.Assertions.within;
  * tta-obs. Each call must read back with the model, provider, tokens, cost and chat the library
  * sent, costed at hand-computed list prices; where a library did not send a fact, the test says
  * so and tta-obs must not invent it. Without the npm packages (npm ci in app/src/test/genai-js)
- * the test is skipped, unless TTA_OBS_REQUIRE_JS=1 (as in CI) makes that a failure.
+ * the test is skipped, unless TTA_OBS_REQUIRE_JS=1 (as in CI) makes that a failure. Each library
+ * is one entry of {@link #emitters()}: what its two calls must read back as, and how its chat and
+ * spans differ from the rest.
  *
  * <p>The OpenAI mock answers with model {@code o4-mini-2025-04-16}; usage of the first call: 1200 input
  * tokens (1024 of them cached), 300 output (256 of them reasoning); of the second: 1350 input
@@ -40,6 +49,10 @@ class GenAiConformanceIT {
     private static final double FIRST_FULL = (176 * 1.10 + 1024 * 0.275 + 300 * 4.40) / 1e6;
     /** Second call with every fact: 326 uncached + 1024 cached input, 20 output. */
     private static final double SECOND_FULL = (326 * 1.10 + 1024 * 0.275 + 20 * 4.40) / 1e6;
+    /** The first call when the library sends no cached count: all 1200 input tokens at the input price. */
+    private static final double FIRST_UNCACHED = (1200 * 1.10 + 300 * 4.40) / 1e6;
+    /** The second call likewise: 1350 input tokens at the input price. */
+    private static final double SECOND_UNCACHED = (1350 * 1.10 + 20 * 4.40) / 1e6;
 
     /** claude-sonnet-4-5 list prices: $3 input, $0.30 cache read, $15 output per 1M tokens; 176 + 1024 cached in, 300 out. */
     private static final double CLAUDE_FIRST = (176 * 3.00 + 1024 * 0.30 + 300 * 15.00) / 1e6;
@@ -89,7 +102,7 @@ class GenAiConformanceIT {
     }
 
     /** The trace's LLM spans that {@code which} picks, in the order they started: two of them. */
-    private static List<JsonNode> calls(JsonNode detail, java.util.function.Predicate<JsonNode> which) {
+    private static List<JsonNode> calls(JsonNode detail, Predicate<JsonNode> which) {
         List<JsonNode> calls = new ArrayList<>();
         for (JsonNode s : detail.get("spans")) {
             if (s.has("primitive") && s.get("primitive").get("kind").asText().equals("llm") && which.test(s)) {
@@ -102,26 +115,249 @@ class GenAiConformanceIT {
         return calls;
     }
 
-    private static void assertTokens(JsonNode llm, long in, long cached, long out, long reasoning) {
-        assertThat(llm.get("inputTokens").asLong()).as("input tokens").isEqualTo(in);
-        assertThat(llm.get("cachedInputTokens").asLong()).as("cached input tokens").isEqualTo(cached);
-        assertThat(llm.get("outputTokens").asLong()).as("output tokens").isEqualTo(out);
-        assertThat(llm.get("reasoningTokens").asLong()).as("reasoning tokens").isEqualTo(reasoning);
+    /**
+     * One LLM call as it must read back: who answered, the tokens the library sent, and its cost at
+     * list price, or null when the library sent no usage (then the cost is unknown, never $0).
+     */
+    record Call(String provider, String model, String reportedModel, long in, long cached, long out, long reasoning,
+                Double usd) {
+        /** A call of the OpenAI mock, named by the model that answered. */
+        static Call o4Mini(long in, long cached, long out, long reasoning, double usd) {
+            return new Call("openai", "o4-mini", "o4-mini-2025-04-16", in, cached, out, reasoning, usd);
+        }
+
+        /** A call of the Anthropic mock; Anthropic sends no reasoning count. */
+        static Call claude(long in, long cached, long out, double usd) {
+            return new Call("anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929", in, cached, out, 0, usd);
+        }
+
+        /** A call of the OpenAI mock the library sent no token counts for. */
+        static Call o4MiniWithoutUsage(String reportedModel) {
+            return new Call("openai", "o4-mini", reportedModel, 0, 0, 0, 0, null);
+        }
+
+        Call reportedAs(String name) {
+            return new Call(provider, model, name, in, cached, out, reasoning, usd);
+        }
+
+        Call withoutReasoning() {
+            return new Call(provider, model, reportedModel, in, cached, out, 0, usd);
+        }
     }
 
-    private static void assertModel(JsonNode llm, String reported) {
-        assertModel(llm, "openai", "o4-mini", reported);
+    /** Both calls with every fact the mocks send. */
+    private static final Call O4_FIRST = Call.o4Mini(1200, 1024, 300, 256, FIRST_FULL);
+    private static final Call O4_SECOND = Call.o4Mini(1350, 1024, 20, 0, SECOND_FULL);
+    /** Anthropic counts the 1024 cache reads apart from input_tokens; GenAI counts them in: 1200 and 1350. */
+    private static final Call CLAUDE_1 = Call.claude(1200, 1024, 300, CLAUDE_FIRST);
+    private static final Call CLAUDE_2 = Call.claude(1350, 1024, 20, CLAUDE_SECOND);
+
+    /** One instrumentation library: its two calls, and where its spans and chat differ from the rest. */
+    static final class Emitter {
+        final String library;
+        final Call first;
+        final Call second;
+        /** The name of the call spans when the trace has other LLM spans; null: every LLM span is a call. */
+        String callSpan;
+        List<String> spanNames;
+        String toolResultRole = "tool";
+        /** Null when the library sends no tool call ids, neither on the call nor on its result. */
+        String toolCallId = "call_weather_1";
+        BiConsumer<JsonNode, List<JsonNode>> also = (detail, calls) -> { };
+
+        Emitter(String library, Call first, Call second) {
+            this.library = library;
+            this.first = first;
+            this.second = second;
+        }
+
+        Emitter callSpans(String name) {
+            callSpan = name;
+            return this;
+        }
+
+        Emitter named(String... names) {
+            spanNames = List.of(names);
+            return this;
+        }
+
+        /** Anthropic's API sends the tool result in a user turn. */
+        Emitter toolResultIn(String role) {
+            toolResultRole = role;
+            return this;
+        }
+
+        Emitter noToolCallIds() {
+            toolCallId = null;
+            return this;
+        }
+
+        /** Checks of this library's own, given the trace detail and its two call spans. */
+        Emitter also(BiConsumer<JsonNode, List<JsonNode>> checks) {
+            also = checks;
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return library;
+        }
     }
 
-    private static void assertModel(JsonNode llm, String provider, String family, String reported) {
-        assertThat(llm.get("model").asText()).isEqualTo(family);
-        assertThat(llm.get("reportedModel").asText()).isEqualTo(reported);
-        assertThat(llm.get("provider").asText()).isEqualTo(provider);
+    static Stream<Emitter> emitters() {
+        return Stream.of(
+                // @opentelemetry/instrumentation-openai 0.21 sends input and output counts only: no cached
+                // and no reasoning tokens, so cached input is priced as input; the messages come only as
+                // log records written in each call's span
+                new Emitter("otel-openai", Call.o4Mini(1200, 0, 300, 0, FIRST_UNCACHED),
+                        Call.o4Mini(1350, 0, 20, 0, SECOND_UNCACHED)),
+                // @arizeai/openinference-instrumentation-openai 4.2 sends no token counts on a streamed
+                // call, and only the requested model name
+                new Emitter("openinference-openai", O4_FIRST, Call.o4MiniWithoutUsage("o4-mini")),
+                // gen_ai.system is "openai.chat": the provider is openai; the outer ai.generateText and
+                // ai.streamText spans repeat their calls' usage: not calls of their own
+                new Emitter("vercel-ai", O4_FIRST, O4_SECOND)
+                        .named("ai.generateText.doGenerate", "ai.streamText.doStream"),
+                // gen_ai.system is "anthropic.messages"; the family row of claude-sonnet-4-5-20250929 prices
+                // it; the SDK adds the cache reads back into ai.usage.inputTokens, as GenAI counts them
+                new Emitter("vercel-ai-anthropic", CLAUDE_1, CLAUDE_2),
+                // @traceloop/instrumentation-openai 0.27 sends input and output counts of the call that was
+                // not streamed, without cached or reasoning tokens: cached input is priced as input; and no
+                // counts at all for the streamed call (it only estimates them with enrichTokens on); the chat
+                // in gen_ai.input.messages and gen_ai.output.messages, in the GenAI parts format
+                new Emitter("traceloop-openai", Call.o4Mini(1200, 0, 300, 0, FIRST_UNCACHED),
+                        Call.o4MiniWithoutUsage("o4-mini-2025-04-16")),
+                // @arizeai/openinference-instrumentation-langchain 4.1 sends the requested model name only
+                // (llm.model_name o4-mini; the dated name is only inside output.value) and no provider
+                // attribute: the provider is inferred from the model name. LangChain reads usage on the
+                // streamed call too; the flattened llm.input_messages carry no tool call ids
+                new Emitter("openinference-langchain", O4_FIRST.reportedAs("o4-mini"), O4_SECOND.reportedAs("o4-mini"))
+                        .named("ChatOpenAI", "ChatOpenAI").noToolCallIds(),
+                // @anthropic-ai/sdk 1.17 counts gen_ai.usage.input_tokens with the cache reads, as GenAI does;
+                // messages only in its content mode (traces.contentMode "content"), the streamed answer only
+                // through the SDK's stream helper; the tool result goes in a user turn, as content blocks
+                new Emitter("anthropic-sdk", CLAUDE_1, CLAUDE_2)
+                        .named("anthropic.messages.create", "anthropic.messages.create").toolResultIn("user"),
+                // @arizeai/openinference-instrumentation-anthropic 0.2: llm.model_name is the responding model;
+                // llm.token_count.prompt includes the cache reads; it flattens the tool result into a user
+                // message with its tool call id. Each call also has the span the SDK makes by default: the
+                // summary counts each call once, not once per span that reports it, nested or side by side
+                new Emitter("openinference-anthropic", CLAUDE_1, CLAUDE_2)
+                        .callSpans("Anthropic Messages").toolResultIn("user")
+                        .also((detail, calls) -> {
+                            List<JsonNode> sdkCalls = calls(detail,
+                                    s -> s.get("name").asText().equals("anthropic.messages.create"));
+                            // the first call's SDK span starts inside OpenInference's; the streamed call's beside
+                            // it (the SDK's stream helper starts its span before calling the create that
+                            // OpenInference wraps)
+                            assertThat(sdkCalls.get(0).get("parentSpanId").asText())
+                                    .isEqualTo(calls.get(0).get("spanId").asText());
+                            assertThat(sdkCalls.get(1).get("parentSpanId").asText())
+                                    .isEqualTo(calls.get(1).get("parentSpanId").asText());
+                            // the SDK's spans in their default mode: usage, no content
+                            assertTokens("the SDK's span of the first call", sdkCalls.get(0).get("llm"),
+                                    1200, 1024, 300, 0);
+                            assertThat(sdkCalls.get(0).get("llm").get("messages")).isEmpty();
+                        }),
+                // @ai-sdk/otel 1.0 writes GenAI spans: invoke_agent per generateText/streamText, a step
+                // inside, and the provider call "chat o4-mini" inside that; the invoke_agent spans repeat
+                // their calls' usage and are not calls of their own. Without its usage option it sends no
+                // reasoning count
+                new Emitter("vercel-ai-7", O4_FIRST.withoutReasoning(), O4_SECOND).callSpans("chat o4-mini"));
     }
 
-    private static void assertPriced(JsonNode llm, double usd) {
-        assertThat(llm.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(llm.get("costUsd").asDouble()).isCloseTo(usd, within(1e-12));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("emitters")
+    void eachCallReadsBackAsTheLibrarySentIt(Emitter e) throws Exception {
+        JsonNode detail = converse(e.library);
+        try {
+            check(e, detail);
+        } catch (AssertionError failure) {
+            // the build's report names a case by its index only
+            throw new AssertionError(e.library + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    private static void check(Emitter e, JsonNode detail) {
+        List<JsonNode> calls = e.callSpan == null ? calls(detail)
+                : calls(detail, s -> s.get("name").asText().equals(e.callSpan));
+        if (e.spanNames != null) {
+            assertThat(calls).extracting(s -> s.get("name").asText()).containsExactlyElementsOf(e.spanNames);
+        }
+        JsonNode first = calls.get(0).get("llm");
+        JsonNode second = calls.get(1).get("llm");
+        assertCall("first call", first, e.first);
+        assertCall("second call", second, e.second);
+
+        assertToolRequest(first.get("messages"));
+        assertThat(first.get("messages")).as("the first call's chat").hasSize(2);
+        assertToolRequest(second.get("messages"));
+        assertToolResultAndAnswer(second.get("messages"), e.toolResultRole, e.toolCallId);
+        if (e.toolCallId == null) {
+            assertThat(first.get("messages").get(1).get("toolCalls").get(0).get("id").isNull())
+                    .as("a tool call id the library did not send").isTrue();
+        }
+
+        assertSummary(detail.get("summary"), List.of(e.first, e.second));
+        e.also.accept(detail, calls);
+    }
+
+    private static void assertCall(String which, JsonNode llm, Call c) {
+        assertThat(llm.get("model").asText()).as(which + ": model").isEqualTo(c.model());
+        assertThat(llm.get("reportedModel").asText()).as(which + ": reported model").isEqualTo(c.reportedModel());
+        assertThat(llm.get("provider").asText()).as(which + ": provider").isEqualTo(c.provider());
+        assertTokens(which, llm, c.in(), c.cached(), c.out(), c.reasoning());
+        if (c.usd() == null) {
+            assertThat(llm.get("usageReported").asBoolean()).as(which + ": usage reported").isFalse();
+            assertThat(llm.get("costStatus").asText()).as(which + ": cost status").isEqualTo("no_usage");
+            assertThat(llm.get("costUsd").isNull()).as(which + ": no cost, not $0").isTrue();
+        } else {
+            assertThat(llm.get("costStatus").asText()).as(which + ": cost status").isEqualTo("priced");
+            assertThat(llm.get("costUsd").asDouble()).as(which + ": cost").isCloseTo(c.usd(), within(1e-12));
+        }
+    }
+
+    /**
+     * The trace's totals: each call counted once, whatever other spans repeat its usage, and its cost
+     * the priced calls' sum, "partial" when a call sent no usage.
+     */
+    private static void assertSummary(JsonNode summary, List<Call> calls) {
+        long withoutUsage = calls.stream().filter(c -> c.usd() == null).count();
+        assertThat(summary.get("llmCalls").asInt()).as("summary: LLM calls").isEqualTo(calls.size());
+        assertThat(summary.get("callsWithoutUsage").asLong()).as("summary: calls without usage").isEqualTo(withoutUsage);
+        assertThat(summary.get("inputTokens").asLong()).as("summary: input tokens").isEqualTo(sum(calls, Call::in));
+        assertThat(summary.get("cachedInputTokens").asLong()).as("summary: cached input tokens")
+                .isEqualTo(sum(calls, Call::cached));
+        assertThat(summary.get("outputTokens").asLong()).as("summary: output tokens").isEqualTo(sum(calls, Call::out));
+        assertThat(summary.get("reasoningTokens").asLong()).as("summary: reasoning tokens")
+                .isEqualTo(sum(calls, Call::reasoning));
+        assertThat(summary.get("costStatus").asText()).as("summary: cost status")
+                .isEqualTo(withoutUsage == 0 ? "priced" : "partial");
+        double usd = calls.stream().filter(c -> c.usd() != null).mapToDouble(Call::usd).sum();
+        assertThat(summary.get("costUsd").asDouble()).as("summary: cost").isCloseTo(usd, within(1e-12));
+
+        Map<String, List<Call>> byModel = new LinkedHashMap<>();
+        calls.forEach(c -> byModel.computeIfAbsent(c.provider() + " " + c.model(), k -> new ArrayList<>()).add(c));
+        JsonNode usage = summary.get("modelUsage");
+        assertThat(usage).as("summary: a row per model").hasSize(byModel.size());
+        for (JsonNode row : usage) {
+            List<Call> ofModel = byModel.get(row.get("provider").asText() + " " + row.get("model").asText());
+            assertThat(ofModel).as("summary: a model no call used: " + row).isNotNull();
+            assertThat(row.get("calls").asInt()).as("summary: calls of " + row).isEqualTo(ofModel.size());
+            assertThat(row.get("callsWithoutUsage").asLong()).as("summary: calls without usage of " + row)
+                    .isEqualTo(ofModel.stream().filter(c -> c.usd() == null).count());
+        }
+    }
+
+    private static long sum(List<Call> calls, ToLongFunction<Call> tokens) {
+        return calls.stream().mapToLong(tokens).sum();
+    }
+
+    private static void assertTokens(String which, JsonNode llm, long in, long cached, long out, long reasoning) {
+        assertThat(llm.get("inputTokens").asLong()).as(which + ": input tokens").isEqualTo(in);
+        assertThat(llm.get("cachedInputTokens").asLong()).as(which + ": cached input tokens").isEqualTo(cached);
+        assertThat(llm.get("outputTokens").asLong()).as(which + ": output tokens").isEqualTo(out);
+        assertThat(llm.get("reasoningTokens").asLong()).as(which + ": reasoning tokens").isEqualTo(reasoning);
     }
 
     private static JsonNode json(String text) {
@@ -132,11 +368,11 @@ class GenAiConformanceIT {
         }
     }
 
-    /** The first call's chat: the question, and the model asking for the tool. */
-    private static void assertToolRequest(JsonNode messages, int userAt) {
-        assertThat(messages.get(userAt).get("role").asText()).isEqualTo("user");
-        assertThat(messages.get(userAt).get("content").asText()).isEqualTo(USER);
-        JsonNode assistant = messages.get(userAt + 1);
+    /** A call's chat begins with the question and the model asking for the tool. */
+    private static void assertToolRequest(JsonNode messages) {
+        assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(0).get("content").asText()).isEqualTo(USER);
+        JsonNode assistant = messages.get(1);
         assertThat(assistant.get("role").asText()).as("the chat: " + messages).isEqualTo("assistant");
         JsonNode call = assistant.get("toolCalls").get(0);
         assertThat(call.get("name").asText()).isEqualTo("get_weather");
@@ -144,14 +380,9 @@ class GenAiConformanceIT {
         assertThat(json(call.get("arguments").asText())).isEqualTo(json(ARGS));
     }
 
-    /** The second call's chat ends with the tool's result and the streamed answer. */
-    private static void assertToolResultAndAnswer(JsonNode messages) {
-        assertToolResultAndAnswer(messages, "tool", "call_weather_1");
-    }
-
     /**
-     * The same, for a library that sends the tool result in a turn of {@code role} (Anthropic's API
-     * sends it in a user turn), and with {@code toolCallId}, or null when the library leaves it out.
+     * The second call's chat ends with the tool's result, in a turn of {@code role}, with
+     * {@code toolCallId} (or none when null), and the streamed answer.
      */
     private static void assertToolResultAndAnswer(JsonNode messages, String role, String toolCallId) {
         int n = messages.size();
@@ -165,271 +396,5 @@ class GenAiConformanceIT {
         }
         assertThat(messages.get(n - 1).get("role").asText()).isEqualTo("assistant");
         assertThat(messages.get(n - 1).get("content").asText()).isEqualTo(ANSWER);
-    }
-
-    @Test
-    void openTelemetryOpenAiInstrumentation() throws Exception {
-        JsonNode detail = converse("otel-openai");
-        List<JsonNode> calls = calls(detail);
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        assertModel(first, "o4-mini-2025-04-16");
-        assertModel(second, "o4-mini-2025-04-16");
-        // @opentelemetry/instrumentation-openai 0.21 sends input and output counts only: no cached
-        // and no reasoning tokens, so cached input is priced as input
-        assertTokens(first, 1200, 0, 300, 0);
-        assertTokens(second, 1350, 0, 20, 0);
-        assertPriced(first, (1200 * 1.10 + 300 * 4.40) / 1e6);
-        assertPriced(second, (1350 * 1.10 + 20 * 4.40) / 1e6);
-        // the messages come only as log records written in each call's span
-        assertToolRequest(first.get("messages"), 0);
-        assertThat(first.get("messages")).hasSize(2);
-        assertToolRequest(second.get("messages"), 0);
-        assertToolResultAndAnswer(second.get("messages"));
-
-        JsonNode summary = detail.get("summary");
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(summary.get("costUsd").asDouble())
-                .isCloseTo((1200 * 1.10 + 300 * 4.40 + 1350 * 1.10 + 20 * 4.40) / 1e6, within(1e-12));
-    }
-
-    @Test
-    void openInferenceOpenAiInstrumentation() throws Exception {
-        JsonNode detail = converse("openinference-openai");
-        List<JsonNode> calls = calls(detail);
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        assertModel(first, "o4-mini-2025-04-16");
-        assertTokens(first, 1200, 1024, 300, 256);
-        assertPriced(first, FIRST_FULL);
-        // @arizeai/openinference-instrumentation-openai 4.2 sends no token counts on a streamed
-        // call, and only the requested model name: the cost is unknown, not $0
-        assertModel(second, "o4-mini");
-        assertThat(second.get("usageReported").asBoolean()).isFalse();
-        assertTokens(second, 0, 0, 0, 0);
-        assertThat(second.get("costStatus").asText()).isEqualTo("no_usage");
-        assertThat(second.get("costUsd").isNull()).isTrue();
-        assertToolRequest(first.get("messages"), 0);
-        assertToolRequest(second.get("messages"), 0);
-        assertToolResultAndAnswer(second.get("messages"));
-
-        JsonNode summary = detail.get("summary");
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("callsWithoutUsage").asInt()).isEqualTo(1);
-        JsonNode usage = summary.get("modelUsage");
-        assertThat(usage).hasSize(1);
-        assertThat(usage.get(0).get("calls").asInt()).isEqualTo(2);
-        assertThat(usage.get(0).get("callsWithoutUsage").asInt()).isEqualTo(1);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("partial");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo(FIRST_FULL, within(1e-12));
-    }
-
-    @Test
-    void vercelAiSdk6() throws Exception {
-        JsonNode detail = converse("vercel-ai");
-        List<JsonNode> calls = calls(detail);
-        assertThat(calls.get(0).get("name").asText()).isEqualTo("ai.generateText.doGenerate");
-        assertThat(calls.get(1).get("name").asText()).isEqualTo("ai.streamText.doStream");
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        // gen_ai.system is "openai.chat": the provider is openai
-        assertModel(first, "o4-mini-2025-04-16");
-        assertModel(second, "o4-mini-2025-04-16");
-        assertTokens(first, 1200, 1024, 300, 256);
-        assertTokens(second, 1350, 1024, 20, 0);
-        assertPriced(first, FIRST_FULL);
-        assertPriced(second, SECOND_FULL);
-        assertToolRequest(first.get("messages"), 0);
-        assertToolRequest(second.get("messages"), 0);
-        assertToolResultAndAnswer(second.get("messages"));
-
-        JsonNode summary = detail.get("summary");
-        // the outer ai.generateText and ai.streamText spans repeat their calls' usage: not calls of their own
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("inputTokens").asLong()).isEqualTo(2550);
-        assertThat(summary.get("cachedInputTokens").asLong()).isEqualTo(2048);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo(FIRST_FULL + SECOND_FULL, within(1e-12));
-    }
-
-    @Test
-    void vercelAiSdk6WithAnthropic() throws Exception {
-        JsonNode detail = converse("vercel-ai-anthropic");
-        List<JsonNode> calls = calls(detail);
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        // gen_ai.system is "anthropic.messages"; the family row of claude-sonnet-4-5-20250929 prices it
-        assertModel(first, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
-        assertModel(second, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
-        // Anthropic counts the 1024 cache-read tokens apart from input_tokens (176, then 326); the
-        // SDK adds them back into ai.usage.inputTokens, as GenAI counts them, and no reasoning is sent
-        assertTokens(first, 1200, 1024, 300, 0);
-        assertTokens(second, 1350, 1024, 20, 0);
-        double firstUsd = CLAUDE_FIRST;
-        double secondUsd = CLAUDE_SECOND;
-        assertPriced(first, firstUsd);
-        assertPriced(second, secondUsd);
-        assertToolRequest(first.get("messages"), 0);
-        assertToolRequest(second.get("messages"), 0);
-        assertToolResultAndAnswer(second.get("messages"));
-        assertThat(detail.get("summary").get("costUsd").asDouble()).isCloseTo(firstUsd + secondUsd, within(1e-12));
-    }
-
-    @Test
-    void traceloopOpenAiInstrumentation() throws Exception {
-        JsonNode detail = converse("traceloop-openai");
-        List<JsonNode> calls = calls(detail);
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        assertModel(first, "o4-mini-2025-04-16");
-        assertModel(second, "o4-mini-2025-04-16");
-        // @traceloop/instrumentation-openai 0.27 sends input and output counts of the call that was
-        // not streamed, without cached or reasoning tokens: cached input is priced as input
-        assertTokens(first, 1200, 0, 300, 0);
-        assertPriced(first, (1200 * 1.10 + 300 * 4.40) / 1e6);
-        // and no counts at all for the streamed call (it only estimates them with enrichTokens on)
-        assertThat(second.get("usageReported").asBoolean()).isFalse();
-        assertTokens(second, 0, 0, 0, 0);
-        assertThat(second.get("costStatus").asText()).isEqualTo("no_usage");
-        assertThat(second.get("costUsd").isNull()).isTrue();
-        // gen_ai.input.messages and gen_ai.output.messages, in the GenAI parts format
-        assertToolRequest(first.get("messages"), 0);
-        assertThat(first.get("messages")).hasSize(2);
-        assertToolRequest(second.get("messages"), 0);
-        assertToolResultAndAnswer(second.get("messages"));
-
-        JsonNode summary = detail.get("summary");
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("callsWithoutUsage").asInt()).isEqualTo(1);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("partial");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo((1200 * 1.10 + 300 * 4.40) / 1e6, within(1e-12));
-    }
-
-    @Test
-    void openInferenceLangChainInstrumentation() throws Exception {
-        JsonNode detail = converse("openinference-langchain");
-        List<JsonNode> calls = calls(detail);
-        assertThat(calls).extracting(s -> s.get("name").asText()).containsExactly("ChatOpenAI", "ChatOpenAI");
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        // @arizeai/openinference-instrumentation-langchain 4.1 sends the requested model name only
-        // (llm.model_name o4-mini; the dated name is only inside output.value) and no provider
-        // attribute: the provider is inferred from the model name
-        assertModel(first, "openai", "o4-mini", "o4-mini");
-        assertModel(second, "openai", "o4-mini", "o4-mini");
-        // LangChain reads usage on the streamed call too, with cached and reasoning tokens
-        assertTokens(first, 1200, 1024, 300, 256);
-        assertTokens(second, 1350, 1024, 20, 0);
-        assertPriced(first, FIRST_FULL);
-        assertPriced(second, SECOND_FULL);
-        assertToolRequest(first.get("messages"), 0);
-        assertThat(first.get("messages")).hasSize(2);
-        assertToolRequest(second.get("messages"), 0);
-        // the flattened llm.input_messages carry no tool call ids
-        assertThat(first.get("messages").get(1).get("toolCalls").get(0).get("id").isNull()).isTrue();
-        assertToolResultAndAnswer(second.get("messages"), "tool", null);
-
-        JsonNode summary = detail.get("summary");
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo(FIRST_FULL + SECOND_FULL, within(1e-12));
-    }
-
-    @Test
-    void anthropicSdkOwnSpans() throws Exception {
-        JsonNode detail = converse("anthropic-sdk");
-        List<JsonNode> calls = calls(detail);
-        assertThat(calls).extracting(s -> s.get("name").asText())
-                .containsExactly("anthropic.messages.create", "anthropic.messages.create");
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        assertModel(first, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
-        assertModel(second, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
-        // @anthropic-ai/sdk 1.17 counts gen_ai.usage.input_tokens with the cache reads, as GenAI does;
-        // Anthropic sends no reasoning count
-        assertTokens(first, 1200, 1024, 300, 0);
-        assertTokens(second, 1350, 1024, 20, 0);
-        assertPriced(first, CLAUDE_FIRST);
-        assertPriced(second, CLAUDE_SECOND);
-        // messages only in its content mode (traces.contentMode "content"); the streamed answer only
-        // through the SDK's stream helper
-        assertToolRequest(first.get("messages"), 0);
-        assertThat(first.get("messages")).hasSize(2);
-        assertToolRequest(second.get("messages"), 0);
-        // the tool result goes in a user turn, as content blocks
-        assertToolResultAndAnswer(second.get("messages"), "user", "call_weather_1");
-
-        JsonNode summary = detail.get("summary");
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo(CLAUDE_FIRST + CLAUDE_SECOND, within(1e-12));
-    }
-
-    @Test
-    void openInferenceAnthropicInstrumentation_besideTheSdksOwnSpans() throws Exception {
-        JsonNode detail = converse("openinference-anthropic");
-        // the OpenInference span of each call, and inside it the span the SDK makes by default
-        List<JsonNode> calls = calls(detail, s -> s.get("name").asText().equals("Anthropic Messages"));
-        List<JsonNode> sdkCalls = calls(detail, s -> s.get("name").asText().equals("anthropic.messages.create"));
-        // the first call's SDK span starts inside OpenInference's; the streamed call's beside it (the
-        // SDK's stream helper starts its span before calling the create that OpenInference wraps)
-        assertThat(sdkCalls.get(0).get("parentSpanId").asText()).isEqualTo(calls.get(0).get("spanId").asText());
-        assertThat(sdkCalls.get(1).get("parentSpanId").asText()).isEqualTo(calls.get(1).get("parentSpanId").asText());
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        // @arizeai/openinference-instrumentation-anthropic 0.2: llm.model_name is the responding model;
-        // llm.token_count.prompt includes the cache reads
-        assertModel(first, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
-        assertModel(second, "anthropic", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929");
-        assertTokens(first, 1200, 1024, 300, 0);
-        assertTokens(second, 1350, 1024, 20, 0);
-        assertPriced(first, CLAUDE_FIRST);
-        assertPriced(second, CLAUDE_SECOND);
-        assertToolRequest(first.get("messages"), 0);
-        assertThat(first.get("messages")).hasSize(2);
-        assertToolRequest(second.get("messages"), 0);
-        // it flattens the tool result into a user message with its tool call id
-        assertToolResultAndAnswer(second.get("messages"), "user", "call_weather_1");
-        // the SDK's spans in their default mode: usage, no content
-        assertTokens(sdkCalls.get(0).get("llm"), 1200, 1024, 300, 0);
-        assertThat(sdkCalls.get(0).get("llm").get("messages")).isEmpty();
-
-        // each call counted once, not once per span that reports it, nested or side by side
-        JsonNode summary = detail.get("summary");
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("inputTokens").asLong()).isEqualTo(2550);
-        assertThat(summary.get("cachedInputTokens").asLong()).isEqualTo(2048);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo(CLAUDE_FIRST + CLAUDE_SECOND, within(1e-12));
-    }
-
-    @Test
-    void vercelAiSdk7ThroughAiSdkOtel() throws Exception {
-        JsonNode detail = converse("vercel-ai-7");
-        // @ai-sdk/otel 1.0 writes GenAI spans: invoke_agent per generateText/streamText, a step
-        // inside, and the provider call "chat o4-mini" inside that
-        List<JsonNode> calls = calls(detail, s -> s.get("name").asText().equals("chat o4-mini"));
-        JsonNode first = calls.get(0).get("llm");
-        JsonNode second = calls.get(1).get("llm");
-        assertModel(first, "o4-mini-2025-04-16");
-        assertModel(second, "o4-mini-2025-04-16");
-        // without its usage option it sends no reasoning count
-        assertTokens(first, 1200, 1024, 300, 0);
-        assertTokens(second, 1350, 1024, 20, 0);
-        assertPriced(first, FIRST_FULL);
-        assertPriced(second, SECOND_FULL);
-        assertToolRequest(first.get("messages"), 0);
-        assertThat(first.get("messages")).hasSize(2);
-        assertToolRequest(second.get("messages"), 0);
-        assertToolResultAndAnswer(second.get("messages"));
-
-        JsonNode summary = detail.get("summary");
-        // the invoke_agent spans repeat their calls' usage: not calls of their own
-        assertThat(summary.get("llmCalls").asInt()).isEqualTo(2);
-        assertThat(summary.get("inputTokens").asLong()).isEqualTo(2550);
-        assertThat(summary.get("cachedInputTokens").asLong()).isEqualTo(2048);
-        assertThat(summary.get("costStatus").asText()).isEqualTo("priced");
-        assertThat(summary.get("costUsd").asDouble()).isCloseTo(FIRST_FULL + SECOND_FULL, within(1e-12));
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -82,8 +81,12 @@ class VsCodeExtensionIT {
         }
     }
 
-    @Test
-    void extensionInRealVsCode_showsLiveStatus_opensDashboardAndTraceById_jumpsToCode() throws Exception {
+    /** Code-server with playwright-core, Chromium and the built .vsix: what every case drives. */
+    private record Host(Path dir, String chromium, Path vsix) {
+    }
+
+    /** The host, or the test skipped (failed with TTA_OBS_REQUIRE_VSCODE=1) saying which part is missing. */
+    private static Host requireHost() throws IOException {
         String chromium = System.getenv().getOrDefault("TTA_CHROMIUM", "/usr/bin/chromium");
         Path host = hostDir();
         requireThat(nodeAvailable(), "node is not on the PATH");
@@ -92,25 +95,35 @@ class VsCodeExtensionIT {
                 && Files.isDirectory(host.resolve("node_modules/playwright-core")), "no code-server/playwright-core in " + host);
         Path vsix = vsix();
         requireThat(vsix != null, "no tta-obs-vscode-*.vsix in " + UI.resolve("target"));
+        return new Host(host, chromium, vsix);
+    }
 
-        service = new RunningService(dataDir);
-        List<String> cmd = new ArrayList<>(List.of("node", DRIVER.toString(),
-                "--service", service.url(""), "--vsix", vsix.toString(), "--host-dir", host.toString(),
-                "--chromium", chromium, "--work", work.toString(), "--screenshot", SCREENSHOT.toString()));
-        Path log = work.resolve("drive.log");
+    /**
+     * Runs one of the e2e scripts ({@code name}, for the messages) to its end; its output. Skips (or,
+     * in CI, fails) when the script found the host missing, and fails when a check failed or it
+     * outran {@code minutes}.
+     */
+    private static String runScript(String name, List<String> cmd, Path screenshot, Path log, int minutes)
+            throws Exception {
         Process node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = node.waitFor(6, TimeUnit.MINUTES);
+        boolean finished = node.waitFor(minutes, TimeUnit.MINUTES);
         if (!finished) {
             node.descendants().forEach(ProcessHandle::destroy);
             node.destroy();
         }
         String out = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println(out);
-        assertThat(finished).as("drive.mjs finished within 6 minutes:\n" + out).isTrue();
+        assertThat(finished).as(name + " finished within " + minutes + " minutes:\n" + out).isTrue();
         if (node.exitValue() == SKIPPED) {
             requireThat(false, out.trim());
         }
-        assertThat(node.exitValue()).as("drive.mjs (screenshot " + SCREENSHOT + "):\n" + out).isZero();
+        assertThat(node.exitValue()).as(name + " (screenshot " + screenshot + "):\n" + out).isZero();
+        return out;
+    }
+
+    @Test
+    void extensionInRealVsCode_showsLiveStatus_opensDashboardAndTraceById_jumpsToCode() throws Exception {
+        String out = drive("main");
         assertThat(out).contains("PASS status bar counts a new trace");
     }
 
@@ -122,40 +135,18 @@ class VsCodeExtensionIT {
     }
 
     /**
-     * Runs drive.mjs's checks of one scenario against a service started with {@code serviceArgs};
-     * skips (or, in CI, fails) when the host is missing, and fails when a check failed.
+     * Runs drive.mjs's checks of one scenario against a service started with {@code serviceArgs}.
+     * The main scenario's screenshot is target/vscode-e2e.png, another's target/vscode-e2e-NAME.png.
      */
     private String drive(String scenario, String... serviceArgs) throws Exception {
-        String chromium = System.getenv().getOrDefault("TTA_CHROMIUM", "/usr/bin/chromium");
-        Path host = hostDir();
-        requireThat(nodeAvailable(), "node is not on the PATH");
-        requireThat(Files.isExecutable(Path.of(chromium)), "no Chromium at " + chromium);
-        requireThat(Files.isExecutable(host.resolve("node_modules/.bin/code-server"))
-                && Files.isDirectory(host.resolve("node_modules/playwright-core")), "no code-server/playwright-core in " + host);
-        Path vsix = vsix();
-        requireThat(vsix != null, "no tta-obs-vscode-*.vsix in " + UI.resolve("target"));
-
+        Host host = requireHost();
         service = new RunningService(dataDir, serviceArgs);
-        Path screenshot = SCREENSHOT.resolveSibling("vscode-e2e-" + scenario + ".png");
-        List<String> cmd = new ArrayList<>(List.of("node", DRIVER.toString(), "--scenario", scenario,
-                "--service", service.url(""), "--vsix", vsix.toString(), "--host-dir", host.toString(),
-                "--chromium", chromium, "--work", work.toString(), "--screenshot", screenshot.toString()));
-        Path log = work.resolve("drive-" + scenario + ".log");
-        Process node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = node.waitFor(6, TimeUnit.MINUTES);
-        if (!finished) {
-            node.descendants().forEach(ProcessHandle::destroy);
-            node.destroy();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(out);
-        assertThat(finished).as("drive.mjs finished within 6 minutes:\n" + out).isTrue();
-        if (node.exitValue() == SKIPPED) {
-            requireThat(false, out.trim());
-        }
-        assertThat(node.exitValue()).as("drive.mjs --scenario " + scenario + " (screenshot " + screenshot + "):\n" + out)
-                .isZero();
-        return out;
+        String suffix = scenario.equals("main") ? "" : "-" + scenario;
+        Path screenshot = SCREENSHOT.resolveSibling("vscode-e2e" + suffix + ".png");
+        List<String> cmd = List.of("node", DRIVER.toString(), "--scenario", scenario,
+                "--service", service.url(""), "--vsix", host.vsix().toString(), "--host-dir", host.dir().toString(),
+                "--chromium", host.chromium(), "--work", work.toString(), "--screenshot", screenshot.toString());
+        return runScript("drive.mjs --scenario " + scenario, cmd, screenshot, work.resolve("drive" + suffix + ".log"), 6);
     }
 
     /**
@@ -166,15 +157,7 @@ class VsCodeExtensionIT {
      */
     @Test
     void startServiceInAnEmptyWorkspace_startsTheInstalledTtaObs_andShowsItInTheStatusBar() throws Exception {
-        String chromium = System.getenv().getOrDefault("TTA_CHROMIUM", "/usr/bin/chromium");
-        Path host = hostDir();
-        requireThat(nodeAvailable(), "node is not on the PATH");
-        requireThat(Files.isExecutable(Path.of(chromium)), "no Chromium at " + chromium);
-        requireThat(Files.isExecutable(host.resolve("node_modules/.bin/code-server"))
-                && Files.isDirectory(host.resolve("node_modules/playwright-core")), "no code-server/playwright-core in " + host);
-        Path vsix = vsix();
-        requireThat(vsix != null, "no tta-obs-vscode-*.vsix in " + UI.resolve("target"));
-
+        Host host = requireHost();
         Path archive;
         try (Stream<Path> s = Files.list(Path.of("target"))) {
             archive = s.filter(p -> p.getFileName().toString().matches("tta-obs-[^-]+(-SNAPSHOT)?\\.tar\\.gz")).findFirst()
@@ -199,25 +182,13 @@ class VsCodeExtensionIT {
         int port = freePort();
         int grpcPort = freePort();
         Path data = dataDir.resolve("started-by-vscode");
+        Path screenshot = SCREENSHOT.resolveSibling("vscode-start-service.png");
         List<String> cmd = List.of("node", DRIVER.resolveSibling("start-service.mjs").toString(),
-                "--vsix", vsix.toString(), "--host-dir", host.toString(), "--chromium", chromium, "--work", work.toString(),
-                "--home", home.toString(), "--port", String.valueOf(port), "--grpc-port", String.valueOf(grpcPort),
-                "--data-dir", data.toString(), "--screenshot", Path.of("target/vscode-start-service.png").toAbsolutePath().toString());
-        Path log = work.resolve("start-service.log");
-        Process node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--vsix", host.vsix().toString(), "--host-dir", host.dir().toString(), "--chromium", host.chromium(),
+                "--work", work.toString(), "--home", home.toString(), "--port", String.valueOf(port),
+                "--grpc-port", String.valueOf(grpcPort), "--data-dir", data.toString(), "--screenshot", screenshot.toString());
         try {
-            boolean finished = node.waitFor(8, TimeUnit.MINUTES);
-            if (!finished) {
-                node.descendants().forEach(ProcessHandle::destroy);
-                node.destroy();
-            }
-            String out = Files.readString(log, StandardCharsets.UTF_8);
-            System.out.println(out);
-            assertThat(finished).as("start-service.mjs finished within 8 minutes:\n" + out).isTrue();
-            if (node.exitValue() == SKIPPED) {
-                requireThat(false, out.trim());
-            }
-            assertThat(node.exitValue()).as("start-service.mjs:\n" + out).isZero();
+            String out = runScript("start-service.mjs", cmd, screenshot, work.resolve("start-service.log"), 8);
             assertThat(out).contains("PASS the status bar shows the started service");
             assertThat(data.resolve("tta-obs.sqlite")).as("the data went where TTA_OBS_DATA_DIR said").exists();
         } finally {

@@ -52,12 +52,9 @@ public record Span(
         return new SpanBuilder(this);
     }
 
-    /**
-     * Never negative: a span whose end precedes its start (clock skew, a buggy SDK) lasts zero.
-     * Times are unsigned 64-bit nanoseconds, compared as such.
-     */
+    /** Never negative: a span whose end precedes its start (clock skew, a buggy SDK) lasts zero. */
     public long durationNanos() {
-        return Long.compareUnsigned(endTimeUnixNano, startTimeUnixNano) <= 0 ? 0 : endTimeUnixNano - startTimeUnixNano;
+        return UnixNanos.between(startTimeUnixNano, endTimeUnixNano);
     }
 
     public boolean isError() {

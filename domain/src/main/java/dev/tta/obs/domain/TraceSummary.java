@@ -48,9 +48,9 @@ public record TraceSummary(
                 services, rollup, errorCount > 0 ? RunOutcome.FAILED : RunOutcome.OK);
     }
 
-    /** Times are unsigned 64-bit nanoseconds; an end before the start (clock skew) lasts zero. */
+    /** An end before the start (clock skew) lasts zero. */
     public long durationNanos() {
-        return Long.compareUnsigned(endTimeUnixNano, startTimeUnixNano) <= 0 ? 0 : endTimeUnixNano - startTimeUnixNano;
+        return UnixNanos.between(startTimeUnixNano, endTimeUnixNano);
     }
 
     public double durationMs() {

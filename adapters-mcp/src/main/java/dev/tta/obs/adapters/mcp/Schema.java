@@ -29,6 +29,15 @@ final class Schema {
         return this;
     }
 
+    Schema limit(Limit limit) {
+        return integer("limit", limit.counts() + " (default " + limit.defaultLimit() + ")", 1, limit.maxLimit());
+    }
+
+    /** {@code limit} and {@code cursor}, the arguments of a tool whose answer comes in pages. */
+    Schema page(Limit limit) {
+        return limit(limit).string("cursor", "the cursor a previous page ended with");
+    }
+
     Schema number(String name, String description) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("type", "number");

@@ -34,6 +34,8 @@ final class SessionTools {
     /** Who gave feedback through these tools, unless the agent names itself. */
     static final String SOURCE = "mcp";
     private static final int TEXT_CHARS = 300;
+    private static final Limit SESSIONS = new Limit("sessions per page", 20, SessionSearch.MAX_LIMIT);
+    private static final Limit TURNS = new Limit("turns per page", 20, SessionDetail.MAX_TURNS);
 
     private final QueryTraces query;
     private final QuerySessions sessions;
@@ -60,14 +62,12 @@ final class SessionTools {
                                 .choice("status", "the session's worst outcome", "failed", "recovered", "ok")
                                 .choice("sort", "newest (default), oldest, duration, cost or turns",
                                         "newest", "oldest", "duration", "cost", "turns")
-                                .integer("limit", "sessions per page (default 20)", 1, SessionSearch.MAX_LIMIT)
-                                .string("cursor", "the cursor a previous page ended with")
+                                .page(SESSIONS)
                                 .build(), this::listSessions),
                 new Tool("get_session", "One session as a conversation: per turn (trace) what was asked and answered, "
                         + "the tools used, duration, tokens, cost, outcome and feedback; paged.", new Schema()
                         .required("session_id", "the session id, as list_sessions shows it")
-                        .integer("limit", "turns per page (default 20)", 1, SessionDetail.MAX_TURNS)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(TURNS)
                         .build(), this::getSession),
                 new Tool("get_feedback", "The feedback on a run, oldest first: thumbs, scores, labels and comments, "
                         + "from people (dashboard, API), agents (add_feedback) and evaluators (OTLP).", new Schema()
@@ -105,7 +105,7 @@ final class SessionTools {
         return new SessionSearch(a.time("since", clock.instant()), a.time("until", clock.instant()),
                 a.string("service"), a.string("workflow"), a.string("user"), status,
                 a.choice("sort", SessionSort.class).orElse(SessionSort.NEWEST),
-                a.integer("limit", 20, 1, SessionSearch.MAX_LIMIT), cursor);
+                SESSIONS.of(a), cursor);
     }
 
     ToolResult listSessions(ToolArgs a) {
@@ -143,7 +143,7 @@ final class SessionTools {
 
     ToolResult getSession(ToolArgs a) {
         String id = a.required("session_id");
-        int limit = a.integer("limit", 20, 1, SessionDetail.MAX_TURNS);
+        int limit = TURNS.of(a);
         int from = TraceTools.offset(a);
         SessionDetail d = sessions.session(id).orElseThrow(
                 () -> ToolException.notFound("no stored trace has session id '" + Text.cut(id, 200) + "'"));

@@ -48,6 +48,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import static dev.tta.obs.domain.Percentiles.nearestRank;
+
 /**
  * The tools an agent asks tta-obs with, built on the inbound ports only; all read but add_feedback. Every answer
  * starts with its totals, stays small (long values cut with a marker, long lists paged) and says
@@ -55,6 +57,15 @@ import java.util.function.Function;
  */
 public final class TraceTools {
     static final int OUTLINE_PAGE = 200;
+    private static final Limit TRACES = new Limit("traces per page", 20, 200);
+    private static final Limit OUTLINE = new Limit("spans per page", OUTLINE_PAGE, 2000);
+    private static final Limit SPAN_LINES = new Limit("lines per page", 200, 2000);
+    private static final Limit FOUND = new Limit("traces per page", 10, 50);
+    private static final Limit REGRESSIONS = new Limit("runs per page", 10, 50);
+    private static final Limit ERROR_GROUPS = new Limit("groups to show", 10, 100);
+    private static final Limit CALLS = new Limit("calls to show", 10, 200);
+    private static final Limit WORKFLOWS = new Limit("workflows to show", 20, 500);
+    private static final Limit COMPARED = new Limit("rows per section", 10, 200);
     private static final int NAME_CHARS = 120;
     private static final int SCAN_PAGE = 1000;
 
@@ -79,37 +90,33 @@ public final class TraceTools {
         List<Tool> all = new ArrayList<>(List.of(
                 new Tool("list_traces", "List stored traces, newest first, with filters; one line each with id, "
                         + "workflow, duration, errors, LLM calls, tokens and cost.", traceFilters(new Schema())
-                        .integer("limit", "traces per page (default 20)", 1, 200)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(TRACES)
                         .build(), this::listTraces),
                 new Tool("get_trace", "A trace as a compact outline: one line per span with depth, name, duration, "
                         + "status, primitive facts and model/tokens/cost; paged for big traces.", new Schema()
                         .required("trace_id", "the trace id (32 hex digits)")
-                        .integer("limit", "spans per page (default " + OUTLINE_PAGE + ")", 1, 2000)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(OUTLINE)
                         .build(), this::getTrace),
                 new Tool("get_span", "One span in full: attributes, events and LLM messages, long values cut "
                         + "with a marker; paged.", new Schema()
                         .required("trace_id", "the trace id")
                         .required("span_id", "the span id (16 hex digits), as get_trace shows it after '#'")
                         .integer("max_value_chars", "cut values longer than this (default 500)", 20, 100_000)
-                        .integer("limit", "lines per page (default 200)", 1, 2000)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(SPAN_LINES)
                         .build(), this::getSpan),
                 new Tool("search", "Find spans by text (words starting span names, services or attribute values); "
                         + "lists matching traces with the spans that match.", new Schema()
                         .required("text", "the words to look for, e.g. 'lookup_customer 404'")
                         .string("service", "only this service")
                         .string("since", "only traces started since: 30m, 24h, 7d or an ISO time")
-                        .integer("limit", "traces per page (default 10)", 1, 50)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(FOUND)
                         .build(), this::search),
                 new Tool("list_errors", "Failures grouped by kind (span and message), with counts, the last time "
                         + "seen and an example trace.", new Schema()
                         .string("since", "only traces started since: 30m, 24h, 7d or an ISO time")
                         .string("service", "only this service")
                         .string("workflow", "only runs of this workflow (workflow.name)")
-                        .integer("limit", "groups to show (default 10)", 1, 100)
+                        .limit(ERROR_GROUPS)
                         .integer("scan", "newest failing traces to read (default 200)", 1, 2000)
                         .build(), this::listErrors),
                 new Tool("llm_calls", "The top LLM calls by cost, tokens or latency, with totals, over every "
@@ -121,27 +128,26 @@ public final class TraceTools {
                         .string("service", "only this service")
                         .string("workflow", "only runs of this workflow (its workflow.name, else its root span name)")
                         .string("since", "only calls started since: 30m, 24h, 7d or an ISO time")
-                        .integer("limit", "calls to show (default 10)", 1, 200)
+                        .limit(CALLS)
                         .build(), this::llmCalls),
                 new Tool("workflow_stats", "Per workflow over a window: runs, p50/p95 latency, error and recovery "
                         + "rates, tokens, cost, cache hit rate, retries.", new Schema()
                         .string("since", "only runs started since: 30m, 24h, 7d or an ISO time (default: all stored)")
                         .string("service", "only this service")
-                        .integer("limit", "workflows to show (default 20)", 1, 500)
+                        .limit(WORKFLOWS)
                         .build(), this::workflowStats),
                 new Tool("compare_runs", "Compare a run with another run, or with its workflow's earlier runs: what "
                         + "got slower, costlier or newly failing, matched span by span.", new Schema()
                         .required("trace_id", "the run to judge")
                         .string("baseline_trace_id", "the run to compare with (default: the workflow's earlier "
                                 + "runs, span by span against the latest of them)")
-                        .integer("limit", "rows per section (default 10)", 1, 200)
+                        .limit(COMPARED)
                         .build(), this::compareRuns),
                 new Tool("regressions", "Recent runs flagged as regressions against their workflow's earlier runs, "
                         + "newest first, with what regressed.", new Schema()
                         .string("since", "only runs started since: 30m, 24h, 7d or an ISO time")
                         .string("service", "only this service")
-                        .integer("limit", "runs per page (default 10)", 1, 50)
-                        .string("cursor", "the cursor a previous page ended with")
+                        .page(REGRESSIONS)
                         .build(), this::regressions)));
         all.addAll(new SessionTools(query, sessions, rate, clock).tools());
         this.tools = List.copyOf(all);
@@ -239,7 +245,7 @@ public final class TraceTools {
     }
 
     ToolResult listTraces(ToolArgs a) {
-        TraceSearch.Builder b = filters(a).limit(a.integer("limit", 20, 1, 200)).cursor(traceCursor(a));
+        TraceSearch.Builder b = filters(a).limit(TRACES.of(a)).cursor(traceCursor(a));
         TracePage page = page(b);
         long stored = query.traceCount();
         StringBuilder out = new StringBuilder();
@@ -357,7 +363,7 @@ public final class TraceTools {
 
     ToolResult getTrace(ToolArgs a) {
         TraceTimeline tl = timeline(a.required("trace_id"));
-        int limit = a.integer("limit", OUTLINE_PAGE, 1, 2000);
+        int limit = OUTLINE.of(a);
         int from = offset(a);
         Trace trace = tl.trace();
         TraceSummary s = trace.summary();
@@ -478,7 +484,7 @@ public final class TraceTools {
         Span s = tl.span(spanId).orElseThrow(() -> ToolException.notFound(
                 "trace " + tl.trace().traceId().hex() + " has no span " + spanId.hex()));
         int max = a.integer("max_value_chars", 500, 20, 100_000);
-        int limit = a.integer("limit", 200, 1, 2000);
+        int limit = SPAN_LINES.of(a);
         int from = offset(a);
         List<String> lines = new ArrayList<>();
         lines.add("span " + s.spanId().hex() + " \"" + Text.cut(s.name(), NAME_CHARS) + "\" in trace "
@@ -574,7 +580,7 @@ public final class TraceTools {
 
     ToolResult search(ToolArgs a) {
         String text = a.required("text");
-        TraceSearch.Builder b = TraceSearch.builder().text(text).limit(a.integer("limit", 10, 1, 50))
+        TraceSearch.Builder b = TraceSearch.builder().text(text).limit(FOUND.of(a))
                 .cursor(traceCursor(a));
         a.string("service").ifPresent(b::serviceName);
         a.time("since", clock.instant()).ifPresent(b::startFrom);
@@ -695,7 +701,7 @@ public final class TraceTools {
     }
 
     ToolResult listErrors(ToolArgs a) {
-        int limit = a.integer("limit", 10, 1, 100);
+        int limit = ERROR_GROUPS.of(a);
         int scanMax = a.integer("scan", 200, 1, 2000);
         // every run with a failed span, whether the run failed or recovered: both have errors to group
         List<TraceSummary> failing = scan(windowed(a).status(TraceStatusFilter.ERROR), scanMax);
@@ -775,7 +781,7 @@ public final class TraceTools {
     /** From the store's rows per call: every stored call counts, not only those of the newest traces. */
     ToolResult llmCalls(ToolArgs a) {
         CallSort sort = a.choice("sort", CallSort.class).orElse(CallSort.COST);
-        int limit = a.integer("limit", 10, 1, 200);
+        int limit = CALLS.of(a);
         LlmCallSearch.Builder b = LlmCallSearch.builder().limit(limit).sort(switch (sort) {
             case COST -> LlmCallSort.COST;
             case TOKENS -> LlmCallSort.TOKENS;
@@ -863,7 +869,7 @@ public final class TraceTools {
     }
 
     ToolResult workflowStats(ToolArgs a) {
-        int limit = a.integer("limit", 20, 1, 500);
+        int limit = WORKFLOWS.of(a);
         TraceSearch.Builder b = TraceSearch.builder();
         a.string("service").ifPresent(b::serviceName);
         Optional<Long> since = a.time("since", clock.instant());
@@ -915,15 +921,15 @@ public final class TraceTools {
             long lookups = w.cacheHits + w.cacheMisses;
             Optional<Double> hitRate = lookups == 0 ? Optional.empty() : Optional.of((double) w.cacheHits / lookups);
             Optional<Double> cost = w.priced ? Optional.of(w.cost) : Optional.empty();
-            t.row(w.name, n, Text.durationMs(percentile(d, 0.5)), Text.durationMs(percentile(d, 0.95)),
+            t.row(w.name, n, Text.durationMs(nearestRank(d, 0.5)), Text.durationMs(nearestRank(d, 0.95)),
                     Text.percent((double) w.errors / n), recovery.map(Text::percent).orElse("-"), w.tokens,
                     Text.cost(cost), Text.cost(cost.map(c -> c / n)), hitRate.map(Text::percent).orElse("-"),
                     w.retries, Text.time(w.lastStart));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("workflow", w.name);
             row.put("runs", n);
-            row.put("p50Ms", percentile(d, 0.5));
-            row.put("p95Ms", percentile(d, 0.95));
+            row.put("p50Ms", nearestRank(d, 0.5));
+            row.put("p95Ms", nearestRank(d, 0.95));
             row.put("errorRate", (double) w.errors / n);
             row.put("recoveryRate", recovery.orElse(null));
             row.put("tokens", w.tokens);
@@ -945,18 +951,10 @@ public final class TraceTools {
         return new ToolResult(out.toString(), data);
     }
 
-    static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
     // ---- compare_runs
 
     ToolResult compareRuns(ToolArgs a) {
-        int limit = a.integer("limit", 10, 1, 200);
+        int limit = COMPARED.of(a);
         TraceId id = traceId(a.required("trace_id"));
         Trace run = query.trace(id).orElseThrow(() -> ToolException.notFound("no trace " + id.hex() + " is stored"));
         Optional<String> other = a.string("baseline_trace_id");
@@ -1149,7 +1147,7 @@ public final class TraceTools {
     // ---- regressions
 
     ToolResult regressions(ToolArgs a) {
-        TraceSearch.Builder b = TraceSearch.builder().regressionsOnly(true).limit(a.integer("limit", 10, 1, 50))
+        TraceSearch.Builder b = TraceSearch.builder().regressionsOnly(true).limit(REGRESSIONS.of(a))
                 .cursor(traceCursor(a));
         a.string("service").ifPresent(b::serviceName);
         a.time("since", clock.instant()).ifPresent(b::startFrom);

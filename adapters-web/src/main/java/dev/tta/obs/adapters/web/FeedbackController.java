@@ -29,6 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.tta.obs.adapters.web.ApiProblem.invalidTraceId;
+import static dev.tta.obs.adapters.web.ApiProblem.traceId;
+import static dev.tta.obs.adapters.web.ApiProblem.traceNotFound;
+
 /**
  * Feedback on a trace or one of its spans. Writes go through {@link LocalhostGuard} like every
  * other POST and DELETE (Host, Origin, token).
@@ -151,17 +155,5 @@ public class FeedbackController {
             throw new IllegalArgumentException(key + " must be a string, got " + v);
         }
         return Optional.of(s);
-    }
-
-    private static Optional<TraceId> traceId(String hex) {
-        return ApiProblem.traceId(hex);
-    }
-
-    private static MutableHttpResponse<?> invalidTraceId(String raw) {
-        return ApiProblem.invalidTraceId(raw);
-    }
-
-    private static MutableHttpResponse<?> traceNotFound(TraceId id) {
-        return ApiProblem.traceNotFound(id);
     }
 }

@@ -11,7 +11,6 @@ import dev.tta.obs.domain.query.LlmCallTotals;
 import dev.tta.obs.ports.in.QueryTraces;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -37,16 +36,6 @@ public class LlmCallController {
         this.query = query;
     }
 
-    /** A bad parameter, answered as a 400 problem. */
-    private static final class BadParameter extends RuntimeException {
-        final String title;
-
-        BadParameter(String title, String detail) {
-            super(detail);
-            this.title = title;
-        }
-    }
-
     @Operation(summary = "LLM calls across stored traces",
             description = "Filters are optional and all must hold; sort=cost|tokens|duration|time, order=desc|asc;"
                     + " pass nextCursor back as cursor for the next page. See docs/api.md.")
@@ -68,7 +57,7 @@ public class LlmCallController {
         try {
             search = search(model, provider, workflow, service, start, end, status, traceId, sort, order, limit, cursor);
         } catch (BadParameter e) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, e.title, e.getMessage());
+            return e.problem();
         }
         LlmCallPage page = query.llmCalls(search);
         List<Object> calls = new ArrayList<>(page.calls().size());
@@ -92,7 +81,7 @@ public class LlmCallController {
         try {
             search = search(model, provider, workflow, service, start, end, status, traceId, null, null, null, null);
         } catch (BadParameter e) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, e.title, e.getMessage());
+            return e.problem();
         }
         LlmCallTotals t = query.llmCallTotals(search);
         Map<String, Object> body = new LinkedHashMap<>();

@@ -45,6 +45,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+
+import static dev.tta.obs.adapters.web.ApiProblem.invalidTraceId;
+import static dev.tta.obs.adapters.web.ApiProblem.traceId;
+import static dev.tta.obs.adapters.web.ApiProblem.traceNotFound;
 
 /** Trace search, trace and span detail, deletion. JDBC runs here, so off the event loop. */
 @Controller("/api/traces")
@@ -93,16 +98,6 @@ public class TraceController {
         return HttpResponse.ok(out.toByteArray())
                 .contentType(transfer.mediaType(name).orElse("application/octet-stream"))
                 .header("Content-Disposition", "attachment; filename=\"trace-" + id.hex() + "." + name + ".json\"");
-    }
-
-    /** A bad parameter, answered as a 400 problem. */
-    private static final class BadParameter extends RuntimeException {
-        final String title;
-
-        BadParameter(String title, String detail) {
-            super(detail);
-            this.title = title;
-        }
     }
 
     /** A true/false parameter; anything else is refused rather than read as false. */
@@ -219,7 +214,7 @@ public class TraceController {
                 throw new BadParameter("Invalid search", e.getMessage());
             }
         } catch (BadParameter e) {
-            return ApiProblem.of(HttpStatus.BAD_REQUEST, e.title, e.getMessage());
+            return e.problem();
         }
         TracePage page = query.search(search);
         List<Object> traces = new ArrayList<>(page.traces().size());
@@ -275,33 +270,33 @@ public class TraceController {
     @Operation(summary = "One trace, spans in tree order with depth and self time, and its critical path")
     @Get(uri = "/{traceId}", produces = "application/json")
     public MutableHttpResponse<?> get(@PathVariable String traceId) {
-        Optional<TraceId> id = traceId(traceId);
-        if (id.isEmpty()) {
-            return invalidTraceId(traceId);
-        }
-        return query.timeline(id.get())
-                .<MutableHttpResponse<?>>map(t -> {
-                    Map<String, Object> body = TraceJson.timeline(t, prices, messageLogs(id.get()));
-                    TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
-                    body.put("feedback", SessionJson.feedback(feedback.feedback(id.get())));
-                    return HttpResponse.ok(body);
-                })
-                .orElseGet(() -> traceNotFound(id.get()));
+        return trace(traceId, (id, t) -> TraceJson.timeline(t, prices, messageLogs(id)));
     }
 
     @Operation(summary = "What the waterfall draws of one trace: a compact row per span, no attributes, events or messages",
             description = "See docs/api.md, \"GET /api/traces/{traceId}/timeline\".")
     @Get(uri = "/{traceId}/timeline", produces = "application/json")
     public MutableHttpResponse<?> timeline(@PathVariable String traceId) {
+        return trace(traceId, (id, t) -> {
+            // the spans the page opens next come from here, not from another load of the trace
+            recent.put(t);
+            return TraceJson.slimTimeline(t, prices);
+        });
+    }
+
+    /**
+     * One trace as {@code render} writes it, with its baseline comparison and feedback after; a 400
+     * for a malformed id, a 404 for a trace not stored.
+     */
+    private MutableHttpResponse<?> trace(String traceId,
+                                         BiFunction<TraceId, TraceTimeline, Map<String, Object>> render) {
         Optional<TraceId> id = traceId(traceId);
         if (id.isEmpty()) {
             return invalidTraceId(traceId);
         }
         return query.timeline(id.get())
                 .<MutableHttpResponse<?>>map(t -> {
-                    // the spans the page opens next come from here, not from another load of the trace
-                    recent.put(t);
-                    Map<String, Object> body = TraceJson.slimTimeline(t, prices);
+                    Map<String, Object> body = render.apply(id.get(), t);
                     TraceJson.addBaseline(body, compare.compareWithBaseline(t.trace()));
                     body.put("feedback", SessionJson.feedback(feedback.feedback(id.get())));
                     return HttpResponse.ok(body);
@@ -363,18 +358,6 @@ public class TraceController {
     public MutableHttpResponse<?> deleteAll() {
         recent.forgetAll();
         return HttpResponse.ok(Map.of("deleted", forget.forgetAll()));
-    }
-
-    private static Optional<TraceId> traceId(String hex) {
-        return ApiProblem.traceId(hex);
-    }
-
-    private static MutableHttpResponse<?> invalidTraceId(String raw) {
-        return ApiProblem.invalidTraceId(raw);
-    }
-
-    private static MutableHttpResponse<?> traceNotFound(TraceId id) {
-        return ApiProblem.traceNotFound(id);
     }
 
     private static Optional<String> blank(String s) {

@@ -22,6 +22,7 @@ import dev.tta.obs.domain.workflow.SpanInsight;
 import dev.tta.obs.domain.TraceId;
 import dev.tta.obs.domain.regression.RegressionReport;
 import dev.tta.obs.ports.in.CompareRuns;
+import dev.tta.obs.ports.in.JsonShapes;
 import dev.tta.obs.domain.query.BudgetStatus;
 import dev.tta.obs.domain.query.TraceStats;
 import dev.tta.obs.ports.in.TraceTimeline;
@@ -49,9 +50,7 @@ final class TraceJson {
         m.put("traceId", s.traceId().hex());
         m.put("rootName", s.rootName());
         m.put("serviceName", s.serviceName());
-        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
-        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
-        m.put("durationMs", s.durationMs());
+        JsonShapes.timeRange(m, s.startTimeUnixNano(), s.endTimeUnixNano());
         m.put("spanCount", s.spanCount());
         m.put("errorCount", s.errorCount());
         // a run whose errors a retry or fallback absorbed is "recovered", not "failed"
@@ -282,9 +281,7 @@ final class TraceJson {
         m.put("depth", depth);
         m.put("name", s.name());
         m.put("kind", s.kind().name());
-        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
-        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
-        m.put("durationMs", s.durationNanos() / 1_000_000.0);
+        JsonShapes.timeRange(m, s.startTimeUnixNano(), s.endTimeUnixNano());
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("code", s.status().code().name());
         status.put("message", s.status().message());
@@ -409,7 +406,7 @@ final class TraceJson {
      * positive number, written as such (never as the negative Java long it is held in).
      */
     static Object nanos(long unixNano) {
-        return dev.tta.obs.ports.in.JsonShapes.nanos(unixNano);
+        return JsonShapes.nanos(unixNano);
     }
 
     static Map<String, Object> resource(Resource r) {

@@ -3,6 +3,8 @@ package dev.tta.obs.domain.check;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.tta.obs.domain.Percentiles.nearestRank;
+
 /**
  * A workflow's numbers over a set of runs: what a baseline is, in the store or in a saved
  * baseline file. Percentiles are nearest-rank over the runs (cost over the priced runs only).
@@ -38,23 +40,14 @@ public record WorkflowNumbers(int runs, int failedRuns, double p50Ms, double p95
         double[] cost = runs.stream().flatMap(r -> r.costUsd().stream()).mapToDouble(Double::doubleValue).sorted()
                 .toArray();
         int failed = (int) runs.stream().filter(CheckRun::failed).count();
-        return new WorkflowNumbers(runs.size(), failed, percentile(ms, 0.50), percentile(ms, 0.95),
-                percentile(tokens, 0.50), percentile(tokens, 0.95), cost.length,
-                cost.length == 0 ? Optional.empty() : Optional.of(percentile(cost, 0.50)),
-                cost.length == 0 ? Optional.empty() : Optional.of(percentile(cost, 0.95)));
+        return new WorkflowNumbers(runs.size(), failed, nearestRank(ms, 0.50), nearestRank(ms, 0.95),
+                nearestRank(tokens, 0.50), nearestRank(tokens, 0.95), cost.length,
+                cost.length == 0 ? Optional.empty() : Optional.of(nearestRank(cost, 0.50)),
+                cost.length == 0 ? Optional.empty() : Optional.of(nearestRank(cost, 0.95)));
     }
 
     /** The share of runs that failed (a run that recovered from its errors did not), 0..1. */
     public double failedRate() {
         return runs == 0 ? 0 : (double) failedRuns / runs;
-    }
-
-    /** Nearest rank over values sorted ascending: the smallest with at least {@code q} of them at or below it. */
-    public static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }

@@ -1,6 +1,7 @@
 package dev.tta.obs.domain.session;
 
 import dev.tta.obs.domain.RunOutcome;
+import dev.tta.obs.domain.UnixNanos;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +25,6 @@ public record SessionSummary(String sessionId, Optional<String> userId, int trac
     }
 
     public double durationMs() {
-        return Long.compareUnsigned(endTimeUnixNano, startTimeUnixNano) <= 0 ? 0
-                : (endTimeUnixNano - startTimeUnixNano) / 1_000_000.0;
+        return UnixNanos.between(startTimeUnixNano, endTimeUnixNano) / 1_000_000.0;
     }
 }

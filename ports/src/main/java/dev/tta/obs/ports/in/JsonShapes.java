@@ -1,6 +1,7 @@
 package dev.tta.obs.ports.in;
 
 import dev.tta.obs.domain.SpanId;
+import dev.tta.obs.domain.UnixNanos;
 import dev.tta.obs.domain.feedback.Feedback;
 import dev.tta.obs.domain.session.SessionSummary;
 
@@ -25,9 +26,7 @@ public final class JsonShapes {
         m.put("sessionId", s.sessionId());
         m.put("userId", s.userId().orElse(null));
         m.put("traceCount", s.traceCount());
-        m.put("startTimeUnixNano", nanos(s.startTimeUnixNano()));
-        m.put("endTimeUnixNano", nanos(s.endTimeUnixNano()));
-        m.put("durationMs", s.durationMs());
+        timeRange(m, s.startTimeUnixNano(), s.endTimeUnixNano());
         m.put("inputTokens", s.inputTokens());
         m.put("outputTokens", s.outputTokens());
         m.put("costUsd", s.costUsd().orElse(null));
@@ -57,6 +56,16 @@ public final class JsonShapes {
         List<Object> out = new ArrayList<>(items.size());
         items.forEach(f -> out.add(feedback(f)));
         return out;
+    }
+
+    /**
+     * A time range as every shape writes one: {@code startTimeUnixNano}, {@code endTimeUnixNano}
+     * and its length, {@code durationMs} (zero when the end precedes the start).
+     */
+    public static void timeRange(Map<String, Object> m, long startUnixNano, long endUnixNano) {
+        m.put("startTimeUnixNano", nanos(startUnixNano));
+        m.put("endTimeUnixNano", nanos(endUnixNano));
+        m.put("durationMs", UnixNanos.between(startUnixNano, endUnixNano) / 1_000_000.0);
     }
 
     /** Unix nanoseconds are unsigned: one past 2^63 is written as the big number it is, not negative. */

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import static dev.tta.obs.domain.Percentiles.nearestRank;
+
 /**
  * Primitive and LLM numbers from trace summaries: a primitive's "calls" are traces that used it;
  * LLM usage by model or provider comes from each summary's per-model usage, priced with the table
@@ -73,8 +75,8 @@ public final class WorkflowStatsService implements QueryWorkflowStats {
             double[] d = Arrays.copyOf(a.durations, (int) a.calls);
             Arrays.sort(d);
             long lookups = a.cacheHits + a.cacheMisses;
-            out.add(new PrimitiveStats(type, a.calls, a.errors, percentile(d, 0.50), percentile(d, 0.95),
-                    percentile(d, 0.99),
+            out.add(new PrimitiveStats(type, a.calls, a.errors, nearestRank(d, 0.50), nearestRank(d, 0.95),
+                    nearestRank(d, 0.99),
                     lookups == 0 ? Optional.empty() : Optional.of((double) a.cacheHits / lookups),
                     a.retries,
                     type.equals("fallback") ? Optional.of((double) a.fallbacks / a.calls) : Optional.empty()));
@@ -82,13 +84,6 @@ public final class WorkflowStatsService implements QueryWorkflowStats {
         return out;
     }
 
-    static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
 
     private static final class UsageAcc {
         long calls;
