@@ -22,11 +22,13 @@ import java.util.concurrent.Callable;
  * attributes for each command: the same help options and list of exit codes.
  */
 @Command(mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        exitCodeListHeading = QueryCommand.EXIT_CODES_HEADING, exitCodeList = {
     "0:the answer was printed", "1:tta-obs failed to answer", "2:a bad argument (a flag, a value, a trace id)",
     "3:not found (no such trace or span)", "4:no tta-obs answers at --url",
     "5:tta-obs refused: wrong or missing --auth-token, or a host it does not serve"})
 abstract class QueryCommand implements Callable<Integer> {
+    /** For a command whose exit codes differ from the list above: it gives its own list under this heading. */
+    static final String EXIT_CODES_HEADING = "%nExit codes:%n";
     static final int NOT_FOUND = 3;
     static final int UNREACHABLE = 4;
     static final int REFUSED = 5;
