@@ -150,8 +150,8 @@ public final class TraceAssembler {
      * Like {@link #assemble(TraceId, Collection)}, with the summary a store kept for these spans
      * instead of a new one: a store recomputes it at every write over all the trace's spans, so the
      * rollup (which classifies every span) need not run again on each read. A kept summary that
-     * counts other spans than those given (a write between the two reads, a damaged row) is not
-     * trusted and the summary is computed afresh.
+     * counts other spans than those given (a damaged row, or spans and row read apart with a write
+     * between them) is not trusted and the summary is computed afresh.
      */
     public Trace assemble(TraceId traceId, Collection<Span> allSpans, Optional<TraceSummary> kept) {
         List<Span> spans = distinct(allSpans);
