@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The user's cache directory for tta-obs, as the launcher passes it in {@code -Dtta.cache-dir}: the
- * start-up cache per Java lives there (the launcher keeps it), and the extracted SQLite library.
+ * start-up cache per Java lives there (the launcher keeps it), and the extracted SQLite and Brotli
+ * libraries ({@code native/}).
  * Without the launcher (java -jar, tests) nothing is cached.
  */
 final class CacheDirectory {

@@ -162,6 +162,15 @@ class ExportImportIT {
             assertThat(imported.exitCode()).as(imported.err()).isZero();
             assertThat(imported.err()).contains("\"spans\":6");
             assertThat(service.getJson("/api/traces").get("traces")).hasSize(2);
+            // imported again, nothing new: each trace opens with the summary the list shows
+            assertThat(CommandLineTest.run("import", "--url=" + service.url(""), file.toString()).exitCode()).isZero();
+            for (JsonNode row : service.getJson("/api/traces").get("traces")) {
+                JsonNode opened = service.getJson("/api/traces/" + row.get("traceId").asText() + "/timeline");
+                assertThat(opened.get("spans")).hasSize(3);
+                for (String field : List.of("rootName", "spanCount", "errorCount", "durationMs", "outcome")) {
+                    assertThat(opened.get("summary").get(field)).as(field).isEqualTo(row.get(field));
+                }
+            }
 
             Path back = dir.resolve("back.json");
             CommandLineTest.Run exported = CommandLineTest.run("export", "--url=" + service.url(""), "-o", back.toString());

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 import static dev.tta.obs.app.OtlpRequests.kv;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,6 +181,31 @@ class TruthfulNumbersIT {
             JsonNode embedding = spanNamed(detail, "embeddings text-embedding-3-small").get("llm");
             assertThat(embedding.get("costStatus").asText()).isEqualTo("priced");
             assertThat(embedding.get("costUsd").asDouble()).isCloseTo(0.01, within(1e-12));
+        }
+    }
+
+    @Test
+    void aTraceStoredBeforeAPriceChange_opensAtTheNewPrice() throws Exception {
+        byte[] call = export(attrs(span(9, 0, -1, "chat gpt-4o-mini", T0, T0 + 100 * MS),
+                "gen_ai.operation.name", "chat", "gen_ai.request.model", "gpt-4o-mini",
+                "gen_ai.usage.input_tokens", 1_000_000L, "gen_ai.usage.output_tokens", 0L));
+        try (RunningService service = new RunningService(dataDir)) {
+            service.export(call);
+            // list price: 1M in x $0.15
+            assertThat(service.getJson("/api/traces/" + trace(9) + "/timeline").get("summary").get("costUsd").asDouble())
+                    .isCloseTo(0.15, within(1e-12));
+        }
+        // the stored summary keeps the tokens; what a page shows is priced with the table in force
+        Files.writeString(dataDir.resolve("prices.tsv"), "provider\tmodel\tinput_per_mtok\toutput_per_mtok"
+                + "\tcached_input_per_mtok\treasoning_per_mtok\tsource\tas_of\n"
+                + "openai\tgpt-4o-mini\t2.00\t8.00\t\t\tcontract\t2026-01-01\n");
+        try (RunningService service = new RunningService(dataDir)) {
+            for (String path : List.of("/api/traces/" + trace(9) + "/timeline", "/api/traces/" + trace(9))) {
+                assertThat(service.getJson(path).get("summary").get("costUsd").asDouble()).as(path)
+                        .isCloseTo(2.00, within(1e-12));
+            }
+            assertThat(service.getJson("/api/traces").get("traces").get(0).get("costUsd").asDouble())
+                    .isCloseTo(2.00, within(1e-12));
         }
     }
 

@@ -146,6 +146,21 @@ public final class TraceAssembler {
         return new Trace(summary, treeOrder(spans));
     }
 
+    /**
+     * Like {@link #assemble(TraceId, Collection)}, with the summary a store kept for these spans
+     * instead of a new one: a store recomputes it at every write over all the trace's spans, so the
+     * rollup (which classifies every span) need not run again on each read. A kept summary that
+     * counts other spans than those given (a damaged row, or spans and row read apart with a write
+     * between them) is not trusted and the summary is computed afresh.
+     */
+    public Trace assemble(TraceId traceId, Collection<Span> allSpans, Optional<TraceSummary> kept) {
+        List<Span> spans = distinct(allSpans);
+        requireSpans(spans);
+        TraceSummary summary = kept.filter(s -> s.traceId().equals(traceId) && s.spanCount() == spans.size())
+                .orElseGet(() -> summarize(traceId, spans, rollups.rollup(spans)));
+        return new Trace(summary, treeOrder(spans));
+    }
+
     static List<Span> treeOrder(List<Span> spans) {
         Map<SpanId, Span> byId = new HashMap<>();
         for (Span s : spans) {

@@ -563,11 +563,34 @@ public abstract class JdbcTraceStore implements TraceStore<EncodedChunk> {
         return TraceSearchSql.search(c, search, dialect, searchable);
     }
 
+    /**
+     * The trace's chunks and its summary row in one statement, so both come from one snapshot: the
+     * summary a write stored counts exactly the spans it committed with it.
+     */
+    private static final String SPANS_AND_SUMMARY = "SELECT 0, spans FROM span_chunks WHERE trace_id = ?"
+            + " UNION ALL SELECT 1, summary FROM traces WHERE trace_id = ?";
+
+    /** The trace with its stored summary, which a write keeps current; recomputed only when it cannot be used. */
     @Override
     public Optional<Trace> findTrace(TraceId traceId) {
         return read(c -> {
-            List<Span> spans = loadSpans(c, traceId);
-            return spans.isEmpty() ? Optional.empty() : Optional.of(assembler.assemble(traceId, spans));
+            List<Span> spans = new ArrayList<>();
+            Optional<TraceSummary> summary = Optional.empty();
+            try (PreparedStatement ps = c.prepareStatement(SPANS_AND_SUMMARY)) {
+                byte[] id = traceId.toBytes();
+                ps.setBytes(1, id);
+                ps.setBytes(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getInt(1) == 0) {
+                            spans.addAll(SpanCodec.decode(rs.getBytes(2)));
+                        } else {
+                            summary = SummaryCodec.decode(traceId, rs.getBytes(2));
+                        }
+                    }
+                }
+            }
+            return spans.isEmpty() ? Optional.empty() : Optional.of(assembler.assemble(traceId, spans, summary));
         });
     }
 

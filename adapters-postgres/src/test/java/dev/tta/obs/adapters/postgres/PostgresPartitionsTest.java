@@ -120,8 +120,12 @@ class PostgresPartitionsTest {
                     .contains("span_chunks_d" + (d1 + 2));
             assertThat(store.findTrace(traceId(2))).isEmpty();
             assertThat(store.findTrace(traceId(3))).isEmpty();
-            assertThat(store.findTrace(traceId(1)).orElseThrow().spans()).extracting(Span::name)
+            dev.tta.obs.domain.Trace livesOn = store.findTrace(traceId(1)).orElseThrow();
+            assertThat(livesOn.spans()).extracting(Span::name)
                     .containsExactlyInAnyOrder("lives-on", "step-1", "late-tool");
+            // its moved chunks are still the spans its stored summary counts
+            assertThat(livesOn.summary()).isEqualTo(ASSEMBLER.summarize(traceId(1), livesOn.spans()))
+                    .isEqualTo(store.findSummaries(List.of(traceId(1))).get(0));
             // the moved chunks are still found by search
             assertThat(store.search(TraceSearch.builder().spanName("step-1").build()).traces())
                     .extracting(s -> s.traceId()).containsExactlyInAnyOrder(traceId(1), traceId(4));

@@ -35,7 +35,7 @@ public final class SqliteNativeLibrary {
         try {
             String resource = resource();
             Path file = fileIn(cacheDir);
-            if (!Files.isRegularFile(file) && !extract(resource, file)) {
+            if (!Files.isRegularFile(file) && !extract(SqliteNativeLibrary.class, resource, file)) {
                 return Optional.empty();
             }
             try {
@@ -75,9 +75,15 @@ public final class SqliteNativeLibrary {
                 + resource.substring(resource.lastIndexOf('.')));
     }
 
-    /** Writes the resource to a file of its own, then renames it: a reader never sees half a library. */
-    private static boolean extract(String resource, Path file) throws IOException {
-        try (InputStream in = SqliteNativeLibrary.class.getResourceAsStream(resource)) {
+    /**
+     * Writes {@code owner}'s resource to a file of its own, then renames it: a reader never sees half
+     * a library, and two processes extracting at once both end with a whole one. Also extracts the
+     * other native libraries kept in the cache directory.
+     *
+     * @return false when there is no such resource
+     */
+    public static boolean extract(Class<?> owner, String resource, Path file) throws IOException {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) {
                 return false;
             }

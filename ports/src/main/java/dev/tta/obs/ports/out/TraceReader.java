@@ -23,7 +23,11 @@ import java.util.function.Consumer;
  * progress; a reader sees each append whole or not at all.
  */
 public interface TraceReader {
-    /** The whole trace, spans in tree order (parents before children, siblings by start). */
+    /**
+     * The whole trace, spans in tree order (parents before children, siblings by start), with the
+     * summary of exactly those spans: the stored one ({@link #findSummaries}'s) when it is current,
+     * so a read need not classify every span again, else one computed from the spans.
+     */
     Optional<Trace> findTrace(TraceId traceId);
 
     /**

@@ -64,14 +64,22 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
         return s.rollup().modelUsage().isEmpty() ? s : s.withRollup(s.rollup().reprice(prices));
     }
 
+    /** The stored trace, its summary priced with today's table like the list's. */
+    private Optional<Trace> findTrace(TraceId traceId) {
+        return reader.findTrace(traceId).map(t -> {
+            TraceSummary s = repriced(t.summary());
+            return s == t.summary() ? t : new Trace(s, t.spans());
+        });
+    }
+
     @Override
     public Optional<Trace> trace(TraceId traceId) {
-        return reader.findTrace(traceId);
+        return findTrace(traceId);
     }
 
     @Override
     public Optional<TraceTimeline> timeline(TraceId traceId) {
-        return reader.findTrace(traceId).map(TraceTimeline::of);
+        return findTrace(traceId).map(TraceTimeline::of);
     }
 
     @Override
@@ -106,7 +114,7 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
 
     @Override
     public Optional<BaselineComparison> compareWithBaseline(TraceId traceId) {
-        return reader.findTrace(traceId).map(this::compareWithBaseline);
+        return findTrace(traceId).map(this::compareWithBaseline);
     }
 
     @Override
@@ -153,8 +161,8 @@ public final class TraceQueryService implements QueryTraces, ForgetTraces, Compa
 
     @Override
     public Optional<RunDiff> diff(TraceId a, TraceId b) {
-        Optional<Trace> ta = reader.findTrace(a);
-        Optional<Trace> tb = ta.isEmpty() ? Optional.empty() : reader.findTrace(b);
+        Optional<Trace> ta = findTrace(a);
+        Optional<Trace> tb = ta.isEmpty() ? Optional.empty() : findTrace(b);
         if (tb.isEmpty()) {
             return Optional.empty();
         }

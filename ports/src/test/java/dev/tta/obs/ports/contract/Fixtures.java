@@ -108,6 +108,13 @@ public final class Fixtures {
                 .build();
     }
 
+    /** How often {@link #ROLLUPS} ran on this thread: a read that should use a stored summary runs it never. */
+    private static final ThreadLocal<long[]> ROLLUP_RUNS = ThreadLocal.withInitial(() -> new long[1]);
+
+    public static long rollupRunsOnThisThread() {
+        return ROLLUP_RUNS.get()[0];
+    }
+
     /**
      * A stand-in for the domain's rollup rules, so the suite can test the filters and numbers that
      * depend on them: a span's {@code test.primitive} names a primitive type, {@code test.cost_usd}
@@ -116,6 +123,7 @@ public final class Fixtures {
      * and the user (a root's first, as the real rules do).
      */
     public static final WorkflowRollupCalculator ROLLUPS = spans -> {
+        ROLLUP_RUNS.get()[0]++;
         java.util.TreeSet<String> types = new java.util.TreeSet<>();
         int llm = 0;
         double cost = 0;

@@ -125,6 +125,64 @@ public abstract class TraceStoreContract {
         }
     }
 
+    /**
+     * The trace as findTrace reads it: its summary is the stored one, read without running the
+     * rollup again, and it is what the returned spans give.
+     */
+    private Trace readCurrent(TraceId id) {
+        long runs = Fixtures.rollupRunsOnThisThread();
+        Trace trace = store.findTrace(id).orElseThrow();
+        assertThat(Fixtures.rollupRunsOnThisThread() - runs).as("rollups the read ran").isZero();
+        assertThat(trace.summary()).isEqualTo(store.findSummaries(List.of(id)).get(0))
+                .isEqualTo(assembler.summarize(id, trace.spans()));
+        return trace;
+    }
+
+    @Test
+    protected void findTrace_readsTheStoredSummary_whichFollowsLateSpansResendsAndEvictions() {
+        List<Span> spans = trace(9, 6, "late-root");
+        // a partial trace: the last steps, no root
+        append(spans.subList(3, 6));
+        assertThat(readCurrent(traceId(9)).summary().rootFound()).isFalse();
+        // the root and the first steps arrive later, one of them again
+        append(spans.subList(0, 4));
+        append(List.of(spans.get(0).toBuilder().end(spans.get(0).endTimeUnixNano() + Fixtures.MS).build()));
+        Trace whole = readCurrent(traceId(9));
+        assertThat(whole.summary().rootFound()).isTrue();
+        assertThat(whole.summary().rootName()).isEqualTo("late-root");
+        assertThat(whole.spans()).hasSize(6);
+        // other traces evicted around it leave its summary as it was
+        nowUnixNano.addAndGet(1_000_000L);
+        append(trace(10, 2, "newer"));
+        assertThat(store.evict(2, Optional.empty(), 10)).isZero();
+        append(trace(11, 2, "newest"));
+        assertThat(store.evict(2, Optional.empty(), 10)).isEqualTo(1);
+        assertThat(store.findTrace(traceId(9))).as("the oldest arrival goes first").isEmpty();
+        assertThat(readCurrent(traceId(10)).summary().spanCount()).isEqualTo(2);
+    }
+
+    @Test
+    protected void findTrace_whileItsTraceGrows_summarizesExactlyTheSpansItReturns() throws Exception {
+        List<Span> spans = trace(12, 120, "growing");
+        Thread writer = new Thread(() -> {
+            // leaves first, the root last: the summary changes with every commit
+            for (int i = spans.size(); i > 0; i -= 3) {
+                append(spans.subList(Math.max(0, i - 3), i));
+            }
+        });
+        writer.start();
+        int reads = 0;
+        while (writer.isAlive() || reads == 0) {
+            Optional<Trace> t = store.findTrace(traceId(12));
+            if (t.isPresent()) {
+                assertThat(t.get().summary()).isEqualTo(assembler.summarize(traceId(12), t.get().spans()));
+                reads++;
+            }
+        }
+        writer.join();
+        assertThat(readCurrent(traceId(12)).spans()).hasSize(120);
+    }
+
     @Test
     protected void resentBatch_isStoredAndCountedOnce() {
         List<Span> spans = trace(3, 5, "retried-export");
