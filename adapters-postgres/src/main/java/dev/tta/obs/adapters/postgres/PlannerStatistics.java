@@ -20,13 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ANALYZEs the tables writes grow (the traces table, the day's chunk partition) each time one has
  * doubled since this process last did, from {@link #FIRST_ROWS} rows on, on a thread of its own.
  *
- * <p>Autovacuum analyzes a table only on its rounds, a minute apart by default, and never a day's
- * partition before it exists. Until then the planner knows nothing of it: it takes a trace id to
- * match a two-hundredth of the chunks, so a search for a word joins every chunk holding the word
- * with every trace it walks instead of looking up each trace's chunks (docs/performance.md), and a
- * write's cached lookup of its traces stays the sequential scan that was right when the table was
- * empty. That is every search and write in a new day's first minute and after a bulk load.
- * Doubling keeps the work to a few ANALYZEs a day, each of at most a fixed sample of rows.
+ * <p>Autovacuum analyzes a table only on its rounds, a minute apart by default, so a new day's
+ * partition, and a table right after a bulk load, can go that long without statistics. Meanwhile
+ * the planner takes a trace id to match a two-hundredth of the chunks, so a search for a word joins
+ * every chunk holding the word with every trace it walks instead of looking up each trace's chunks
+ * (docs/performance.md), and a write's cached lookup of its traces stays the sequential scan that
+ * was right when the table was empty. Doubling keeps the work to a few ANALYZEs a day, each of at
+ * most a fixed sample of rows.
  *
  * <p>ANALYZE needs the table's owner (or MAINTAIN); with another login PostgreSQL skips the table
  * with a warning, which is logged once, and the tables wait for autovacuum as before.
