@@ -126,7 +126,7 @@ final class ChunkPartitions {
         }
     }
 
-    private static String name(int day) {
+    static String name(int day) {
         return "span_chunks_d" + (day < 0 ? "m" + -(long) day : Integer.toString(day));
     }
 

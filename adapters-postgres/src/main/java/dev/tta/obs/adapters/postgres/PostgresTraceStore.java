@@ -86,6 +86,10 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
     /** Why the last write transaction failed, while none has succeeded since (for /api/health). */
     private volatile String writeFailure;
     private final ChunkPartitions partitions = new ChunkPartitions();
+    private final PlannerStatistics statistics = new PlannerStatistics(work -> withConnection(c -> {
+        work.run(c);
+        return null;
+    }, false));
     private final HikariDataSource pool;
     /** The server without the pool, for when the pool has no connection to give (see {@link #connection}). */
     private final DataSource direct;
@@ -332,6 +336,10 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             rows.add(w.traceId().toBytes(), w.spans().size(), w.encoded().spans(), terms.words(), terms.exact(), day);
         }
         rows.copy(c);
+        // counted before the commit: the ANALYZE runs on another connection a moment later, and
+        // its threshold is a doubling, which a write in flight or rolled back hardly moves
+        statistics.wrote(writes.stream().filter(w -> w.replaces().isEmpty()).count(), ChunkPartitions.name(day),
+                writes.size());
     }
 
     private static java.sql.Array idArray(Connection c, Collection<TraceId> ids) throws SQLException {
@@ -509,6 +517,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
             return before;
         });
         partitions.forget(droppedDays);
+        statistics.dropped(droppedDays.stream().map(ChunkPartitions::name).toList());
         forgotten(removed);
         return removed;
     }
@@ -713,6 +722,7 @@ public final class PostgresTraceStore extends JdbcTraceStore implements TraceCha
 
     @Override
     public synchronized void close() {
+        statistics.close();
         pool.close();
     }
 }

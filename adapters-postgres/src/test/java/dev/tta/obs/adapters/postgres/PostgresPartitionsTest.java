@@ -88,6 +88,54 @@ class PostgresPartitionsTest {
         }
     }
 
+    @Test
+    void aDaysPartitionAndTheTraces_areAnalyzedAsTheyGrow_soSearchesArePlannedForWhatTheyHold() throws Exception {
+        String url = server.freshSchemaUrl();
+        int traces = 3_000;
+        try (PostgresTraceStore store = open(url)) {
+            for (int from = 0; from < traces; from += 500) {
+                List<Span> spans = new ArrayList<>();
+                for (int t = from; t < from + 500; t++) {
+                    spans.addAll(Fixtures.trace(t, 1, "root-" + t));
+                }
+                arrive(store, DAY_1 + from + 1, spans);
+            }
+            String day = "span_chunks_d" + (int) (DAY_1 / DAY);
+            // autovacuum's rounds are a minute apart; the store's own ANALYZE comes within seconds
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!(analyzed(url, "traces") && analyzed(url, day)) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(analyzed(url, "traces")).isTrue();
+            assertThat(analyzed(url, day)).isTrue();
+            // without statistics the planner takes a trace id to match a two-hundredth of the
+            // chunks (15 here), and joins a word's chunks with every trace instead of looking each up
+            assertThat(estimatedRows(url, "SELECT 1 FROM " + day + " WHERE trace_id = '\\x" + traceId(7).hex() + "'"))
+                    .isLessThanOrEqualTo(2);
+            assertThat(store.search(TraceSearch.builder().rootName("root-7").build()).traces())
+                    .extracting(s -> s.traceId()).containsExactly(traceId(7));
+        }
+    }
+
+    /** Whether an ANALYZE other than autovacuum's has run on the table of the URL's schema. */
+    private static boolean analyzed(String url, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables"
+                     + " WHERE schemaname = current_schema() AND relname = '" + table + "'")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static double estimatedRows(String url, String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + query)) {
+            rs.next();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"Plan Rows\": ([0-9.]+)").matcher(rs.getString(1));
+            assertThat(m.find()).isTrue();
+            return Double.parseDouble(m.group(1));
+        }
+    }
+
     /** The pending-list pages of the day's GIN indexes (merging them: the count is right only once). */
     private static long pendingPages(String url, int day) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
