@@ -49,41 +49,8 @@ class PostgresTraceStoreTest extends SessionsAndFeedbackContract {
     @Test
     void aStoredSummaryThatCannotBeUsed_isComputedFromTheSpans() throws Exception {
         String url = server.freshSchemaUrl();
-        dev.tta.obs.domain.TraceSummary three;
-        dev.tta.obs.domain.TraceSummary five;
-        try (TraceStore<?> store = open(url)) {
-            Fixtures.ingestInto(store).append(java.util.List.of(new dev.tta.obs.domain.SpanBatch(Fixtures.trace(1, 3,
-                    "three")), new dev.tta.obs.domain.SpanBatch(Fixtures.trace(2, 5, "five")),
-                    new dev.tta.obs.domain.SpanBatch(Fixtures.trace(3, 2, "rowless"))));
-            three = store.findTrace(Fixtures.traceId(1)).orElseThrow().summary();
-            five = store.findTrace(Fixtures.traceId(2)).orElseThrow().summary();
-        }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
-            // trace 1's row holds a summary of other spans (trace 2's), trace 2's one in a newer
-            // version's format, and trace 3 lost its row: a damaged file, or a downgrade
-            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE traces SET summary ="
-                    + " (SELECT summary FROM traces WHERE trace_id = ?) WHERE trace_id = ?")) {
-                ps.setBytes(1, Fixtures.traceId(2).toBytes());
-                ps.setBytes(2, Fixtures.traceId(1).toBytes());
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
-            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE traces SET summary = ? WHERE trace_id = ?")) {
-                ps.setBytes(1, new byte[] {99, 1, 2, 3});
-                ps.setBytes(2, Fixtures.traceId(2).toBytes());
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
-            try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM traces WHERE trace_id = ?")) {
-                ps.setBytes(1, Fixtures.traceId(3).toBytes());
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
-        }
-        try (TraceStore<?> reopened = open(url)) {
-            assertThat(reopened.findTrace(Fixtures.traceId(1)).orElseThrow().summary()).isEqualTo(three);
-            assertThat(reopened.findTrace(Fixtures.traceId(2)).orElseThrow().summary()).isEqualTo(five);
-            dev.tta.obs.domain.Trace rowless = reopened.findTrace(Fixtures.traceId(3)).orElseThrow();
-            assertThat(rowless.summary()).isEqualTo(ASSEMBLER.summarize(Fixtures.traceId(3), rowless.spans()));
-            assertThat(rowless.summary().rootName()).isEqualTo("rowless");
-        }
+        dev.tta.obs.ports.contract.UnusableSummaryRows.openWithSummariesComputedFromTheirSpans(() -> open(url), url,
+                ASSEMBLER);
     }
 
     @Test
