@@ -55,7 +55,9 @@ public final class TtaObs implements Runnable {
             }
         });
         cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
-        cli.setExecutionExceptionHandler(new CliErrors());
+        CliErrors errors = new CliErrors();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
         return cli;
     }
 

@@ -63,6 +63,24 @@ class CommandLineTest {
     }
 
     @Test
+    void aValueOfTheWrongType_isNamedInOneLine_withAPointerToHelp_notTheWholeUsage() {
+        Run r = run("traces", "--limit=many");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).containsExactly(
+                "tta-obs traces: Invalid value for option '--limit': 'many' is not an int",
+                "(run 'tta-obs traces --help' for its options)");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void aMistypedFlag_getsPicocliSuggestion_notTheWholeUsage() {
+        Run r = run("traces", "--limt=3");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).containsExactly("tta-obs traces: Unknown option: '--limt=3'",
+                "Possible solutions: --limit", "(run 'tta-obs traces --help' for its options)");
+    }
+
+    @Test
     void invalidPort_isOneReadableLineWithoutAStackTrace() {
         Run r = run("start", "--port=70000", "--data-dir=" + Path.of("target", "never-created"));
         assertThat(r.exitCode()).isEqualTo(1);
