@@ -141,9 +141,7 @@ public final class TraceAssembler {
 
     /** The trace with spans in tree order: each parent before its children, siblings by start. */
     public Trace assemble(TraceId traceId, Collection<Span> allSpans) {
-        List<Span> spans = distinct(allSpans);
-        TraceSummary summary = summarize(traceId, spans);
-        return new Trace(summary, treeOrder(spans));
+        return assemble(traceId, allSpans, Optional.empty());
     }
 
     /**
