@@ -1,6 +1,6 @@
 package dev.tta.obs.app;
 
-import dev.tta.obs.adapters.sqlite.SqliteNativeLibrary;
+import dev.tta.obs.ports.io.ResourceFiles;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.HttpCompressionStrategy;
@@ -60,7 +60,7 @@ final class BrotliNativeLibrary {
             long size = url.openConnection().getContentLengthLong();
             // a file cut short (a full disk) is written again; a whole one is used as it is
             if (!(Files.isRegularFile(file) && Files.size(file) == size)) {
-                SqliteNativeLibrary.extract(BrotliNativeLibrary.class, resource, file);
+                ResourceFiles.extract(BrotliNativeLibrary.class, resource, file);
             }
             return Optional.of(file);
         } catch (IOException | RuntimeException e) {

@@ -1,13 +1,12 @@
 package dev.tta.obs.adapters.sqlite;
 
+import dev.tta.obs.ports.io.ResourceFiles;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.OSInfo;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -35,7 +34,7 @@ public final class SqliteNativeLibrary {
         try {
             String resource = resource();
             Path file = fileIn(cacheDir);
-            if (!Files.isRegularFile(file) && !extract(SqliteNativeLibrary.class, resource, file)) {
+            if (!Files.isRegularFile(file) && !ResourceFiles.extract(SqliteNativeLibrary.class, resource, file)) {
                 return Optional.empty();
             }
             try {
@@ -73,36 +72,5 @@ public final class SqliteNativeLibrary {
         return cacheDir.resolve("sqlitejdbc-" + SQLiteJDBCLoader.getVersion() + "-"
                 + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-')
                 + resource.substring(resource.lastIndexOf('.')));
-    }
-
-    /**
-     * Writes {@code owner}'s resource to a file of its own, then renames it: a reader never sees half
-     * a library, and two processes extracting at once both end with a whole one. Also extracts the
-     * other native libraries kept in the cache directory.
-     *
-     * @return false when there is no such resource
-     */
-    public static boolean extract(Class<?> owner, String resource, Path file) throws IOException {
-        try (InputStream in = owner.getResourceAsStream(resource)) {
-            if (in == null) {
-                return false;
-            }
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".part");
-            try {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    // another tta-obs put it there first (on Windows a loaded library cannot be replaced)
-                    if (!Files.isRegularFile(file)) {
-                        throw e;
-                    }
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            return true;
-        }
     }
 }
